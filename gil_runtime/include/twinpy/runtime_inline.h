@@ -1,0 +1,70 @@
+/*
+ * runtime_inline.h (gil) — object header and fast paths of the GIL runtime.
+ *
+ * Invariant: only the thread holding the GIL touches objects, so reference
+ * counts are plain integers and critical sections are empty.
+ *
+ * Immortal objects start at TW_IMMORTAL_REFCNT (2^60).  Increments and
+ * decrements stay unconditional (no branch on the fast path); a count can
+ * never drift from 2^60 to zero in any real run, so an immortal object is
+ * never deallocated.  tw_refcnt() reports immortals as a fixed value.
+ */
+#ifndef TWINPY_RUNTIME_INLINE_H
+#define TWINPY_RUNTIME_INLINE_H
+
+#define TW_IMMORTAL_REFCNT ((intptr_t)1 << 60)
+#define TW_IMMORTAL_THRESHOLD ((intptr_t)1 << 59)
+
+struct TwObject {
+    intptr_t ob_refcnt;
+    struct TwTypeObject *ob_type;
+};
+
+#define TW_OBJECT_HEAD_INIT(tp) { .ob_refcnt = TW_IMMORTAL_REFCNT, .ob_type = (tp) }
+
+static inline void tw_object_init_header(TwObject *op, TwTypeObject *tp)
+{
+    op->ob_refcnt = 1;
+    op->ob_type = tp;
+}
+
+static inline void tw_incref(TwObject *op) { op->ob_refcnt++; }
+
+static inline void tw_decref(TwObject *op)
+{
+    if (--op->ob_refcnt == 0)
+        tw_dealloc(op);
+}
+
+static inline bool tw_is_immortal(const TwObject *op)
+{
+    return op->ob_refcnt >= TW_IMMORTAL_THRESHOLD;
+}
+
+static inline void tw_set_immortal(TwObject *op) { op->ob_refcnt = TW_IMMORTAL_REFCNT; }
+
+static inline TwSsize tw_refcnt(const TwObject *op)
+{
+    return tw_is_immortal(op) ? (TwSsize)UINT32_MAX : op->ob_refcnt;
+}
+
+/* Critical sections: the GIL already serialises every mutation. */
+#define TW_BEGIN_CRITICAL_SECTION(op) {
+#define TW_BEGIN_CRITICAL_SECTION2(a, b) {
+#define TW_END_CRITICAL_SECTION() }
+
+/* Lock-free publication: plain loads and stores under the GIL. */
+#define tw_atomic_load_ptr(pp) (*(pp))
+#define tw_atomic_store_ptr(pp, v) (*(pp) = (v))
+#define tw_atomic_load_ssize(p) (*(p))
+#define tw_atomic_store_ssize(p, v) (*(p) = (v))
+
+static inline TwObject *tw_try_incref_item(TwObject **slot)
+{
+    TwObject *op = *slot;
+    if (op != NULL)
+        tw_incref(op);
+    return op;
+}
+
+#endif /* TWINPY_RUNTIME_INLINE_H */

@@ -1,0 +1,171 @@
+/*
+ * runtime_inline.h (nogil) — object header and fast paths of the
+ * free-threaded runtime.
+ *
+ * Biased reference counting.  Every object is owned by the thread that made
+ * it (ob_tid).  The owner counts in ob_ref_local with plain (relaxed) loads
+ * and stores; every other thread counts in ob_ref_shared with atomic
+ * read-modify-writes.  The true count is ob_ref_local + (ob_ref_shared >> 2).
+ *
+ * ob_ref_shared's two low bits are a state:
+ *   TW_REF_SHARED_DEFAULT  the owner is alive and owns ob_ref_local
+ *   TW_REF_QUEUED          a non-owner took the shared count below zero and
+ *                          queued the object to its owner (the queue holds
+ *                          one reference)
+ *   TW_REF_MERGED          ob_ref_local has been folded into ob_ref_shared;
+ *                          ob_tid is 0 and every thread uses the shared count
+ * Invariants (see nogil_runtime/brc.c, which implements the slow paths):
+ *   - only the owner thread writes ob_ref_local, except while merged
+ *     (then nobody does) or while the world is stopped;
+ *   - ob_tid == 0 if and only if the state is MERGED;
+ *   - an object is freed exactly once: by the owner when local reaches zero
+ *     and shared is zero, or by whoever takes a MERGED count to zero.
+ * Immortal objects have ob_ref_local == UINT32_MAX and skip all counting.
+ */
+#ifndef TWINPY_RUNTIME_INLINE_H
+#define TWINPY_RUNTIME_INLINE_H
+
+#define TW_REF_SHARED_SHIFT 2
+#define TW_REF_SHARED_FLAG_MASK 0x3
+#define TW_REF_SHARED_DEFAULT 0x0
+#define TW_REF_QUEUED 0x2
+#define TW_REF_MERGED 0x3
+#define TW_REF_IMMORTAL_LOCAL UINT32_MAX
+
+struct TwObject {
+    uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
+    uint16_t ob_flags;         /* runtime flags (deferred refcount, ...)      */
+    uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked */
+    uint8_t ob_gc_bits;        /* cycle-collector state                        */
+    uint32_t ob_ref_local;     /* owner's count                                */
+    intptr_t ob_ref_shared;    /* everyone else's count << 2 | state           */
+    struct TwTypeObject *ob_type;
+};
+
+#define TW_OBJECT_HEAD_INIT(tp) \
+    { .ob_tid = 0, .ob_ref_local = TW_REF_IMMORTAL_LOCAL, .ob_ref_shared = 0, .ob_type = (tp) }
+
+/* This thread's owner id: unique for the life of the process, never 0,
+ * never reused (so a dead owner's objects are never mistaken for ours). */
+extern _Thread_local uintptr_t tw_thread_id_tls;
+static inline uintptr_t tw_thread_id(void) { return tw_thread_id_tls; }
+
+static inline void tw_object_init_header(TwObject *op, TwTypeObject *tp)
+{
+    op->ob_tid = tw_thread_id();
+    op->ob_flags = 0;
+    op->ob_mutex = 0;
+    op->ob_gc_bits = 0;
+    op->ob_ref_local = 1;
+    op->ob_ref_shared = 0;
+    op->ob_type = tp;
+}
+
+/* Slow paths, nogil_runtime/brc.c */
+void tw_brc_decref_shared(TwObject *op);
+void tw_brc_merge_zero_local(TwObject *op);
+bool tw_brc_try_incref_shared(TwObject *op);
+
+static inline bool tw_is_immortal(const TwObject *op)
+{
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
+}
+
+static inline bool tw_is_owned_by_me(const TwObject *op)
+{
+    return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
+}
+
+static inline void tw_incref(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    if (local == TW_REF_IMMORTAL_LOCAL)
+        return;
+    if (tw_is_owned_by_me(op))
+        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT,
+                           __ATOMIC_RELAXED);
+}
+
+static inline void tw_decref(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    if (local == TW_REF_IMMORTAL_LOCAL)
+        return;
+    if (tw_is_owned_by_me(op)) {
+        local--;
+        __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
+        if (local == 0)
+            tw_brc_merge_zero_local(op);
+    } else {
+        tw_brc_decref_shared(op);
+    }
+}
+
+static inline void tw_set_immortal(TwObject *op)
+{
+    op->ob_tid = 0;
+    __atomic_store_n(&op->ob_ref_local, TW_REF_IMMORTAL_LOCAL, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_shared, 0, __ATOMIC_RELAXED);
+}
+
+static inline TwSsize tw_refcnt(const TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    if (local == TW_REF_IMMORTAL_LOCAL)
+        return (TwSsize)UINT32_MAX;
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
+}
+
+/* Take a reference to an object found without a lock.  Fails (false) if
+ * the object's count may already have reached zero. */
+static inline bool tw_try_incref(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    if (local == TW_REF_IMMORTAL_LOCAL)
+        return true;
+    if (tw_is_owned_by_me(op)) {
+        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+        return true;
+    }
+    return tw_brc_try_incref_shared(op);
+}
+
+/* ---- critical sections (nogil_runtime/critical_section.c) ---- */
+typedef struct TwCriticalSection {
+    struct TwCriticalSection *prev;
+    TwObject *a, *b;
+} TwCriticalSection;
+void tw_cs_begin(TwCriticalSection *cs, TwObject *op);
+void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);
+void tw_cs_end(TwCriticalSection *cs);
+
+#define TW_BEGIN_CRITICAL_SECTION(op) \
+    { TwCriticalSection _tw_cs; tw_cs_begin(&_tw_cs, (TwObject *)(op));
+#define TW_BEGIN_CRITICAL_SECTION2(a, b) \
+    { TwCriticalSection _tw_cs; tw_cs_begin2(&_tw_cs, (TwObject *)(a), (TwObject *)(b));
+#define TW_END_CRITICAL_SECTION() tw_cs_end(&_tw_cs); }
+
+/* ---- lock-free publication of container internals ---- */
+#define tw_atomic_load_ptr(pp) __atomic_load_n((pp), __ATOMIC_ACQUIRE)
+#define tw_atomic_store_ptr(pp, v) __atomic_store_n((pp), (v), __ATOMIC_RELEASE)
+#define tw_atomic_load_ssize(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define tw_atomic_store_ssize(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
+static inline TwObject *tw_try_incref_item(TwObject **slot)
+{
+    TwObject *op = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (op == NULL)
+        return NULL;
+    if (!tw_try_incref(op))
+        return NULL;
+    if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) != op) {
+        tw_decref(op);
+        return NULL;
+    }
+    return op;
+}
+
+#endif /* TWINPY_RUNTIME_INLINE_H */

@@ -1,0 +1,176 @@
+/*
+ * runtime.h — the seam between shared code and a runtime.
+ *
+ * Everything in shared/ (object model, compiler, interpreter, modules) reaches
+ * the runtime through this header and nothing else.  CMake compiles exactly one
+ * runtime in: gil_runtime/ or nogil_runtime/.  Each provides
+ * "twinpy/runtime_inline.h", which defines the object header layout and the
+ * fast paths (reference counts, critical sections) as static inline functions,
+ * so the choice of runtime costs nothing at run time.
+ *
+ * What a runtime_inline.h must define (checked by tests/unit/test_runtime.c):
+ *
+ *   struct TwObject              the object header; always has `ob_type`
+ *   TW_OBJECT_HEAD_INIT(tp)      designated initialisers for a static,
+ *                                immortal object of type tp
+ *   tw_incref(op), tw_decref(op) reference counting (decref may free)
+ *   tw_refcnt(op)                the current count, as sys.getrefcount sees it
+ *   tw_is_immortal(op), tw_set_immortal(op)
+ *   tw_object_init_header(op, tp)  fresh object: one reference, owned by caller
+ *   TW_BEGIN_CRITICAL_SECTION(op) / TW_BEGIN_CRITICAL_SECTION2(a, b) /
+ *   TW_END_CRITICAL_SECTION()    lock one / two objects for a mutation
+ *                                (no-ops under the GIL)
+ *   tw_atomic_load_ptr(pp), tw_atomic_store_ptr(pp, v), tw_atomic_load_ssize,
+ *   tw_atomic_store_ssize        publication of container internals that are
+ *                                read without a lock (plain under the GIL)
+ *   tw_try_incref_item(slot)     load *slot and return a new reference, or
+ *                                NULL if the slot changed under the reader
+ *                                (caller then retries under the critical section)
+ *
+ * The rest of the seam is ordinary functions, declared below and implemented
+ * in each runtime's .c files.
+ */
+#ifndef TWINPY_RUNTIME_H
+#define TWINPY_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct TwObject TwObject;
+typedef struct TwTypeObject TwTypeObject;
+typedef struct TwThreadState TwThreadState;
+typedef intptr_t TwSsize;
+
+/* Called by tw_decref when the last reference goes: runs tp_dealloc. */
+void tw_dealloc(TwObject *op);
+
+/* ------------------------------------------------------------------ */
+/* Thread state: the shared part.  A runtime embeds this as the first  */
+/* member of its own per-thread structure.                             */
+/* ------------------------------------------------------------------ */
+
+struct TwFrame;
+
+/* Bits of TwThreadState.eval_breaker.  Any non-zero value sends the
+ * interpreter into tw_eval_breaker_handle() at its next check (backward
+ * jumps and calls). */
+enum {
+    TW_EB_GIL_DROP_REQUEST = 1u << 0,  /* gil: another thread waits        */
+    TW_EB_STOP_THE_WORLD   = 1u << 1,  /* nogil: park for a collection      */
+    TW_EB_MERGE_REFCOUNTS  = 1u << 2,  /* nogil: merge the BRC queue        */
+    TW_EB_QUIESCENT        = 1u << 3,  /* nogil: report a quiescent state   */
+    TW_EB_GC_SCHEDULED     = 1u << 4,  /* a collection is due               */
+    TW_EB_PENDING_CALLS    = 1u << 5,  /* asynchronous exception / calls    */
+};
+
+struct TwThreadState {
+    uint32_t eval_breaker;        /* written by other threads: atomic access */
+    int recursion_depth;          /* Python-level call depth                */
+    TwObject *exc;                /* raised, not yet caught (NULL if none)  */
+    TwObject *handled_exc;        /* being handled: what bare `raise` uses  */
+    struct TwFrame *frame;        /* innermost executing frame              */
+    uint64_t ident;               /* threading.get_ident()                  */
+    TwObject *thread_obj;         /* the threading.Thread, if any (borrowed) */
+    /* allocation counters, owner-written only (summed by tw_mem_stats) */
+    uint64_t alloc_count, free_count;
+    uint64_t alloc_bytes, free_bytes;
+    TwThreadState *next_all;      /* runtime's list of live threads         */
+};
+
+/* The calling thread's state; NULL if the thread is not attached/created.  */
+extern _Thread_local TwThreadState *tw_tstate_tls;
+static inline TwThreadState *tw_tstate(void) { return tw_tstate_tls; }
+
+#include "twinpy/runtime_inline.h"
+
+/* ---------------- runtime identity and lifecycle ------------------- */
+
+const char *tw_runtime_name(void);        /* "gil" or "nogil"            */
+bool tw_runtime_gil_enabled(void);        /* sys._is_gil_enabled()       */
+/* Start the runtime and attach the calling (main) thread.  Idempotent.  */
+void tw_runtime_init(void);
+/* Wait for nothing; detach and tear down what can be (end of main).     */
+void tw_runtime_fini(void);
+
+/* ---------------- threads ------------------------------------------ */
+
+/* Create an OS thread that attaches, runs fn(arg), detaches and exits.
+ * Returns 0 and the new thread's ident, or -1 with errno-like code. */
+int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out);
+/* Around anything that may block (sleep, join, lock wait, I/O):
+ * gil: release / re-take the GIL; nogil: detach / attach. Nestable: no. */
+void tw_begin_blocking(void);
+void tw_end_blocking(void);
+/* Slow path of the eval-breaker check.  Returns 0, or -1 with an
+ * exception set (e.g. an asynchronous exception was delivered). */
+int tw_eval_breaker_handle(TwThreadState *ts);
+/* The one cheap test the interpreter makes at backward jumps and calls. */
+static inline bool tw_eval_breaker_pending(TwThreadState *ts)
+{
+    return __atomic_load_n(&ts->eval_breaker, __ATOMIC_RELAXED) != 0;
+}
+void tw_eval_breaker_set(TwThreadState *ts, uint32_t bits);
+void tw_eval_breaker_clear(TwThreadState *ts, uint32_t bits);
+
+/* sys.setswitchinterval / getswitchinterval (seconds). The nogil runtime
+ * stores the value and uses it for nothing, as CPython 3.13t does. */
+void tw_set_switch_interval(double seconds);
+double tw_get_switch_interval(void);
+
+/* ---------------- memory ------------------------------------------- */
+
+/* Raw memory through the build's allocator (jemalloc mallocx/sdallocx, or
+ * the system's).  Counted per thread for leak tests and --stats.
+ * tw_mem_alloc returns NULL without setting an exception. */
+void *tw_mem_alloc(size_t size);
+void *tw_mem_calloc(size_t size);
+void *tw_mem_realloc(void *p, size_t old_size, size_t new_size);
+void tw_mem_free(void *p, size_t size);
+/* Free memory that lock-free readers may still be looking at (replaced
+ * list item arrays, dict key tables): immediate under the GIL, after a
+ * grace period (QSBR) in the nogil runtime. */
+void tw_mem_free_delayed(void *p, size_t size);
+/* Live allocation count and bytes over all threads (for leak tests).   */
+void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes);
+
+/* Objects that are not tracked by the cycle collector.  The header is
+ * initialised (one reference, type set). */
+TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
+void tw_object_free(TwObject *op, size_t size);
+
+/* ---------------- cycle collector ---------------------------------- */
+
+/* Objects that may take part in cycles carry a runtime-defined prefix.
+ * The header is initialised; the object is NOT tracked yet: fill its
+ * fields, then tw_gc_track it.  tw_gc_free untracks if needed. */
+TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size);
+void tw_gc_free(TwObject *op, size_t size);
+void tw_gc_track(TwObject *op);
+void tw_gc_untrack(TwObject *op);
+bool tw_gc_is_tracked(TwObject *op);
+/* Full or generational collection; returns unreachable objects found,
+ * or -1 with an exception set. */
+TwSsize tw_gc_collect(int generation);
+void tw_gc_enable(void);
+void tw_gc_disable(void);
+bool tw_gc_isenabled(void);
+void tw_gc_get_count(int out[3]);
+void tw_gc_get_threshold(int out[3]);
+void tw_gc_set_threshold(const int in[3]);
+/* Deallocation of deeply nested structures without deep C recursion:
+ * tp_dealloc of containers wraps its body in these (see CPython's
+ * "trashcan").  Returns false if the object was queued for later.   */
+bool tw_trashcan_begin(TwObject *op);
+void tw_trashcan_end(void);
+
+/* ---------------- observability ------------------------------------ */
+
+/* `twinpy --stats`: print the runtime's counters, one `name value` line each. */
+void tw_stats_dump(FILE *out);
+/* `twinpy --trace FILE`: start recording trace events (Chrome JSON). */
+int tw_trace_start(const char *path);
+void tw_trace_stop(void);
+
+#endif /* TWINPY_RUNTIME_H */

@@ -1,0 +1,263 @@
+/*
+ * types.h — the built-in object types and their C API.
+ *
+ * Implemented in shared/objects/<type>.c, one type (family) per file.
+ * Conventions: constructors return new references; "borrowed" says so.
+ */
+#ifndef TWINPY_TYPES_H
+#define TWINPY_TYPES_H
+
+#include "twinpy/errors.h"
+#include "twinpy/object.h"
+
+/* ---------------- singletons ---------------------------------------- */
+
+extern TwTypeObject TwNone_Type, TwNotImplemented_Type, TwEllipsis_Type;
+extern TwObject TwNone_Object, TwNotImplemented_Object, TwEllipsis_Object;
+#define Tw_None (&TwNone_Object)
+#define Tw_NotImplemented (&TwNotImplemented_Object)
+#define Tw_Ellipsis (&TwEllipsis_Object)
+#define TW_RETURN_NONE return tw_newref(Tw_None)
+
+/* ---------------- int (64-bit; overflow raises OverflowError) ------- */
+
+typedef struct {
+    TwObject ob_base;
+    int64_t value;
+} TwIntObject;
+extern TwTypeObject TwInt_Type, TwBool_Type;
+#define TW_INT_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_INT_SUBCLASS)   /* includes bool */
+#define TW_INT_CHECK_EXACT(op) (TW_TYPE(op) == &TwInt_Type)
+#define TW_INT_VALUE(op) (((TwIntObject *)(op))->value)
+/* Small ints -5..256 are cached and immortal. */
+#define TW_SMALL_INT_MIN (-5)
+#define TW_SMALL_INT_MAX 256
+TwObject *tw_int_from_i64(int64_t v);
+/* Parse like int(s, base): base 0 honours prefixes; ValueError on junk. */
+TwObject *tw_int_from_string(const char *s, size_t len, int base);
+int64_t tw_int_as_i64(TwObject *o);               /* -1 with error set on failure: check tw_err_occurred */
+
+extern TwIntObject TwTrue_Object, TwFalse_Object;
+#define Tw_True ((TwObject *)&TwTrue_Object)
+#define Tw_False ((TwObject *)&TwFalse_Object)
+static inline TwObject *tw_bool_from(bool b) { return tw_newref(b ? Tw_True : Tw_False); }
+#define TW_RETURN_TRUE return tw_newref(Tw_True)
+#define TW_RETURN_FALSE return tw_newref(Tw_False)
+
+/* ---------------- float ---------------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    double value;
+} TwFloatObject;
+extern TwTypeObject TwFloat_Type;
+#define TW_FLOAT_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_FLOAT_SUBCLASS)
+#define TW_FLOAT_VALUE(op) (((TwFloatObject *)(op))->value)
+TwObject *tw_float_from_double(double v);
+double tw_float_as_double(TwObject *o);           /* accepts int; -1.0 + error on failure */
+/* repr(float) exactly as CPython (shortest round-trip, "1e+16", "inf"). */
+int tw_float_repr_buf(double v, char *buf, size_t size);
+
+/* ---------------- str (UTF-8) ---------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    TwSsize length;           /* code points                               */
+    TwSsize size;             /* bytes of UTF-8, excluding the final NUL   */
+    TwHash hash;              /* -1 until computed                         */
+    uint8_t is_ascii;         /* length == size: O(1) indexing             */
+    uint8_t interned;
+    char data[];              /* NUL-terminated UTF-8                      */
+} TwStrObject;
+extern TwTypeObject TwStr_Type;
+#define TW_STR_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_STR_SUBCLASS)
+#define TW_STR_CHECK_EXACT(op) (TW_TYPE(op) == &TwStr_Type)
+#define TW_STR_DATA(op) (((TwStrObject *)(op))->data)
+#define TW_STR_SIZE(op) (((TwStrObject *)(op))->size)
+#define TW_STR_LEN(op) (((TwStrObject *)(op))->length)
+TwObject *tw_str_from_utf8(const char *s, size_t size);   /* must be valid UTF-8 */
+TwObject *tw_str_from_cstr(const char *s);
+TwObject *tw_str_from_format(const char *fmt, ...);       /* tw_err_format's codes */
+/* The interned (immortal, unique) str for s: for identifiers and attribute
+ * names; equal interned strings are the same object. */
+TwObject *tw_str_intern_cstr(const char *s);               /* borrowed-like: immortal */
+void tw_str_intern_inplace(TwObject **p);                  /* replace *p by its interned twin */
+TwObject *tw_str_concat(TwObject *a, TwObject *b);
+TwObject *tw_str_join(TwObject *sep, TwObject *iterable);
+bool tw_str_eq(TwObject *a, TwObject *b);                 /* both str          */
+bool tw_str_eq_cstr(TwObject *a, const char *s);
+TwHash tw_str_hash(TwObject *s);
+/* format(value, spec): the format-spec mini-language for int, float, str. */
+TwObject *tw_object_format(TwObject *value, TwObject *spec);
+/* Incremental building of a str. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    char small[128];
+} TwStrBuilder;
+void tw_sb_init(TwStrBuilder *sb);
+int tw_sb_append(TwStrBuilder *sb, const char *s, size_t n);
+int tw_sb_append_cstr(TwStrBuilder *sb, const char *s);
+int tw_sb_append_obj_str(TwStrBuilder *sb, TwObject *o);   /* str(o)  */
+int tw_sb_append_obj_repr(TwStrBuilder *sb, TwObject *o);  /* repr(o) */
+TwObject *tw_sb_finish(TwStrBuilder *sb);                  /* frees the builder */
+void tw_sb_discard(TwStrBuilder *sb);
+
+/* ---------------- tuple ---------------------------------------------- */
+
+typedef struct {
+    TwVarObject ob_base;
+    TwObject *items[];
+} TwTupleObject;
+extern TwTypeObject TwTuple_Type;
+#define TW_TUPLE_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_TUPLE_SUBCLASS)
+#define TW_TUPLE_SIZE(op) TW_SIZE(op)
+#define TW_TUPLE_ITEMS(op) (((TwTupleObject *)(op))->items)
+#define TW_TUPLE_GET(op, i) (((TwTupleObject *)(op))->items[i])   /* borrowed */
+TwObject *tw_tuple_new(TwSsize n);                /* items NULL: fill with TW_TUPLE_SET */
+#define TW_TUPLE_SET(op, i, v) (((TwTupleObject *)(op))->items[i] = (v))  /* steals */
+TwObject *tw_tuple_pack(TwSsize n, ...);          /* borrows the arguments        */
+TwObject *tw_tuple_from_array(TwObject *const *items, TwSsize n);  /* increfs */
+TwObject *tw_tuple_empty(void);                   /* the immortal () */
+
+/* ---------------- list ------------------------------------------------
+ * Items are read without a lock in the nogil build: `items` and `allocated`
+ * are published with tw_atomic_store_ptr; a replaced array is freed with
+ * tw_mem_free_delayed; every mutation runs in a critical section. */
+
+/* The item array carries its own capacity so that a lock-free reader that
+ * loaded an old array still bounds-checks against that array. */
+typedef struct {
+    TwSsize allocated;
+    TwObject *items[];
+} TwListArray;
+typedef struct {
+    TwObject ob_base;
+    TwSsize size;
+    TwListArray *array;       /* NULL when empty and never grown            */
+} TwListObject;
+extern TwTypeObject TwList_Type;
+#define TW_LIST_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_LIST_SUBCLASS)
+#define TW_LIST_SIZE(op) tw_atomic_load_ssize(&((TwListObject *)(op))->size)
+TwObject *tw_list_new(TwSsize n);                 /* n NULL slots to fill with tw_list_set_init */
+void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v); /* steals; only for a new list */
+int tw_list_append(TwObject *list, TwObject *v);  /* borrows v                   */
+TwObject *tw_list_get(TwObject *list, TwSsize i); /* new ref; IndexError         */
+int tw_list_set(TwObject *list, TwSsize i, TwObject *v);  /* borrows v; IndexError */
+int tw_list_extend(TwObject *list, TwObject *iterable);
+int tw_list_sort(TwObject *list, TwObject *key, bool reverse);
+TwObject *tw_list_as_tuple(TwObject *list);
+TwObject *tw_list_from_iterable(TwObject *iterable);
+/* A consistent copy of the items (new refs) for iteration by C code. */
+TwObject *tw_list_copy(TwObject *list);
+
+/* ---------------- dict (insertion-ordered, open addressing) ---------- */
+
+typedef struct TwDictKeys TwDictKeys;       /* private to dict.c          */
+typedef struct {
+    TwObject ob_base;
+    TwSsize used;
+    uint64_t version;         /* changes on every mutation (caches)       */
+    TwDictKeys *keys;
+} TwDictObject;
+extern TwTypeObject TwDict_Type;
+#define TW_DICT_CHECK(op) TW_HAS_TPFLAG(op, TW_TPFLAGS_DICT_SUBCLASS)
+TwObject *tw_dict_new(void);
+/* Borrowed reference or NULL; NULL with an exception only on hash/compare
+ * failure.  NOT safe against concurrent mutation in the nogil build: use
+ * tw_dict_get_ref for shared dicts. */
+TwObject *tw_dict_get_borrowed(TwObject *d, TwObject *key);
+/* New reference: 1 found, 0 missing (*out NULL), -1 error. Lock-free in nogil. */
+int tw_dict_get_ref(TwObject *d, TwObject *key, TwObject **out);
+int tw_dict_get_ref_str(TwObject *d, const char *key, TwObject **out);
+int tw_dict_set(TwObject *d, TwObject *key, TwObject *value);   /* borrows both */
+int tw_dict_set_str(TwObject *d, const char *key, TwObject *value);
+int tw_dict_del(TwObject *d, TwObject *key);                    /* KeyError    */
+int tw_dict_pop(TwObject *d, TwObject *key, TwObject **out);    /* 1/0/-1      */
+int tw_dict_contains(TwObject *d, TwObject *key);
+TwSsize tw_dict_size(TwObject *d);
+/* Iterate: *pos starts at 0; borrowed key/value; returns false at the end.
+ * Only while the dict cannot change (under its critical section or the GIL). */
+bool tw_dict_next(TwObject *d, TwSsize *pos, TwObject **key, TwObject **value);
+TwObject *tw_dict_copy(TwObject *d);
+int tw_dict_update(TwObject *d, TwObject *other);    /* mapping or iterable of pairs */
+/* For dict(**x) / f(**x): merge; on duplicate key raise TypeError if !override. */
+int tw_dict_merge(TwObject *d, TwObject *other, bool override);
+TwObject *tw_dict_keys_list(TwObject *d);
+TwObject *tw_dict_items_list(TwObject *d);
+TwObject *tw_dict_values_list(TwObject *d);
+void tw_dict_clear(TwObject *d);
+
+/* ---------------- set, frozenset ------------------------------------- */
+
+extern TwTypeObject TwSet_Type, TwFrozenSet_Type;
+#define TW_SET_CHECK(op) (TW_TYPE_CHECK(op, &TwSet_Type) || TW_TYPE_CHECK(op, &TwFrozenSet_Type))
+TwObject *tw_set_new(TwObject *iterable);         /* iterable may be NULL      */
+TwObject *tw_frozenset_new(TwObject *iterable);
+int tw_set_add(TwObject *set, TwObject *key);
+int tw_set_discard(TwObject *set, TwObject *key); /* 1 removed, 0 absent       */
+int tw_set_contains(TwObject *set, TwObject *key);
+TwSsize tw_set_size(TwObject *set);
+
+/* ---------------- range, slice --------------------------------------- */
+
+extern TwTypeObject TwRange_Type, TwSlice_Type;
+typedef struct {
+    TwObject ob_base;
+    TwObject *start, *stop, *step;    /* None where omitted               */
+} TwSliceObject;
+TwObject *tw_range_new(int64_t start, int64_t stop, int64_t step);
+TwObject *tw_slice_new(TwObject *start, TwObject *stop, TwObject *step); /* borrows; NULL means None */
+/* Resolve against a length, Python's rules; returns the slice length or -1. */
+TwSsize tw_slice_indices(TwObject *slice, TwSsize length, TwSsize *start, TwSsize *stop, TwSsize *step);
+
+/* ---------------- iterators ------------------------------------------ */
+
+extern TwTypeObject TwSeqIter_Type;   /* iter() over __getitem__ sequences */
+TwObject *tw_seqiter_new(TwObject *seq);
+
+/* ---------------- builtin functions and methods ---------------------- */
+
+/* A C function exposed to Python (builtins, module functions, bound C methods). */
+typedef struct {
+    TwObject ob_base;
+    const TwMethodDef *def;
+    TwObject *self;           /* bound self, module, or NULL               */
+    TwObject *module_name;    /* str or NULL                               */
+} TwCFunctionObject;
+extern TwTypeObject TwCFunction_Type, TwMethodDescr_Type, TwClassMethodDescr_Type;
+TwObject *tw_cfunction_new(const TwMethodDef *def, TwObject *self);
+
+/* Python-level descriptors. */
+extern TwTypeObject TwProperty_Type, TwClassMethod_Type, TwStaticMethod_Type, TwSuper_Type;
+extern TwTypeObject TwGetSetDescr_Type;
+/* A bound method: a callable with its self (used for Python functions). */
+typedef struct {
+    TwObject ob_base;
+    TwObject *func;
+    TwObject *self;
+} TwMethodObject;
+extern TwTypeObject TwMethod_Type;
+TwObject *tw_method_new(TwObject *func, TwObject *self);
+
+/* ---------------- modules -------------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    TwObject *dict;
+    TwObject *name;
+} TwModuleObject;
+extern TwTypeObject TwModule_Type;
+TwObject *tw_module_new(const char *name);
+TwObject *tw_module_get_dict(TwObject *m);        /* borrowed                  */
+int tw_module_add_functions(TwObject *m, const TwMethodDef *defs);
+int tw_module_add_object(TwObject *m, const char *name, TwObject *value); /* borrows */
+
+/* ---------------- start-up ------------------------------------------- */
+
+/* Ready every built-in type, make singletons and interned names immortal.
+ * Called by tw_interpreter_init. */
+int tw_objects_init(void);
+void tw_objects_fini(void);
+
+#endif /* TWINPY_TYPES_H */

@@ -134,6 +134,13 @@ void tw_mem_free(void *p, size_t size);
 void tw_mem_free_delayed(void *p, size_t size);
 /* Live allocation count and bytes over all threads (for leak tests).   */
 void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes);
+/* shared/vm/memory.c needs from the runtime: its list of live thread states
+ * (linked through next_all) and the lock that guards the list's shape.
+ * A runtime calls tw_mem_retire_thread before freeing an exiting thread's state. */
+TwThreadState *tw_runtime_threads_head(void);
+void tw_runtime_threads_lock(void);
+void tw_runtime_threads_unlock(void);
+void tw_mem_retire_thread(TwThreadState *ts);
 
 /* Objects that are not tracked by the cycle collector.  The header is
  * initialised (one reference, type set). */

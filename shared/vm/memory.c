@@ -1,0 +1,138 @@
+/*
+ * memory.c — raw memory for both runtimes: jemalloc's sized API
+ * (mallocx/sdallocx, per-thread caches) or the system allocator for
+ * sanitizer builds.  Every block is counted in the calling thread's state
+ * (owner-written, no atomics on the hot path); blocks allocated before any
+ * thread state exists are counted in process-wide atomics.  tw_mem_stats
+ * sums them for leak tests and --stats.
+ *
+ * A thread that exits must fold its counters into the process totals with
+ * tw_mem_retire_thread() before its state is freed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef TW_USE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "twinpy/runtime.h"
+
+static uint64_t g_alloc_count, g_free_count, g_alloc_bytes, g_free_bytes;
+/* The runtime's list of live threads, for summing (see tw_mem_stats). */
+
+static inline void count_alloc(size_t size)
+{
+    TwThreadState *ts = tw_tstate();
+    if (ts) {
+        ts->alloc_count++;
+        ts->alloc_bytes += size;
+    } else {
+        __atomic_fetch_add(&g_alloc_count, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&g_alloc_bytes, size, __ATOMIC_RELAXED);
+    }
+}
+
+static inline void count_free(size_t size)
+{
+    TwThreadState *ts = tw_tstate();
+    if (ts) {
+        ts->free_count++;
+        ts->free_bytes += size;
+    } else {
+        __atomic_fetch_add(&g_free_count, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&g_free_bytes, size, __ATOMIC_RELAXED);
+    }
+}
+
+void *tw_mem_alloc(size_t size)
+{
+    if (size == 0)
+        size = 1;
+#ifdef TW_USE_JEMALLOC
+    void *p = mallocx(size, 0);
+#else
+    void *p = malloc(size);
+#endif
+    if (p)
+        count_alloc(size);
+    return p;
+}
+
+void *tw_mem_calloc(size_t size)
+{
+    if (size == 0)
+        size = 1;
+#ifdef TW_USE_JEMALLOC
+    void *p = mallocx(size, MALLOCX_ZERO);
+#else
+    void *p = calloc(1, size);
+#endif
+    if (p)
+        count_alloc(size);
+    return p;
+}
+
+void *tw_mem_realloc(void *p, size_t old_size, size_t new_size)
+{
+    if (p == NULL)
+        return tw_mem_alloc(new_size);
+    if (new_size == 0)
+        new_size = 1;
+#ifdef TW_USE_JEMALLOC
+    void *q = rallocx(p, new_size, 0);
+#else
+    void *q = realloc(p, new_size);
+#endif
+    if (q) {
+        count_free(old_size);
+        count_alloc(new_size);
+    }
+    return q;
+}
+
+void tw_mem_free(void *p, size_t size)
+{
+    if (p == NULL)
+        return;
+    if (size == 0)
+        size = 1;
+    count_free(size);
+#ifdef TW_USE_JEMALLOC
+    sdallocx(p, size, 0);
+#else
+    free(p);
+#endif
+}
+
+/* Fold an exiting thread's counters into the process totals. */
+void tw_mem_retire_thread(TwThreadState *ts)
+{
+    __atomic_fetch_add(&g_alloc_count, ts->alloc_count, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_free_count, ts->free_count, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_alloc_bytes, ts->alloc_bytes, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_free_bytes, ts->free_bytes, __ATOMIC_RELAXED);
+    ts->alloc_count = ts->free_count = ts->alloc_bytes = ts->free_bytes = 0;
+}
+
+/* Sums over live threads read counters their owners write: exact when the
+ * other threads are quiet (tests, exit), approximate otherwise. */
+void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes)
+{
+    uint64_t ac = __atomic_load_n(&g_alloc_count, __ATOMIC_RELAXED);
+    uint64_t fc = __atomic_load_n(&g_free_count, __ATOMIC_RELAXED);
+    uint64_t ab = __atomic_load_n(&g_alloc_bytes, __ATOMIC_RELAXED);
+    uint64_t fb = __atomic_load_n(&g_free_bytes, __ATOMIC_RELAXED);
+    tw_runtime_threads_lock();
+    for (TwThreadState *ts = tw_runtime_threads_head(); ts; ts = ts->next_all) {
+        ac += __atomic_load_n(&ts->alloc_count, __ATOMIC_RELAXED);
+        fc += __atomic_load_n(&ts->free_count, __ATOMIC_RELAXED);
+        ab += __atomic_load_n(&ts->alloc_bytes, __ATOMIC_RELAXED);
+        fb += __atomic_load_n(&ts->free_bytes, __ATOMIC_RELAXED);
+    }
+    tw_runtime_threads_unlock();
+    if (live_blocks)
+        *live_blocks = ac - fc;
+    if (live_bytes)
+        *live_bytes = ab - fb;
+}

@@ -261,4 +261,23 @@ void tw_leave_recursive_call(void);
 int tw_repr_enter(TwObject *op);
 void tw_repr_leave(TwObject *op);
 
+
+/* ---------------- additions (shared/objects/typeobject.c) ---------- */
+
+/* Allocate an instance of tp: tp_basicsize + nitems * tp_itemsize bytes,
+ * zeroed past the header, through tw_gc_alloc (untracked) when tp has
+ * TW_TPFLAGS_HAVE_GC, else tw_object_alloc.  A heap type is increfed (its
+ * instances own a reference; tw_object_dealloc_generic drops it).
+ * Built-in types whose tp_new may be given a subclass (`class L(list)`)
+ * allocate with tw_type_alloc_instance(type, n) and free in tp_dealloc with
+ * tw_type_free_instance(op, n): the subclass's extra __dict__ slot and GC
+ * prefix then come out right.  NULL with MemoryError on failure. */
+TwObject *tw_type_alloc_instance(TwTypeObject *tp, TwSsize nitems);
+void tw_type_free_instance(TwObject *op, TwSsize nitems);
+/* A C caller that changed tp->tp_dict directly after tw_type_ready tells
+ * the attribute cache (bumps tp_version of tp and its subclasses). */
+void tw_type_modified(TwTypeObject *tp);
+/* Look a name given as a C string up along the MRO (borrowed or NULL). */
+TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name);
+
 #endif /* TWINPY_OBJECT_H */

@@ -260,4 +260,17 @@ int tw_module_add_object(TwObject *m, const char *name, TwObject *value); /* bor
 int tw_objects_init(void);
 void tw_objects_fini(void);
 
+
+/* ---------------- additions (shared/objects/descr.c) ----------------- */
+
+/* super(type, obj); the VM calls it for zero-argument super() with the
+ * enclosing class (__class__ cell) and the first argument of the frame. */
+TwObject *tw_super_new(TwObject *type, TwObject *obj);
+/* Wrappers the VM and builtins meet: slot wrappers (`int.__add__`,
+ * `object.__init__`) and their bound form (`(1).__add__`). */
+extern TwTypeObject TwSlotWrapper_Type, TwMethodWrapper_Type;
+/* property(fget, fset, fdel, doc), classmethod(f), staticmethod(f) from C. */
+TwObject *tw_classmethod_new(TwObject *func);
+TwObject *tw_staticmethod_new(TwObject *func);
+
 #endif /* TWINPY_TYPES_H */

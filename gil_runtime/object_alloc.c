@@ -1,0 +1,45 @@
+/*
+ * object_alloc.c — allocation and release of objects that the cycle
+ * collector does not track, and the last step of every object's life.
+ *
+ * Protocol:
+ *   - tw_object_alloc returns zeroed memory with the header initialised
+ *     (one reference, owned by the caller, type set).  Zeroing lets a
+ *     constructor that fails half-way hand the object to its tp_dealloc,
+ *     which then sees NULL in every field it did not fill.
+ *   - tw_dealloc runs when tw_decref takes a count to zero.  A GC object is
+ *     untracked first, so the collector never sees an object whose count is
+ *     zero even if a tp_dealloc forgets to untrack before it starts tearing
+ *     the object down (tw_gc_untrack of an untracked object does nothing).
+ *   - Under the GIL no reader can hold a pointer it did not count, so
+ *     "delayed" frees (for the nogil runtime's lock-free readers) are
+ *     immediate here.
+ */
+#include "gil_internal.h"
+
+void tw_dealloc(TwObject *op)
+{
+    TwTypeObject *tp = TW_TYPE(op);
+    if (tp->tp_flags & TW_TPFLAGS_HAVE_GC)
+        tw_gc_untrack(op);
+    tp->tp_dealloc(op);
+}
+
+TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
+{
+    TwObject *op = tw_mem_calloc(size);
+    if (op == NULL)
+        return NULL;
+    tw_object_init_header(op, tp);
+    return op;
+}
+
+void tw_object_free(TwObject *op, size_t size)
+{
+    tw_mem_free(op, size);
+}
+
+void tw_mem_free_delayed(void *p, size_t size)
+{
+    tw_mem_free(p, size);
+}

@@ -4,7 +4,8 @@
  *
  * Protocol:
  *   - tw_object_alloc returns zeroed memory with the header initialised
- *     (one reference, owned by the caller, type set).  Zeroing lets a
+ *     (one reference, owned by the caller, type set), or NULL with
+ *     MemoryError set.  Zeroing lets a
  *     constructor that fails half-way hand the object to its tp_dealloc,
  *     which then sees NULL in every field it did not fill.
  *   - tw_dealloc runs when tw_decref takes a count to zero.  A GC object is
@@ -16,6 +17,7 @@
  *     immediate here.
  */
 #include "gil_internal.h"
+#include "twinpy/errors.h"
 
 void tw_dealloc(TwObject *op)
 {
@@ -28,8 +30,10 @@ void tw_dealloc(TwObject *op)
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 {
     TwObject *op = tw_mem_calloc(size);
-    if (op == NULL)
+    if (op == NULL) {
+        tw_err_no_memory();
         return NULL;
+    }
     tw_object_init_header(op, tp);
     return op;
 }

@@ -99,6 +99,11 @@ void tw_runtime_fini(void);
 /* Create an OS thread that attaches, runs fn(arg), detaches and exits.
  * Returns 0 and the new thread's ident, or -1 with errno-like code. */
 int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out);
+/* Give a thread the runtime did not create (a benchmark's or an embedder's
+ * pthread) a thread state and attach it; pair with tw_thread_detach_current
+ * before the thread exits.  The main thread uses tw_runtime_init instead. */
+TwThreadState *tw_thread_attach_current(void);
+void tw_thread_detach_current(void);
 /* Around anything that may block (sleep, join, lock wait, I/O):
  * gil: release / re-take the GIL; nogil: detach / attach. Nestable: no. */
 void tw_begin_blocking(void);

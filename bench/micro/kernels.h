@@ -1,0 +1,40 @@
+/* kernels.h — C loops the micro suite times (see kernels.c). */
+#ifndef TWB_KERNELS_H
+#define TWB_KERNELS_H
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct TwObject TwObject;
+
+void twb_init(void);
+const char *twb_runtime(void);
+void twb_attach(void);                 /* a benchmark thread joins the runtime */
+void twb_detach(void);
+
+TwObject *twb_new_object(void);        /* a float, owned by the caller's thread */
+TwObject *twb_new_list(int64_t n);     /* [0, 1, ..., n-1] */
+TwObject *twb_new_dict(int64_t n);     /* {i: i} */
+void twb_drop(TwObject *op);
+TwObject *twb_none(void);
+
+void twb_incref_decref(TwObject *op, int64_t iters);
+void twb_critical_section(TwObject *op, int64_t iters);
+int64_t twb_list_append(TwObject *list, int64_t iters);   /* clears every 4096 */
+int64_t twb_list_read(TwObject *list, int64_t iters);
+int64_t twb_dict_get(TwObject *dict, int64_t iters);
+int64_t twb_dict_set(TwObject *dict, int64_t iters);
+void twb_alloc_free(int64_t iters);
+/* Allocate n objects here, free them on another thread: ns per free. */
+double twb_cross_thread_free(int64_t n);
+/* Run twb_incref_decref(op, iters) on a fresh thread: ns per pair. */
+double twb_nonowner_incref_decref(TwObject *op, int64_t iters);
+void twb_blocking_pair(int64_t iters);  /* begin/end blocking (detach/attach) */
+/* Build n tracked container objects, time one full collection: seconds. */
+double twb_gc_pause(int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

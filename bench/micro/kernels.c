@@ -26,6 +26,8 @@ void twb_init(void)
 const char *twb_runtime(void) { return tw_runtime_name(); }
 void twb_attach(void) { tw_thread_attach_current(); }
 void twb_detach(void) { tw_thread_detach_current(); }
+void twb_enter(void) { tw_end_blocking(); }
+void twb_leave(void) { tw_begin_blocking(); }
 
 TwObject *twb_new_object(void) { return tw_float_from_double(1.5); }
 TwObject *twb_none(void) { return Tw_None; }

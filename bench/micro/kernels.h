@@ -12,6 +12,8 @@ void twb_init(void);
 const char *twb_runtime(void);
 void twb_attach(void);                 /* a benchmark thread joins the runtime */
 void twb_detach(void);
+void twb_enter(void);                  /* attach (gil: take the GIL)  */
+void twb_leave(void);                  /* detach (gil: drop the GIL)  */
 
 TwObject *twb_new_object(void);        /* a float, owned by the caller's thread */
 TwObject *twb_new_list(int64_t n);     /* [0, 1, ..., n-1] */

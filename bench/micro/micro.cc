@@ -16,44 +16,54 @@ bool is_gil() { return std::strcmp(twb_runtime(), "gil") == 0; }
 // Objects shared by the threads of one multi-threaded benchmark.
 TwObject *g_shared_obj, *g_shared_list, *g_shared_dict;
 
+// Threads other than the main one get a thread state for the benchmark's
+// duration.  Every thread is attached only between twb_enter and twb_leave,
+// so under the GIL no thread sits on the lock at Google Benchmark's barriers.
 struct Attach {
-    explicit Attach(const benchmark::State &st) : attached(st.thread_index() != 0) {
-        if (attached) twb_attach();
+    explicit Attach(const benchmark::State &st) : foreign(st.thread_index() != 0) {
+        if (foreign) { twb_attach(); twb_leave(); }
     }
-    ~Attach() { if (attached) twb_detach(); }
-    bool attached;
+    ~Attach() { if (foreign) { twb_enter(); twb_detach(); } }
+    bool foreign;
 };
 
+// The timed loop: each batch of work runs attached (under the GIL, it holds
+// the lock for one batch, as an interpreter holds it between checks).
+#define TWB_LOOP(st, body) for (auto _ : st) { twb_enter(); body; twb_leave(); }
+// Set-up and tear-down work on objects, attached.
+#define TWB_ATTACHED(body) do { twb_enter(); body; twb_leave(); } while (0)
+
 void BM_incref_decref_owner(benchmark::State &st) {
-    TwObject *o = twb_new_object();
-    for (auto _ : st) twb_incref_decref(o, 1000);
+    TwObject *o; TWB_ATTACHED(o = twb_new_object());
+    TWB_LOOP(st, twb_incref_decref(o, 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(o);
+    TWB_ATTACHED(twb_drop(o));
 }
 BENCHMARK(BM_incref_decref_owner);
 
 void BM_incref_decref_nonowner(benchmark::State &st) {
-    TwObject *o = twb_new_object();
+    TwObject *o; TWB_ATTACHED(o = twb_new_object());
     for (auto _ : st) {
-        double ns = twb_nonowner_incref_decref(o, 100000);
+        double ns;
+        TWB_ATTACHED(ns = twb_nonowner_incref_decref(o, 100000));
         st.SetIterationTime(ns * 100000 / 1e9);
     }
     st.SetItemsProcessed(st.iterations() * 100000);
-    twb_drop(o);
+    TWB_ATTACHED(twb_drop(o));
 }
 BENCHMARK(BM_incref_decref_nonowner)->UseManualTime();
 
 void BM_incref_decref_contended(benchmark::State &st) {
-    if (st.thread_index() == 0) g_shared_obj = twb_new_object();
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_obj = twb_new_object());
     Attach a(st);
-    for (auto _ : st) twb_incref_decref(g_shared_obj, 1000);
+    TWB_LOOP(st, twb_incref_decref(g_shared_obj, 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_obj);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_obj));
 }
 BENCHMARK(BM_incref_decref_contended)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_immortal_incref(benchmark::State &st) {
-    for (auto _ : st) twb_incref_decref(twb_none(), 1000);
+    TWB_LOOP(st, twb_incref_decref(twb_none(), 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
 }
 BENCHMARK(BM_immortal_incref);
@@ -64,104 +74,105 @@ void BM_mutex_lock_unlock(benchmark::State &st) {
         for (auto _ : st) {}
         return;
     }
-    if (st.thread_index() == 0) g_shared_obj = twb_new_list(0);
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_obj = twb_new_list(0));
     Attach a(st);
-    for (auto _ : st) twb_critical_section(g_shared_obj, 1000);
+    TWB_LOOP(st, twb_critical_section(g_shared_obj, 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_obj);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_obj));
 }
 BENCHMARK(BM_mutex_lock_unlock)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_critical_section(benchmark::State &st) {
-    TwObject *l = twb_new_list(0);
-    for (auto _ : st) twb_critical_section(l, 1000);
+    TwObject *l; TWB_ATTACHED(l = twb_new_list(0));
+    TWB_LOOP(st, twb_critical_section(l, 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(l);
+    TWB_ATTACHED(twb_drop(l));
 }
 BENCHMARK(BM_critical_section);
 
 void BM_list_append_private(benchmark::State &st) {
     Attach a(st);
-    TwObject *l = twb_new_list(0);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_list_append(l, 1000));
+    TwObject *l; TWB_ATTACHED(l = twb_new_list(0));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_list_append(l, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(l);
+    TWB_ATTACHED(twb_drop(l));
 }
 BENCHMARK(BM_list_append_private)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_list_append_shared(benchmark::State &st) {
-    if (st.thread_index() == 0) g_shared_list = twb_new_list(0);
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_list = twb_new_list(0));
     Attach a(st);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_list_append(g_shared_list, 1000));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_list_append(g_shared_list, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_list);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_list));
 }
 BENCHMARK(BM_list_append_shared)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_list_read_private(benchmark::State &st) {
     Attach a(st);
-    TwObject *l = twb_new_list(1000);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_list_read(l, 1000));
+    TwObject *l; TWB_ATTACHED(l = twb_new_list(1000));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_list_read(l, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(l);
+    TWB_ATTACHED(twb_drop(l));
 }
 BENCHMARK(BM_list_read_private)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_list_read_shared(benchmark::State &st) {
-    if (st.thread_index() == 0) g_shared_list = twb_new_list(1000);
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_list = twb_new_list(1000));
     Attach a(st);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_list_read(g_shared_list, 1000));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_list_read(g_shared_list, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_list);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_list));
 }
 BENCHMARK(BM_list_read_shared)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_dict_get_private(benchmark::State &st) {
     Attach a(st);
-    TwObject *d = twb_new_dict(64);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_dict_get(d, 1000));
+    TwObject *d; TWB_ATTACHED(d = twb_new_dict(64));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_dict_get(d, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(d);
+    TWB_ATTACHED(twb_drop(d));
 }
 BENCHMARK(BM_dict_get_private)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_dict_get_shared(benchmark::State &st) {
-    if (st.thread_index() == 0) g_shared_dict = twb_new_dict(64);
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_dict = twb_new_dict(64));
     Attach a(st);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_dict_get(g_shared_dict, 1000));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_dict_get(g_shared_dict, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_dict);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_dict));
 }
 BENCHMARK(BM_dict_get_shared)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_dict_set_private(benchmark::State &st) {
     Attach a(st);
-    TwObject *d = twb_new_dict(64);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_dict_set(d, 1000));
+    TwObject *d; TWB_ATTACHED(d = twb_new_dict(64));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_dict_set(d, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    twb_drop(d);
+    TWB_ATTACHED(twb_drop(d));
 }
 BENCHMARK(BM_dict_set_private)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_dict_set_shared(benchmark::State &st) {
-    if (st.thread_index() == 0) g_shared_dict = twb_new_dict(64);
+    if (st.thread_index() == 0) TWB_ATTACHED(g_shared_dict = twb_new_dict(64));
     Attach a(st);
-    for (auto _ : st) benchmark::DoNotOptimize(twb_dict_set(g_shared_dict, 1000));
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_dict_set(g_shared_dict, 1000)));
     st.SetItemsProcessed(st.iterations() * 1000);
-    if (st.thread_index() == 0) twb_drop(g_shared_dict);
+    if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_dict));
 }
 BENCHMARK(BM_dict_set_shared)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_alloc_free_same_thread(benchmark::State &st) {
     Attach a(st);
-    for (auto _ : st) twb_alloc_free(1000);
+    TWB_LOOP(st, twb_alloc_free(1000));
     st.SetItemsProcessed(st.iterations() * 1000);
 }
 BENCHMARK(BM_alloc_free_same_thread)->ThreadRange(1, 4)->UseRealTime();
 
 void BM_alloc_free_cross_thread(benchmark::State &st) {
     for (auto _ : st) {
-        double ns = twb_cross_thread_free(10000);
+        double ns;
+        TWB_ATTACHED(ns = twb_cross_thread_free(10000));
         st.SetIterationTime(ns * 10000 / 1e9);
     }
     st.SetItemsProcessed(st.iterations() * 10000);
@@ -170,7 +181,7 @@ BENCHMARK(BM_alloc_free_cross_thread)->UseManualTime();
 
 void BM_attach_detach(benchmark::State &st) {
     Attach a(st);
-    for (auto _ : st) twb_blocking_pair(100);
+    TWB_LOOP(st, twb_blocking_pair(100));
     st.SetItemsProcessed(st.iterations() * 100);
 }
 // With 2 threads under the GIL every pair is a GIL hand-off: its time is the
@@ -178,7 +189,7 @@ void BM_attach_detach(benchmark::State &st) {
 BENCHMARK(BM_attach_detach)->ThreadRange(1, 2)->UseRealTime();
 
 void BM_gc_pause(benchmark::State &st) {
-    for (auto _ : st) st.SetIterationTime(twb_gc_pause(st.range(0)));
+    TWB_LOOP(st, st.SetIterationTime(twb_gc_pause(st.range(0))));
     st.counters["tracked"] = static_cast<double>(st.range(0));
 }
 BENCHMARK(BM_gc_pause)->RangeMultiplier(10)->Range(10000, 1000000)->UseManualTime()
@@ -188,6 +199,7 @@ BENCHMARK(BM_gc_pause)->RangeMultiplier(10)->Range(10000, 1000000)->UseManualTim
 
 int main(int argc, char **argv) {
     twb_init();
+    twb_leave();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -111,7 +111,7 @@ static TwObject *int_repr(TwObject *op)
 
 static TwObject *bool_repr(TwObject *op)
 {
-    return tw_str_intern_cstr(TW_INT_VALUE(op) ? "True" : "False");
+    return tw_newref(tw_str_intern_cstr(TW_INT_VALUE(op) ? "True" : "False"));
 }
 
 /* ---------------- arithmetic --------------------------------------- */
@@ -267,8 +267,6 @@ static int i64_pow(int64_t x, int64_t y, int64_t *out)
     return 0;
 }
 
-double tw_float_pow_double(double x, double y, int *err);   /* float.c */
-
 static TwObject *int_pow(TwObject *a, TwObject *b)
 {
     CONVERT_BINOP(a, b, x, y);
@@ -278,7 +276,6 @@ static TwObject *int_pow(TwObject *a, TwObject *b)
             tw_err_set_string(TwExc_ZeroDivisionError, "0.0 cannot be raised to a negative power");
             return NULL;
         }
-        errno = 0;
         double r = pow((double)x, (double)y);
         if (isinf(r)) {
             tw_err_set_string(TwExc_OverflowError, "(34, 'Numerical result out of range')");
@@ -576,15 +573,12 @@ TwObject *tw_int_from_string(const char *s, size_t len, int base)
     }
     int64_t acc = 0;
     int ndigits = 0;
-    bool prev_underscore = after_prefix;   /* "0x_ff" is allowed */
     bool nonzero = false, overflow = false;
-    if (after_prefix && p < end && *p == '_') {
+    if (after_prefix && p < end && *p == '_') {      /* "0x_ff" is allowed */
         p++;
-        prev_underscore = false;
         if (p >= end || *p == '_')
             return invalid_literal(s, len, base);
     }
-    (void)prev_underscore;
     for (; p < end; p++) {
         if (*p == '_') {
             if (ndigits == 0 || p + 1 >= end || p[1] == '_')

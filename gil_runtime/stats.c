@@ -21,6 +21,7 @@
  * otherwise.
  */
 #include <pthread.h>
+#include <stdlib.h>
 
 #include "gil_internal.h"
 

@@ -5,7 +5,10 @@
  * Protocol:
  *   - Every thread that runs twinpy code has a TwGilThread, reachable from
  *     the thread-local tw_tstate_tls.  The main thread gets one in
- *     tw_runtime_init; a spawned thread makes its own before running.
+ *     tw_runtime_init; a spawned thread gets one from its parent and
+ *     attaches it before running; a foreign pthread (benchmarks, embedders)
+ *     makes one with tw_thread_attach_current and frees it with
+ *     tw_thread_detach_current.
  *   - A spawned thread: sets its TLS, links itself into the list, takes the
  *     GIL, runs fn(arg), then — still holding the GIL — retires its trace
  *     events and counters, unlinks itself and folds its memory counters into
@@ -56,6 +59,8 @@ void tw_runtime_threads_unlock(void) { pthread_mutex_unlock(&g_threads_mutex); }
 
 TwGilThread *tw_gil_main_thread(void) { return g_main_thread; }
 
+static void thread_attach(TwGilThread *t);
+
 /* Thread states live outside the counted allocator: memory.c counts blocks
  * in the thread state itself. */
 static TwGilThread *thread_new(void)
@@ -101,11 +106,8 @@ void tw_runtime_init(void)
     if (t == NULL)
         abort();
     t->is_main = true;
-    t->base.ident = (uint64_t)pthread_self();
     g_main_thread = t;
-    tw_tstate_tls = &t->base;
-    thread_link(t);
-    tw_gil_take(t);
+    thread_attach(t);
 }
 
 void tw_runtime_fini(void)
@@ -117,16 +119,19 @@ void tw_runtime_fini(void)
     /* The main thread keeps the GIL and its state: see the header. */
 }
 
-static void *thread_main(void *arg)
+/* Attach the calling OS thread with state t: TLS, list, GIL. */
+static void thread_attach(TwGilThread *t)
 {
-    TwGilThread *t = arg;
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
     thread_link(t);
     tw_gil_take(t);
+}
 
-    t->start_fn(t->start_arg);
-
+/* The reverse, called holding the GIL: retire the thread's trace events
+ * and counters, leave the list, drop the GIL, free the state. */
+static void thread_detach(TwGilThread *t)
+{
     tw_trace_retire_thread(t);
     tw_stats_retire_thread(t);
     thread_unlink_and_retire(t);
@@ -134,7 +139,41 @@ static void *thread_main(void *arg)
     tw_tstate_tls = NULL;
     free(t->trace_events);
     free(t);
+}
+
+static void *thread_main(void *arg)
+{
+    TwGilThread *t = arg;
+    thread_attach(t);
+    t->start_fn(t->start_arg);
+    thread_detach(t);
     return NULL;
+}
+
+/* A thread the runtime did not create (benchmark workers, embedders).
+ * Idempotent: an attached thread gets its own state back. */
+TwThreadState *tw_thread_attach_current(void)
+{
+    if (tw_tstate_tls != NULL)
+        return tw_tstate_tls;
+    TwGilThread *t = thread_new();
+    if (t == NULL)
+        abort();
+    thread_attach(t);
+    return &t->base;
+}
+
+/* Called attached (holding the GIL).  The main thread's state is never
+ * freed (see the header). */
+void tw_thread_detach_current(void)
+{
+    TwThreadState *ts = tw_tstate_tls;
+    if (ts == NULL)
+        return;
+    TwGilThread *t = tw_gil_thread(ts);
+    if (t->is_main)
+        return;
+    thread_detach(t);
 }
 
 /* The thread is detached: joining is the threading module's business (it

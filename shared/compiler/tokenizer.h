@@ -36,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * All token kinds, listed once: X(NAME, "text").  Operators carry their
@@ -233,6 +234,14 @@ typedef struct TwTokenizer {
     int line_offset;        /* added to every line number */
     int col_offset;         /* added to columns on the first line */
 
+    const char *filename;   /* named in the invalid-UTF-8 message */
+
+    /* SyntaxWarnings ("invalid decimal literal" for "1if x else y"), in
+       the order found; malloc'd. */
+    struct TwTokWarning { int line; char message[48]; } *warnings;
+    int nwarnings;
+    int warnings_cap;
+
     TwTokErrorClass error_class;
     TwSyntaxError error;    /* valid when error_class != TW_TOKERR_NONE */
 } TwTokenizer;
@@ -259,5 +268,14 @@ char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno);
 /* Number of UTF-8 characters in the first `nbytes` bytes of `s` (a
    partial trailing character counts as one, like CPython's "replace"). */
 int tw_utf8_char_count(const char *s, size_t nbytes);
+
+/* Decodes one UTF-8 sequence of at most `avail` bytes: returns its length
+   and stores the code point, or returns 0 when the bytes are not valid
+   UTF-8 (overlong forms and surrogates included). */
+int tw_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+
+/* Python's str.isprintable() for one code point (approximated by a table
+   of the non-printable ranges). */
+bool tw_unicode_is_printable(uint32_t c);
 
 #endif /* TW_COMPILER_TOKENIZER_H */

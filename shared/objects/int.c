@@ -364,7 +364,7 @@ static TwObject *int_lshift(TwObject *a, TwObject *b)
     }
     if (x == 0)
         return tw_int_from_i64(0);
-    if (y >= 63)
+    if (y >= 64)
         return int_overflow();
     int64_t r = (int64_t)((uint64_t)x << y);
     if ((r >> y) != x)
@@ -465,7 +465,6 @@ static int int_bool(TwObject *a)
 
 /* ---------------- comparison --------------------------------------- */
 
-int tw_float_compare_int(double d, int64_t i);   /* float.c: -1/0/1, 2 unordered */
 
 static TwObject *cmp_result(int c, int op)
 {
@@ -501,7 +500,6 @@ static TwObject *int_richcompare(TwObject *a, TwObject *b, int op)
 
 /* ---------------- parsing ------------------------------------------ */
 
-void tw_str_repr_buf(TwStrBuilder *sb, const char *s, size_t n);   /* str.c */
 
 static TwObject *invalid_literal(const char *s, size_t len, int base)
 {
@@ -740,7 +738,6 @@ static TwObject *bool_new(TwTypeObject *type, TwObject *const *args, size_t narg
 
 /* ---------------- round -------------------------------------------- */
 
-TwObject *tw_float_round(TwObject *x, TwObject *ndigits);   /* float.c */
 
 /* round(int, n): unchanged for n >= 0; otherwise to a multiple of 10**-n,
  * ties to even, as Python does. */

@@ -134,9 +134,13 @@ static inline bool tw_try_incref(TwObject *op)
 }
 
 /* ---- critical sections (nogil_runtime/critical_section.c) ---- */
+/* a == NULL: a nested section on an object the enclosing one already
+ * holds (nothing to do at the end).  suspended: its locks were released
+ * when the thread blocked; they are re-taken before it runs again. */
 typedef struct TwCriticalSection {
     struct TwCriticalSection *prev;
     TwObject *a, *b;
+    bool suspended;
 } TwCriticalSection;
 void tw_cs_begin(TwCriticalSection *cs, TwObject *op);
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);

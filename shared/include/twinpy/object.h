@@ -280,4 +280,14 @@ void tw_type_modified(TwTypeObject *tp);
 /* Look a name given as a C string up along the MRO (borrowed or NULL). */
 TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name);
 
+/* tp_flags bit: calling an attribute found on the type with the instance
+ * prepended is the same as binding it with tp_descr_get and calling the
+ * result (Python functions, C method descriptors, slot wrappers).  Lets
+ * method calls skip the bound-method object. */
+enum { TW_TPFLAGS_METHOD_DESCRIPTOR = 1u << 16 };
+/* sys.getrecursionlimit / setrecursionlimit: the limit that
+ * TwThreadState.recursion_depth is checked against (default 1000). */
+int tw_get_recursion_limit(void);
+void tw_set_recursion_limit(int limit);
+
 #endif /* TWINPY_OBJECT_H */

@@ -273,4 +273,47 @@ extern TwTypeObject TwSlotWrapper_Type, TwMethodWrapper_Type;
 TwObject *tw_classmethod_new(TwObject *func);
 TwObject *tw_staticmethod_new(TwObject *func);
 
+/* Set by the VM at start-up: super() with no arguments asks it for the
+ * enclosing class (__class__) and the frame's first argument (borrowed
+ * references); returns 0, or -1 with RuntimeError set. */
+extern int (*tw_super_frame_args)(TwObject **type, TwObject **obj);
+/* Put the names of the built-in types, exceptions and singletons (object,
+ * type, int, ..., ValueError, ..., None, NotImplemented, Ellipsis) into a
+ * builtins dict. */
+int tw_objects_add_builtins(TwObject *dict);
+
+/* ---------------- numbers and text: additions (int.c, float.c, str.c) */
+
+#include <stdarg.h>
+/* round(x[, ndigits]) for the builtin: int, float, or x.__round__.
+ * ndigits may be NULL or None. */
+TwObject *tw_number_round(TwObject *x, TwObject *ndigits);
+/* pow(a, b, m) for ints (TypeError unless all three are ints). */
+TwObject *tw_int_power_mod(TwObject *a, TwObject *b, TwObject *m);
+/* divmod(a, b): a tuple, or NotImplemented when the operands are not
+ * int/int (tw_int_divmod) or int/float mixes (tw_float_divmod). */
+TwObject *tw_int_divmod(TwObject *a, TwObject *b);
+TwObject *tw_float_divmod(TwObject *a, TwObject *b);
+/* CPython's numeric hashes (modulus 2**61 - 1): equal numbers hash equal. */
+TwHash tw_int_hash_i64(int64_t v);
+TwHash tw_float_hash_double(double v);
+/* float(s) parsing with Python's grammar; ValueError on junk. */
+TwObject *tw_float_from_string(const char *s, size_t len);
+/* 0 parsed, 1 not a float literal, -1 out of memory (no exception set). */
+int tw_float_parse(const char *s, size_t len, double *out);
+/* Digits of |v| (finite, v >= 0) for a format type ('r' repr, 'e' 'f'
+ * 'g' 'n' '%' 'E' 'F' 'G', or 0 for "no type"); no sign; snprintf-like. */
+int tw_float_format_body(double v, char type, int precision, bool alt, char *buf, size_t size);
+/* Exact comparison of a double with an int64: -1/0/1, or 2 if d is NaN. */
+int tw_float_compare_int(double d, int64_t i);
+TwObject *tw_float_round(TwObject *x, TwObject *ndigits);   /* x a float */
+/* tw_str_from_format with a va_list (for tw_err_format). */
+TwObject *tw_str_from_vformat(const char *fmt, va_list ap);
+/* Append the repr of UTF-8 text s[0..n) (quotes and escapes) to sb. */
+void tw_str_repr_buf(TwStrBuilder *sb, const char *s, size_t n);
+/* ascii(o): repr(o) with non-ASCII characters escaped. */
+TwObject *tw_object_ascii(TwObject *o);
+/* The iterator type of str (readied lazily on first use if not before). */
+extern TwTypeObject TwStrIter_Type;
+
 #endif /* TWINPY_TYPES_H */

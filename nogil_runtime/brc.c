@@ -1,0 +1,253 @@
+/*
+ * brc.c — biased reference counting: the slow paths behind tw_incref /
+ * tw_decref (runtime_inline.h), the per-thread queues of objects whose
+ * shared count would have gone negative, and ownership hand-over at thread
+ * exit.  The design is CPython 3.13t's (PEP 703).
+ *
+ * Counts.  The owner (ob_tid == its tw_thread_id()) counts in ob_ref_local
+ * with plain stores; everyone else in ob_ref_shared (count << 2 | state).
+ * States of ob_ref_shared's low bits:
+ *   DEFAULT  the count is >= 0; ob_ref_local belongs to the live owner
+ *   QUEUED   a non-owner wanted to take a zero shared count negative; the
+ *            object was pushed to its owner's queue instead, and the queue
+ *            holds the reference that decrement would have dropped.  Later
+ *            non-owner decrements may take the count negative.
+ *   MERGED   ob_ref_local was folded in (ob_ref_local 0, ob_tid 0); the
+ *            shared count is the whole count.
+ * Invariant: ob_ref_local + (ob_ref_shared >> 2) == true count
+ *            + (1 if the object sits in a queue).
+ * So a queued object cannot be freed before its queue is merged, and the
+ * merge subtracts the queue's reference (tw_brc_explicit_merge(op, -1)).
+ *
+ * Who frees: the owner when ob_ref_local reaches 0 with ob_ref_shared == 0;
+ * otherwise whoever takes a MERGED count to 0 (exactly one CAS does).
+ *
+ * Queues.  Each thread has a lock-free multi-producer stack of nodes
+ * (push: CAS on the head; the owner takes the whole stack with one
+ * exchange, so there is no ABA).  A producer finds the owner by walking
+ * the thread list (allowed while attached: see tstate.c), pushes, sets
+ * TW_EB_MERGE_REFCOUNTS on the owner, and re-reads the owner's tid.
+ *
+ * Thread exit (abandoning ownership):
+ *   1. merge its queue;  2. store tid 0 in its state (seq_cst);
+ *   3. switch the thread's own tw_thread_id to a fresh id, so it never
+ *      writes ob_ref_local of its old objects again;  4. merge its queue
+ *      again.
+ * A producer that pushed after step 4 sees tid != owner's when it re-reads
+ * (Dekker: both sides seq_cst) and drains that queue itself.  The state's
+ * memory is still valid for it: states are freed only after a QSBR grace
+ * period and the producer is not quiescent in the middle of a decref.
+ * Objects whose owner is gone keep their stale ob_tid (never reused, so
+ * never mistaken for anyone's); the non-owner that would queue one finds
+ * no owner and merges it itself.  Dead owners' local counts are final
+ * (published by step 2's store and the list unlink), so reading them is
+ * race-free.
+ *
+ * Optimistic readers.  tw_brc_try_incref_shared succeeds unless the state
+ * is MERGED with a zero count.  It may thus increment the shared count of
+ * an object its owner is freeing right now (owner saw ob_ref_shared == 0);
+ * that is harmless because (a) such a reader always re-checks the slot it
+ * read the object from (tw_try_incref_item) and drops the reference when
+ * the slot changed, which on a DEFAULT object only returns the shared count
+ * to 0 without freeing anything, and (b) when more than one thread exists
+ * every object's memory is reused only after a QSBR grace period (see
+ * qsbr.c), so the stray increment lands on dead but unreused memory.
+ * CPython instead refuses such increments; allowing them means readers of
+ * objects owned by another thread never fall back to locking.
+ */
+#include <stdlib.h>
+
+#include "twinpy/nogil_internal.h"
+
+static inline intptr_t load_shared(TwObject *op)
+{
+    return __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+}
+
+TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra)
+{
+    intptr_t shared = load_shared(op);
+    intptr_t desired;
+    TwSsize count;
+    do {
+        count = (TwSsize)(shared >> TW_REF_SHARED_SHIFT) +
+                (TwSsize)__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + extra;
+        desired = (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT) | TW_REF_MERGED;
+    } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, false,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    __atomic_store_n(&op->ob_ref_local, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_tid, 0, __ATOMIC_RELEASE);
+    TwNogilThread *t = tw_nogil_thread();
+    if (t)
+        t->stats.brc_merged++;
+    return count;
+}
+
+/* Merge an object whose queue reference we hold and whose owner is gone. */
+static void merge_dropping_queue_ref(TwObject *op)
+{
+    if (tw_brc_explicit_merge(op, -1) == 0)
+        tw_dealloc(op);
+}
+
+static void queue_push(TwNogilThread *owner, TwBrcNode *node)
+{
+    TwBrcNode *head = __atomic_load_n(&owner->brc_queue, __ATOMIC_RELAXED);
+    do {
+        node->next = head;
+    } while (!__atomic_compare_exchange_n(&owner->brc_queue, &head, node, false,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+}
+
+static TwBrcNode *queue_take_all(TwNogilThread *t)
+{
+    if (__atomic_load_n(&t->brc_queue, __ATOMIC_RELAXED) == NULL)
+        return NULL;
+    return __atomic_exchange_n(&t->brc_queue, NULL, __ATOMIC_SEQ_CST);
+}
+
+/* Drain the queue of a thread that has abandoned its objects. */
+static void drain_abandoned(TwNogilThread *t)
+{
+    TwBrcNode *node = queue_take_all(t);
+    while (node) {
+        TwBrcNode *next = node->next;
+        TwObject *op = node->op;
+        free(node);
+        merge_dropping_queue_ref(op);
+        node = next;
+    }
+}
+
+/* Give the reference we are dropping to op's owner, or merge op now if the
+ * owner is gone. */
+static void queue_object(TwObject *op)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        me->stats.brc_queued++;
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_ACQUIRE);
+    TwNogilThread *owner = tid ? tw_nogil_thread_by_tid(tid) : NULL;
+    TwBrcNode *node = owner ? malloc(sizeof *node) : NULL;
+    if (!node) {
+        merge_dropping_queue_ref(op);
+        return;
+    }
+    node->op = op;
+    queue_push(owner, node);
+    tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
+    if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
+        drain_abandoned(owner);
+}
+
+void tw_brc_decref_shared(TwObject *op)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        me->stats.brc_shared_decref++;
+    intptr_t shared = load_shared(op);
+    intptr_t desired;
+    bool queue;
+    do {
+        queue = shared == 0;
+        desired = queue ? TW_REF_QUEUED : shared - ((intptr_t)1 << TW_REF_SHARED_SHIFT);
+    } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, false,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if (queue)
+        queue_object(op);
+    else if (desired == TW_REF_MERGED)
+        tw_dealloc(op);
+}
+
+void tw_brc_merge_zero_local(TwObject *op)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        me->stats.brc_local_zero++;
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
+    if (shared == 0) {
+        tw_dealloc(op);
+        return;
+    }
+    __atomic_store_n(&op->ob_tid, 0, __ATOMIC_RELAXED);
+    intptr_t desired;
+    do {
+        desired = (shared & ~(intptr_t)TW_REF_SHARED_FLAG_MASK) | TW_REF_MERGED;
+    } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, false,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+    if (me)
+        me->stats.brc_merged++;
+    if (desired == TW_REF_MERGED)
+        tw_dealloc(op);
+}
+
+bool tw_brc_try_incref_shared(TwObject *op)
+{
+    intptr_t shared = load_shared(op);
+    for (;;) {
+        if (shared == TW_REF_MERGED) {
+            TwNogilThread *me = tw_nogil_thread();
+            if (me)
+                me->stats.brc_try_incref_fail++;
+            return false;
+        }
+        if (__atomic_compare_exchange_n(&op->ob_ref_shared, &shared,
+                                        shared + ((intptr_t)1 << TW_REF_SHARED_SHIFT), false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            return true;
+    }
+}
+
+void tw_brc_merge_queue(TwNogilThread *t)
+{
+    TwBrcNode *node = queue_take_all(t);
+    while (node) {
+        TwBrcNode *next = node->next;
+        TwObject *op = node->op;
+        free(node);
+        if (tw_brc_explicit_merge(op, -1) == 0)
+            tw_dealloc(op);
+        node = next;
+    }
+}
+
+void tw_brc_thread_exit(TwNogilThread *t)
+{
+    tw_brc_merge_queue(t);
+    __atomic_store_n(&t->tid, 0, __ATOMIC_SEQ_CST);
+    tw_thread_id_tls = tw_nogil_new_thread_id();
+    drain_abandoned(t);
+}
+
+TwObject **tw_brc_merge_all_stopped(size_t *n_out)
+{
+    TwObject **objs = NULL;
+    size_t n = 0, cap = 0;
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        TwBrcNode *node = queue_take_all(t);
+        while (node) {
+            TwBrcNode *next = node->next;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                TwObject **grown = realloc(objs, cap * sizeof *objs);
+                if (!grown) {
+                    /* Out of memory: put the rest back, merge it later. */
+                    for (TwBrcNode *x = node; x;) {
+                        TwBrcNode *nx = x->next;
+                        queue_push(t, x);
+                        x = nx;
+                    }
+                    break;
+                }
+                objs = grown;
+            }
+            /* Keep the queue's reference: dropped by the caller later. */
+            tw_brc_explicit_merge(node->op, 0);
+            objs[n++] = node->op;
+            free(node);
+            node = next;
+        }
+    }
+    *n_out = n;
+    return objs;
+}

@@ -1,0 +1,166 @@
+/*
+ * critical_section.c — TW_BEGIN_CRITICAL_SECTION(op) / ..._SECTION2(a, b):
+ * lock the per-object mutex (ob_mutex) of one or two objects around a
+ * mutation, without ever deadlocking (the design of CPython 3.13t).
+ *
+ * Every thread keeps a stack of its active critical sections (t->cs_top,
+ * linked through cs->prev, living on the C stack of the code that opened
+ * them).  Protocol:
+ *   - begin: push, then try to lock without waiting.  If the lock is busy,
+ *     first SUSPEND every older section of this thread (release their
+ *     locks), then wait for this section's lock(s) while DETACHED (so a
+ *     stop-the-world never waits for us), re-attach.
+ *   - two objects are always locked in address order, and a thread waits
+ *     for a lock only while it holds nothing but the lower-addressed lock
+ *     of the same section: no cycle of waiters can form.
+ *   - end: unlock, pop; if the section below is suspended, re-lock it
+ *     (same waiting rule) before returning to its code.
+ *   - tw_begin_blocking (sleep, join, lock waits, I/O) suspends all
+ *     sections; tw_end_blocking re-locks only the innermost; each outer one
+ *     is re-locked when the section above it ends.
+ * Invariants:
+ *   - the sections that hold their locks form a prefix of the stack from
+ *     the top: if a section is suspended, so is every older one;
+ *   - code runs only while its innermost section holds its locks.
+ *   - a section on an object the innermost active section already holds
+ *     does nothing (a == NULL) and is not pushed.
+ * Consequence (as in CPython): an outer object's lock may be released while
+ * an inner section waits, so code must leave an object consistent before
+ * it opens a nested section or blocks.
+ */
+#include "twinpy/nogil_internal.h"
+
+static inline void unlock_section(TwCriticalSection *cs)
+{
+    tw_mutex_unlock(&cs->a->ob_mutex);
+    if (cs->b)
+        tw_mutex_unlock(&cs->b->ob_mutex);
+}
+
+/* Lock the section's objects (cs->a is the lower address); the thread holds
+ * no other object lock.  Waits detached. */
+static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
+{
+    if (tw_mutex_trylock(&cs->a->ob_mutex)) {
+        if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
+            t->stats.mutex_fast++;
+            cs->suspended = false;
+            return;
+        }
+        tw_mutex_unlock(&cs->a->ob_mutex);
+    }
+    bool attached = __atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED;
+    if (attached)
+        tw_nogil_detach(t);
+    tw_mutex_lock(&cs->a->ob_mutex);
+    if (cs->b)
+        tw_mutex_lock(&cs->b->ob_mutex);
+    if (attached)
+        tw_nogil_attach(t);
+    cs->suspended = false;
+}
+
+void tw_cs_suspend_all(TwNogilThread *t)
+{
+    for (TwCriticalSection *cs = t->cs_top; cs; cs = cs->prev) {
+        if (cs->suspended)
+            break;
+        unlock_section(cs);
+        cs->suspended = true;
+        t->stats.cs_suspended++;
+    }
+}
+
+void tw_cs_resume_top(TwNogilThread *t)
+{
+    TwCriticalSection *top = t->cs_top;
+    if (top && top->suspended)
+        lock_section(t, top);
+}
+
+static inline bool holds(const TwCriticalSection *cs, const TwObject *op)
+{
+    return cs && !cs->suspended && (cs->a == op || cs->b == op);
+}
+
+/* Push cs (objects already set, lower address in a) and lock it. */
+static void begin_section(TwNogilThread *t, TwCriticalSection *cs)
+{
+    cs->prev = t->cs_top;
+    cs->suspended = true;            /* holds nothing yet */
+    if (tw_mutex_trylock(&cs->a->ob_mutex)) {
+        if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
+            t->stats.mutex_fast++;
+            cs->suspended = false;
+            t->cs_top = cs;
+            return;
+        }
+        tw_mutex_unlock(&cs->a->ob_mutex);
+    }
+    tw_cs_suspend_all(t);
+    t->cs_top = cs;
+    lock_section(t, cs);
+}
+
+void tw_cs_begin(TwCriticalSection *cs, TwObject *op)
+{
+    TwNogilThread *t = tw_nogil_thread();
+    cs->b = NULL;
+    if (!t) {                        /* before the runtime starts */
+        cs->a = op;
+        cs->prev = NULL;
+        cs->suspended = false;
+        tw_mutex_lock(&op->ob_mutex);
+        return;
+    }
+    if (holds(t->cs_top, op)) {
+        cs->a = NULL;
+        return;
+    }
+    cs->a = op;
+    begin_section(t, cs);
+}
+
+void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
+{
+    if (a == b) {
+        tw_cs_begin(cs, a);
+        return;
+    }
+    if ((uintptr_t)b < (uintptr_t)a) {
+        TwObject *tmp = a;
+        a = b;
+        b = tmp;
+    }
+    TwNogilThread *t = tw_nogil_thread();
+    if (!t) {
+        cs->a = a;
+        cs->b = b;
+        cs->prev = NULL;
+        cs->suspended = false;
+        tw_mutex_lock(&a->ob_mutex);
+        tw_mutex_lock(&b->ob_mutex);
+        return;
+    }
+    if (holds(t->cs_top, a) && holds(t->cs_top, b)) {
+        cs->a = NULL;
+        cs->b = NULL;
+        return;
+    }
+    cs->a = a;
+    cs->b = b;
+    begin_section(t, cs);
+}
+
+void tw_cs_end(TwCriticalSection *cs)
+{
+    if (cs->a == NULL)
+        return;
+    TwNogilThread *t = tw_nogil_thread();
+    unlock_section(cs);
+    if (!t)
+        return;
+    t->cs_top = cs->prev;
+    if (cs->prev && cs->prev->suspended)
+        lock_section(t, cs->prev);
+}

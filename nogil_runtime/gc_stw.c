@@ -1,0 +1,448 @@
+/*
+ * gc_stw.c — the cycle collector of the free-threaded runtime: per-thread
+ * registries of tracked objects, and a full, stop-the-world collection
+ * with CPython's gc_refs subtraction algorithm.
+ *
+ * Registries.  jemalloc cannot be walked, so every tracked object sits on
+ * a circular doubly linked list (TwGcHead prefix).  Each thread owns one
+ * list (TwGcList) while it lives; tracking inserts into the caller's own
+ * list.  Invariants:
+ *   - a tracked object is on exactly one list, the one its prefix's `u`
+ *     names; `u` never changes while the object stays tracked (except
+ *     during a collection, which restores it);
+ *   - a list's links change only under its 1-byte lock.  The owner's
+ *     lock is uncontended; untracking an object another thread tracked
+ *     (last reference dropped elsewhere) takes that list's lock.  No
+ *     global lock is taken by track/untrack;
+ *   - lists are never freed: an exiting thread returns its list (objects
+ *     and all) to a pool and the next new thread adopts it, so `u` always
+ *     points at a live list.
+ *
+ * Collection (tw_gc_collect):
+ *   1. stop the world (stop_the_world.c); merge every thread's BRC queue
+ *      (keeping the queue's reference, dropped after the restart);
+ *   2. gc_refs = true refcount (ob_ref_local + ob_ref_shared >> 2) for
+ *      every tracked object, kept in the prefix's `u`;
+ *   3. subtract references between tracked objects (tp_traverse);
+ *   4. objects with gc_refs > 0 are referenced from outside: mark all
+ *      they reach as reachable; the rest are unreachable (cycles);
+ *   5. take a reference to each unreachable object, restore `u`, restart
+ *      the world;
+ *   6. tp_clear each unreachable object, then drop our references, which
+ *      frees them.
+ * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
+ * by the trashcan) count as roots: their own dealloc will release them.
+ *
+ * Scheduling: tracked-minus-untracked counts are kept per thread and
+ * flushed to a global counter in batches; past threshold 0 (700) the
+ * thread schedules a collection through its own eval breaker.  Every
+ * collection is full; the generation argument and counts 1/2 follow the
+ * GIL build's bookkeeping so the gc module reads the same.
+ */
+#include <stdlib.h>
+
+#include "twinpy/nogil_internal.h"
+#include "twinpy/object.h"
+
+#define TW_GC_FLUSH_BATCH 8
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static TwGcList *all_lists;          /* atomic head, push-only            */
+static TwGcList *free_lists;         /* under pool_lock                   */
+static TwGcList stateless_list;      /* threads without a state (rare)    */
+static pthread_once_t stateless_once = PTHREAD_ONCE_INIT;
+
+static int thresholds[3] = { 700, 10, 10 };
+static int64_t count0;               /* atomic                             */
+static int counts12[2];              /* under `collecting`                 */
+static bool enabled = true;
+static uint32_t collecting;
+static int64_t long_lived;           /* survivors of the last collection  */
+
+static void list_init(TwGcList *l)
+{
+    l->head.next = l->head.prev = &l->head;
+    l->head.u = 0;
+    l->lock = 0;
+    l->count = 0;
+}
+
+static void list_publish(TwGcList *l)
+{
+    l->next_all = __atomic_load_n(&all_lists, __ATOMIC_RELAXED);
+    __atomic_store_n(&all_lists, l, __ATOMIC_RELEASE);
+}
+
+static void stateless_init(void)
+{
+    list_init(&stateless_list);
+    pthread_mutex_lock(&pool_lock);
+    list_publish(&stateless_list);
+    pthread_mutex_unlock(&pool_lock);
+}
+
+void tw_gc_thread_init(TwNogilThread *t)
+{
+    pthread_mutex_lock(&pool_lock);
+    TwGcList *l = free_lists;
+    if (l) {
+        free_lists = l->next_free;
+    } else {
+        l = calloc(1, sizeof *l);
+        if (!l) {
+            pthread_mutex_unlock(&pool_lock);
+            fprintf(stderr, "twinpy: fatal: out of memory for a GC registry\n");
+            abort();
+        }
+        list_init(l);
+        list_publish(l);
+    }
+    l->next_free = NULL;
+    pthread_mutex_unlock(&pool_lock);
+    t->gc_list = l;
+}
+
+void tw_gc_thread_exit(TwNogilThread *t)
+{
+    TwGcList *l = t->gc_list;
+    if (!l)
+        return;
+    pthread_mutex_lock(&pool_lock);
+    l->next_free = free_lists;
+    free_lists = l;
+    pthread_mutex_unlock(&pool_lock);
+    t->gc_list = NULL;
+}
+
+static inline uint8_t gc_bits(const TwObject *op)
+{
+    return __atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED);
+}
+
+static inline void gc_bits_set(TwObject *op, uint8_t v)
+{
+    __atomic_store_n(&op->ob_gc_bits, v, __ATOMIC_RELAXED);
+}
+
+/* ---------------- counts and scheduling ----------------------------- */
+
+static bool should_collect(int64_t c)
+{
+    int th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
+    return th0 > 0 && c > th0 && __atomic_load_n(&enabled, __ATOMIC_RELAXED) &&
+           c > __atomic_load_n(&long_lived, __ATOMIC_RELAXED) / 4 &&
+           !__atomic_load_n(&collecting, __ATOMIC_RELAXED);
+}
+
+void tw_gc_flush_count(TwNogilThread *t)
+{
+    int d = t->gc_count_delta;
+    if (d == 0)
+        return;
+    t->gc_count_delta = 0;
+    int64_t c = __atomic_add_fetch(&count0, d, __ATOMIC_RELAXED);
+    if (d > 0 && should_collect(c))
+        tw_eval_breaker_set(&t->base, TW_EB_GC_SCHEDULED);
+}
+
+static inline void count_change(TwNogilThread *t, int d)
+{
+    if (!t) {
+        __atomic_add_fetch(&count0, d, __ATOMIC_RELAXED);
+        return;
+    }
+    t->gc_count_delta += d;
+    if (t->gc_count_delta >= TW_GC_FLUSH_BATCH || t->gc_count_delta <= -TW_GC_FLUSH_BATCH)
+        tw_gc_flush_count(t);
+}
+
+/* ---------------- tracking ------------------------------------------ */
+
+void tw_gc_track(TwObject *op)
+{
+    if (gc_bits(op) & TW_GC_TRACKED)
+        return;
+    TwNogilThread *t = tw_nogil_thread();
+    TwGcList *l;
+    if (t) {
+        l = t->gc_list;
+    } else {
+        pthread_once(&stateless_once, stateless_init);
+        l = &stateless_list;
+    }
+    TwGcHead *g = TW_GC_HEAD(op);
+    tw_mutex_lock(&l->lock);
+    g->prev = l->head.prev;
+    g->next = &l->head;
+    l->head.prev->next = g;
+    l->head.prev = g;
+    l->count++;
+    g->u = (uintptr_t)l;
+    gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
+    tw_mutex_unlock(&l->lock);
+    count_change(t, 1);
+}
+
+void tw_gc_untrack(TwObject *op)
+{
+    if (!(gc_bits(op) & TW_GC_TRACKED))
+        return;
+    TwGcHead *g = TW_GC_HEAD(op);
+    TwGcList *l = (TwGcList *)g->u;
+    tw_mutex_lock(&l->lock);
+    g->prev->next = g->next;
+    g->next->prev = g->prev;
+    g->next = g->prev = NULL;
+    g->u = 0;
+    l->count--;
+    gc_bits_set(op, gc_bits(op) & ~TW_GC_TRACKED);
+    tw_mutex_unlock(&l->lock);
+    count_change(tw_nogil_thread(), -1);
+}
+
+bool tw_gc_is_tracked(TwObject *op)
+{
+    return (gc_bits(op) & TW_GC_TRACKED) != 0;
+}
+
+TwSsize tw_gc_tracked_count(void)
+{
+    TwSsize n = 0;
+    for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
+        tw_mutex_lock(&l->lock);
+        n += l->count;
+        tw_mutex_unlock(&l->lock);
+    }
+    return n;
+}
+
+/* ---------------- the collector -------------------------------------- */
+
+typedef struct {
+    TwObject **items;
+    size_t len, cap;
+    bool failed;
+} TwObjVec;
+
+static void vec_push(TwObjVec *v, TwObject *op)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 256;
+        TwObject **grown = realloc(v->items, cap * sizeof *grown);
+        if (!grown) {
+            v->failed = true;
+            return;
+        }
+        v->items = grown;
+        v->cap = cap;
+    }
+    v->items[v->len++] = op;
+}
+
+static inline bool is_tracked_gc(TwObject *op)
+{
+    return op && (gc_bits(op) & TW_GC_TRACKED);
+}
+
+static TwSsize true_refcount(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    if (local == TW_REF_IMMORTAL_LOCAL)
+        return (TwSsize)1 << 40;
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
+}
+
+static int visit_decref(TwObject *child, void *arg)
+{
+    (void)arg;
+    if (is_tracked_gc(child)) {
+        TwGcHead *g = TW_GC_HEAD(child);
+        g->u = (uintptr_t)((intptr_t)g->u - 1);
+    }
+    return 0;
+}
+
+static int visit_reach(TwObject *child, void *arg)
+{
+    TwObjVec *stack = arg;
+    if (is_tracked_gc(child) && !(gc_bits(child) & TW_GC_REACHABLE)) {
+        gc_bits_set(child, gc_bits(child) | TW_GC_REACHABLE);
+        vec_push(stack, child);
+    }
+    return 0;
+}
+
+#define FOR_EACH_TRACKED(l, g)                                                       \
+    for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) \
+        for (TwGcHead *g = l->head.next; g != &l->head; g = g->next)
+
+/* Steps 2-5 with the world stopped; fills `unreachable` (references taken). */
+static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
+{
+    FOR_EACH_TRACKED(l, g) {
+        TwObject *op = TW_GC_OBJ(g);
+        TwSsize rc = true_refcount(op);
+        g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
+        gc_bits_set(op, gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE));
+    }
+    FOR_EACH_TRACKED(l, g) {
+        TwObject *op = TW_GC_OBJ(g);
+        TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
+        if (trav)
+            trav(op, visit_decref, NULL);
+    }
+    TwObjVec stack = { 0 };
+    FOR_EACH_TRACKED(l, g) {
+        TwObject *op = TW_GC_OBJ(g);
+        if ((intptr_t)g->u > 0 && !(gc_bits(op) & TW_GC_REACHABLE)) {
+            gc_bits_set(op, gc_bits(op) | TW_GC_REACHABLE);
+            vec_push(&stack, op);
+            while (stack.len && !stack.failed) {
+                TwObject *x = stack.items[--stack.len];
+                TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
+                if (trav)
+                    trav(x, visit_reach, &stack);
+            }
+        }
+    }
+    bool failed = stack.failed;
+    free(stack.items);
+    int64_t alive = 0;
+    FOR_EACH_TRACKED(l, g) {
+        TwObject *op = TW_GC_OBJ(g);
+        g->u = (uintptr_t)l;
+        uint8_t bits = gc_bits(op);
+        if ((bits & TW_GC_REACHABLE) || failed) {
+            gc_bits_set(op, bits & ~TW_GC_REACHABLE);
+            alive++;
+        } else {
+            gc_bits_set(op, bits | TW_GC_UNREACHABLE);
+            vec_push(unreachable, op);
+            if (unreachable->failed) {
+                unreachable->failed = false;
+                gc_bits_set(op, bits);
+                alive++;
+                continue;
+            }
+            tw_incref(op);
+        }
+    }
+    *survivors = alive;
+}
+
+static TwSsize collect(int generation)
+{
+    TwNogilThread *t = tw_nogil_thread();
+    if (!t)
+        return 0;
+    uint32_t zero = 0;
+    if (!__atomic_compare_exchange_n(&collecting, &zero, 1, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED))
+        return 0;
+    tw_gc_flush_count(t);
+    uint64_t start = tw_monotonic_ns();
+
+    tw_stw_stop();
+    size_t nmerged = 0;
+    TwObject **merged = tw_brc_merge_all_stopped(&nmerged);
+    TwObjVec unreachable = { 0 };
+    int64_t survivors = 0;
+    find_unreachable(&unreachable, &survivors);
+    tw_stw_start();
+
+    for (size_t i = 0; i < nmerged; i++)
+        tw_decref(merged[i]);
+    free(merged);
+    for (size_t i = 0; i < unreachable.len; i++) {
+        TwObject *op = unreachable.items[i];
+        TwInquiryFn clear = TW_TYPE(op)->tp_clear;
+        if (clear)
+            clear(op);
+    }
+    for (size_t i = 0; i < unreachable.len; i++) {
+        TwObject *op = unreachable.items[i];
+        gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREACHABLE);
+        tw_decref(op);
+    }
+    TwSsize found = (TwSsize)unreachable.len;
+    free(unreachable.items);
+
+    /* Generation bookkeeping, as the generational collector keeps it. */
+    __atomic_store_n(&count0, 0, __ATOMIC_RELAXED);
+    t->gc_count_delta = 0;
+    int c1 = counts12[0], c2 = counts12[1];
+    if (generation >= 2) {
+        c1 = c2 = 0;
+    } else if (generation == 1) {
+        c1 = 0;
+        c2++;
+    } else {
+        c1++;
+    }
+    __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
+    __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
+    __atomic_store_n(&long_lived, survivors, __ATOMIC_RELAXED);
+
+    uint64_t end = tw_monotonic_ns();
+    uint64_t pause = end - start;
+    __atomic_fetch_add(&tw_nogil_gstats.gc_runs, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&tw_nogil_gstats.gc_collected, (uint64_t)found, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&tw_nogil_gstats.gc_pause_total_ns, pause, __ATOMIC_RELAXED);
+    tw_stat_max(&tw_nogil_gstats.gc_pause_max_ns, pause);
+    if (tw_trace_enabled())
+        tw_trace_complete("gc", t->base.ident, start, end);
+    __atomic_store_n(&collecting, 0, __ATOMIC_RELEASE);
+    return found;
+}
+
+TwSsize tw_gc_collect(int generation)
+{
+    if (generation < 0 || generation > 2)
+        generation = 2;
+    return collect(generation);
+}
+
+/* The eval breaker's TW_EB_GC_SCHEDULED: pick the generation the GIL
+ * build would collect, re-checking that a collection is still due. */
+TwSsize tw_gc_collect_scheduled(void)
+{
+    if (!should_collect(__atomic_load_n(&count0, __ATOMIC_RELAXED)))
+        return 0;
+    int gen = 0;
+    if (__atomic_load_n(&counts12[0], __ATOMIC_RELAXED) + 1 >
+        __atomic_load_n(&thresholds[1], __ATOMIC_RELAXED)) {
+        gen = 1;
+        if (__atomic_load_n(&counts12[1], __ATOMIC_RELAXED) + 1 >
+            __atomic_load_n(&thresholds[2], __ATOMIC_RELAXED))
+            gen = 2;
+    }
+    return collect(gen);
+}
+
+void tw_gc_enable(void) { __atomic_store_n(&enabled, true, __ATOMIC_RELAXED); }
+void tw_gc_disable(void) { __atomic_store_n(&enabled, false, __ATOMIC_RELAXED); }
+bool tw_gc_isenabled(void) { return __atomic_load_n(&enabled, __ATOMIC_RELAXED); }
+
+void tw_gc_get_count(int out[3])
+{
+    int64_t c = __atomic_load_n(&count0, __ATOMIC_RELAXED);
+    TwNogilThread *t = tw_nogil_thread();
+    if (t)
+        c += t->gc_count_delta;
+    out[0] = c < 0 ? 0 : (int)c;
+    out[1] = __atomic_load_n(&counts12[0], __ATOMIC_RELAXED);
+    out[2] = __atomic_load_n(&counts12[1], __ATOMIC_RELAXED);
+}
+
+void tw_gc_get_threshold(int out[3])
+{
+    for (int i = 0; i < 3; i++)
+        out[i] = __atomic_load_n(&thresholds[i], __ATOMIC_RELAXED);
+}
+
+void tw_gc_set_threshold(const int in[3])
+{
+    for (int i = 0; i < 3; i++)
+        __atomic_store_n(&thresholds[i], in[i], __ATOMIC_RELAXED);
+}

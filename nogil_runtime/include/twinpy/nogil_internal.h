@@ -1,0 +1,302 @@
+/*
+ * nogil_internal.h — what the files of the free-threaded runtime share with
+ * each other (and with its unit tests).  Nothing in shared/ includes this.
+ *
+ * One mechanism per file:
+ *   tstate.c            thread states, attach/detach, spawn, eval breaker
+ *   brc.c               biased reference counting slow paths and queues
+ *   mutex.c             the 1-byte mutex (spin, then park)
+ *   parking_lot.c       address-keyed wait queues on futexes
+ *   critical_section.c  per-thread stacks of object locks, suspend/resume
+ *   qsbr.c              quiescent-state based reclamation (delayed frees)
+ *   stop_the_world.c    pausing every other thread
+ *   gc_stw.c            per-thread registries of tracked objects, cycle GC
+ *   object_memory.c     object allocation, dealloc, trashcan
+ *   stats.c             --stats counters and the --trace recorder
+ */
+#ifndef TWINPY_NOGIL_INTERNAL_H
+#define TWINPY_NOGIL_INTERNAL_H
+
+#include <pthread.h>
+
+#include "twinpy/runtime.h"
+
+/* ---------------- time ----------------------------------------------- */
+
+uint64_t tw_monotonic_ns(void);
+
+/* ---------------- parking_lot.c -------------------------------------- */
+
+/* What tw_unpark_one tells its callback (which runs under the bucket lock,
+ * so it can update the lock word atomically with the decision). */
+typedef struct {
+    bool found;               /* a waiter on this address was dequeued     */
+    bool more_waiters;        /* others still wait on the address          */
+    uint64_t waited_ns;       /* how long the dequeued waiter waited       */
+} TwUnparkInfo;
+
+/* Block the calling thread on addr while validate(addr, arg) (checked under
+ * the bucket lock) is true.  Returns 1 and the unparker's value in
+ * *wake_value when woken, 0 if validation failed.  The caller must not be
+ * attached if the wait can be long (object mutexes park detached). */
+int tw_park(const void *addr, bool (*validate)(const void *addr, void *arg), void *arg,
+            uintptr_t *wake_value);
+/* Wake the oldest waiter on addr; cb decides (under the bucket lock) what
+ * value the waiter receives.  cb is called even when nobody waits. */
+void tw_unpark_one(const void *addr, uintptr_t (*cb)(void *arg, const TwUnparkInfo *info),
+                   void *arg);
+void tw_unpark_all(const void *addr);
+
+/* Raw futex helpers (also used by tstate.c and stop_the_world.c). */
+void tw_futex_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns);
+void tw_futex_wake(uint32_t *addr, int n);
+
+/* ---------------- mutex.c -------------------------------------------- */
+
+enum { TW_MUTEX_LOCKED = 1, TW_MUTEX_PARKED = 2 };
+#define TW_MUTEX_HANDOFF ((uintptr_t)1)
+
+void tw_mutex_lock_slow(uint8_t *m);
+void tw_mutex_unlock_slow(uint8_t *m);
+
+static inline bool tw_mutex_trylock(uint8_t *m)
+{
+    uint8_t expected = 0;
+    return __atomic_compare_exchange_n(m, &expected, TW_MUTEX_LOCKED, false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void tw_mutex_lock(uint8_t *m)
+{
+    if (!tw_mutex_trylock(m))
+        tw_mutex_lock_slow(m);
+}
+
+static inline void tw_mutex_unlock(uint8_t *m)
+{
+    uint8_t expected = TW_MUTEX_LOCKED;
+    if (!__atomic_compare_exchange_n(m, &expected, 0, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED))
+        tw_mutex_unlock_slow(m);
+}
+
+static inline bool tw_mutex_is_locked(const uint8_t *m)
+{
+    return (__atomic_load_n(m, __ATOMIC_RELAXED) & TW_MUTEX_LOCKED) != 0;
+}
+
+/* ---------------- per-thread state ------------------------------------ */
+
+typedef enum {
+    TW_TS_DETACHED = 0,
+    TW_TS_ATTACHED = 1,
+    TW_TS_SUSPENDED = 2,
+} TwThreadStatus;
+
+/* One pending delayed free. */
+typedef struct {
+    void *p;
+    size_t size;
+    uint64_t goal;            /* free once every online thread saw >= goal */
+} TwQsbrItem;
+
+#define TW_QSBR_CHUNK_ITEMS 126
+typedef struct TwQsbrChunk {
+    struct TwQsbrChunk *next;
+    uint32_t head, tail;      /* items[head..tail) are pending              */
+    TwQsbrItem items[TW_QSBR_CHUNK_ITEMS];
+} TwQsbrChunk;
+
+/* FIFO of delayed frees; goals are non-decreasing from first to last. */
+typedef struct {
+    TwQsbrChunk *first, *last;
+    TwQsbrChunk *spare;
+    size_t count;
+} TwQsbrQueue;
+
+/* Prefix of every object allocated with tw_gc_alloc. */
+typedef struct TwGcHead {
+    struct TwGcHead *next, *prev;
+    /* Tracked: the TwGcList the object is on.  During a collection (world
+     * stopped): the object's gc_refs. */
+    uintptr_t u;
+} TwGcHead;
+
+/* A registry of tracked objects.  Each thread owns one while it lives;
+ * registries are never freed: an exiting thread returns its registry (with
+ * whatever objects are still on it) to a pool and a new thread adopts it. */
+typedef struct TwGcList {
+    TwGcHead head;            /* sentinel of a circular doubly linked list */
+    uint8_t lock;             /* tw_mutex: owner and cross-thread untracks */
+    TwSsize count;            /* objects on the list (under lock)          */
+    struct TwGcList *next_all;      /* every registry ever made            */
+    struct TwGcList *next_free;     /* pool of unowned registries          */
+} TwGcList;
+
+#define TW_GC_HEAD(op) ((TwGcHead *)(op) - 1)
+#define TW_GC_OBJ(g) ((TwObject *)((TwGcHead *)(g) + 1))
+
+/* ob_gc_bits */
+enum {
+    TW_GC_TRACKED = 1u << 0,
+    TW_GC_REACHABLE = 1u << 1,    /* only during a collection              */
+    TW_GC_UNREACHABLE = 1u << 2,  /* found in a cycle, being cleared       */
+};
+
+/* Counters the owning thread writes with plain stores (summed by
+ * tw_stats_dump; folded into process totals when the thread exits). */
+typedef struct {
+    uint64_t brc_shared_decref;   /* tw_brc_decref_shared calls            */
+    uint64_t brc_local_zero;      /* owner took ob_ref_local to zero       */
+    uint64_t brc_queued;          /* objects this thread queued to owners  */
+    uint64_t brc_merged;          /* refcounts merged into ob_ref_shared   */
+    uint64_t brc_try_incref_fail;
+    uint64_t mutex_fast;
+    uint64_t mutex_slow;
+    uint64_t mutex_parked;
+    uint64_t mutex_handoff;
+    uint64_t cs_suspended;
+    uint64_t qsbr_deferred;
+    uint64_t qsbr_deferred_bytes;
+    uint64_t qsbr_freed;
+    uint64_t qsbr_polls;
+} TwNogilStats;
+#define TW_NOGIL_STATS_FIELDS(X) \
+    X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_merged) \
+    X(brc_try_incref_fail) X(mutex_fast) X(mutex_slow) X(mutex_parked) \
+    X(mutex_handoff) X(cs_suspended) X(qsbr_deferred) X(qsbr_deferred_bytes) \
+    X(qsbr_freed) X(qsbr_polls)
+
+/* A node of a BRC queue (lock-free multi-producer stack). */
+typedef struct TwBrcNode {
+    struct TwBrcNode *next;
+    TwObject *op;
+} TwBrcNode;
+
+typedef struct TwNogilThread {
+    TwThreadState base;           /* must be first                          */
+    /* Owner id while the thread lives; 0 once it has abandoned its objects.
+     * Read by other threads (atomic). */
+    uintptr_t tid;
+    uint32_t status;              /* TwThreadStatus; futex word            */
+    /* brc.c: objects other threads queued to us (each holds a reference). */
+    TwBrcNode *brc_queue;
+    /* critical_section.c: innermost critical section, or NULL. */
+    TwCriticalSection *cs_top;
+    /* qsbr.c */
+    uint64_t qsbr_seq;            /* last write sequence seen; 0 offline   */
+    uint32_t qsbr_deferrals;      /* since the last advance                */
+    TwQsbrQueue qsbr_queue;
+    /* gc_stw.c */
+    TwGcList *gc_list;
+    int gc_count_delta;           /* tracked minus untracked, not flushed  */
+    /* object_memory.c: trashcan */
+    int trash_depth;
+    bool trash_draining;
+    TwObject **trash;
+    size_t trash_len, trash_cap;
+    /* stop_the_world.c / trace */
+    uint64_t attached_since_ns;
+    uint64_t detached_since_ns;
+    TwNogilStats stats;
+} TwNogilThread;
+
+static inline TwNogilThread *tw_nogil_thread(void) { return (TwNogilThread *)tw_tstate_tls; }
+
+/* ---------------- tstate.c -------------------------------------------- */
+
+/* Live threads (including ones being created); QSBR is needed iff > 1. */
+extern uint32_t tw_nogil_live_threads;
+/* First thread state of the runtime's list.  The list may be walked
+ * without a lock by an attached thread (RCU-style): states are unlinked
+ * under the list lock and freed only after a QSBR grace period. */
+TwNogilThread *tw_nogil_threads_first(void);
+static inline TwNogilThread *tw_nogil_threads_next(TwNogilThread *t)
+{
+    return (TwNogilThread *)__atomic_load_n(&t->base.next_all, __ATOMIC_ACQUIRE);
+}
+/* The live thread that owns objects with ob_tid == tid, or NULL. */
+TwNogilThread *tw_nogil_thread_by_tid(uintptr_t tid);
+uintptr_t tw_nogil_new_thread_id(void);
+/* Attach / detach without touching critical sections. */
+void tw_nogil_attach(TwNogilThread *t);
+void tw_nogil_detach(TwNogilThread *t);
+/* Take the list lock from a thread that may be attached without blocking a
+ * stop-the-world (detaches around a contended acquire). */
+void tw_nogil_threads_lock_attached(void);
+
+/* ---------------- brc.c ----------------------------------------------- */
+
+/* Merge the queue of t (t is the calling thread, or the world is stopped). */
+void tw_brc_merge_queue(TwNogilThread *t);
+/* A dying thread gives up ownership (its queue drained, its id retired). */
+void tw_brc_thread_exit(TwNogilThread *t);
+/* World stopped: merge every thread's queue without dropping the queue's
+ * reference; returns those objects (malloc'd array) for the caller to
+ * tw_decref once the world runs again. */
+TwObject **tw_brc_merge_all_stopped(size_t *n_out);
+/* Fold ob_ref_local into ob_ref_shared (state MERGED, ob_tid 0) adding
+ * extra; returns the resulting count. */
+TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra);
+
+/* ---------------- critical_section.c ---------------------------------- */
+
+void tw_cs_suspend_all(TwNogilThread *t);
+void tw_cs_resume_top(TwNogilThread *t);
+
+/* ---------------- qsbr.c ---------------------------------------------- */
+
+/* True when a free must wait for a grace period (more than one thread). */
+static inline bool tw_qsbr_needed(void)
+{
+    return __atomic_load_n(&tw_nogil_live_threads, __ATOMIC_ACQUIRE) > 1;
+}
+void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size);
+/* The calling thread holds no pointer read optimistically before now. */
+void tw_qsbr_quiescent(TwNogilThread *t);
+void tw_qsbr_online(TwNogilThread *t);
+void tw_qsbr_offline(TwNogilThread *t);
+/* Free what is due; called at quiescent points. */
+void tw_qsbr_process(TwNogilThread *t);
+/* Thread exit: hand remaining frees (and extra, e.g. the state itself) to
+ * the process-wide orphan list. */
+void tw_qsbr_thread_exit(TwNogilThread *t);
+void tw_qsbr_retire_orphan(void *p, size_t size, bool raw);
+uint64_t tw_qsbr_pending_count(void);
+
+/* ---------------- stop_the_world.c ------------------------------------ */
+
+/* Pause every other thread (the caller must be attached).  Serialised:
+ * one stop at a time. */
+void tw_stw_stop(void);
+void tw_stw_start(void);
+/* Eval-breaker handler for TW_EB_STOP_THE_WORLD. */
+void tw_stw_park_self(TwNogilThread *t);
+bool tw_stw_requested(void);
+
+/* ---------------- gc_stw.c -------------------------------------------- */
+
+void tw_gc_thread_init(TwNogilThread *t);
+void tw_gc_thread_exit(TwNogilThread *t);
+void tw_gc_flush_count(TwNogilThread *t);
+TwSsize tw_gc_tracked_count(void);
+
+/* ---------------- object_memory.c ------------------------------------- */
+
+void tw_trashcan_thread_exit(TwNogilThread *t);
+
+/* ---------------- stats.c --------------------------------------------- */
+
+typedef struct {
+    uint64_t stw_count, stw_total_ns, stw_max_ns;
+    uint64_t gc_runs, gc_collected, gc_pause_total_ns, gc_pause_max_ns;
+    uint64_t threads_started, threads_exited;
+} TwNogilGlobalStats;
+extern TwNogilGlobalStats tw_nogil_gstats;   /* atomic fields             */
+void tw_stats_retire_thread(TwNogilThread *t);
+void tw_stat_max(uint64_t *slot, uint64_t v);
+/* Trace events (no-ops unless --trace is on). */
+bool tw_trace_enabled(void);
+void tw_trace_complete(const char *name, uint64_t ident, uint64_t start_ns, uint64_t end_ns);
+
+#endif /* TWINPY_NOGIL_INTERNAL_H */

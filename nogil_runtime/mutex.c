@@ -1,0 +1,120 @@
+/*
+ * mutex.c — the one-byte lock every object carries (ob_mutex), and that the
+ * runtime uses for its own small structures.
+ *
+ * The byte holds two bits:
+ *   TW_MUTEX_LOCKED  someone owns the lock
+ *   TW_MUTEX_PARKED  at least one thread may be parked on this address
+ * Protocol:
+ *   lock:   CAS 0 -> LOCKED (inline fast path).  Contended: spin a little
+ *           (the holder usually leaves within a few hundred cycles), then
+ *           set PARKED and park on the byte's address, validating under
+ *           the parking-lot bucket lock that the byte is still
+ *           LOCKED|PARKED.  A woken waiter either was handed the lock or
+ *           competes for it again.
+ *   unlock: CAS LOCKED -> 0 (inline).  If PARKED is set: unpark one waiter;
+ *           the decision runs under the bucket lock.  A waiter that has
+ *           waited over 1 ms is handed the lock directly (the byte stays
+ *           LOCKED): no starvation by threads that keep re-taking it.
+ *           Otherwise the byte becomes 0 or PARKED (more waiters) and the
+ *           woken thread races for it, which keeps throughput high.
+ * Invariants:
+ *   - PARKED is only set while LOCKED is set, and only cleared by an
+ *     unlocker under the bucket lock after it looked at the queue;
+ *   - while the byte is LOCKED|PARKED only its owner changes it.
+ * Waiting here does not detach the thread: callers that may wait long
+ * (critical sections) detach first; the runtime's own short sections do not.
+ */
+#include <sched.h>
+#include <stdlib.h>
+
+#include "twinpy/nogil_internal.h"
+
+#define TW_MUTEX_SPINS 40
+
+static bool validate_parked(const void *addr, void *arg)
+{
+    (void)arg;
+    return __atomic_load_n((const uint8_t *)addr, __ATOMIC_RELAXED) ==
+           (TW_MUTEX_LOCKED | TW_MUTEX_PARKED);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+void tw_mutex_lock_slow(uint8_t *m)
+{
+    TwNogilThread *t = tw_nogil_thread();
+    if (t)
+        t->stats.mutex_slow++;
+    int spins = 0;
+    uint8_t v = __atomic_load_n(m, __ATOMIC_RELAXED);
+    for (;;) {
+        if (!(v & TW_MUTEX_LOCKED)) {
+            if (__atomic_compare_exchange_n(m, &v, v | TW_MUTEX_LOCKED, false,
+                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                return;
+            continue;
+        }
+        if (!(v & TW_MUTEX_PARKED) && spins < TW_MUTEX_SPINS) {
+            spins++;
+            if (spins % 8 == 0)
+                sched_yield();
+            else
+                cpu_relax();
+            v = __atomic_load_n(m, __ATOMIC_RELAXED);
+            continue;
+        }
+        if (!(v & TW_MUTEX_PARKED)) {
+            if (!__atomic_compare_exchange_n(m, &v, v | TW_MUTEX_PARKED, false,
+                                             __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                continue;
+        }
+        if (t)
+            t->stats.mutex_parked++;
+        uintptr_t value = 0;
+        if (tw_park(m, validate_parked, NULL, &value) && value == TW_MUTEX_HANDOFF) {
+            /* The unlocker left LOCKED set for us; the waiter word's
+             * release/acquire orders its critical section before ours. */
+            if (t)
+                t->stats.mutex_handoff++;
+            return;
+        }
+        spins = 0;
+        v = __atomic_load_n(m, __ATOMIC_RELAXED);
+    }
+}
+
+static uintptr_t unlock_decide(void *arg, const TwUnparkInfo *info)
+{
+    uint8_t *m = arg;
+    if (info->found && info->waited_ns > 1000000) {
+        uint8_t v = TW_MUTEX_LOCKED | (info->more_waiters ? TW_MUTEX_PARKED : 0);
+        __atomic_store_n(m, v, __ATOMIC_RELEASE);
+        return TW_MUTEX_HANDOFF;
+    }
+    __atomic_store_n(m, info->more_waiters ? TW_MUTEX_PARKED : 0, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void tw_mutex_unlock_slow(uint8_t *m)
+{
+    uint8_t v = __atomic_load_n(m, __ATOMIC_RELAXED);
+    for (;;) {
+        if (!(v & TW_MUTEX_LOCKED)) {
+            fprintf(stderr, "twinpy: fatal: unlocking an unlocked mutex %p\n", (void *)m);
+            abort();
+        }
+        if (v & TW_MUTEX_PARKED)
+            break;
+        if (__atomic_compare_exchange_n(m, &v, 0, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            return;
+    }
+    tw_unpark_one(m, unlock_decide, m);
+}

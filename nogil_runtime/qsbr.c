@@ -1,0 +1,317 @@
+/*
+ * qsbr.c — quiescent-state based reclamation: memory that another thread
+ * may be reading without a lock is freed only after every thread has
+ * passed a quiescent state (a point where it holds no such pointer).
+ *
+ * Quiescent points: every tw_eval_breaker_handle call (between two
+ * instructions the interpreter holds only counted references), detaching
+ * (a detached thread touches no object), thread exit.
+ *
+ * Sequences.  `wr_seq` (global, starts at 1) only grows.  Each thread has
+ * `qsbr_seq`: the value of wr_seq it read at its last quiescent point, or 0
+ * while it is detached (offline: it reads nothing and is ignored).
+ *   defer(p):   the caller has already made p unreachable; after a full
+ *               fence it reads wr_seq = v and files p with goal v + 1
+ *               (every 32 deferrals it advances wr_seq instead, so goals
+ *               become reachable).
+ *   quiescent:  qsbr_seq = wr_seq (seq_cst).
+ *   poll:       rd = min(qsbr_seq of online threads, wr_seq); p is freed
+ *               when goal <= rd.
+ * Why it is safe: a thread whose qsbr_seq >= v + 1 read wr_seq after some
+ * thread advanced it past v, i.e. after the deferrer's read of v, which
+ * follows (fence) the unlink; so that quiescent point, and everything the
+ * thread reads after it, comes after the unlink.  A thread that goes
+ * online takes the current wr_seq: it cannot hold older pointers.
+ * Polling is safe anywhere (the caller's own slot takes part), but only
+ * quiescent points move the caller's slot forward.
+ *
+ * Per-thread FIFO of deferred frees: goals never decrease along it, so a
+ * poll frees a prefix.  When a thread's backlog grows it sets
+ * TW_EB_QUIESCENT on itself (to reach a quiescent point soon) and on
+ * threads that lag behind its oldest goal.
+ *
+ * Object memory.  tw_object_free / tw_gc_free defer EVERY object while more
+ * than one thread is live (tw_qsbr_needed()).  Rule and reason: any object
+ * can sit in a list or dict that another thread reads optimistically
+ * (tw_try_incref_item), and the reader touches the object's header before
+ * it can know the object died; reusing the memory then would let it
+ * corrupt an unrelated object.  With one live thread there is no such
+ * reader (a new thread can only reach objects that are alive when it
+ * starts), so frees are immediate and single-threaded programs pay nothing.
+ * The deferred item records the block outside the object, so a stray
+ * reader's increment of ob_ref_shared on a dead object is harmless.
+ *
+ * Orphans: frees still pending when a thread exits, and thread states
+ * themselves, go to a process-wide list (short mutex, taken only at thread
+ * exit and by a poll that sees the list non-empty).
+ */
+#include <stdlib.h>
+
+#include "twinpy/nogil_internal.h"
+
+#define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define TW_QSBR_ADVANCE_EVERY 32
+#define TW_QSBR_PROCESS_EVERY 64
+#define TW_QSBR_POKE_BACKLOG 256
+
+static uint64_t wr_seq = 1;
+static uint64_t rd_seq = 1;
+
+static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
+static TwQsbrQueue orphans;
+static uint64_t orphan_count;      /* atomic mirror of orphans.count */
+
+static uint64_t advance(void)
+{
+    return __atomic_add_fetch(&wr_seq, 1, __ATOMIC_SEQ_CST);
+}
+
+void tw_qsbr_quiescent(TwNogilThread *t)
+{
+    if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
+        return;
+    __atomic_store_n(&t->qsbr_seq, __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+}
+
+void tw_qsbr_online(TwNogilThread *t)
+{
+    __atomic_store_n(&t->qsbr_seq, __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+}
+
+void tw_qsbr_offline(TwNogilThread *t)
+{
+    __atomic_store_n(&t->qsbr_seq, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Smallest sequence every online thread has reached. */
+static uint64_t poll_min(void)
+{
+    uint64_t min = __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST);
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        uint64_t s = __atomic_load_n(&t->qsbr_seq, __ATOMIC_SEQ_CST);
+        if (s != 0 && s < min)
+            min = s;
+    }
+    uint64_t rd = __atomic_load_n(&rd_seq, __ATOMIC_RELAXED);
+    while (rd < min &&
+           !__atomic_compare_exchange_n(&rd_seq, &rd, min, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+        ;
+    return min;
+}
+
+static bool goal_reached(uint64_t goal)
+{
+    if (goal <= __atomic_load_n(&rd_seq, __ATOMIC_ACQUIRE))
+        return true;
+    return poll_min() >= goal;
+}
+
+/* ---------------- FIFO of items ------------------------------------- */
+
+static bool queue_push(TwQsbrQueue *q, void *p, size_t size, uint64_t goal)
+{
+    TwQsbrChunk *c = q->last;
+    if (!c || c->tail == TW_QSBR_CHUNK_ITEMS) {
+        TwQsbrChunk *n = q->spare;
+        q->spare = NULL;
+        if (!n && !(n = malloc(sizeof *n)))
+            return false;
+        n->next = NULL;
+        n->head = n->tail = 0;
+        if (c)
+            c->next = n;
+        else
+            q->first = n;
+        q->last = n;
+        c = n;
+    }
+    c->items[c->tail++] = (TwQsbrItem){ p, size, goal };
+    q->count++;
+    return true;
+}
+
+static void item_free(const TwQsbrItem *it)
+{
+    if (it->size & TW_QSBR_RAW)
+        free(it->p);
+    else
+        tw_mem_free(it->p, it->size);
+}
+
+/* Free the prefix of q whose goals are <= rd.  Returns items freed. */
+static size_t queue_free_upto(TwQsbrQueue *q, uint64_t rd)
+{
+    size_t freed = 0;
+    while (q->first) {
+        TwQsbrChunk *c = q->first;
+        while (c->head < c->tail && c->items[c->head].goal <= rd) {
+            item_free(&c->items[c->head++]);
+            freed++;
+        }
+        if (c->head < c->tail)
+            break;
+        if (c->tail < TW_QSBR_CHUNK_ITEMS && c == q->last) {
+            c->head = c->tail = 0;     /* empty: keep it for reuse */
+            break;
+        }
+        q->first = c->next;
+        if (!q->first)
+            q->last = NULL;
+        if (!q->spare)
+            q->spare = c;
+        else
+            free(c);
+    }
+    q->count -= freed;
+    return freed;
+}
+
+static uint64_t queue_oldest_goal(const TwQsbrQueue *q)
+{
+    for (const TwQsbrChunk *c = q->first; c; c = c->next)
+        if (c->head < c->tail)
+            return c->items[c->head].goal;
+    return 0;
+}
+
+static void queue_release(TwQsbrQueue *q)
+{
+    for (TwQsbrChunk *c = q->first; c;) {
+        TwQsbrChunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    free(q->spare);
+    q->first = q->last = q->spare = NULL;
+    q->count = 0;
+}
+
+/* ---------------- deferring and processing -------------------------- */
+
+void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size)
+{
+    /* The unlink (done by the caller) must be visible before we read
+     * wr_seq: see the proof above. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint64_t goal;
+    if (++t->qsbr_deferrals >= TW_QSBR_ADVANCE_EVERY) {
+        t->qsbr_deferrals = 0;
+        goal = advance();
+    } else {
+        goal = __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST) + 1;
+    }
+    if (!queue_push(&t->qsbr_queue, p, size, goal))
+        return;    /* out of memory for bookkeeping: leak rather than risk reuse */
+    t->stats.qsbr_deferred++;
+    t->stats.qsbr_deferred_bytes += size & ~TW_QSBR_RAW;
+    if (t->qsbr_queue.count % TW_QSBR_PROCESS_EVERY == 0)
+        tw_eval_breaker_set(&t->base, TW_EB_QUIESCENT);
+}
+
+/* Ask the threads that have not reached goal to report a quiescent state. */
+static void poke_laggards(uint64_t goal)
+{
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        uint64_t s = __atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED);
+        if (s != 0 && s < goal &&
+            !(__atomic_load_n(&t->base.eval_breaker, __ATOMIC_RELAXED) & TW_EB_QUIESCENT))
+            tw_eval_breaker_set(&t->base, TW_EB_QUIESCENT);
+    }
+}
+
+static void process_orphans(void)
+{
+    if (__atomic_load_n(&orphan_count, __ATOMIC_RELAXED) == 0)
+        return;
+    if (pthread_mutex_trylock(&orphan_lock) != 0)
+        return;
+    uint64_t rd = poll_min();
+    /* Orphan goals come from several threads: scan every item. */
+    TwQsbrQueue keep = { 0 };
+    for (TwQsbrChunk *c = orphans.first; c; c = c->next) {
+        for (uint32_t i = c->head; i < c->tail; i++) {
+            if (c->items[i].goal <= rd)
+                item_free(&c->items[i]);
+            else
+                (void)queue_push(&keep, c->items[i].p, c->items[i].size, c->items[i].goal);
+                /* (a failed push leaks the block rather than risk reuse) */
+        }
+    }
+    queue_release(&orphans);
+    orphans = keep;
+    __atomic_store_n(&orphan_count, orphans.count, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&orphan_lock);
+}
+
+void tw_qsbr_process(TwNogilThread *t)
+{
+    process_orphans();
+    TwQsbrQueue *q = &t->qsbr_queue;
+    if (q->count == 0)
+        return;
+    t->stats.qsbr_polls++;
+    uint64_t goal = queue_oldest_goal(q);
+    if (!goal_reached(goal)) {
+        if (goal > __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST))
+            advance();
+        /* Our own slot may be the laggard: refresh it if we are online. */
+        if (!goal_reached(goal)) {
+            if (q->count >= TW_QSBR_POKE_BACKLOG)
+                poke_laggards(goal);
+            return;
+        }
+    }
+    size_t freed = queue_free_upto(q, __atomic_load_n(&rd_seq, __ATOMIC_ACQUIRE));
+    t->stats.qsbr_freed += freed;
+}
+
+void tw_qsbr_retire_orphan(void *p, size_t size, bool raw)
+{
+    pthread_mutex_lock(&orphan_lock);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint64_t goal = advance();
+    if (queue_push(&orphans, p, size | (raw ? TW_QSBR_RAW : 0), goal))
+        __atomic_store_n(&orphan_count, orphans.count, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&orphan_lock);
+}
+
+/* The exiting thread is offline and unlinked: its pending frees and its
+ * state go to the orphan list. */
+void tw_qsbr_thread_exit(TwNogilThread *t)
+{
+    pthread_mutex_lock(&orphan_lock);
+    for (TwQsbrChunk *c = t->qsbr_queue.first; c; c = c->next)
+        for (uint32_t i = c->head; i < c->tail; i++)
+            queue_push(&orphans, c->items[i].p, c->items[i].size, c->items[i].goal);
+    queue_release(&t->qsbr_queue);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    queue_push(&orphans, t, sizeof *t | TW_QSBR_RAW, advance());
+    __atomic_store_n(&orphan_count, orphans.count, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&orphan_lock);
+}
+
+uint64_t tw_qsbr_pending_count(void)
+{
+    uint64_t n = __atomic_load_n(&orphan_count, __ATOMIC_RELAXED);
+    TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        n += me->qsbr_queue.count;
+    return n;
+}
+
+/* ---------------- the seam --------------------------------------------- */
+
+void tw_mem_free_delayed(void *p, size_t size)
+{
+    if (p == NULL)
+        return;
+    TwNogilThread *t = tw_nogil_thread();
+    if (!t || !tw_qsbr_needed()) {
+        tw_mem_free(p, size);
+        return;
+    }
+    if (size == 0)
+        size = 1;
+    tw_qsbr_defer_free(t, p, size);
+}

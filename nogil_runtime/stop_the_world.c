@@ -1,0 +1,118 @@
+/*
+ * stop_the_world.c — pause every other thread (for the cycle collector).
+ *
+ * Protocol (one stop at a time, serialised by stw_lock, which a requester
+ * waits for while detached):
+ *   1. the requester, attached, takes the thread-list lock (so no thread is
+ *      created or unlinked during the stop) and sets stw_requested;
+ *   2. for every other thread: DETACHED -> SUSPENDED by CAS (it cannot
+ *      attach until restarted); ATTACHED -> set TW_EB_STOP_THE_WORLD in its
+ *      eval breaker;
+ *   3. an attached thread that sees the bit moves itself ATTACHED ->
+ *      SUSPENDED, bumps tw_stw_event (a futex word) and sleeps on its
+ *      status word; a thread that detaches meanwhile also bumps the event;
+ *   4. the requester re-scans on every event (and every 1 ms) until no
+ *      other thread is ATTACHED;
+ *   5. restart: SUSPENDED -> DETACHED for every other thread, wake each,
+ *      clear stale stop bits, drop the locks.  Woken threads re-attach.
+ * Invariants:
+ *   - while stw_requested is set no other thread is ATTACHED once step 4
+ *     ends, so the requester may read every object and every thread's
+ *     private structures (BRC queues, GC registries) without locks;
+ *   - nothing blocks forever while the world is stopped: suspended threads
+ *     wait only for the restart, and a requester never waits for a lock an
+ *     attached thread holds (all runtime locks that attached threads may
+ *     sleep on are taken detached, see tstate.c and critical_section.c).
+ * Each pause (step 1 to step 5) is measured for --stats and traced.
+ */
+#include <limits.h>
+
+#include "twinpy/nogil_internal.h"
+
+uint32_t tw_stw_event;
+static uint32_t stw_requested;
+static pthread_mutex_t stw_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t stw_start_ns;
+
+void tw_nogil_threads_lock_raw(void);   /* tstate.c */
+
+bool tw_stw_requested(void)
+{
+    return __atomic_load_n(&stw_requested, __ATOMIC_SEQ_CST) != 0;
+}
+
+void tw_stw_stop(void)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (pthread_mutex_trylock(&stw_lock) != 0) {
+        if (me)
+            tw_nogil_detach(me);
+        pthread_mutex_lock(&stw_lock);
+        if (me)
+            tw_nogil_attach(me);
+    }
+    stw_start_ns = tw_monotonic_ns();
+    tw_nogil_threads_lock_attached();
+    __atomic_store_n(&stw_requested, 1, __ATOMIC_SEQ_CST);
+    for (;;) {
+        uint32_t ev = __atomic_load_n(&tw_stw_event, __ATOMIC_SEQ_CST);
+        int pending = 0;
+        for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+            if (t == me)
+                continue;
+            uint32_t s = __atomic_load_n(&t->status, __ATOMIC_SEQ_CST);
+            while (s == TW_TS_DETACHED &&
+                   !__atomic_compare_exchange_n(&t->status, &s, TW_TS_SUSPENDED, false,
+                                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+                ;
+            if (s == TW_TS_ATTACHED) {
+                tw_eval_breaker_set(&t->base, TW_EB_STOP_THE_WORLD);
+                pending++;
+            }
+        }
+        if (!pending)
+            break;
+        tw_futex_wait(&tw_stw_event, ev, 1000000);
+    }
+}
+
+void tw_stw_start(void)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        if (t == me)
+            continue;
+        tw_eval_breaker_clear(&t->base, TW_EB_STOP_THE_WORLD);
+        uint32_t s = TW_TS_SUSPENDED;
+        if (__atomic_compare_exchange_n(&t->status, &s, TW_TS_DETACHED, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            tw_futex_wake(&t->status, INT_MAX);
+    }
+    __atomic_store_n(&stw_requested, 0, __ATOMIC_SEQ_CST);
+    uint64_t end = tw_monotonic_ns();
+    uint64_t pause = end - stw_start_ns;
+    __atomic_fetch_add(&tw_nogil_gstats.stw_count, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&tw_nogil_gstats.stw_total_ns, pause, __ATOMIC_RELAXED);
+    tw_stat_max(&tw_nogil_gstats.stw_max_ns, pause);
+    if (tw_trace_enabled())
+        tw_trace_complete("stop_the_world", me ? me->base.ident : 0, stw_start_ns, end);
+    tw_runtime_threads_unlock();
+    pthread_mutex_unlock(&stw_lock);
+}
+
+void tw_stw_park_self(TwNogilThread *t)
+{
+    uint32_t s = TW_TS_ATTACHED;
+    tw_qsbr_quiescent(t);
+    if (!__atomic_compare_exchange_n(&t->status, &s, TW_TS_SUSPENDED, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST))
+        return;
+    uint64_t start = tw_monotonic_ns();
+    __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
+    tw_futex_wake(&tw_stw_event, INT_MAX);
+    while (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED)
+        tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
+    tw_nogil_attach(t);
+    if (tw_trace_enabled())
+        tw_trace_complete("stopped", t->base.ident, start, tw_monotonic_ns());
+}

@@ -1,0 +1,212 @@
+/*
+ * vm.h — the virtual machine's objects: code objects, functions, cells,
+ * frames and generators, and the entry points of the interpreter loop.
+ *
+ * Bytecode is an array of 32-bit words: the low 8 bits are the opcode (see
+ * shared/vm/opcodes.h), the high 24 bits its argument.  Jump arguments are
+ * absolute instruction indices.  There is no EXTENDED_ARG: 24 bits cover
+ * every index a program can need.
+ *
+ * A frame is not an object.  Frames of ordinary calls live on a per-thread
+ * stack of frames (pushed and popped LIFO); a generator's frame is a
+ * separate block owned by the generator.  A call from Python code to a
+ * Python function pushes a frame and continues in the same C loop, so
+ * Python recursion does not recurse in C; calls that enter from C (tw_call
+ * on a function) start a new loop, guarded against C stack overflow.
+ *
+ * Implemented in shared/vm/{code,function,cell,frame,generator,eval,
+ * compile,disasm}.c.
+ */
+#ifndef TWINPY_VM_H
+#define TWINPY_VM_H
+
+#include <stdio.h>
+
+#include "twinpy/interp.h"
+#include "twinpy/types.h"
+
+/* ---------------- code objects ---------------------------------------- */
+
+/* co_flags */
+enum {
+    TW_CO_OPTIMIZED = 1 << 0,    /* locals are fast slots (functions)        */
+    TW_CO_NEWLOCALS = 1 << 1,
+    TW_CO_VARARGS = 1 << 2,      /* has *args                                */
+    TW_CO_VARKEYWORDS = 1 << 3,  /* has **kwargs                             */
+    TW_CO_NESTED = 1 << 4,
+    TW_CO_GENERATOR = 1 << 5,    /* calling it makes a generator             */
+    TW_CO_DOCSTRING = 1 << 9,    /* co_consts[0] is the docstring            */
+    TW_CO_SIMPLE_ARGS = 1 << 8,  /* positional parameters only, no cells made
+                                    from parameters: calls may move arguments
+                                    straight into the frame                 */
+};
+
+/* Where one instruction came from (for tracebacks). */
+typedef struct {
+    int32_t lineno, end_lineno;
+    int32_t col, end_col;        /* 0-based byte columns, -1 if unknown       */
+} TwCodePosition;
+
+/* One cache entry per name of a code object, for LOAD_GLOBAL: valid while
+ * the globals and builtins dicts keep the versions recorded here. */
+typedef struct {
+    TwObject *globals;           /* identity of the dict the entry is for    */
+    uint64_t globals_version;
+    uint64_t builtins_version;
+    TwObject *value;             /* borrowed from one of the two dicts       */
+} TwGlobalCache;
+
+typedef struct {
+    TwObject ob_base;
+    uint32_t *code;              /* instructions                             */
+    TwSsize ncode;
+    TwCodePosition *positions;   /* one per instruction                      */
+    TwObject *consts;            /* tuple                                    */
+    TwObject *names;             /* tuple of str: globals, attributes        */
+    TwObject *varnames;          /* tuple of str: parameters, then locals     */
+    TwObject *cellvars;          /* tuple of str: locals captured by closures */
+    TwObject *freevars;          /* tuple of str: captured from outside       */
+    TwObject *name, *qualname, *filename;
+    int argcount;                /* positional parameters (incl. pos-only)   */
+    int posonlyargcount;
+    int kwonlyargcount;
+    int flags;                   /* TW_CO_*                                  */
+    int nlocals, ncells, nfrees;
+    int stacksize;               /* deepest value stack                      */
+    int maxblocks;               /* deepest nesting of try/with blocks       */
+    int firstlineno;
+    int *cell2arg;               /* ncells entries: parameter index or -1;
+                                    NULL if no cell is a parameter          */
+    TwGlobalCache *global_cache; /* one per name, NULL until first used     */
+} TwCodeObject;
+
+extern TwTypeObject TwCode_Type;
+#define TW_CODE_CHECK(op) (TW_TYPE(op) == &TwCode_Type)
+
+/* ---------------- functions ------------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    TwObject *code;              /* TwCodeObject                             */
+    TwObject *globals;           /* dict                                     */
+    TwObject *builtins;          /* dict                                     */
+    TwObject *name, *qualname;   /* str                                      */
+    TwObject *defaults;          /* tuple or NULL                            */
+    TwObject *kwdefaults;        /* dict or NULL                             */
+    TwObject *closure;           /* tuple of cells or NULL                   */
+    TwObject *doc;               /* None unless set                          */
+    TwObject *module;            /* globals["__name__"] at creation          */
+    TwObject *dict;              /* __dict__ (function attributes)           */
+} TwFunctionObject;
+
+extern TwTypeObject TwFunction_Type;
+#define TW_FUNCTION_CHECK(op) (TW_TYPE(op) == &TwFunction_Type)
+/* A function for code in globals; qualname may be NULL (then the code's). */
+TwObject *tw_function_new(TwObject *code, TwObject *globals, TwObject *qualname);
+
+/* ---------------- cells ----------------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    TwObject *ref;               /* NULL while empty                         */
+} TwCellObject;
+
+extern TwTypeObject TwCell_Type;
+TwObject *tw_cell_new(TwObject *value);           /* value may be NULL; borrows */
+#define TW_CELL_GET(op) (((TwCellObject *)(op))->ref)   /* borrowed, may be NULL */
+void tw_cell_set(TwObject *cell, TwObject *value);      /* borrows; NULL empties */
+
+/* ---------------- frames ---------------------------------------------- */
+
+/* A block of the block stack: a try, a with, or an active handler. */
+typedef struct {
+    int type;                    /* TW_BLOCK_*                               */
+    int handler;                 /* instruction index of the handler         */
+    int level;                   /* value-stack depth when the block began   */
+} TwTryBlock;
+
+enum {
+    TW_BLOCK_FINALLY = 1,        /* SETUP_FINALLY / SETUP_WITH               */
+    TW_BLOCK_EXCEPT_HANDLER = 2, /* inside an except/finally handler         */
+};
+
+typedef struct TwFrame {
+    struct TwFrame *back;        /* caller (borrowed)                        */
+    TwCodeObject *code;          /* strong                                   */
+    TwObject *func;              /* strong, NULL for module/exec code        */
+    TwObject *globals;           /* strong                                   */
+    TwObject *builtins;          /* strong                                   */
+    TwObject *locals;            /* strong, dict for LOAD_NAME; NULL in functions */
+    uint32_t *ip;                /* next instruction                          */
+    TwObject **sp;               /* next free value-stack slot               */
+    TwObject **stack;            /* bottom of the value stack                */
+    TwTryBlock *blocks;
+    int nblocks;
+    uint8_t is_entry;            /* return from the C loop when it returns   */
+    uint8_t owned_by_gen;        /* memory belongs to a generator            */
+    uint8_t on_stack;            /* memory is on the thread's frame stack    */
+    uint8_t yielded;             /* the loop left it at a yield              */
+    struct TwGenObject *gen;     /* the generator running it (borrowed)      */
+    size_t alloc_size;
+    /* localsplus: nlocals fast locals, ncells cells, nfrees free cells,
+     * then the value stack, then maxblocks TwTryBlocks. */
+    TwObject *localsplus[];
+} TwFrame;
+
+/* Line number of the instruction a frame is executing (or last executed). */
+int tw_frame_lineno(TwFrame *f);
+
+/* ---------------- generators ------------------------------------------ */
+
+typedef struct TwGenObject {
+    TwObject ob_base;
+    TwFrame *frame;              /* NULL once finished                       */
+    TwObject *name, *qualname;
+    uint8_t running;
+} TwGenObject;
+
+extern TwTypeObject TwGen_Type;
+/* Resume gen with value (None to start); returns the yielded value, or
+ * NULL: finished (if no exception set, *retval holds the return value as
+ * a new reference) or failed. */
+TwObject *tw_gen_send_ex(TwObject *gen, TwObject *value, TwObject **retval);
+
+/* ---------------- the interpreter -------------------------------------- */
+
+/* Run frame f (already set up) until it returns; consumes the frame. */
+TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f);
+/* Call a Python function with the usual vector convention. */
+TwObject *tw_function_call(TwObject *func, TwObject *const *args, size_t nargs, TwObject *kwnames);
+
+/* Python call depth limit (sys.getrecursionlimit / setrecursionlimit). */
+int tw_get_recursion_limit(void);
+void tw_set_recursion_limit(int limit);
+
+/* Ready the VM's types (code, function, cell, generator and the internal
+ * iterator types).  Call once at start-up after tw_objects_init. */
+int tw_vm_types_init(void);
+
+/* ---------------- tracebacks ------------------------------------------
+ * TwBaseExceptionObject.traceback is a list of tuples
+ *     (filename, name, lineno, end_lineno, col, end_col)
+ * appended as the exception unwinds, innermost frame FIRST.  Printing
+ * "most recent call last" walks it backwards; these helpers do that. */
+
+/* Number of traceback entries of an exception instance. */
+TwSsize tw_traceback_count(TwObject *exc);
+/* Entry i in printing order (0 = outermost frame): borrowed filename and
+ * function name, line and column information.  Returns 0, or -1 if i is
+ * out of range.  Any of the out pointers may be NULL. */
+int tw_traceback_entry(TwObject *exc, TwSsize i, TwObject **filename, TwObject **name,
+                       int *lineno, int *end_lineno, int *col, int *end_col);
+/* Append one entry (used by the VM as an exception leaves a frame). */
+int tw_traceback_add(TwObject *exc, TwObject *filename, TwObject *name,
+                     int lineno, int end_lineno, int col, int end_col);
+
+/* ---------------- disassembler ----------------------------------------- */
+
+/* `twinpy --dis`: print the code object and every nested one, CPython's
+ * dis-like layout: line, offset, opcode name, argument and its meaning. */
+void tw_code_disassemble(TwObject *code, FILE *out);
+
+#endif /* TWINPY_VM_H */

@@ -1,0 +1,173 @@
+/*
+ * gcmodule.c — the gc module: the Python face of the runtime's cycle
+ * collector (tw_gc_* in runtime.h).  Both runtimes answer the same calls:
+ * the gil runtime with its three generations, the nogil runtime with its
+ * stop-the-world collector (generations are accepted and all collect all).
+ */
+#include "modules/stdmodules.h"
+#include "twinpy/types.h"
+
+/* gc.get_stats(): per generation, the collections requested through
+ * gc.collect() and what they found.  Automatic collections are counted by
+ * the runtime and shown by `twinpy --stats`. */
+static int64_t stat_collections[3], stat_collected[3];
+
+static TwObject *gc_collect(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    static const char *const kw[] = {"generation"};
+    TwObject *gen_obj = nargs > 0 ? args[0] : NULL;
+    if (tw_arg_check_count("collect", nargs, 0, 1) < 0)
+        return NULL;
+    if (kwnames && tw_args_keywords("collect", args, nargs, kwnames, kw, 1, &gen_obj) < 0)
+        return NULL;
+    int64_t gen = 2;
+    if (gen_obj && tw_arg_as_i64(gen_obj, &gen) < 0)
+        return NULL;
+    if (gen < 0 || gen > 2)
+        return tw_err_format(TwExc_ValueError, "invalid generation");
+    TwSsize n = tw_gc_collect((int)gen);
+    if (n < 0)
+        return NULL;
+    __atomic_fetch_add(&stat_collections[gen], 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&stat_collected[gen], (int64_t)n, __ATOMIC_RELAXED);
+    return tw_int_from_i64((int64_t)n);
+}
+
+static TwObject *gc_enable(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("enable", kwnames) < 0 || tw_arg_check_count("enable", nargs, 0, 0) < 0)
+        return NULL;
+    tw_gc_enable();
+    TW_RETURN_NONE;
+}
+
+static TwObject *gc_disable(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("disable", kwnames) < 0 || tw_arg_check_count("disable", nargs, 0, 0) < 0)
+        return NULL;
+    tw_gc_disable();
+    TW_RETURN_NONE;
+}
+
+static TwObject *gc_isenabled(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("isenabled", kwnames) < 0 || tw_arg_check_count("isenabled", nargs, 0, 0) < 0)
+        return NULL;
+    return tw_bool_from(tw_gc_isenabled());
+}
+
+static TwObject *triple(const int v[3])
+{
+    TwObject *a = tw_int_from_i64(v[0]), *b = tw_int_from_i64(v[1]), *c = tw_int_from_i64(v[2]);
+    TwObject *t = (a && b && c) ? tw_tuple_pack(3, a, b, c) : NULL;
+    TW_XDECREF(a);
+    TW_XDECREF(b);
+    TW_XDECREF(c);
+    return t;
+}
+
+static TwObject *gc_get_count(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("get_count", kwnames) < 0 || tw_arg_check_count("get_count", nargs, 0, 0) < 0)
+        return NULL;
+    int v[3];
+    tw_gc_get_count(v);
+    return triple(v);
+}
+
+static TwObject *gc_get_threshold(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("get_threshold", kwnames) < 0 ||
+        tw_arg_check_count("get_threshold", nargs, 0, 0) < 0)
+        return NULL;
+    int v[3];
+    tw_gc_get_threshold(v);
+    return triple(v);
+}
+
+static TwObject *gc_set_threshold(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("set_threshold", kwnames) < 0 ||
+        tw_arg_check_count("set_threshold", nargs, 1, 3) < 0)
+        return NULL;
+    int v[3];
+    tw_gc_get_threshold(v);
+    for (size_t i = 0; i < nargs; i++) {
+        int64_t x;
+        if (TW_FLOAT_CHECK(args[i]))
+            return tw_err_format(TwExc_TypeError, "'float' object cannot be interpreted as an integer");
+        if (tw_arg_as_i64(args[i], &x) < 0)
+            return NULL;
+        if (x < INT32_MIN || x > INT32_MAX)
+            return tw_err_format(TwExc_OverflowError, "signed integer is greater than maximum");
+        v[i] = (int)x;
+    }
+    tw_gc_set_threshold(v);
+    TW_RETURN_NONE;
+}
+
+static TwObject *gc_is_tracked(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("is_tracked", kwnames) < 0 || tw_arg_check_count("is_tracked", nargs, 1, 1) < 0)
+        return NULL;
+    if (!TW_HAS_TPFLAG(args[0], TW_TPFLAGS_HAVE_GC))
+        TW_RETURN_FALSE;
+    return tw_bool_from(tw_gc_is_tracked(args[0]));
+}
+
+/* [{'collections': c, 'collected': n, 'uncollectable': 0}, ...] as CPython. */
+static TwObject *gc_get_stats(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("get_stats", kwnames) < 0 || tw_arg_check_count("get_stats", nargs, 0, 0) < 0)
+        return NULL;
+    TwObject *list = tw_list_new(0);
+    if (!list)
+        return NULL;
+    for (int g = 0; g < 3; g++) {
+        TwObject *d = tw_dict_new();
+        TwObject *c = tw_int_from_i64(__atomic_load_n(&stat_collections[g], __ATOMIC_RELAXED));
+        TwObject *n = tw_int_from_i64(__atomic_load_n(&stat_collected[g], __ATOMIC_RELAXED));
+        TwObject *z = tw_int_from_i64(0);
+        int bad = !d || !c || !n || !z || tw_dict_set_str(d, "collections", c) < 0 ||
+                  tw_dict_set_str(d, "collected", n) < 0 || tw_dict_set_str(d, "uncollectable", z) < 0 ||
+                  tw_list_append(list, d) < 0;
+        TW_XDECREF(c);
+        TW_XDECREF(n);
+        TW_XDECREF(z);
+        TW_XDECREF(d);
+        if (bad) {
+            TW_DECREF(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+static const TwMethodDef gc_functions[] = {
+    {"collect", gc_collect, 0},
+    {"enable", gc_enable, 0},
+    {"disable", gc_disable, 0},
+    {"isenabled", gc_isenabled, 0},
+    {"get_count", gc_get_count, 0},
+    {"get_threshold", gc_get_threshold, 0},
+    {"set_threshold", gc_set_threshold, 0},
+    {"is_tracked", gc_is_tracked, 0},
+    {"get_stats", gc_get_stats, 0},
+    {NULL, NULL, 0},
+};
+
+TwObject *tw_gc_module_init(void)
+{
+    TwObject *m = tw_module_new("gc");
+    if (!m)
+        return NULL;
+    TwObject *garbage = tw_list_new(0);
+    if (!garbage || tw_module_add_functions(m, gc_functions) < 0 ||
+        tw_module_add_object(m, "garbage", garbage) < 0) {
+        TW_XDECREF(garbage);
+        TW_DECREF(m);
+        return NULL;
+    }
+    TW_DECREF(garbage);
+    return m;
+}

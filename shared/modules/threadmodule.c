@@ -1,0 +1,667 @@
+/*
+ * threadmodule.c — the _thread module: locks, reentrant locks, starting
+ * OS threads; the primitives threading and queue are built on.
+ *
+ * Locks.  A _thread.lock is a flag guarded by its own pthread mutex, with a
+ * condition variable for waiters.  It is not owned: any thread may release
+ * it (threading.Condition relies on that).  Protocol of acquire:
+ *   1. take the mutex; if the flag is clear, set it and return (no blocking,
+ *      no runtime call);
+ *   2. otherwise, if a wait is allowed: release the mutex, leave the
+ *      runtime (tw_begin_blocking: drops the GIL / detaches), take the mutex
+ *      again and wait on the condition until the flag is clear or the
+ *      deadline passes, set it if clear, release the mutex, and re-enter the
+ *      runtime (tw_end_blocking).
+ * Invariants:
+ *   - the lock's mutex is never held while entering the runtime: a thread
+ *     waiting for the GIL while holding it would deadlock with the GIL
+ *     holder calling release();
+ *   - inside the blocking section no object is touched (the lock object is
+ *     kept alive by the caller's reference to it);
+ *   - release of a clear flag raises RuntimeError("release unlocked lock").
+ * An RLock adds an owner (thread ident) and a recursion count, both written
+ * only by the owner while it holds the underlying flag; other threads read
+ * them (relaxed atomics) only to learn that they are not the owner.
+ *
+ * Threads.  start_new_thread(f, args[, kwargs]) packs its arguments (new
+ * references), asks the runtime for an attached OS thread, and that thread
+ * calls f(*args, **kwargs).  An exception other than SystemExit is printed
+ * as CPython does ("Exception ignored in thread started by: ...").
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <errno.h>
+
+#include "modules/stdmodules.h"
+#include "twinpy/interp.h"
+#include "twinpy/threads.h"
+#include "twinpy/types.h"
+
+/* CPython's _thread.TIMEOUT_MAX on 64-bit Linux. */
+#define TW_TIMEOUT_MAX 9223372036.0
+
+typedef struct {
+    TwObject ob_base;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int locked;
+    /* RLock only */
+    uint64_t owner;
+    int64_t count;
+} TwLockObject;
+
+extern TwTypeObject TwLock_Type, TwRLock_Type;
+
+static uint64_t current_ident(void)
+{
+    TwThreadState *ts = tw_tstate();
+    return ts ? ts->ident : 0;
+}
+
+/* ---------------- the flag under its mutex ------------------------- */
+
+static int lock_init_sync(TwLockObject *lk)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&lk->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0)
+        return -1;
+    if (pthread_mutex_init(&lk->mutex, NULL) != 0) {
+        pthread_cond_destroy(&lk->cond);
+        return -1;
+    }
+    return 0;
+}
+
+/* Try to set the flag, waiting at most timeout seconds (< 0: forever,
+ * 0: not at all).  Returns 1 if acquired, 0 if not. */
+static int lock_acquire_flag(TwLockObject *lk, double timeout)
+{
+    pthread_mutex_lock(&lk->mutex);
+    if (!lk->locked) {
+        lk->locked = 1;
+        pthread_mutex_unlock(&lk->mutex);
+        return 1;
+    }
+    pthread_mutex_unlock(&lk->mutex);
+    if (timeout == 0)
+        return 0;
+
+    struct timespec deadline;
+    if (timeout > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        double whole = floor(timeout);
+        deadline.tv_sec += (time_t)whole;
+        deadline.tv_nsec += (long)((timeout - whole) * 1e9);
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    tw_begin_blocking();
+    pthread_mutex_lock(&lk->mutex);
+    while (lk->locked) {
+        if (timeout < 0) {
+            pthread_cond_wait(&lk->cond, &lk->mutex);
+        } else if (pthread_cond_timedwait(&lk->cond, &lk->mutex, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    int got = !lk->locked;
+    if (got)
+        lk->locked = 1;
+    pthread_mutex_unlock(&lk->mutex);
+    tw_end_blocking();
+    return got;
+}
+
+/* Returns 0, or -1 if the flag was clear. */
+static int lock_release_flag(TwLockObject *lk)
+{
+    pthread_mutex_lock(&lk->mutex);
+    if (!lk->locked) {
+        pthread_mutex_unlock(&lk->mutex);
+        return -1;
+    }
+    lk->locked = 0;
+    pthread_cond_signal(&lk->cond);
+    pthread_mutex_unlock(&lk->mutex);
+    return 0;
+}
+
+static int lock_is_locked(TwLockObject *lk)
+{
+    pthread_mutex_lock(&lk->mutex);
+    int v = lk->locked;
+    pthread_mutex_unlock(&lk->mutex);
+    return v;
+}
+
+/* ---------------- argument parsing --------------------------------- */
+
+/* acquire(blocking=True, timeout=-1) with CPython's checks.  *timeout_out
+ * is < 0 for "forever", 0 for "don't wait", else seconds. */
+static int parse_acquire_args(TwObject *const *args, size_t nargs, TwObject *kwnames,
+                              double *timeout_out)
+{
+    static const char *const kw[] = { "blocking", "timeout" };
+    TwObject *vals[2] = { NULL, NULL };
+    if (tw_arg_check_count("acquire", nargs, 0, 2) < 0)
+        return -1;
+    for (size_t i = 0; i < nargs; i++)
+        vals[i] = args[i];
+    if (kwnames && tw_args_keywords("acquire", args, nargs, kwnames, kw, 2, vals) < 0)
+        return -1;
+    int blocking = 1;
+    if (vals[0]) {
+        blocking = tw_object_is_true(vals[0]);
+        if (blocking < 0)
+            return -1;
+    }
+    double timeout = -1;
+    if (vals[1]) {
+        timeout = tw_float_as_double(vals[1]);
+        if (timeout == -1.0 && tw_err_occurred())
+            return -1;
+    }
+    if (!blocking && timeout != -1) {
+        tw_err_set_string(TwExc_ValueError, "can't specify a timeout for a non-blocking call");
+        return -1;
+    }
+    if (timeout < 0 && timeout != -1) {
+        tw_err_set_string(TwExc_ValueError, "timeout value must be positive");
+        return -1;
+    }
+    if (timeout > TW_TIMEOUT_MAX) {
+        tw_err_set_string(TwExc_OverflowError, "timeout value is too large");
+        return -1;
+    }
+    if (!blocking)
+        *timeout_out = 0;
+    else
+        *timeout_out = timeout == -1 ? -1 : timeout;
+    return 0;
+}
+
+/* ---------------- _thread.lock ------------------------------------- */
+
+static TwObject *lock_new_object(TwTypeObject *tp)
+{
+    TwLockObject *lk = (TwLockObject *)tw_object_alloc(tp, sizeof(TwLockObject));
+    if (lk == NULL)
+        return NULL;
+    if (lock_init_sync(lk) < 0) {
+        tw_object_free((TwObject *)lk, sizeof(TwLockObject));
+        return tw_err_no_memory();
+    }
+    return (TwObject *)lk;
+}
+
+static void lock_dealloc(TwObject *op)
+{
+    TwLockObject *lk = (TwLockObject *)op;
+    pthread_mutex_destroy(&lk->mutex);
+    pthread_cond_destroy(&lk->cond);
+    tw_object_free(op, sizeof(TwLockObject));
+}
+
+static TwObject *lock_acquire(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    double timeout;
+    if (parse_acquire_args(args, nargs, kwnames, &timeout) < 0)
+        return NULL;
+    return tw_bool_from(lock_acquire_flag((TwLockObject *)self, timeout));
+}
+
+static TwObject *lock_enter(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    lock_acquire_flag((TwLockObject *)self, -1);
+    TW_RETURN_TRUE;
+}
+
+static TwObject *lock_release(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("release", kwnames) < 0 ||
+        tw_arg_check_count("release", nargs, 0, 0) < 0)
+        return NULL;
+    if (lock_release_flag((TwLockObject *)self) < 0) {
+        tw_err_set_string(TwExc_RuntimeError, "release unlocked lock");
+        return NULL;
+    }
+    TW_RETURN_NONE;
+}
+
+static TwObject *lock_exit(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (lock_release_flag((TwLockObject *)self) < 0) {
+        tw_err_set_string(TwExc_RuntimeError, "release unlocked lock");
+        return NULL;
+    }
+    TW_RETURN_NONE;
+}
+
+static TwObject *lock_locked(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_count("locked", nargs, 0, 0) < 0)
+        return NULL;
+    return tw_bool_from(lock_is_locked((TwLockObject *)self));
+}
+
+static TwObject *lock_repr(TwObject *self)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "<%s _thread.lock object at %p>",
+             lock_is_locked((TwLockObject *)self) ? "locked" : "unlocked", (void *)self);
+    return tw_str_from_cstr(buf);
+}
+
+static const TwMethodDef lock_methods[] = {
+    { "acquire", lock_acquire, 0 },
+    { "acquire_lock", lock_acquire, 0 },
+    { "release", lock_release, 0 },
+    { "release_lock", lock_release, 0 },
+    { "locked", lock_locked, 0 },
+    { "locked_lock", lock_locked, 0 },
+    { "__enter__", lock_enter, 0 },
+    { "__exit__", lock_exit, 0 },
+    { NULL, NULL, 0 },
+};
+
+TwTypeObject TwLock_Type = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&TwType_Type),
+    .tp_name = "_thread.lock",
+    .tp_basicsize = sizeof(TwLockObject),
+    .tp_dealloc = lock_dealloc,
+    .tp_repr = lock_repr,
+    .tp_hash = tw_object_hash_identity,
+    .tp_methods = lock_methods,
+};
+
+/* ---------------- _thread.RLock ------------------------------------ */
+
+static TwObject *rlock_tp_new(TwTypeObject *type, TwObject *const *args, size_t nargs,
+                              TwObject *kwnames)
+{
+    return lock_new_object(&TwRLock_Type);
+}
+
+static bool rlock_owned_by(TwLockObject *lk, uint64_t ident)
+{
+    return __atomic_load_n(&lk->owner, __ATOMIC_RELAXED) == ident &&
+           __atomic_load_n(&lk->count, __ATOMIC_RELAXED) > 0;
+}
+
+static void rlock_set_owner(TwLockObject *lk, uint64_t ident, int64_t count)
+{
+    __atomic_store_n(&lk->count, count, __ATOMIC_RELAXED);
+    __atomic_store_n(&lk->owner, ident, __ATOMIC_RELAXED);
+}
+
+static TwObject *rlock_acquire(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    TwLockObject *lk = (TwLockObject *)self;
+    double timeout;
+    if (parse_acquire_args(args, nargs, kwnames, &timeout) < 0)
+        return NULL;
+    uint64_t me = current_ident();
+    if (rlock_owned_by(lk, me)) {
+        __atomic_store_n(&lk->count, lk->count + 1, __ATOMIC_RELAXED);
+        TW_RETURN_TRUE;
+    }
+    if (!lock_acquire_flag(lk, timeout))
+        TW_RETURN_FALSE;
+    rlock_set_owner(lk, me, 1);
+    TW_RETURN_TRUE;
+}
+
+static int rlock_release_one(TwLockObject *lk)
+{
+    if (!rlock_owned_by(lk, current_ident())) {
+        tw_err_set_string(TwExc_RuntimeError, "cannot release un-acquired lock");
+        return -1;
+    }
+    if (lk->count == 1) {
+        rlock_set_owner(lk, 0, 0);
+        lock_release_flag(lk);
+    } else {
+        __atomic_store_n(&lk->count, lk->count - 1, __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+static TwObject *rlock_release(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_count("release", nargs, 0, 0) < 0)
+        return NULL;
+    if (rlock_release_one((TwLockObject *)self) < 0)
+        return NULL;
+    TW_RETURN_NONE;
+}
+
+static TwObject *rlock_enter(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    return rlock_acquire(self, NULL, 0, NULL);
+}
+
+static TwObject *rlock_exit(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (rlock_release_one((TwLockObject *)self) < 0)
+        return NULL;
+    TW_RETURN_NONE;
+}
+
+static TwObject *rlock_is_owned(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    return tw_bool_from(rlock_owned_by((TwLockObject *)self, current_ident()));
+}
+
+/* For threading.Condition.wait: release completely, remembering the
+ * recursion count and owner, and later restore them. */
+static TwObject *rlock_release_save(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    TwLockObject *lk = (TwLockObject *)self;
+    if (!rlock_owned_by(lk, current_ident())) {
+        tw_err_set_string(TwExc_RuntimeError, "cannot release un-acquired lock");
+        return NULL;
+    }
+    TwObject *count = tw_int_from_i64(lk->count);
+    TwObject *owner = count ? tw_int_from_i64((int64_t)lk->owner) : NULL;
+    TwObject *state = owner ? tw_tuple_pack(2, count, owner) : NULL;
+    TW_XDECREF(count);
+    TW_XDECREF(owner);
+    if (state == NULL)
+        return NULL;
+    rlock_set_owner(lk, 0, 0);
+    lock_release_flag(lk);
+    return state;
+}
+
+static TwObject *rlock_acquire_restore(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    TwLockObject *lk = (TwLockObject *)self;
+    if (tw_arg_check_count("_acquire_restore", nargs, 1, 1) < 0)
+        return NULL;
+    TwObject *state = args[0];
+    if (!TW_TUPLE_CHECK(state) || TW_TUPLE_SIZE(state) != 2)
+        return tw_err_format(TwExc_TypeError, "_acquire_restore() argument must be a 2-tuple");
+    int64_t count = tw_int_as_i64(TW_TUPLE_GET(state, 0));
+    if (count == -1 && tw_err_occurred())
+        return NULL;
+    int64_t owner = tw_int_as_i64(TW_TUPLE_GET(state, 1));
+    if (owner == -1 && tw_err_occurred())
+        return NULL;
+    lock_acquire_flag(lk, -1);
+    rlock_set_owner(lk, (uint64_t)owner, count);
+    TW_RETURN_NONE;
+}
+
+static TwObject *rlock_repr(TwObject *self)
+{
+    TwLockObject *lk = (TwLockObject *)self;
+    char buf[192];
+    snprintf(buf, sizeof buf, "<%s _thread.RLock object owner=%llu count=%lld at %p>",
+             __atomic_load_n(&lk->count, __ATOMIC_RELAXED) ? "locked" : "unlocked",
+             (unsigned long long)__atomic_load_n(&lk->owner, __ATOMIC_RELAXED),
+             (long long)__atomic_load_n(&lk->count, __ATOMIC_RELAXED), (void *)self);
+    return tw_str_from_cstr(buf);
+}
+
+static const TwMethodDef rlock_methods[] = {
+    { "acquire", rlock_acquire, 0 },
+    { "release", rlock_release, 0 },
+    { "__enter__", rlock_enter, 0 },
+    { "__exit__", rlock_exit, 0 },
+    { "_is_owned", rlock_is_owned, 0 },
+    { "_release_save", rlock_release_save, 0 },
+    { "_acquire_restore", rlock_acquire_restore, 0 },
+    { NULL, NULL, 0 },
+};
+
+TwTypeObject TwRLock_Type = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&TwType_Type),
+    .tp_name = "_thread.RLock",
+    .tp_basicsize = sizeof(TwLockObject),
+    .tp_dealloc = lock_dealloc,
+    .tp_repr = rlock_repr,
+    .tp_hash = tw_object_hash_identity,
+    .tp_new = rlock_tp_new,
+    .tp_methods = rlock_methods,
+};
+
+/* ---------------- starting threads --------------------------------- */
+
+typedef struct {
+    TwObject *func, *args, *kwargs;
+} TwThreadBoot;
+
+static int64_t g_thread_count;     /* threads started here, still running */
+
+static void write_stderr(const char *s)
+{
+    tw_stdio_write(2, s, strlen(s));
+}
+
+/* Runs in the new thread, attached (holding the GIL under the gil runtime). */
+static void thread_boot(void *arg)
+{
+    TwThreadBoot *boot = arg;
+    TwObject *res = tw_call_tuple_dict(boot->func, boot->args, boot->kwargs);
+    if (res != NULL) {
+        TW_DECREF(res);
+    } else {
+        TwObject *exc = tw_err_fetch();
+        if (exc && !tw_err_given_matches(exc, TwExc_SystemExit)) {
+            TwObject *r = tw_object_repr(boot->func);
+            write_stderr("Exception ignored in thread started by: ");
+            if (r) {
+                tw_stdio_write(2, TW_STR_DATA(r), (size_t)TW_STR_SIZE(r));
+                TW_DECREF(r);
+            } else {
+                tw_err_clear();
+            }
+            write_stderr("\n");
+            tw_print_exception(exc);
+        }
+        TW_XDECREF(exc);
+    }
+    TW_DECREF(boot->func);
+    TW_DECREF(boot->args);
+    TW_XDECREF(boot->kwargs);
+    tw_mem_free(boot, sizeof *boot);
+    __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
+}
+
+static TwObject *thread_start_new_thread(TwObject *self, TwObject *const *args, size_t nargs,
+                                         TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("start_new_thread", kwnames) < 0 ||
+        tw_arg_check_count("start_new_thread", nargs, 2, 3) < 0)
+        return NULL;
+    TwObject *func = args[0], *fargs = args[1], *fkwargs = nargs > 2 ? args[2] : NULL;
+    if (!tw_callable(func))
+        return tw_err_format(TwExc_TypeError, "first arg must be callable");
+    if (!TW_TUPLE_CHECK(fargs))
+        return tw_err_format(TwExc_TypeError, "2nd arg must be a tuple");
+    if (fkwargs && !TW_DICT_CHECK(fkwargs))
+        return tw_err_format(TwExc_TypeError, "optional 3rd arg must be a dictionary");
+    TwThreadBoot *boot = tw_mem_alloc(sizeof *boot);
+    if (boot == NULL)
+        return tw_err_no_memory();
+    boot->func = tw_newref(func);
+    boot->args = tw_newref(fargs);
+    boot->kwargs = tw_xnewref(fkwargs);
+    __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
+    uint64_t ident = 0;
+    if (tw_thread_spawn(thread_boot, boot, &ident) < 0) {
+        __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
+        TW_DECREF(boot->func);
+        TW_DECREF(boot->args);
+        TW_XDECREF(boot->kwargs);
+        tw_mem_free(boot, sizeof *boot);
+        return tw_err_format(TwExc_RuntimeError, "can't start new thread");
+    }
+    return tw_int_from_i64((int64_t)ident);
+}
+
+static TwObject *thread_allocate_lock(TwObject *self, TwObject *const *args, size_t nargs,
+                                      TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("allocate_lock", kwnames) < 0 ||
+        tw_arg_check_count("allocate_lock", nargs, 0, 0) < 0)
+        return NULL;
+    return lock_new_object(&TwLock_Type);
+}
+
+static TwObject *thread_get_ident(TwObject *self, TwObject *const *args, size_t nargs,
+                                  TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("get_ident", kwnames) < 0 ||
+        tw_arg_check_count("get_ident", nargs, 0, 0) < 0)
+        return NULL;
+    return tw_int_from_i64((int64_t)current_ident());
+}
+
+static TwObject *thread_exit(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("exit", kwnames) < 0 || tw_arg_check_count("exit", nargs, 0, 0) < 0)
+        return NULL;
+    tw_err_set_object(TwExc_SystemExit, Tw_None);
+    return NULL;
+}
+
+static TwObject *thread_count(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    return tw_int_from_i64(__atomic_load_n(&g_thread_count, __ATOMIC_RELAXED));
+}
+
+/* threading's excepthook: "Exception in thread NAME:" and the traceback,
+ * on stderr. */
+static TwObject *thread_print_thread_exception(TwObject *self, TwObject *const *args, size_t nargs,
+                                               TwObject *kwnames)
+{
+    if (tw_arg_check_count("_print_thread_exception", nargs, 2, 2) < 0)
+        return NULL;
+    TwObject *name = tw_object_str(args[0]);
+    if (name == NULL)
+        return NULL;
+    TwStrBuilder sb;
+    tw_sb_init(&sb);
+    if (tw_sb_append_cstr(&sb, "Exception in thread ") < 0 ||
+        tw_sb_append(&sb, TW_STR_DATA(name), (size_t)TW_STR_SIZE(name)) < 0 ||
+        tw_sb_append_cstr(&sb, ":\n") < 0) {
+        tw_sb_discard(&sb);
+        TW_DECREF(name);
+        return NULL;
+    }
+    TW_DECREF(name);
+    TwObject *line = tw_sb_finish(&sb);
+    if (line == NULL)
+        return NULL;
+    tw_stdio_flush(1);
+    tw_stdio_write(2, TW_STR_DATA(line), (size_t)TW_STR_SIZE(line));
+    TW_DECREF(line);
+    tw_print_exception(args[1]);
+    TW_RETURN_NONE;
+}
+
+/* A monotonic clock for threading's and queue's timeouts (time.monotonic
+ * without importing time). */
+static TwObject *thread_monotonic(TwObject *self, TwObject *const *args, size_t nargs,
+                                  TwObject *kwnames)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return tw_float_from_double((double)t.tv_sec + (double)t.tv_nsec * 1e-9);
+}
+
+static const TwMethodDef thread_functions[] = {
+    { "start_new_thread", thread_start_new_thread, 0 },
+    { "start_new", thread_start_new_thread, 0 },
+    { "allocate_lock", thread_allocate_lock, 0 },
+    { "allocate", thread_allocate_lock, 0 },
+    { "get_ident", thread_get_ident, 0 },
+    { "exit", thread_exit, 0 },
+    { "_count", thread_count, 0 },
+    { "_print_thread_exception", thread_print_thread_exception, 0 },
+    { "_monotonic", thread_monotonic, 0 },
+    { NULL, NULL, 0 },
+};
+
+TwObject *tw_thread_module_init(void)
+{
+    if (!(TwLock_Type.tp_flags & TW_TPFLAGS_READY) && tw_type_ready(&TwLock_Type) < 0)
+        return NULL;
+    if (!(TwRLock_Type.tp_flags & TW_TPFLAGS_READY) && tw_type_ready(&TwRLock_Type) < 0)
+        return NULL;
+    TwObject *m = tw_module_new("_thread");
+    if (m == NULL)
+        return NULL;
+    TwObject *tmax = tw_float_from_double(TW_TIMEOUT_MAX);
+    if (tmax == NULL || tw_module_add_functions(m, thread_functions) < 0 ||
+        tw_module_add_object(m, "LockType", (TwObject *)&TwLock_Type) < 0 ||
+        tw_module_add_object(m, "lock", (TwObject *)&TwLock_Type) < 0 ||
+        tw_module_add_object(m, "RLock", (TwObject *)&TwRLock_Type) < 0 ||
+        tw_module_add_object(m, "error", TwExc_RuntimeError) < 0 ||
+        tw_module_add_object(m, "TIMEOUT_MAX", tmax) < 0) {
+        TW_XDECREF(tmax);
+        TW_DECREF(m);
+        return NULL;
+    }
+    TW_DECREF(tmax);
+    return m;
+}
+
+/* ---------------- modules from Python source ----------------------- */
+
+TwObject *tw_threads_module_from_source(const char *name, const char *src,
+                                        const char *dep_name, TwObject *dep)
+{
+    TwObject *m = tw_module_new(name);
+    if (m == NULL)
+        return NULL;
+    TwObject *d = tw_module_get_dict(m);
+    TwObject *bname = tw_str_from_cstr("builtins");
+    TwObject *builtins = bname ? tw_import_module(bname) : NULL;
+    TW_XDECREF(bname);
+    TwObject *modname = tw_str_from_cstr(name);
+    if (builtins == NULL || modname == NULL ||
+        tw_dict_set_str(d, "__builtins__", builtins) < 0 ||
+        tw_dict_set_str(d, "__name__", modname) < 0 ||
+        (dep && tw_dict_set_str(d, dep_name, dep) < 0)) {
+        TW_XDECREF(builtins);
+        TW_XDECREF(modname);
+        TW_DECREF(m);
+        return NULL;
+    }
+    TW_DECREF(builtins);
+    TW_DECREF(modname);
+    char filename[96];
+    snprintf(filename, sizeof filename, "<frozen %s>", name);
+    TwObject *code = tw_compile_source(src, strlen(src), filename, TW_COMPILE_EXEC);
+    if (code == NULL) {
+        TW_DECREF(m);
+        return NULL;
+    }
+    TwObject *res = tw_eval_code(code, d, NULL);
+    TW_DECREF(code);
+    if (res == NULL) {
+        TW_DECREF(m);
+        return NULL;
+    }
+    TW_DECREF(res);
+    return m;
+}
+
+void tw_threads_register_modules(void)
+{
+    tw_register_builtin_module("_thread", tw_thread_module_init);
+    tw_register_builtin_module("threading", tw_threading_module_init);
+    tw_register_builtin_module("queue", tw_queue_module_init);
+}

@@ -1,0 +1,2147 @@
+/*
+ * eval.c — the interpreter loop.
+ *
+ * One C function, eval_loop(), runs frames.  A call from Python code to a
+ * Python function pushes the callee's frame and carries on in the same
+ * loop; its return pops back to the caller.  So Python recursion costs no
+ * C stack.  C code that calls a Python function (tw_function_call, from
+ * tw_call) enters the loop anew with an "entry" frame; the loop returns to
+ * C when that frame returns.  Two limits guard the C stack: the Python
+ * call depth (sys.setrecursionlimit, counted per frame) and a check of the
+ * real stack pointer against the thread's stack bounds at every C-level
+ * entry, so a deep chain of C re-entries raises RecursionError instead of
+ * overflowing.
+ *
+ * The eval breaker (GIL drop requests, stop-the-world, pending calls) is
+ * tested only at backward jumps and at calls, as CPython does: that is what
+ * makes the GIL build's thread switches happen where CPython's happen.
+ *
+ * Exceptions use a block stack (SETUP_FINALLY / SETUP_WITH push a block,
+ * POP_BLOCK pops it).  When an error unwinds into a block, the value stack
+ * is cut back to the block's level, the previously handled exception and
+ * the new one are pushed, and the handler runs inside an EXCEPT_HANDLER
+ * block that restores the previous handled exception when it ends.  As an
+ * exception leaves each frame, one traceback entry is appended to it.
+ *
+ * Dispatch uses computed gotos with GCC and Clang and a switch otherwise;
+ * the opcode list comes from opcodes.h either way.
+ */
+#define _GNU_SOURCE 1
+#include <pthread.h>
+#include <string.h>
+
+#include "vm/opcodes.h"
+#include "vm/vm_internal.h"
+
+/* ---------------- recursion limits --------------------------------- */
+
+static int g_recursion_limit = 1000;
+
+int tw_get_recursion_limit(void) { return __atomic_load_n(&g_recursion_limit, __ATOMIC_RELAXED); }
+void tw_set_recursion_limit(int limit) { __atomic_store_n(&g_recursion_limit, limit, __ATOMIC_RELAXED); }
+
+static _Thread_local char *tls_stack_limit;
+
+/* The lowest address this thread's C stack may reach before the loop
+ * refuses to go deeper: the bottom of the stack plus a safety margin for
+ * the C code that runs between two checks. */
+static char *c_stack_limit(void)
+{
+    if (tls_stack_limit == NULL) {
+        pthread_attr_t attr;
+        void *addr = NULL;
+        size_t size = 0;
+        char here;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &addr, &size);
+            pthread_attr_destroy(&attr);
+        }
+        if (addr == NULL || size == 0) {
+            addr = (void *)((uintptr_t)&here - (1u << 20));
+            size = 1 << 20;
+        }
+        size_t margin = size / 4 < (256 << 10) ? size / 4 : (256 << 10);
+        tls_stack_limit = (char *)addr + margin;
+    }
+    return tls_stack_limit;
+}
+
+static TwObject *recursion_error(void)
+{
+    tw_err_set_string(TwExc_RecursionError, "maximum recursion depth exceeded");
+    return NULL;
+}
+
+/* Make f the thread's innermost frame, counting Python call depth. */
+static inline int frame_push(TwThreadState *ts, TwFrame *f)
+{
+    if (ts->recursion_depth >= g_recursion_limit) {
+        recursion_error();
+        return -1;
+    }
+    ts->recursion_depth++;
+    f->back = ts->frame;
+    ts->frame = f;
+    return 0;
+}
+
+static inline void frame_pop(TwThreadState *ts, TwFrame *f)
+{
+    ts->recursion_depth--;
+    ts->frame = f->back;
+}
+
+/* ---------------- frame set-up ---------------------------------------- */
+
+/* Create the cells of captured locals (moving a parameter into its cell
+ * when the parameter is captured) and copy the closure's cells in. */
+static inline int frame_prepare_cells(TwFrame *f)
+{
+    TwCodeObject *co = f->code;
+    TwObject **cells = f->localsplus + co->nlocals;
+    for (int i = 0; i < co->ncells; i++) {
+        TwObject *init = NULL;
+        int a = co->cell2arg ? co->cell2arg[i] : -1;
+        if (a >= 0)
+            init = f->localsplus[a];
+        TwObject *c = tw_cell_new(init);
+        if (c == NULL)
+            return -1;
+        if (a >= 0)
+            TW_CLEAR(f->localsplus[a]);
+        cells[i] = c;
+    }
+    if (co->nfrees) {
+        TwObject *closure = f->func ? ((TwFunctionObject *)f->func)->closure : NULL;
+        if (closure == NULL || TW_TUPLE_SIZE(closure) < co->nfrees) {
+            tw_err_set_string(TwExc_SystemError, "code needs a closure it was not given");
+            return -1;
+        }
+        for (int i = 0; i < co->nfrees; i++)
+            cells[co->ncells + i] = tw_newref(TW_TUPLE_GET(closure, i));
+    }
+    return 0;
+}
+
+TwFrame *tw_frame_for_call_prepared(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
+                                    size_t nargs, TwObject *kwnames);
+
+/* tw_frame_for_call plus the closure cells: a frame ready to run. */
+TwFrame *tw_frame_for_call_prepared(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
+                                    size_t nargs, TwObject *kwnames)
+{
+    TwFrame *f = tw_frame_for_call(fn, self, args, nargs, kwnames);
+    if (f == NULL)
+        return NULL;
+    if ((f->code->ncells || f->code->nfrees) && frame_prepare_cells(f) < 0) {
+        tw_frame_release(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* A call of a generator function returns a generator owning the frame. */
+static TwObject *make_generator(TwFrame *f)
+{
+    TwFunctionObject *fn = (TwFunctionObject *)f->func;
+    return tw_gen_new(f, fn->name, fn->qualname);
+}
+
+TwObject *tw_function_call(TwObject *func, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    TwFunctionObject *fn = (TwFunctionObject *)func;
+    TwFrame *f = tw_frame_for_call_prepared(fn, NULL, args, nargs, kwnames);
+    if (f == NULL)
+        return NULL;
+    if (f->code->flags & TW_CO_GENERATOR)
+        return make_generator(f);
+    return tw_eval_frame(tw_tstate(), f);
+}
+
+TwObject *tw_eval_code(TwObject *code, TwObject *globals, TwObject *locals)
+{
+    TwCodeObject *co = (TwCodeObject *)code;
+    if (!TW_CODE_CHECK(code)) {
+        tw_err_set_string(TwExc_TypeError, "tw_eval_code needs a code object");
+        return NULL;
+    }
+    if (co->nfrees) {
+        tw_err_set_string(TwExc_TypeError, "code object passed to exec() may not contain free variables");
+        return NULL;
+    }
+    TwFrame *f = tw_frame_new(co, NULL, globals, tw_builtins_dict(), locals ? locals : globals, false);
+    if (f == NULL)
+        return NULL;
+    if (co->ncells && frame_prepare_cells(f) < 0) {
+        tw_frame_release(f);
+        return NULL;
+    }
+    return tw_eval_frame(tw_tstate(), f);
+}
+
+/* ---------------- helpers of the instructions ----------------------- */
+
+static TwObject *name_error(TwObject *name)
+{
+    return tw_err_format(TwExc_NameError, "name '%s' is not defined", TW_STR_DATA(name));
+}
+
+static TwObject *unbound_local(TwObject *name)
+{
+    return tw_err_format(TwExc_UnboundLocalError,
+                         "cannot access local variable '%s' where it is not associated with a value",
+                         TW_STR_DATA(name));
+}
+
+static TwObject *deref_name(TwCodeObject *co, int i)
+{
+    return i < co->ncells ? TW_TUPLE_GET(co->cellvars, i) : TW_TUPLE_GET(co->freevars, i - co->ncells);
+}
+
+static void unbound_deref(TwCodeObject *co, int i)
+{
+    if (i < co->ncells)
+        unbound_local(deref_name(co, i));
+    else
+        tw_err_format(TwExc_NameError,
+                      "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+                      TW_STR_DATA(deref_name(co, i)));
+}
+
+/* LOAD_GLOBAL: globals, then builtins.  Hits are served from the code
+ * object's per-name cache while neither dict has changed (dict versions).
+ * The nogil runtime's deferred reference counting of globals belongs
+ * here, and only here. */
+static TwObject *load_global(TwCodeObject *co, TwObject *globals, TwObject *builtins, int idx)
+{
+    TwGlobalCache *c = co->global_cache ? &co->global_cache[idx] : NULL;
+    uint64_t gv = ((TwDictObject *)globals)->version;
+    uint64_t bv = ((TwDictObject *)builtins)->version;
+    if (c && c->globals == globals && c->globals_version == gv && c->builtins_version == bv
+        && c->value) {
+        tw_incref(c->value);
+        return c->value;
+    }
+    TwObject *name = TW_TUPLE_GET(co->names, idx);
+    TwObject *v = tw_dict_get_borrowed(globals, name);
+    if (v == NULL) {
+        if (tw_err_occurred())
+            return NULL;
+        v = tw_dict_get_borrowed(builtins, name);
+        if (v == NULL) {
+            if (!tw_err_occurred())
+                name_error(name);
+            return NULL;
+        }
+    }
+    if (co->global_cache == NULL) {
+        co->global_cache = tw_mem_calloc((size_t)TW_TUPLE_SIZE(co->names) * sizeof(TwGlobalCache));
+        c = co->global_cache ? &co->global_cache[idx] : NULL;
+    }
+    if (c) {
+        c->globals = globals;
+        c->globals_version = gv;
+        c->builtins_version = bv;
+        c->value = v;
+    }
+    tw_incref(v);
+    return v;
+}
+
+static TwObject *mapping_get(TwObject *d, TwObject *key)
+{
+    if (TW_DICT_CHECK(d)) {
+        TwObject *v = tw_dict_get_borrowed(d, key);
+        return tw_xnewref(v);
+    }
+    TwObject *v = tw_object_getitem(d, key);
+    if (v == NULL && tw_err_matches(TwExc_KeyError))
+        tw_err_clear();
+    return v;
+}
+
+static TwObject *load_name(TwFrame *f, TwObject *name)
+{
+    TwObject *v;
+    if (f->locals) {
+        v = mapping_get(f->locals, name);
+        if (v || tw_err_occurred())
+            return v;
+    }
+    v = tw_dict_get_borrowed(f->globals, name);
+    if (v)
+        return tw_newref(v);
+    if (tw_err_occurred())
+        return NULL;
+    v = tw_dict_get_borrowed(f->builtins, name);
+    if (v)
+        return tw_newref(v);
+    if (!tw_err_occurred())
+        name_error(name);
+    return NULL;
+}
+
+/* LOAD_METHOD: for a plain method found on the type (and not shadowed by
+ * the instance dict), push the function and self instead of allocating a
+ * bound method.  Everything else is an ordinary getattr. */
+static inline int load_method(TwObject *owner, TwObject *name, TwObject **meth)
+{
+    TwTypeObject *tp = TW_TYPE(owner);
+    if (tp->tp_getattro == tw_object_generic_getattr) {
+        TwObject *descr = tw_type_lookup(tp, name);
+        if (descr != NULL && (TW_TYPE(descr) == &TwFunction_Type
+                              || TW_TYPE(descr) == &TwMethodDescr_Type)) {
+            TwObject *dict = NULL;
+            if (tp->tp_dictoffset > 0)
+                dict = *(TwObject **)((char *)owner + tp->tp_dictoffset);
+            int shadowed = 0;
+            if (dict != NULL) {
+                shadowed = tw_dict_contains(dict, name);
+                if (shadowed < 0)
+                    return -1;
+            }
+            if (!shadowed) {
+                *meth = tw_newref(descr);
+                return 1;
+            }
+        }
+    }
+    *meth = tw_object_getattr(owner, name);
+    return *meth ? 0 : -1;
+}
+
+/* Call with self prepended to args: args[-1] must be a writable slot
+ * holding self (the value stack always has one there). */
+static inline TwObject *call_with_self_slot(TwObject *callable, TwObject **args_with_self,
+                                            size_t nargs_with_self, TwObject *kwnames)
+{
+    return tw_call(callable, args_with_self, nargs_with_self, kwnames);
+}
+
+static int unpack_iterable(TwObject *v, int before, int after, TwObject **sp_top)
+{
+    /* values are written downward from sp_top[-1]: first item deepest-last */
+    TwObject *it = tw_object_iter(v);
+    if (it == NULL) {
+        if (tw_err_matches(TwExc_TypeError) && TW_TYPE(v)->tp_iter == NULL
+            && TW_TYPE(v)->tp_getitem == NULL) {
+            tw_err_clear();
+            tw_err_format(TwExc_TypeError, "cannot unpack non-iterable %s object",
+                          tw_type_name(TW_TYPE(v)));
+        }
+        return -1;
+    }
+    int total = before + (after >= 0 ? after + 1 : 0);
+    TwObject **out = sp_top + (after >= 0 ? total : before);
+    /* out[-1] gets item 0, out[-2] item 1, ... */
+    int i = 0;
+    for (; i < before; i++) {
+        TwObject *w = tw_iter_next(it);
+        if (w == NULL) {
+            if (!tw_err_occurred()) {
+                if (after < 0)
+                    tw_err_format(TwExc_ValueError, "not enough values to unpack (expected %d, got %d)",
+                                  before, i);
+                else
+                    tw_err_format(TwExc_ValueError,
+                                  "not enough values to unpack (expected at least %d, got %d)",
+                                  before + after, i);
+            }
+            goto fail;
+        }
+        out[-1 - i] = w;
+    }
+    if (after < 0) {
+        TwObject *w = tw_iter_next(it);
+        if (w != NULL) {
+            TW_DECREF(w);
+            tw_err_format(TwExc_ValueError, "too many values to unpack (expected %d)", before);
+            goto fail;
+        }
+        if (tw_err_occurred())
+            goto fail;
+        TW_DECREF(it);
+        return 0;
+    }
+    TwObject *rest = tw_list_from_iterable(it);
+    if (rest == NULL)
+        goto fail;
+    TwSsize n = TW_LIST_SIZE(rest);
+    if (n < after) {
+        tw_err_format(TwExc_ValueError, "not enough values to unpack (expected at least %d, got %zd)",
+                      before + after, (TwSsize)before + n);
+        TW_DECREF(rest);
+        goto fail;
+    }
+    /* the last `after` items of rest go after the starred list */
+    for (int k = 0; k < after; k++) {
+        TwObject *w = tw_list_get(rest, n - after + k);
+        out[-1 - before - 1 - k] = w;
+    }
+    TwObject *starred = tw_list_new(0);
+    for (TwSsize k = 0; starred && k < n - after; k++) {
+        TwObject *w = tw_list_get(rest, k);
+        tw_list_append(starred, w);
+        TW_DECREF(w);
+    }
+    TW_DECREF(rest);
+    if (starred == NULL) {
+        for (int k = 0; k < after; k++)
+            TW_DECREF(out[-1 - before - 1 - k]);
+        goto fail;
+    }
+    out[-1 - before] = starred;
+    TW_DECREF(it);
+    return 0;
+fail:
+    for (int k = 0; k < i; k++)
+        TW_DECREF(out[-1 - k]);
+    TW_DECREF(it);
+    return -1;
+}
+
+/* ascii(): repr with every non-ASCII character escaped. */
+static TwObject *object_ascii(TwObject *v)
+{
+    TwObject *r = tw_object_repr(v);
+    if (r == NULL || ((TwStrObject *)r)->is_ascii)
+        return r;
+    TwStrBuilder sb;
+    tw_sb_init(&sb);
+    const unsigned char *s = (const unsigned char *)TW_STR_DATA(r);
+    size_t n = (size_t)TW_STR_SIZE(r);
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            tw_sb_append(&sb, (const char *)&s[i], 1);
+            i++;
+            continue;
+        }
+        int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        uint32_t cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0f : 0x1f);
+        for (int k = 1; k < len && i + (size_t)k < n; k++)
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        char buf[16];
+        if (cp <= 0xff)
+            snprintf(buf, sizeof buf, "\\x%02x", cp);
+        else if (cp <= 0xffff)
+            snprintf(buf, sizeof buf, "\\u%04x", cp);
+        else
+            snprintf(buf, sizeof buf, "\\U%08x", cp);
+        tw_sb_append_cstr(&sb, buf);
+        i += (size_t)len;
+    }
+    TW_DECREF(r);
+    return tw_sb_finish(&sb);
+}
+
+static TwObject *format_value(TwObject *v, int flags, TwObject *spec)
+{
+    TwObject *conv;
+    switch (flags & TW_FVC_MASK) {
+    case TW_FVC_STR: conv = tw_object_str(v); break;
+    case TW_FVC_REPR: conv = tw_object_repr(v); break;
+    case TW_FVC_ASCII: conv = object_ascii(v); break;
+    default: conv = tw_newref(v); break;
+    }
+    if (conv == NULL)
+        return NULL;
+    if (spec == NULL && TW_STR_CHECK_EXACT(conv))
+        return conv;
+    TwObject *empty = NULL;
+    if (spec == NULL) {
+        empty = tw_str_from_utf8("", 0);
+        if (empty == NULL) {
+            TW_DECREF(conv);
+            return NULL;
+        }
+    }
+    TwObject *res = tw_object_format(conv, spec ? spec : empty);
+    TW_XDECREF(empty);
+    TW_DECREF(conv);
+    return res;
+}
+
+static bool is_exception_class(TwObject *o)
+{
+    return TW_HAS_TPFLAG(o, TW_TPFLAGS_TYPE_SUBCLASS)
+           && (((TwTypeObject *)o)->tp_flags & TW_TPFLAGS_EXC_SUBCLASS);
+}
+
+/* raise exc [from cause]: returns -1 with the exception set. */
+static int do_raise(TwObject *exc, TwObject *cause)
+{
+    TwObject *value;
+    if (is_exception_class(exc)) {
+        value = tw_call0(exc);
+        if (value == NULL)
+            return -1;
+        if (!TW_HAS_TPFLAG(value, TW_TPFLAGS_EXC_SUBCLASS)) {
+            tw_err_format(TwExc_TypeError,
+                          "calling %R should have returned an instance of BaseException, not %T",
+                          exc, value);
+            TW_DECREF(value);
+            return -1;
+        }
+    } else if (TW_HAS_TPFLAG(exc, TW_TPFLAGS_EXC_SUBCLASS)) {
+        value = tw_newref(exc);
+    } else {
+        tw_err_set_string(TwExc_TypeError, "exceptions must derive from BaseException");
+        return -1;
+    }
+    if (cause != NULL) {
+        TwObject *c;
+        if (cause == Tw_None) {
+            c = NULL;
+        } else if (is_exception_class(cause)) {
+            c = tw_call0(cause);
+            if (c == NULL) {
+                TW_DECREF(value);
+                return -1;
+            }
+        } else if (TW_HAS_TPFLAG(cause, TW_TPFLAGS_EXC_SUBCLASS)) {
+            c = tw_newref(cause);
+        } else {
+            tw_err_set_string(TwExc_TypeError, "exception causes must derive from BaseException");
+            TW_DECREF(value);
+            return -1;
+        }
+        TwBaseExceptionObject *e = (TwBaseExceptionObject *)value;
+        TW_SETREF(e->cause, c);
+        e->suppress_context = true;
+    }
+    tw_err_raise(value);
+    return -1;
+}
+
+static int check_except_type(TwObject *t)
+{
+    if (TW_TUPLE_CHECK(t)) {
+        for (TwSsize i = 0; i < TW_TUPLE_SIZE(t); i++)
+            if (!is_exception_class(TW_TUPLE_GET(t, i)))
+                goto bad;
+        return 0;
+    }
+    if (is_exception_class(t))
+        return 0;
+bad:
+    tw_err_set_string(TwExc_TypeError,
+                      "catching classes that do not inherit from BaseException is not allowed");
+    return -1;
+}
+
+static TwObject *import_from(TwObject *module, TwObject *name)
+{
+    TwObject *v = NULL;
+    int r = tw_object_lookup_attr(module, name, &v);
+    if (r > 0)
+        return v;
+    if (r < 0)
+        return NULL;
+    TwObject *mname = NULL, *file = NULL;
+    tw_object_lookup_attr(module, tw_str_intern_cstr("__name__"), &mname);
+    tw_err_clear();
+    tw_object_lookup_attr(module, tw_str_intern_cstr("__file__"), &file);
+    tw_err_clear();
+    if (mname && TW_STR_CHECK(mname) && file && TW_STR_CHECK(file))
+        tw_err_format(TwExc_ImportError, "cannot import name '%s' from '%s' (%s)",
+                      TW_STR_DATA(name), TW_STR_DATA(mname), TW_STR_DATA(file));
+    else if (mname && TW_STR_CHECK(mname))
+        tw_err_format(TwExc_ImportError, "cannot import name '%s' from '%s' (unknown location)",
+                      TW_STR_DATA(name), TW_STR_DATA(mname));
+    else
+        tw_err_format(TwExc_ImportError, "cannot import name '%s'", TW_STR_DATA(name));
+    TW_XDECREF(mname);
+    TW_XDECREF(file);
+    return NULL;
+}
+
+static int import_star(TwFrame *f, TwObject *module)
+{
+    TwObject *locals = f->locals ? f->locals : f->globals;
+    TwObject *all = NULL;
+    if (tw_object_lookup_attr(module, tw_str_intern_cstr("__all__"), &all) < 0)
+        return -1;
+    if (all != NULL) {
+        TwObject *it = tw_object_iter(all);
+        TW_DECREF(all);
+        if (it == NULL)
+            return -1;
+        TwObject *name;
+        while ((name = tw_iter_next(it)) != NULL) {
+            TwObject *v = tw_object_getattr(module, name);
+            int r = v ? tw_object_setitem(locals, name, v) : -1;
+            TW_XDECREF(v);
+            TW_DECREF(name);
+            if (r < 0) {
+                TW_DECREF(it);
+                return -1;
+            }
+        }
+        TW_DECREF(it);
+        return tw_err_occurred() ? -1 : 0;
+    }
+    TwObject *d = tw_object_getattr_str(module, "__dict__");
+    if (d == NULL)
+        return -1;
+    TwObject *items = tw_dict_items_list(d);
+    TW_DECREF(d);
+    if (items == NULL)
+        return -1;
+    for (TwSsize i = 0; i < TW_LIST_SIZE(items); i++) {
+        TwObject *kv = tw_list_get(items, i);
+        TwObject *k = TW_TUPLE_GET(kv, 0);
+        int r = 0;
+        if (TW_STR_CHECK(k) && TW_STR_DATA(k)[0] != '_')
+            r = tw_object_setitem(locals, k, TW_TUPLE_GET(kv, 1));
+        TW_DECREF(kv);
+        if (r < 0) {
+            TW_DECREF(items);
+            return -1;
+        }
+    }
+    TW_DECREF(items);
+    return 0;
+}
+
+/* BUILD_CLASS: run the class body in a fresh namespace, make the class,
+ * and fill the __class__ cell that zero-argument super() reads. */
+static TwObject *build_class(TwObject *body, TwObject *name, TwObject *const *bases, int nbases)
+{
+    TwFunctionObject *fn = (TwFunctionObject *)body;
+    TwObject *ns = tw_dict_new();
+    if (ns == NULL)
+        return NULL;
+    TwCodeObject *co = (TwCodeObject *)fn->code;
+    TwFrame *f = tw_frame_new(co, body, fn->globals, fn->builtins, ns, false);
+    if (f == NULL) {
+        TW_DECREF(ns);
+        return NULL;
+    }
+    if ((co->ncells || co->nfrees) && frame_prepare_cells(f) < 0) {
+        tw_frame_release(f);
+        TW_DECREF(ns);
+        return NULL;
+    }
+    TwObject *r = tw_eval_frame(tw_tstate(), f);
+    if (r == NULL) {
+        TW_DECREF(ns);
+        return NULL;
+    }
+    TW_DECREF(r);
+    TwObject *cell = NULL;
+    TwObject *key = tw_str_intern_cstr("__classcell__");
+    if (tw_dict_pop(ns, key, &cell) < 0) {
+        TW_DECREF(ns);
+        return NULL;
+    }
+    TwObject *bt = tw_tuple_from_array(bases, nbases);
+    TwObject *cls = bt ? tw_type_new_class(name, bt, ns) : NULL;
+    TW_XDECREF(bt);
+    TW_DECREF(ns);
+    if (cls && cell && TW_TYPE(cell) == &TwCell_Type)
+        tw_cell_set(cell, cls);
+    TW_XDECREF(cell);
+    return cls;
+}
+
+static TwObject *make_function(TwObject **sp, int flags, TwObject *globals)
+{
+    TwObject *qualname = sp[-1];
+    TwObject *code = sp[-2];
+    int k = -3;
+    TwFunctionObject *fn = (TwFunctionObject *)tw_function_new(code, globals, qualname);
+    if (fn == NULL)
+        return NULL;
+    if (flags & TW_MF_CLOSURE)
+        fn->closure = tw_newref(sp[k--]);
+    if (flags & TW_MF_KWDEFAULTS)
+        fn->kwdefaults = tw_newref(sp[k--]);
+    if (flags & TW_MF_DEFAULTS)
+        fn->defaults = tw_newref(sp[k--]);
+    TwCodeObject *co = (TwCodeObject *)code;
+    if ((co->flags & TW_CO_DOCSTRING) && TW_TUPLE_SIZE(co->consts) > 0)
+        TW_SETREF(fn->doc, tw_newref(TW_TUPLE_GET(co->consts, 0)));
+    return (TwObject *)fn;
+}
+
+static TwObject *call_ex(TwObject *callable, TwObject *args, TwObject *kwargs)
+{
+    if (!TW_TUPLE_CHECK(args)) {
+        TwObject *l = tw_list_from_iterable(args);
+        if (l == NULL) {
+            if (tw_err_matches(TwExc_TypeError)) {
+                tw_err_clear();
+                TwObject *fname = tw_object_repr(callable);
+                tw_err_format(TwExc_TypeError, "%s argument after * must be an iterable, not %s",
+                              fname ? TW_STR_DATA(fname) : "function", tw_type_name(TW_TYPE(args)));
+                TW_XDECREF(fname);
+            }
+            return NULL;
+        }
+        TwObject *t = tw_list_as_tuple(l);
+        TW_DECREF(l);
+        if (t == NULL)
+            return NULL;
+        TwObject *r = tw_call_tuple_dict(callable, t, kwargs);
+        TW_DECREF(t);
+        return r;
+    }
+    return tw_call_tuple_dict(callable, args, kwargs);
+}
+
+/* ---------------- the loop ------------------------------------------ */
+
+TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
+{
+    return tw_eval_frame_ex(ts, f, 0);
+}
+
+#if defined(__GNUC__) && !defined(TW_EVAL_NO_COMPUTED_GOTO)
+#define TW_USE_COMPUTED_GOTO 1
+#else
+#define TW_USE_COMPUTED_GOTO 0
+#endif
+
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define SECOND() (sp[-2])
+#define THIRD() (sp[-3])
+#define PEEK(n) (sp[-(n)])
+#define SET_TOP(v) (sp[-1] = (v))
+
+#define LOAD_FRAME_STATE()                                   \
+    do {                                                     \
+        co = f->code;                                        \
+        ip = f->ip;                                          \
+        sp = f->sp;                                          \
+        localsplus = f->localsplus;                          \
+        consts = TW_TUPLE_ITEMS(co->consts);                 \
+        names = TW_TUPLE_ITEMS(co->names);                   \
+    } while (0)
+
+#define SAVE_FRAME_STATE() do { f->ip = ip; f->sp = sp; } while (0)
+
+#define CHECK_EVAL_BREAKER()                                                     \
+    do {                                                                         \
+        if (tw_eval_breaker_pending(ts)) {                                       \
+            SAVE_FRAME_STATE();                                                  \
+            if (tw_eval_breaker_handle(ts) < 0)                                  \
+                goto error;                                                      \
+        }                                                                        \
+    } while (0)
+
+#if TW_USE_COMPUTED_GOTO
+#define TARGET(op) TARGET_##op:
+#define DISPATCH()                                           \
+    do {                                                     \
+        word = *ip++;                                        \
+        oparg = (int)TW_INSTR_ARG(word);                     \
+        goto *dispatch_table[TW_INSTR_OP(word)];             \
+    } while (0)
+#else
+#define TARGET(op) case TW_OP_##op:
+#define DISPATCH() goto dispatch
+#endif
+
+/* Jump to an absolute instruction index. */
+#define JUMPTO(target) (ip = co->code + (target))
+
+TwObject *tw_eval_frame_ex(TwThreadState *ts, TwFrame *f, int throwflag)
+{
+#if TW_USE_COMPUTED_GOTO
+    static void *const dispatch_table[256] = {
+#define TW_OPCODE_LABEL(name, kind) [TW_OP_##name] = &&TARGET_##name,
+        TW_OPCODES(TW_OPCODE_LABEL)
+#undef TW_OPCODE_LABEL
+    };
+#endif
+    TwCodeObject *co;
+    uint32_t *ip;
+    TwObject **sp;
+    TwObject **localsplus;
+    TwObject *const *consts;
+    TwObject *const *names;
+    uint32_t word;
+    int oparg;
+    TwObject *retval = NULL;
+
+    char here;
+    if (&here < c_stack_limit()) {
+        recursion_error();
+        if (!f->owned_by_gen)
+            tw_frame_release(f);
+        return NULL;
+    }
+    if (frame_push(ts, f) < 0) {
+        if (!f->owned_by_gen)
+            tw_frame_release(f);
+        return NULL;
+    }
+    f->is_entry = 1;
+    f->yielded = 0;
+    LOAD_FRAME_STATE();
+    if (throwflag)
+        goto error;
+
+#if TW_USE_COMPUTED_GOTO
+    DISPATCH();
+#else
+dispatch:
+    word = *ip++;
+    oparg = (int)TW_INSTR_ARG(word);
+    switch (TW_INSTR_OP(word)) {
+#endif
+
+    TARGET(NOP) { DISPATCH(); }
+
+    TARGET(POP_TOP) {
+        TwObject *v = POP();
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(ROT_TWO) {
+        TwObject *a = TOP();
+        SET_TOP(SECOND());
+        sp[-2] = a;
+        DISPATCH();
+    }
+    TARGET(ROT_THREE) {
+        TwObject *a = TOP();
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = a;
+        DISPATCH();
+    }
+    TARGET(ROT_FOUR) {
+        TwObject *a = TOP();
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = sp[-4];
+        sp[-4] = a;
+        DISPATCH();
+    }
+    TARGET(DUP_TOP) {
+        TwObject *a = TOP();
+        tw_incref(a);
+        PUSH(a);
+        DISPATCH();
+    }
+    TARGET(DUP_TOP_TWO) {
+        TwObject *a = SECOND(), *b = TOP();
+        tw_incref(a);
+        tw_incref(b);
+        PUSH(a);
+        PUSH(b);
+        DISPATCH();
+    }
+    TARGET(PUSH_NULL) {
+        PUSH(NULL);
+        DISPATCH();
+    }
+    TARGET(LOAD_CONST) {
+        TwObject *v = consts[oparg];
+        tw_incref(v);
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(LOAD_FAST) {
+        TwObject *v = localsplus[oparg];
+        if (v == NULL) {
+            unbound_local(TW_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        tw_incref(v);
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(STORE_FAST) {
+        TwObject *v = POP();
+        TwObject *old = localsplus[oparg];
+        localsplus[oparg] = v;
+        TW_XDECREF(old);
+        DISPATCH();
+    }
+    TARGET(DELETE_FAST) {
+        TwObject *old = localsplus[oparg];
+        if (old == NULL) {
+            unbound_local(TW_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        localsplus[oparg] = NULL;
+        TW_DECREF(old);
+        DISPATCH();
+    }
+    TARGET(LOAD_DEREF) {
+        TwObject *v = TW_CELL_GET(localsplus[co->nlocals + oparg]);
+        if (v == NULL) {
+            unbound_deref(co, oparg);
+            goto error;
+        }
+        tw_incref(v);
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(STORE_DEREF) {
+        TwObject *v = POP();
+        TwCellObject *c = (TwCellObject *)localsplus[co->nlocals + oparg];
+        TwObject *old = c->ref;
+        c->ref = v;
+        TW_XDECREF(old);
+        DISPATCH();
+    }
+    TARGET(DELETE_DEREF) {
+        TwCellObject *c = (TwCellObject *)localsplus[co->nlocals + oparg];
+        if (c->ref == NULL) {
+            unbound_deref(co, oparg);
+            goto error;
+        }
+        TW_CLEAR(c->ref);
+        DISPATCH();
+    }
+    TARGET(LOAD_CLOSURE) {
+        TwObject *c = localsplus[co->nlocals + oparg];
+        tw_incref(c);
+        PUSH(c);
+        DISPATCH();
+    }
+    TARGET(LOAD_CLASSDEREF) {
+        TwObject *name = deref_name(co, oparg);
+        TwObject *v = NULL;
+        if (f->locals) {
+            v = mapping_get(f->locals, name);
+            if (v == NULL && tw_err_occurred())
+                goto error;
+        }
+        if (v == NULL) {
+            v = TW_CELL_GET(localsplus[co->nlocals + oparg]);
+            if (v == NULL) {
+                unbound_deref(co, oparg);
+                goto error;
+            }
+            tw_incref(v);
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(LOAD_GLOBAL) {
+        TwObject *v = load_global(co, f->globals, f->builtins, oparg);
+        if (v == NULL)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(STORE_GLOBAL) {
+        TwObject *v = POP();
+        int r = tw_dict_set(f->globals, names[oparg], v);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_GLOBAL) {
+        int r = tw_dict_pop(f->globals, names[oparg], NULL);
+        if (r < 0)
+            goto error;
+        if (r == 0) {
+            name_error(names[oparg]);
+            goto error;
+        }
+        DISPATCH();
+    }
+    TARGET(LOAD_NAME) {
+        TwObject *v = load_name(f, names[oparg]);
+        if (v == NULL)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(STORE_NAME) {
+        TwObject *v = POP();
+        TwObject *ns = f->locals ? f->locals : f->globals;
+        int r = TW_DICT_CHECK(ns) ? tw_dict_set(ns, names[oparg], v)
+                                  : tw_object_setitem(ns, names[oparg], v);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_NAME) {
+        TwObject *ns = f->locals ? f->locals : f->globals;
+        int r;
+        if (TW_DICT_CHECK(ns)) {
+            r = tw_dict_pop(ns, names[oparg], NULL);
+            if (r == 0) {
+                name_error(names[oparg]);
+                r = -1;
+            }
+        } else {
+            r = tw_object_delitem(ns, names[oparg]);
+        }
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LOAD_ATTR) {
+        TwObject *owner = TOP();
+        TwObject *v = tw_object_getattr(owner, names[oparg]);
+        TW_DECREF(owner);
+        SET_TOP(v);
+        if (v == NULL) {
+            sp--;
+            goto error;
+        }
+        DISPATCH();
+    }
+    TARGET(STORE_ATTR) {
+        TwObject *owner = POP();
+        TwObject *v = POP();
+        int r = tw_object_setattr(owner, names[oparg], v);
+        TW_DECREF(owner);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_ATTR) {
+        TwObject *owner = POP();
+        int r = tw_object_delattr(owner, names[oparg]);
+        TW_DECREF(owner);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LOAD_METHOD) {
+        TwObject *owner = TOP();
+        TwObject *meth;
+        int r = load_method(owner, names[oparg], &meth);
+        if (r < 0)
+            goto error;
+        if (r == 1) {
+            SET_TOP(meth);
+            PUSH(owner);
+        } else {
+            SET_TOP(NULL);
+            PUSH(meth);
+            TW_DECREF(owner);
+        }
+        DISPATCH();
+    }
+
+    /* Calls.  `args` points at the first argument on the value stack;
+     * `callable` at the object to call; `self` (or NULL) is passed as an
+     * extra first argument.  A Python function gets a new frame run by
+     * this same loop; anything else is called through tw_call. */
+    {
+        TwObject **args;
+        TwObject **base;        /* lowest stack slot the call consumes */
+        TwObject *callable;
+        TwObject *kwnames;
+        int nargs;
+        int has_self;
+        TwObject *res;
+
+    TARGET(CALL_FUNCTION) {
+        kwnames = NULL;
+        nargs = oparg;
+        args = sp - nargs;
+        base = args - 1;
+        callable = args[-1];
+        has_self = 0;
+        goto do_call;
+    }
+    TARGET(CALL_FUNCTION_KW) {
+        kwnames = sp[-1];
+        nargs = oparg - (int)TW_TUPLE_SIZE(kwnames);
+        args = sp - 1 - oparg;
+        base = args - 1;
+        callable = args[-1];
+        has_self = 0;
+        goto do_call;
+    }
+    TARGET(CALL_METHOD) {
+        kwnames = NULL;
+        nargs = oparg;
+        args = sp - nargs;
+        base = args - 2;
+        if (args[-2] != NULL) {
+            callable = args[-2];
+            has_self = 1;
+        } else {
+            callable = args[-1];
+            has_self = 0;
+        }
+        goto do_call;
+    }
+    TARGET(CALL_METHOD_KW) {
+        kwnames = sp[-1];
+        nargs = oparg - (int)TW_TUPLE_SIZE(kwnames);
+        args = sp - 1 - oparg;
+        base = args - 2;
+        if (args[-2] != NULL) {
+            callable = args[-2];
+            has_self = 1;
+        } else {
+            callable = args[-1];
+            has_self = 0;
+        }
+        goto do_call;
+    }
+
+    do_call:
+        CHECK_EVAL_BREAKER();
+        {
+            TwObject *self = has_self ? args[-1] : NULL;
+            TwObject *pyfunc = NULL;
+            if (TW_TYPE(callable) == &TwFunction_Type) {
+                pyfunc = callable;
+            } else if (TW_TYPE(callable) == &TwMethod_Type && !has_self
+                       && TW_TYPE(((TwMethodObject *)callable)->func) == &TwFunction_Type) {
+                pyfunc = ((TwMethodObject *)callable)->func;
+                self = ((TwMethodObject *)callable)->self;
+            }
+            if (pyfunc != NULL) {
+                TwFrame *nf = tw_frame_for_call_prepared((TwFunctionObject *)pyfunc, self, args,
+                                                         (size_t)nargs, kwnames);
+                /* drop the stack's references: the frame took its own */
+                TwObject **p = sp;
+                while (p > base) {
+                    TwObject *v = *--p;
+                    TW_XDECREF(v);
+                }
+                sp = base;
+                if (nf == NULL)
+                    goto error;
+                if (nf->code->flags & TW_CO_GENERATOR) {
+                    res = make_generator(nf);
+                    if (res == NULL)
+                        goto error;
+                    PUSH(res);
+                    DISPATCH();
+                }
+                SAVE_FRAME_STATE();
+                if (frame_push(ts, nf) < 0) {
+                    tw_frame_release(nf);
+                    goto error;
+                }
+                f = nf;
+                LOAD_FRAME_STATE();
+                DISPATCH();
+            }
+            SAVE_FRAME_STATE();
+            if (has_self)
+                res = call_with_self_slot(callable, args - 1, (size_t)nargs + 1, kwnames);
+            else
+                res = tw_call(callable, args, (size_t)nargs, kwnames);
+            TwObject **p = sp;
+            while (p > base) {
+                TwObject *v = *--p;
+                TW_XDECREF(v);
+            }
+            sp = base;
+            if (res == NULL)
+                goto error;
+            PUSH(res);
+            DISPATCH();
+        }
+    }
+
+    TARGET(CALL_FUNCTION_EX) {
+        CHECK_EVAL_BREAKER();
+        TwObject *kwargs = (oparg & 1) ? POP() : NULL;
+        TwObject *cargs = POP();
+        TwObject *fn = TOP();
+        SAVE_FRAME_STATE();
+        TwObject *res = call_ex(fn, cargs, kwargs);
+        TW_XDECREF(kwargs);
+        TW_DECREF(cargs);
+        TW_DECREF(fn);
+        if (res == NULL) {
+            sp--;
+            goto error;
+        }
+        SET_TOP(res);
+        DISPATCH();
+    }
+    TARGET(SUPER_ZERO) {
+        TwObject *callable = TOP();
+        TwObject *res;
+        CHECK_EVAL_BREAKER();
+        if (callable == (TwObject *)&TwSuper_Type) {
+            TwObject *cls = TW_CELL_GET(localsplus[co->nlocals + oparg]);
+            TwObject *self = NULL;
+            if (co->argcount == 0 && !(co->flags & TW_CO_VARARGS)) {
+                tw_err_set_string(TwExc_RuntimeError, "super(): no arguments");
+                goto error;
+            }
+            self = localsplus[0];
+            if (self == NULL && co->cell2arg) {
+                for (int i = 0; i < co->ncells; i++)
+                    if (co->cell2arg[i] == 0)
+                        self = TW_CELL_GET(localsplus[co->nlocals + i]);
+            }
+            if (self == NULL) {
+                tw_err_set_string(TwExc_RuntimeError, "super(): arg[0] deleted");
+                goto error;
+            }
+            if (co->flags & TW_CO_VARARGS && co->argcount == 0) {
+                if (!TW_TUPLE_CHECK(self) || TW_TUPLE_SIZE(self) == 0) {
+                    tw_err_set_string(TwExc_RuntimeError, "super(): no arguments");
+                    goto error;
+                }
+                self = TW_TUPLE_GET(self, 0);
+            }
+            if (cls == NULL) {
+                tw_err_set_string(TwExc_RuntimeError, "super(): empty __class__ cell");
+                goto error;
+            }
+            res = tw_super_new(cls, self);
+        } else {
+            SAVE_FRAME_STATE();
+            res = tw_call0(callable);
+        }
+        if (res == NULL)
+            goto error;
+        SET_TOP(res);
+        TW_DECREF(callable);
+        DISPATCH();
+    }
+    TARGET(BINARY_SUBSCR) {
+        TwObject *key = POP();
+        TwObject *container = TOP();
+        TwObject *res;
+        if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
+            int64_t i = TW_INT_VALUE(key);
+            if (i < 0)
+                i += TW_LIST_SIZE(container);
+            res = tw_list_get(container, (TwSsize)i);
+            if (res == NULL && i < 0) {
+                /* tw_list_get's message is the same for any bad index */
+            }
+        } else {
+            res = tw_object_getitem(container, key);
+        }
+        TW_DECREF(key);
+        TW_DECREF(container);
+        SET_TOP(res);
+        if (res == NULL) {
+            sp--;
+            goto error;
+        }
+        DISPATCH();
+    }
+    TARGET(STORE_SUBSCR) {
+        TwObject *key = POP();
+        TwObject *container = POP();
+        TwObject *v = POP();
+        int r;
+        if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
+            int64_t i = TW_INT_VALUE(key);
+            if (i < 0)
+                i += TW_LIST_SIZE(container);
+            r = tw_list_set(container, (TwSsize)i, v);
+        } else {
+            r = tw_object_setitem(container, key, v);
+        }
+        TW_DECREF(key);
+        TW_DECREF(container);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_SUBSCR) {
+        TwObject *key = POP();
+        TwObject *container = POP();
+        int r = tw_object_delitem(container, key);
+        TW_DECREF(key);
+        TW_DECREF(container);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(BUILD_SLICE) {
+        TwObject *step = oparg == 3 ? POP() : NULL;
+        TwObject *stop = POP();
+        TwObject *start = TOP();
+        TwObject *s = tw_slice_new(start, stop, step);
+        TW_XDECREF(step);
+        TW_DECREF(stop);
+        TW_DECREF(start);
+        SET_TOP(s);
+        if (s == NULL) {
+            sp--;
+            goto error;
+        }
+        DISPATCH();
+    }
+
+    /* Arithmetic: int and float fast paths, then the generic protocol. */
+    {
+        TwObject *l, *r, *res;
+        int inplace;
+    TARGET(BINARY_OP) {
+        inplace = 0;
+        goto binop;
+    }
+    TARGET(INPLACE_OP) {
+        inplace = 1;
+        goto binop;
+    }
+    binop:
+        r = TOP();
+        l = SECOND();
+        if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
+            int64_t a = TW_INT_VALUE(l), b = TW_INT_VALUE(r), c;
+            switch (oparg) {
+            case TW_BINOP_ADD:
+                if (__builtin_add_overflow(a, b, &c))
+                    goto binop_slow;
+                goto binop_int;
+            case TW_BINOP_SUB:
+                if (__builtin_sub_overflow(a, b, &c))
+                    goto binop_slow;
+                goto binop_int;
+            case TW_BINOP_MUL:
+                if (__builtin_mul_overflow(a, b, &c))
+                    goto binop_slow;
+                goto binop_int;
+            case TW_BINOP_FLOORDIV:
+                if (b <= 0 || a < 0)
+                    goto binop_slow;
+                c = a / b;
+                goto binop_int;
+            case TW_BINOP_MOD:
+                if (b <= 0 || a < 0)
+                    goto binop_slow;
+                c = a % b;
+                goto binop_int;
+            case TW_BINOP_AND: c = a & b; goto binop_int;
+            case TW_BINOP_OR: c = a | b; goto binop_int;
+            case TW_BINOP_XOR: c = a ^ b; goto binop_int;
+            default:
+                goto binop_slow;
+            }
+        binop_int:
+            res = tw_int_from_i64(c);
+            goto binop_done;
+        }
+        if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
+            double a = TW_FLOAT_VALUE(l), b = TW_FLOAT_VALUE(r);
+            switch (oparg) {
+            case TW_BINOP_ADD: res = tw_float_from_double(a + b); goto binop_done;
+            case TW_BINOP_SUB: res = tw_float_from_double(a - b); goto binop_done;
+            case TW_BINOP_MUL: res = tw_float_from_double(a * b); goto binop_done;
+            case TW_BINOP_TRUEDIV:
+                if (b == 0.0)
+                    goto binop_slow;
+                res = tw_float_from_double(a / b);
+                goto binop_done;
+            default:
+                goto binop_slow;
+            }
+        }
+    binop_slow:
+        SAVE_FRAME_STATE();
+        res = inplace ? tw_number_inplace(l, r, (TwBinOp)oparg) : tw_number_binop(l, r, (TwBinOp)oparg);
+    binop_done:
+        TW_DECREF(r);
+        TW_DECREF(l);
+        sp--;
+        SET_TOP(res);
+        if (res == NULL) {
+            sp--;
+            goto error;
+        }
+        DISPATCH();
+    }
+
+    {
+        TwObject *(*unary)(TwObject *);
+    TARGET(UNARY_NEGATIVE) {
+        TwObject *v = TOP();
+        if (TW_INT_CHECK_EXACT(v) && TW_INT_VALUE(v) != INT64_MIN) {
+            TwObject *res = tw_int_from_i64(-TW_INT_VALUE(v));
+            if (res == NULL)
+                goto error;
+            SET_TOP(res);
+            TW_DECREF(v);
+            DISPATCH();
+        }
+        unary = tw_number_negative;
+        goto do_unary;
+    }
+    TARGET(UNARY_POSITIVE) {
+        unary = tw_number_positive;
+        goto do_unary;
+    }
+    TARGET(UNARY_INVERT) {
+        unary = tw_number_invert;
+        goto do_unary;
+    }
+    do_unary: {
+        TwObject *v = TOP();
+        SAVE_FRAME_STATE();
+        TwObject *res = unary(v);
+        if (res == NULL)
+            goto error;
+        SET_TOP(res);
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    }
+    TARGET(UNARY_NOT) {
+        TwObject *v = TOP();
+        int t;
+        if (v == Tw_True)
+            t = 1;
+        else if (v == Tw_False || v == Tw_None)
+            t = 0;
+        else {
+            SAVE_FRAME_STATE();
+            t = tw_object_is_true(v);
+            if (t < 0)
+                goto error;
+        }
+        SET_TOP(tw_newref(t ? Tw_False : Tw_True));
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(COMPARE_OP) {
+        TwObject *r = TOP(), *l = SECOND();
+        int b = -1;
+        if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
+            int64_t x = TW_INT_VALUE(l), y = TW_INT_VALUE(r);
+            switch (oparg) {
+            case TW_LT: b = x < y; break;
+            case TW_LE: b = x <= y; break;
+            case TW_EQ: b = x == y; break;
+            case TW_NE: b = x != y; break;
+            case TW_GT: b = x > y; break;
+            case TW_GE: b = x >= y; break;
+            }
+        } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
+            double x = TW_FLOAT_VALUE(l), y = TW_FLOAT_VALUE(r);
+            switch (oparg) {
+            case TW_LT: b = x < y; break;
+            case TW_LE: b = x <= y; break;
+            case TW_EQ: b = x == y; break;
+            case TW_NE: b = x != y; break;
+            case TW_GT: b = x > y; break;
+            case TW_GE: b = x >= y; break;
+            }
+        }
+        if (b >= 0) {
+            TW_DECREF(r);
+            TW_DECREF(l);
+            sp -= 2;
+            /* fused with a following conditional jump */
+            uint32_t next = *ip;
+            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_FALSE) {
+                ip++;
+                if (!b)
+                    JUMPTO(TW_INSTR_ARG(next));
+                DISPATCH();
+            }
+            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_TRUE) {
+                ip++;
+                if (b)
+                    JUMPTO(TW_INSTR_ARG(next));
+                DISPATCH();
+            }
+            PUSH(tw_newref(b ? Tw_True : Tw_False));
+            DISPATCH();
+        }
+        SAVE_FRAME_STATE();
+        TwObject *res = tw_object_richcompare(l, r, oparg);
+        TW_DECREF(r);
+        TW_DECREF(l);
+        sp--;
+        SET_TOP(res);
+        if (res == NULL) {
+            sp--;
+            goto error;
+        }
+        DISPATCH();
+    }
+    TARGET(IS_OP) {
+        TwObject *r = POP(), *l = TOP();
+        int b = (l == r) ^ oparg;
+        TW_DECREF(r);
+        TW_DECREF(l);
+        SET_TOP(tw_newref(b ? Tw_True : Tw_False));
+        DISPATCH();
+    }
+    TARGET(CONTAINS_OP) {
+        TwObject *container = POP(), *item = TOP();
+        SAVE_FRAME_STATE();
+        int b = tw_object_contains(container, item);
+        TW_DECREF(container);
+        TW_DECREF(item);
+        if (b < 0) {
+            sp--;
+            goto error;
+        }
+        SET_TOP(tw_newref((b ^ oparg) ? Tw_True : Tw_False));
+        DISPATCH();
+    }
+    TARGET(JUMP_FORWARD) {
+        JUMPTO(oparg);
+        DISPATCH();
+    }
+    TARGET(JUMP_BACKWARD) {
+        JUMPTO(oparg);
+        CHECK_EVAL_BREAKER();
+        DISPATCH();
+    }
+    TARGET(POP_JUMP_IF_FALSE) {
+        TwObject *v = POP();
+        if (v == Tw_False || v == Tw_None) {
+            JUMPTO(oparg);
+        } else if (v != Tw_True) {
+            SAVE_FRAME_STATE();
+            int t = tw_object_is_true(v);
+            if (t < 0) {
+                TW_DECREF(v);
+                goto error;
+            }
+            if (!t)
+                JUMPTO(oparg);
+        }
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(POP_JUMP_IF_TRUE) {
+        TwObject *v = POP();
+        if (v == Tw_True) {
+            JUMPTO(oparg);
+        } else if (v != Tw_False && v != Tw_None) {
+            SAVE_FRAME_STATE();
+            int t = tw_object_is_true(v);
+            if (t < 0) {
+                TW_DECREF(v);
+                goto error;
+            }
+            if (t)
+                JUMPTO(oparg);
+        }
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(JUMP_IF_FALSE_OR_POP) {
+        TwObject *v = TOP();
+        int t = v == Tw_True ? 1 : (v == Tw_False || v == Tw_None) ? 0 : tw_object_is_true(v);
+        if (t < 0)
+            goto error;
+        if (!t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            TW_DECREF(v);
+        }
+        DISPATCH();
+    }
+    TARGET(JUMP_IF_TRUE_OR_POP) {
+        TwObject *v = TOP();
+        int t = v == Tw_True ? 1 : (v == Tw_False || v == Tw_None) ? 0 : tw_object_is_true(v);
+        if (t < 0)
+            goto error;
+        if (t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            TW_DECREF(v);
+        }
+        DISPATCH();
+    }
+    TARGET(GET_ITER) {
+        TwObject *v = TOP();
+        SAVE_FRAME_STATE();
+        TwObject *it = tw_object_iter(v);
+        if (it == NULL)
+            goto error;
+        SET_TOP(it);
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(FOR_ITER) {
+        TwObject *it = TOP();
+        TwUnaryFn next = TW_TYPE(it)->tp_iternext;
+        SAVE_FRAME_STATE();
+        TwObject *v = next ? next(it) : tw_iter_next(it);
+        if (v != NULL) {
+            PUSH(v);
+            DISPATCH();
+        }
+        if (tw_err_occurred()) {
+            if (!tw_err_matches(TwExc_StopIteration))
+                goto error;
+            tw_err_clear();
+        }
+        sp--;
+        TW_DECREF(it);
+        JUMPTO(oparg);
+        DISPATCH();
+    }
+    TARGET(RETURN_VALUE) {
+        retval = POP();
+        if (f->is_entry)
+            goto exit_frame;
+        TwFrame *caller = f->back;
+        frame_pop(ts, f);
+        tw_frame_release(f);
+        f = caller;
+        LOAD_FRAME_STATE();
+        PUSH(retval);
+        DISPATCH();
+    }
+    TARGET(YIELD_VALUE) {
+        retval = POP();
+        SAVE_FRAME_STATE();
+        f->yielded = 1;
+        goto exit_yield;
+    }
+    TARGET(GET_YIELD_FROM_ITER) {
+        TwObject *v = TOP();
+        if (TW_TYPE(v) != &TwGen_Type) {
+            TwObject *it = tw_object_iter(v);
+            if (it == NULL)
+                goto error;
+            SET_TOP(it);
+            TW_DECREF(v);
+        }
+        DISPATCH();
+    }
+    TARGET(YIELD_FROM) {
+        TwObject *v = POP();
+        TwObject *it = TOP();
+        TwObject *res;
+        TwObject *rv = NULL;
+        SAVE_FRAME_STATE();
+        if (TW_TYPE(it) == &TwGen_Type) {
+            res = tw_gen_send_ex(it, v, &rv);
+        } else if (v == Tw_None) {
+            TwUnaryFn next = TW_TYPE(it)->tp_iternext;
+            res = next ? next(it) : tw_iter_next(it);
+        } else {
+            res = tw_call_method(it, "send", &v, 1);
+        }
+        TW_DECREF(v);
+        if (res != NULL) {
+            /* yield it out; resume at this YIELD_FROM with the sent value */
+            ip--;
+            retval = res;
+            SAVE_FRAME_STATE();
+            f->yielded = 1;
+            goto exit_yield;
+        }
+        if (rv == NULL) {
+            if (tw_err_occurred()) {
+                if (!tw_err_matches(TwExc_StopIteration))
+                    goto error;
+                TwObject *e = tw_err_fetch();
+                TwObject *val = ((TwBaseExceptionObject *)e)->value;
+                if (val == NULL) {
+                    TwObject *a = ((TwBaseExceptionObject *)e)->args;
+                    val = (a && TW_TUPLE_SIZE(a) > 0) ? TW_TUPLE_GET(a, 0) : Tw_None;
+                }
+                rv = tw_newref(val);
+                TW_DECREF(e);
+            } else {
+                rv = tw_newref(Tw_None);
+            }
+        }
+        SET_TOP(rv);
+        TW_DECREF(it);
+        DISPATCH();
+    }
+    TARGET(BUILD_TUPLE) {
+        TwObject *t = tw_tuple_new(oparg);
+        if (t == NULL)
+            goto error;
+        for (int i = oparg - 1; i >= 0; i--)
+            TW_TUPLE_SET(t, i, POP());
+        PUSH(t);
+        DISPATCH();
+    }
+    TARGET(BUILD_LIST) {
+        TwObject *l = tw_list_new(oparg);
+        if (l == NULL)
+            goto error;
+        for (int i = oparg - 1; i >= 0; i--)
+            tw_list_set_init(l, i, POP());
+        PUSH(l);
+        DISPATCH();
+    }
+    TARGET(BUILD_SET) {
+        TwObject *s = tw_set_new(NULL);
+        if (s == NULL)
+            goto error;
+        int r = 0;
+        for (int i = oparg; i > 0; i--)
+            if (r == 0)
+                r = tw_set_add(s, PEEK(i));
+        for (int i = 0; i < oparg; i++) {
+            TwObject *v = POP();
+            TW_DECREF(v);
+        }
+        if (r < 0) {
+            TW_DECREF(s);
+            goto error;
+        }
+        PUSH(s);
+        DISPATCH();
+    }
+    TARGET(BUILD_MAP) {
+        TwObject *d = tw_dict_new();
+        if (d == NULL)
+            goto error;
+        int r = 0;
+        for (int i = oparg; i > 0; i--)
+            if (r == 0)
+                r = tw_dict_set(d, PEEK(2 * i), PEEK(2 * i - 1));
+        for (int i = 0; i < 2 * oparg; i++) {
+            TwObject *v = POP();
+            TW_DECREF(v);
+        }
+        if (r < 0) {
+            TW_DECREF(d);
+            goto error;
+        }
+        PUSH(d);
+        DISPATCH();
+    }
+    TARGET(BUILD_STRING) {
+        TwStrBuilder sb;
+        tw_sb_init(&sb);
+        int r = 0;
+        for (int i = oparg; i > 0; i--) {
+            TwObject *s = PEEK(i);
+            if (r == 0)
+                r = tw_sb_append(&sb, TW_STR_DATA(s), (size_t)TW_STR_SIZE(s));
+        }
+        for (int i = 0; i < oparg; i++) {
+            TwObject *v = POP();
+            TW_DECREF(v);
+        }
+        if (r < 0) {
+            tw_sb_discard(&sb);
+            goto error;
+        }
+        TwObject *s = tw_sb_finish(&sb);
+        if (s == NULL)
+            goto error;
+        PUSH(s);
+        DISPATCH();
+    }
+    TARGET(LIST_APPEND) {
+        TwObject *v = POP();
+        int r = tw_list_append(PEEK(oparg), v);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(SET_ADD) {
+        TwObject *v = POP();
+        int r = tw_set_add(PEEK(oparg), v);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(MAP_ADD) {
+        TwObject *v = POP();
+        TwObject *k = POP();
+        int r = tw_dict_set(PEEK(oparg), k, v);
+        TW_DECREF(v);
+        TW_DECREF(k);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LIST_EXTEND) {
+        TwObject *v = POP();
+        int r = tw_list_extend(PEEK(oparg), v);
+        if (r < 0 && tw_err_matches(TwExc_TypeError) && TW_TYPE(v)->tp_iter == NULL
+            && TW_TYPE(v)->tp_getitem == NULL) {
+            tw_err_clear();
+            tw_err_format(TwExc_TypeError, "Value after * must be an iterable, not %s",
+                          tw_type_name(TW_TYPE(v)));
+        }
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(SET_UPDATE) {
+        TwObject *v = POP();
+        TwObject *set = PEEK(oparg);
+        TwObject *it = tw_object_iter(v);
+        TW_DECREF(v);
+        if (it == NULL)
+            goto error;
+        TwObject *item;
+        int r = 0;
+        while (r == 0 && (item = tw_iter_next(it)) != NULL) {
+            r = tw_set_add(set, item);
+            TW_DECREF(item);
+        }
+        TW_DECREF(it);
+        if (r < 0 || tw_err_occurred())
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DICT_UPDATE) {
+        TwObject *v = POP();
+        int r = tw_dict_update(PEEK(oparg), v);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DICT_MERGE) {
+        TwObject *v = POP();
+        int r = tw_dict_merge(PEEK(oparg), v, false);
+        TW_DECREF(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LIST_TO_TUPLE) {
+        TwObject *l = TOP();
+        TwObject *t = tw_list_as_tuple(l);
+        if (t == NULL)
+            goto error;
+        SET_TOP(t);
+        TW_DECREF(l);
+        DISPATCH();
+    }
+    TARGET(UNPACK_SEQUENCE) {
+        TwObject *seq = POP();
+        if (TW_TYPE(seq) == &TwTuple_Type && TW_TUPLE_SIZE(seq) == oparg) {
+            for (int i = oparg - 1; i >= 0; i--)
+                PUSH(tw_newref(TW_TUPLE_GET(seq, i)));
+        } else if (TW_TYPE(seq) == &TwList_Type && TW_LIST_SIZE(seq) == oparg) {
+            TwObject *items[64];
+            TwObject *copy = NULL;
+            if (oparg > 64) {
+                copy = tw_list_as_tuple(seq);
+                if (copy == NULL) {
+                    TW_DECREF(seq);
+                    goto error;
+                }
+                for (int i = oparg - 1; i >= 0; i--)
+                    PUSH(tw_newref(TW_TUPLE_GET(copy, i)));
+                TW_DECREF(copy);
+            } else {
+                int i;
+                for (i = 0; i < oparg; i++) {
+                    items[i] = tw_list_get(seq, i);
+                    if (items[i] == NULL)
+                        break;
+                }
+                if (i < oparg) {
+                    while (i > 0)
+                        TW_DECREF(items[--i]);
+                    TW_DECREF(seq);
+                    goto error;
+                }
+                for (i = oparg - 1; i >= 0; i--)
+                    PUSH(items[i]);
+            }
+        } else {
+            SAVE_FRAME_STATE();
+            if (unpack_iterable(seq, oparg, -1, sp) < 0) {
+                TW_DECREF(seq);
+                goto error;
+            }
+            sp += oparg;
+        }
+        TW_DECREF(seq);
+        DISPATCH();
+    }
+    TARGET(UNPACK_EX) {
+        int before = oparg & 0xff, after = oparg >> 8;
+        TwObject *seq = POP();
+        SAVE_FRAME_STATE();
+        if (unpack_iterable(seq, before, after, sp) < 0) {
+            TW_DECREF(seq);
+            goto error;
+        }
+        sp += before + after + 1;
+        TW_DECREF(seq);
+        DISPATCH();
+    }
+    TARGET(FORMAT_VALUE) {
+        TwObject *spec = (oparg & TW_FVS_HAVE_SPEC) ? POP() : NULL;
+        TwObject *v = TOP();
+        SAVE_FRAME_STATE();
+        TwObject *res = format_value(v, oparg, spec);
+        TW_XDECREF(spec);
+        if (res == NULL)
+            goto error;
+        SET_TOP(res);
+        TW_DECREF(v);
+        DISPATCH();
+    }
+    TARGET(MAKE_FUNCTION) {
+        TwObject *fn = make_function(sp, oparg, f->globals);
+        if (fn == NULL)
+            goto error;
+        int n = 2 + ((oparg & TW_MF_DEFAULTS) != 0) + ((oparg & TW_MF_KWDEFAULTS) != 0)
+                + ((oparg & TW_MF_CLOSURE) != 0);
+        for (int i = 0; i < n; i++) {
+            TwObject *v = POP();
+            TW_DECREF(v);
+        }
+        PUSH(fn);
+        DISPATCH();
+    }
+    TARGET(BUILD_CLASS) {
+        TwObject **base = sp - oparg - 2;
+        SAVE_FRAME_STATE();
+        TwObject *cls = build_class(base[0], base[1], base + 2, oparg);
+        while (sp > base) {
+            TwObject *v = POP();
+            TW_DECREF(v);
+        }
+        if (cls == NULL)
+            goto error;
+        PUSH(cls);
+        DISPATCH();
+    }
+    TARGET(SETUP_FINALLY) {
+        TwTryBlock *b = &f->blocks[f->nblocks++];
+        b->type = TW_BLOCK_FINALLY;
+        b->handler = oparg;
+        b->level = (int)(sp - f->stack);
+        DISPATCH();
+    }
+    TARGET(SETUP_WITH) {
+        TwObject *mgr = TOP();
+        SAVE_FRAME_STATE();
+        TwObject *enter = tw_type_lookup_str(TW_TYPE(mgr), "__enter__");
+        if (enter == NULL) {
+            tw_err_format(TwExc_TypeError, "'%s' object does not support the context manager protocol",
+                          tw_type_name(TW_TYPE(mgr)));
+            goto error;
+        }
+        TwObject *exitf = tw_type_lookup_str(TW_TYPE(mgr), "__exit__");
+        if (exitf == NULL) {
+            tw_err_format(TwExc_TypeError,
+                          "'%s' object does not support the context manager protocol (missed __exit__ method)",
+                          tw_type_name(TW_TYPE(mgr)));
+            goto error;
+        }
+        TwObject *bound_exit = tw_object_getattr_str(mgr, "__exit__");
+        if (bound_exit == NULL)
+            goto error;
+        TwObject *bound_enter = tw_object_getattr_str(mgr, "__enter__");
+        if (bound_enter == NULL) {
+            TW_DECREF(bound_exit);
+            goto error;
+        }
+        TwObject *res = tw_call0(bound_enter);
+        TW_DECREF(bound_enter);
+        if (res == NULL) {
+            TW_DECREF(bound_exit);
+            goto error;
+        }
+        SET_TOP(bound_exit);
+        TW_DECREF(mgr);
+        TwTryBlock *b = &f->blocks[f->nblocks++];
+        b->type = TW_BLOCK_FINALLY;
+        b->handler = oparg;
+        b->level = (int)(sp - f->stack);
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(POP_BLOCK) {
+        f->nblocks--;
+        DISPATCH();
+    }
+    TARGET(POP_EXCEPT) {
+        f->nblocks--;
+        TwObject *prev = POP();
+        TwObject *old = ts->handled_exc;
+        ts->handled_exc = prev == Tw_None ? NULL : prev;
+        if (prev == Tw_None)
+            TW_DECREF(prev);
+        TW_XDECREF(old);
+        DISPATCH();
+    }
+    TARGET(RERAISE) {
+        TwObject *exc = POP();
+        tw_err_restore(exc);
+        goto exception_unwind;
+    }
+    TARGET(WITH_EXCEPT_START) {
+        TwObject *exc = TOP();
+        TwObject *exitf = THIRD();
+        TwObject *argv[3] = {(TwObject *)TW_TYPE(exc), exc, Tw_None};
+        SAVE_FRAME_STATE();
+        TwObject *res = tw_call(exitf, argv, 3, NULL);
+        if (res == NULL)
+            goto error;
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(JUMP_IF_NOT_EXC_MATCH) {
+        TwObject *type = POP();
+        TwObject *exc = POP();
+        if (check_except_type(type) < 0) {
+            TW_DECREF(type);
+            TW_DECREF(exc);
+            goto error;
+        }
+        bool m = tw_err_given_matches(exc, type);
+        TW_DECREF(type);
+        TW_DECREF(exc);
+        if (!m)
+            JUMPTO(oparg);
+        DISPATCH();
+    }
+    TARGET(RAISE_VARARGS) {
+        TwObject *cause = oparg == 2 ? POP() : NULL;
+        TwObject *exc = oparg >= 1 ? POP() : NULL;
+        if (exc == NULL) {
+            if (ts->handled_exc == NULL) {
+                tw_err_set_string(TwExc_RuntimeError, "No active exception to reraise");
+                goto error;
+            }
+            tw_err_restore(tw_newref(ts->handled_exc));
+            goto exception_unwind;
+        }
+        SAVE_FRAME_STATE();
+        do_raise(exc, cause);
+        TW_DECREF(exc);
+        TW_XDECREF(cause);
+        goto error;
+    }
+    TARGET(LOAD_ASSERTION_ERROR) {
+        PUSH(tw_newref(TwExc_AssertionError));
+        DISPATCH();
+    }
+    TARGET(IMPORT_NAME) {
+        SAVE_FRAME_STATE();
+        TwObject *m = tw_import_module(names[oparg]);
+        if (m == NULL)
+            goto error;
+        PUSH(m);
+        DISPATCH();
+    }
+    TARGET(IMPORT_FROM) {
+        TwObject *v = import_from(TOP(), names[oparg]);
+        if (v == NULL)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(IMPORT_STAR) {
+        TwObject *m = POP();
+        int r = import_star(f, m);
+        TW_DECREF(m);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+
+#if !TW_USE_COMPUTED_GOTO
+    default:
+        tw_err_format(TwExc_SystemError, "unknown opcode %d", (int)TW_INSTR_OP(word));
+        goto error;
+    }
+#endif
+
+error:
+    /* A new exception: record where it passed through this frame. */
+    {
+        TwObject *exc = ts->exc;
+        if (exc == NULL) {
+            tw_err_set_string(TwExc_SystemError, "error return without exception set");
+            exc = ts->exc;
+        }
+        TwSsize i = ip - co->code - 1;
+        if (i < 0)
+            i = 0;
+        TwCodePosition *pos = &co->positions[i < co->ncode ? i : co->ncode - 1];
+        if (exc != NULL && TW_HAS_TPFLAG(exc, TW_TPFLAGS_EXC_SUBCLASS)) {
+            TwObject *saved = tw_err_fetch();
+            if (tw_traceback_add(saved, co->filename, co->name, pos->lineno, pos->end_lineno,
+                                 pos->col, pos->end_col) < 0)
+                tw_err_clear();
+            tw_err_restore(saved);
+        }
+    }
+exception_unwind:
+    while (f->nblocks > 0) {
+        TwTryBlock *b = &f->blocks[--f->nblocks];
+        TwObject **level = f->stack + b->level;
+        if (b->type == TW_BLOCK_EXCEPT_HANDLER) {
+            while (sp > level + 1) {
+                TwObject *v = POP();
+                TW_XDECREF(v);
+            }
+            TwObject *prev = POP();
+            TwObject *old = ts->handled_exc;
+            ts->handled_exc = prev == Tw_None ? NULL : prev;
+            if (prev == Tw_None)
+                TW_DECREF(prev);
+            TW_XDECREF(old);
+            continue;
+        }
+        while (sp > level) {
+            TwObject *v = POP();
+            TW_XDECREF(v);
+        }
+        TwObject *exc = tw_err_fetch();
+        TwTryBlock *h = &f->blocks[f->nblocks++];
+        h->type = TW_BLOCK_EXCEPT_HANDLER;
+        h->handler = -1;
+        h->level = (int)(sp - f->stack);
+        PUSH(ts->handled_exc ? ts->handled_exc : tw_newref(Tw_None));
+        ts->handled_exc = tw_newref(exc);
+        PUSH(exc);
+        JUMPTO(b->handler);
+        DISPATCH();
+    }
+    /* No handler here: the exception leaves the frame. */
+    while (sp > f->stack) {
+        TwObject *v = POP();
+        TW_XDECREF(v);
+    }
+    /* StopIteration may not escape a generator (PEP 479). */
+    if (f->owned_by_gen && tw_err_matches(TwExc_StopIteration)) {
+        TwObject *e = tw_err_fetch();
+        tw_err_set_string(TwExc_RuntimeError, "generator raised StopIteration");
+        TwObject *n = tw_err_fetch();
+        TwBaseExceptionObject *ne = (TwBaseExceptionObject *)n;
+        TW_SETREF(ne->cause, tw_newref(e));
+        TW_SETREF(ne->context, e);
+        tw_err_restore(n);
+    }
+    if (!f->is_entry) {
+        TwFrame *caller = f->back;
+        frame_pop(ts, f);
+        tw_frame_release(f);
+        f = caller;
+        LOAD_FRAME_STATE();
+        goto error;
+    }
+    retval = NULL;
+
+exit_frame:
+    frame_pop(ts, f);
+    f->sp = sp;
+    if (f->owned_by_gen)
+        tw_frame_clear(f);
+    else
+        tw_frame_release(f);
+    return retval;
+
+exit_yield:
+    frame_pop(ts, f);
+    return retval;
+}

@@ -1,0 +1,715 @@
+/*
+ * interp.c — start-up and shutdown of the interpreter, running a program as
+ * __main__, printing uncaught exceptions the way CPython does, and the
+ * module registry behind `import`.
+ *
+ * The order of start-up matters: the runtime first (so there is a thread
+ * state to count allocations in and a GIL to hold), then the object model,
+ * then sys.modules and the builtins and sys modules that every program sees.
+ *
+ * Shutdown mirrors CPython's: an uncaught exception is printed first, then
+ * non-daemon threads are waited for, then buffered output is flushed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modules/stdmodules.h"
+#include "twinpy/interp.h"
+#include "twinpy/threads.h"
+#include "twinpy/types.h"
+#include "twinpy/vm.h"
+
+/* ---------------- the module registry ------------------------------ */
+
+/* Built-in modules are created on first import.  The table is filled at
+ * start-up (before any thread exists) and only read afterwards. */
+typedef struct {
+    const char *name;
+    TwObject *(*init)(void);
+} TwBuiltinModule;
+
+#define TW_MAX_BUILTIN_MODULES 64
+static TwBuiltinModule builtin_modules[TW_MAX_BUILTIN_MODULES];
+static int n_builtin_modules;
+
+static TwObject *modules_dict;      /* sys.modules                       */
+static TwObject *builtins_module;
+static TwObject *sys_module;
+static char *main_dir;              /* where `import name` finds name.py */
+
+/* The main program's source, kept so that tracebacks can show its lines
+ * even when it came from -c or stdin. */
+static const char *main_src;
+static size_t main_src_len;
+static char *main_filename;
+
+void tw_register_builtin_module(const char *name, TwObject *(*init)(void))
+{
+    for (int i = 0; i < n_builtin_modules; i++) {
+        if (strcmp(builtin_modules[i].name, name) == 0) {
+            builtin_modules[i].init = init;
+            return;
+        }
+    }
+    if (n_builtin_modules == TW_MAX_BUILTIN_MODULES) {
+        fprintf(stderr, "twinpy: too many built-in modules (registering %s)\n", name);
+        abort();
+    }
+    builtin_modules[n_builtin_modules].name = name;
+    builtin_modules[n_builtin_modules].init = init;
+    n_builtin_modules++;
+}
+
+TwObject *tw_interp_modules_dict(void) { return modules_dict; }
+TwObject *tw_interp_sys_module(void) { return sys_module; }
+TwObject *tw_builtins_dict(void) { return builtins_module ? tw_module_get_dict(builtins_module) : NULL; }
+
+/* Read a whole file into a NUL-terminated malloc'd buffer. NULL + errno on failure. */
+static char *read_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 8192, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[len] = '\0';
+    *len_out = len;
+    return buf;
+}
+
+/* A module written in Python beside the main script: name.py.  It is put
+ * into sys.modules before its body runs (as CPython does, so that circular
+ * imports see the partly initialised module) and removed if the body fails. */
+static TwObject *import_source_module(TwObject *name)
+{
+    const char *dir = main_dir ? main_dir : ".";
+    size_t plen = strlen(dir) + TW_STR_SIZE(name) + 8;
+    char *path = malloc(plen);
+    if (!path)
+        return tw_err_no_memory();
+    snprintf(path, plen, "%s/%s.py", dir, TW_STR_DATA(name));
+    size_t len;
+    char *src = read_file(path, &len);
+    if (!src) {
+        free(path);
+        return NULL;      /* not found: no exception set */
+    }
+    TwObject *mod = tw_module_new(TW_STR_DATA(name));
+    TwObject *code = NULL, *res = NULL;
+    if (!mod)
+        goto done;
+    TwObject *d = tw_module_get_dict(mod);
+    TwObject *file = tw_str_from_cstr(path);
+    if (!file || tw_dict_set_str(d, "__file__", file) < 0 ||
+        tw_dict_set_str(d, "__builtins__", builtins_module) < 0 ||
+        tw_dict_set(modules_dict, name, mod) < 0) {
+        TW_XDECREF(file);
+        goto fail;
+    }
+    TW_DECREF(file);
+    code = tw_compile_source(src, len, path, TW_COMPILE_EXEC);
+    if (!code)
+        goto fail_registered;
+    res = tw_eval_code(code, d, NULL);
+    if (!res)
+        goto fail_registered;
+    TW_DECREF(res);
+    TW_DECREF(code);
+    free(src);
+    free(path);
+    return mod;
+fail_registered: {
+        TwObject *exc = tw_err_fetch();
+        if (tw_dict_contains(modules_dict, name) == 1)
+            (void)tw_dict_del(modules_dict, name);
+        tw_err_clear();
+        tw_err_restore(exc);
+    }
+fail:
+    TW_CLEAR(mod);
+done:
+    TW_XDECREF(code);
+    free(src);
+    free(path);
+    if (!tw_err_occurred())
+        tw_err_no_memory();
+    return NULL;
+}
+
+/* import name: sys.modules, then the built-in modules, then name.py in the
+ * main script's directory.  Dotted names are outside the subset. */
+TwObject *tw_import_module(TwObject *name)
+{
+    if (!TW_STR_CHECK(name)) {
+        return tw_err_format(TwExc_TypeError, "module name must be str, not %T", name);
+    }
+    TwObject *mod = NULL;
+    int r = tw_dict_get_ref(modules_dict, name, &mod);
+    if (r < 0)
+        return NULL;
+    if (r > 0)
+        return mod;
+    const char *cname = TW_STR_DATA(name);
+    for (int i = 0; i < n_builtin_modules; i++) {
+        if (strcmp(builtin_modules[i].name, cname) != 0)
+            continue;
+        mod = builtin_modules[i].init();
+        if (!mod)
+            return NULL;
+        if (tw_dict_set(modules_dict, name, mod) < 0) {
+            TW_DECREF(mod);
+            return NULL;
+        }
+        return mod;
+    }
+    if (strchr(cname, '.') == NULL && cname[0] != '\0') {
+        mod = import_source_module(name);
+        if (mod || tw_err_occurred())
+            return mod;
+    }
+    return tw_err_format(TwExc_ModuleNotFoundError, "No module named %R", name);
+}
+
+/* ---------------- start-up and shutdown ---------------------------- */
+
+/* The threading modules live in files of their own; they are registered
+ * here so that they are importable in every build that links them. */
+static void register_standard_modules(void)
+{
+    tw_register_builtin_module("builtins", tw_builtins_module_init);
+    tw_register_builtin_module("sys", tw_sys_module_init);
+    tw_register_builtin_module("time", tw_time_module_init);
+    tw_register_builtin_module("math", tw_math_module_init);
+    tw_register_builtin_module("gc", tw_gc_module_init);
+    tw_threads_register_modules();
+}
+
+int tw_interpreter_init(int argc, char **argv)
+{
+    tw_runtime_init();
+    if (tw_objects_init() < 0) {
+        fprintf(stderr, "twinpy: failed to initialise the object model\n");
+        return -1;
+    }
+    if (tw_vm_types_init() < 0) {
+        fprintf(stderr, "twinpy: failed to initialise the virtual machine's types\n");
+        return -1;
+    }
+    modules_dict = tw_dict_new();
+    if (!modules_dict)
+        goto fail;
+    register_standard_modules();
+    TwObject *name = tw_str_from_cstr("builtins");
+    if (!name)
+        goto fail;
+    builtins_module = tw_import_module(name);
+    TW_DECREF(name);
+    if (!builtins_module)
+        goto fail;
+    name = tw_str_from_cstr("sys");
+    if (!name)
+        goto fail;
+    sys_module = tw_import_module(name);
+    TW_DECREF(name);
+    if (!sys_module || tw_sys_set_argv(argc, argv) < 0)
+        goto fail;
+    return 0;
+fail:
+    fprintf(stderr, "twinpy: start-up failed\n");
+    if (tw_err_occurred()) {
+        TwObject *exc = tw_err_fetch();
+        tw_print_exception(exc);
+        TW_DECREF(exc);
+    }
+    return -1;
+}
+
+void tw_interpreter_fini(void)
+{
+    /* Non-daemon threads keep the program alive, as in CPython. */
+    tw_threading_wait_for_threads();
+    tw_stdio_flush_all();
+}
+
+/* ---------------- SystemExit ---------------------------------------- */
+
+/* SystemExit's code: None -> 0, an int -> that status, anything else is
+ * printed to stderr and gives 1 (CPython's handle_system_exit). */
+static int system_exit_status(TwObject *exc)
+{
+    TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
+    TwObject *code = NULL;
+    if (be->args && TW_TUPLE_CHECK(be->args)) {
+        TwSsize n = TW_TUPLE_SIZE(be->args);
+        if (n == 1)
+            code = tw_newref(TW_TUPLE_GET(be->args, 0));
+        else if (n > 1)
+            code = tw_newref(be->args);
+    }
+    if (!code && be->value)
+        code = tw_newref(be->value);
+    if (!code || code == Tw_None) {
+        TW_XDECREF(code);
+        return 0;
+    }
+    if (TW_INT_CHECK(code)) {
+        int64_t v = TW_INT_VALUE(code);
+        TW_DECREF(code);
+        return (int)(v & 0xff);
+    }
+    tw_stdio_flush(1);
+    TwObject *s = tw_object_str(code);
+    TW_DECREF(code);
+    if (s) {
+        tw_stdio_write(2, TW_STR_DATA(s), (size_t)TW_STR_SIZE(s));
+        TW_DECREF(s);
+    } else {
+        tw_err_clear();
+    }
+    tw_stdio_write(2, "\n", 1);
+    return 1;
+}
+
+/* The exception that ended the main program: SystemExit gives its status;
+ * anything else is printed with its traceback and gives 1. */
+static int handle_uncaught(void)
+{
+    TwObject *exc = tw_err_fetch();
+    if (!exc)
+        return 1;
+    int status;
+    if (tw_err_given_matches(exc, TwExc_SystemExit)) {
+        status = system_exit_status(exc);
+    } else {
+        tw_stdio_flush(1);
+        tw_print_exception(exc);
+        status = 1;
+    }
+    TW_DECREF(exc);
+    return status;
+}
+
+static void set_main_dir(const char *filename)
+{
+    free(main_dir);
+    main_dir = NULL;
+    if (filename[0] == '<') {
+        main_dir = strdup(".");
+        return;
+    }
+    const char *slash = strrchr(filename, '/');
+    if (!slash)
+        main_dir = strdup(".");
+    else if (slash == filename)
+        main_dir = strdup("/");
+    else
+        main_dir = strndup(filename, (size_t)(slash - filename));
+}
+
+int tw_run_main(const char *src, size_t len, const char *filename)
+{
+    set_main_dir(filename);
+    main_src = src;
+    main_src_len = len;
+    free(main_filename);
+    main_filename = strdup(filename);
+
+    TwObject *mod = tw_module_new("__main__");
+    if (!mod)
+        return handle_uncaught();
+    TwObject *d = tw_module_get_dict(mod);
+    TwObject *name = tw_str_from_cstr("__main__");
+    if (!name || tw_dict_set_str(d, "__name__", name) < 0 ||
+        tw_dict_set_str(d, "__builtins__", builtins_module) < 0 ||
+        tw_dict_set(modules_dict, name, mod) < 0) {
+        TW_XDECREF(name);
+        TW_DECREF(mod);
+        return handle_uncaught();
+    }
+    TW_DECREF(name);
+    if (filename[0] != '<') {
+        TwObject *file = tw_str_from_cstr(filename);
+        if (!file || tw_dict_set_str(d, "__file__", file) < 0) {
+            TW_XDECREF(file);
+            TW_DECREF(mod);
+            return handle_uncaught();
+        }
+        TW_DECREF(file);
+    }
+    int status = 0;
+    TwObject *code = tw_compile_source(src, len, filename, TW_COMPILE_EXEC);
+    if (!code) {
+        status = handle_uncaught();
+    } else {
+        TwObject *res = tw_eval_code(code, d, NULL);
+        TW_DECREF(code);
+        if (!res)
+            status = handle_uncaught();
+        else
+            TW_DECREF(res);
+    }
+    TW_DECREF(mod);
+    return status;
+}
+
+/* ---------------- printing exceptions ------------------------------- */
+
+/* A growing byte buffer: a traceback is composed whole and written with
+ * one call, so that tracebacks from several threads do not interleave. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} TwOut;
+
+static void out_add(TwOut *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 256;
+        while (cap < o->len + n + 1)
+            cap *= 2;
+        char *nb = realloc(o->buf, cap);
+        if (!nb)
+            return;
+        o->buf = nb;
+        o->cap = cap;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+
+static void out_str(TwOut *o, const char *s) { out_add(o, s, strlen(s)); }
+
+static void out_fmt(TwOut *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_fmt(TwOut *o, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        out_add(o, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    out_add(o, big, (size_t)n);
+    free(big);
+}
+
+/* The source of a file named in a traceback: the main program's text is
+ * kept; other files are read once and cached (one entry is enough: a
+ * traceback rarely alternates between many files). */
+static char *cached_path, *cached_src;
+static size_t cached_len;
+
+static const char *source_of(const char *filename, size_t *len)
+{
+    if (main_filename && strcmp(filename, main_filename) == 0 && main_src) {
+        *len = main_src_len;
+        return main_src;
+    }
+    if (filename[0] == '<')
+        return NULL;
+    if (cached_path && strcmp(cached_path, filename) == 0) {
+        *len = cached_len;
+        return cached_src;
+    }
+    size_t n;
+    char *src = read_file(filename, &n);
+    if (!src)
+        return NULL;
+    free(cached_path);
+    free(cached_src);
+    cached_path = strdup(filename);
+    cached_src = src;
+    cached_len = n;
+    *len = n;
+    return src;
+}
+
+/* Line `lineno` (1-based) of a file, without its end of line; NULL if absent. */
+static const char *source_line(const char *filename, long lineno, size_t *n_out)
+{
+    size_t len;
+    const char *src = source_of(filename, &len);
+    if (!src || lineno < 1)
+        return NULL;
+    const char *p = src, *end = src + len;
+    for (long i = 1; i < lineno; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return NULL;
+        p = nl + 1;
+    }
+    if (p >= end)
+        return NULL;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    *n_out = (size_t)((nl ? nl : end) - p);
+    return p;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n' || c == '\v'; }
+
+/* "    <stripped source line>\n", as CPython prints under a File line. */
+static void out_source_line(TwOut *o, const char *filename, long lineno)
+{
+    size_t n;
+    const char *line = source_line(filename, lineno, &n);
+    if (!line)
+        return;
+    while (n > 0 && is_space(*line)) {
+        line++;
+        n--;
+    }
+    while (n > 0 && is_space(line[n - 1]))
+        n--;
+    if (n == 0)
+        return;
+    out_str(o, "    ");
+    out_add(o, line, n);
+    out_str(o, "\n");
+}
+
+static const char *str_or(TwObject *s, const char *dflt)
+{
+    return (s && TW_STR_CHECK(s)) ? TW_STR_DATA(s) : dflt;
+}
+
+/* The traceback entries, outermost call first ("most recent call last"),
+ * with CPython's folding of a line repeated more than three times in a
+ * row (deep recursion). */
+static void out_traceback(TwOut *o, TwObject *exc)
+{
+    TwSsize n = tw_traceback_count(exc);
+    if (n <= 0) {
+        tw_err_clear();
+        return;
+    }
+    out_str(o, "Traceback (most recent call last):\n");
+    const char *pfile = NULL, *pname = NULL;
+    long pline = -1;
+    long repeat = 0;
+    for (TwSsize k = 0; k < n; k++) {
+        TwObject *fobj = NULL, *nobj = NULL;
+        int lineno = 0;
+        if (tw_traceback_entry(exc, k, &fobj, &nobj, &lineno, NULL, NULL, NULL) < 0) {
+            tw_err_clear();
+            continue;
+        }
+        const char *file = str_or(fobj, "<unknown>"), *name = str_or(nobj, "<unknown>");
+        long line = lineno;
+        if (pfile && strcmp(file, pfile) == 0 && strcmp(name, pname) == 0 && line == pline) {
+            repeat++;
+            if (repeat >= 3)
+                continue;
+        } else {
+            if (repeat >= 3)
+                out_fmt(o, "  [Previous line repeated %ld more time%s]\n", repeat - 2,
+                        repeat - 2 > 1 ? "s" : "");
+            repeat = 0;
+        }
+        out_fmt(o, "  File \"%s\", line %ld, in %s\n", file, line, name);
+        out_source_line(o, file, line);
+        pfile = file;     /* borrowed from the exception, which outlives the loop */
+        pname = name;
+        pline = line;
+    }
+    if (repeat >= 3)
+        out_fmt(o, "  [Previous line repeated %ld more time%s]\n", repeat - 2, repeat - 2 > 1 ? "s" : "");
+}
+
+/* "ValueError", "mymod.MyError" (not for __main__ or builtins classes). */
+static void out_type_name(TwOut *o, TwTypeObject *tp)
+{
+    TwObject *mod = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, tw_str_intern_cstr("__module__")) : NULL;
+    TwObject *qual = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, tw_str_intern_cstr("__qualname__")) : NULL;
+    if (tw_err_occurred())
+        tw_err_clear();
+    if (mod && TW_STR_CHECK(mod) && !tw_str_eq_cstr(mod, "__main__") && !tw_str_eq_cstr(mod, "builtins")) {
+        out_str(o, TW_STR_DATA(mod));
+        out_str(o, ".");
+    }
+    out_str(o, (qual && TW_STR_CHECK(qual)) ? TW_STR_DATA(qual) : tw_type_name(tp));
+}
+
+/* A SyntaxError's location block: File line, source line, carets
+ * (CPython 3.11's format), then "SyntaxError: msg". */
+static void out_syntax_error(TwOut *o, TwObject *exc)
+{
+    TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
+    TwObject *args = be->args;
+    TwObject *msg = NULL, *info = NULL;
+    if (args && TW_TUPLE_CHECK(args)) {
+        if (TW_TUPLE_SIZE(args) >= 1)
+            msg = TW_TUPLE_GET(args, 0);
+        if (TW_TUPLE_SIZE(args) >= 2 && TW_TUPLE_CHECK(TW_TUPLE_GET(args, 1)))
+            info = TW_TUPLE_GET(args, 1);
+    }
+    if (info && TW_TUPLE_SIZE(info) >= 4) {
+        TwObject *fn = TW_TUPLE_GET(info, 0), *ln = TW_TUPLE_GET(info, 1);
+        TwObject *off = TW_TUPLE_GET(info, 2), *text = TW_TUPLE_GET(info, 3);
+        TwObject *eoff = TW_TUPLE_SIZE(info) >= 6 ? TW_TUPLE_GET(info, 5) : NULL;
+        const char *fname = str_or(fn, "<string>");
+        long lineno = TW_INT_CHECK(ln) ? (long)TW_INT_VALUE(ln) : 0;
+        if (TW_INT_CHECK(ln))
+            out_fmt(o, "  File \"%s\", line %ld\n", fname, lineno);
+        const char *t = NULL;
+        size_t tn = 0;
+        if (text && TW_STR_CHECK(text)) {
+            t = TW_STR_DATA(text);
+            tn = (size_t)TW_STR_SIZE(text);
+        } else if (TW_INT_CHECK(ln)) {
+            t = source_line(fname, lineno, &tn);
+        }
+        if (t) {
+            while (tn > 0 && (t[tn - 1] == '\n' || t[tn - 1] == '\r'))
+                tn--;
+            size_t spaces = 0;
+            while (spaces < tn && (t[spaces] == ' ' || t[spaces] == '\f' || t[spaces] == '\n'))
+                spaces++;
+            out_str(o, "    ");
+            out_add(o, t + spaces, tn - spaces);
+            out_str(o, "\n");
+            if (off && TW_INT_CHECK(off)) {
+                long offset = (long)TW_INT_VALUE(off);
+                long end = (eoff && TW_INT_CHECK(eoff) && TW_INT_VALUE(eoff) != 0) ? (long)TW_INT_VALUE(eoff) : offset;
+                if (end == offset || end == -1)
+                    end = offset + 1;
+                long col = offset - 1 - (long)spaces, ecol = end - 1 - (long)spaces;
+                if (col >= 0) {
+                    out_str(o, "    ");
+                    for (long i = 0; i < col && (size_t)i < tn - spaces; i++)
+                        out_add(o, is_space(t[spaces + i]) ? &t[spaces + i] : " ", 1);
+                    for (long i = col; i < (ecol > col ? ecol : col + 1); i++)
+                        out_str(o, "^");
+                    out_str(o, "\n");
+                }
+            }
+        }
+    }
+    out_type_name(o, TW_TYPE(exc));
+    out_str(o, ": ");
+    if (msg && TW_STR_CHECK(msg) && TW_STR_SIZE(msg) > 0)
+        out_str(o, TW_STR_DATA(msg));
+    else
+        out_str(o, "<no detail available>");
+    out_str(o, "\n");
+}
+
+/* The last line: "TypeError: msg", or the bare name when str(exc) is "". */
+static void out_exception_line(TwOut *o, TwObject *exc)
+{
+    if (TW_TYPE_CHECK(exc, (TwTypeObject *)TwExc_SyntaxError)) {
+        out_syntax_error(o, exc);
+        return;
+    }
+    out_type_name(o, TW_TYPE(exc));
+    TwObject *s = tw_object_str(exc);
+    if (!s) {
+        tw_err_clear();
+        out_str(o, ": <exception str() failed>\n");
+        return;
+    }
+    if (TW_STR_SIZE(s) > 0) {
+        out_str(o, ": ");
+        out_add(o, TW_STR_DATA(s), (size_t)TW_STR_SIZE(s));
+    }
+    out_str(o, "\n");
+    TW_DECREF(s);
+}
+
+#define TW_MAX_CHAIN 64
+
+/* Causes and contexts first, each followed by the sentence that links it
+ * to the next; an exception already printed is not printed again. */
+static void out_chain(TwOut *o, TwObject *exc, TwObject **seen, int *nseen)
+{
+    if (*nseen < TW_MAX_CHAIN)
+        seen[(*nseen)++] = exc;
+    TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
+    bool known;
+    if (be->cause && be->cause != Tw_None && TW_HAS_TPFLAG(be->cause, TW_TPFLAGS_EXC_SUBCLASS)) {
+        known = false;
+        for (int i = 0; i < *nseen; i++)
+            known |= seen[i] == be->cause;
+        if (!known) {
+            out_chain(o, be->cause, seen, nseen);
+            out_str(o, "\nThe above exception was the direct cause of the following exception:\n\n");
+        }
+    } else if (be->context && be->context != Tw_None && !be->suppress_context &&
+               TW_HAS_TPFLAG(be->context, TW_TPFLAGS_EXC_SUBCLASS)) {
+        known = false;
+        for (int i = 0; i < *nseen; i++)
+            known |= seen[i] == be->context;
+        if (!known) {
+            out_chain(o, be->context, seen, nseen);
+            out_str(o, "\nDuring handling of the above exception, another exception occurred:\n\n");
+        }
+    }
+    out_traceback(o, exc);
+    out_exception_line(o, exc);
+}
+
+void tw_print_exception(TwObject *exc)
+{
+    if (!exc)
+        return;
+    /* Printing may call str() on user objects: keep any pending exception aside. */
+    TwObject *pending = tw_err_fetch();
+    TwOut o = {0};
+    if (TW_HAS_TPFLAG(exc, TW_TPFLAGS_EXC_SUBCLASS)) {
+        TwObject *seen[TW_MAX_CHAIN];
+        int nseen = 0;
+        out_chain(&o, exc, seen, &nseen);
+    } else {
+        out_str(&o, "TypeError: exceptions must derive from BaseException\n");
+    }
+    tw_stdio_flush(1);
+    if (o.buf)
+        tw_stdio_write(2, o.buf, o.len);
+    tw_stdio_flush(2);
+    free(o.buf);
+    tw_err_clear();
+    tw_err_restore(pending);
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# cli_test.sh TWINPY CASE — the command line of the twinpy executable.
+# Each CASE is one promise; exits 0 when it holds, 1 (with the evidence)
+# when it does not.
+set -u
+tw="$1"
+case_name="$2"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/twin_cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+fail() { echo "FAIL $case_name: $*"; echo "--- stdout:"; cat "$tmp/out" 2>/dev/null; echo "--- stderr:"; cat "$tmp/err" 2>/dev/null; exit 1; }
+run() { "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; echo $? >"$tmp/rc"; }
+rc() { cat "$tmp/rc"; }
+
+case "$case_name" in
+version)
+    run "$tw" --version
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    grep -Eq '^twinpy [0-9]+\.[0-9]+\.[0-9]+ \((gil|nogil) runtime\)$' "$tmp/out" || fail "unexpected version line"
+    ;;
+help)
+    run "$tw" --help
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    grep -q '^usage: twinpy' "$tmp/out" || fail "no usage on stdout"
+    [ -s "$tmp/err" ] && fail "stderr not empty"
+    ;;
+unknown_option)
+    run "$tw" --no-such-option x.py
+    [ "$(rc)" = 2 ] || fail "status $(rc), expected 2"
+    grep -q 'usage: twinpy' "$tmp/err" || fail "no usage on stderr"
+    [ -s "$tmp/out" ] && fail "stdout not empty"
+    ;;
+missing_file)
+    run "$tw" "$tmp/does_not_exist.py"
+    [ "$(rc)" = 2 ] || fail "status $(rc), expected 2"
+    grep -q "^twinpy: can't open file '$tmp/does_not_exist.py': \[Errno 2\] No such file or directory$" "$tmp/err" \
+        || fail "unexpected message"
+    ;;
+command)
+    run "$tw" -c 'import sys; print(1 + 1, sys.argv)' a b
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ "$(cat "$tmp/out")" = "2 ['-c', 'a', 'b']" ] || fail "unexpected output"
+    ;;
+stdin)
+    printf 'import sys\nprint("from stdin", sys.argv)\n' >"$tmp/prog.py"
+    "$tw" - x <"$tmp/prog.py" >"$tmp/out" 2>"$tmp/err"
+    r=$?
+    [ $r = 0 ] || fail "status $r"
+    [ "$(cat "$tmp/out")" = "from stdin ['-', 'x']" ] || fail "unexpected output"
+    ;;
+command_exception)
+    run "$tw" -c 'x = 1
+1 / 0'
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    [ "$(tail -n 1 "$tmp/err")" = "ZeroDivisionError: division by zero" ] || fail "unexpected last line"
+    grep -q '^Traceback (most recent call last):$' "$tmp/err" || fail "no traceback header"
+    grep -q '^  File "<string>", line 2, in <module>$' "$tmp/err" || fail "no File line"
+    ;;
+traceback_lines)
+    printf 'def f():\n    return 1 / 0\n\nf()\n' >"$tmp/tb.py"
+    run "$tw" "$tmp/tb.py"
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    cat >"$tmp/expected" <<EOT
+Traceback (most recent call last):
+  File "$tmp/tb.py", line 4, in <module>
+    f()
+  File "$tmp/tb.py", line 2, in f
+    return 1 / 0
+ZeroDivisionError: division by zero
+EOT
+    grep -v '^ *[~^]*$' "$tmp/err" >"$tmp/err_no_carets"
+    cmp -s "$tmp/expected" "$tmp/err_no_carets" || { diff -u "$tmp/expected" "$tmp/err_no_carets"; fail "traceback differs"; }
+    ;;
+syntax_error)
+    printf 'print("a")\nx = = 1\n' >"$tmp/bad.py"
+    run "$tw" "$tmp/bad.py"
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    [ -s "$tmp/out" ] && fail "the program ran"
+    grep -q "^  File \"$tmp/bad.py\", line 2$" "$tmp/err" || fail "no File line"
+    grep -q '^    x = = 1$' "$tmp/err" || fail "no source line"
+    grep -q '^ *\^' "$tmp/err" || fail "no caret line"
+    [ "$(tail -n 1 "$tmp/err")" = "SyntaxError: invalid syntax" ] || fail "unexpected last line"
+    ;;
+stats)
+    run "$tw" --stats -c 'print("counted")'
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ "$(cat "$tmp/out")" = "counted" ] || fail "unexpected stdout"
+    [ -s "$tmp/err" ] || fail "no counters on stderr"
+    ;;
+trace)
+    run "$tw" --trace "$tmp/trace.json" -c 'print(sum(range(1000)))'
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ "$(cat "$tmp/out")" = "499500" ] || fail "unexpected stdout"
+    [ -s "$tmp/trace.json" ] || fail "no trace written"
+    head -c 1 "$tmp/trace.json" | grep -q '[[{]' || fail "trace is not JSON"
+    ;;
+exit_status)
+    run "$tw" -c 'import sys; sys.exit(7)'
+    [ "$(rc)" = 7 ] || fail "status $(rc), expected 7"
+    run "$tw" -c 'raise SystemExit("bye")'
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    [ "$(cat "$tmp/err")" = "bye" ] || fail "message not printed alone"
+    run "$tw" -c 'import sys; print("x", end=""); sys.exit(None)'
+    [ "$(rc)" = 0 ] || fail "status $(rc), expected 0"
+    [ "$(cat "$tmp/out")" = "x" ] || fail "buffered output lost"
+    ;;
+output_not_lost)
+    run "$tw" -c 'for i in range(20000): print(i)
+raise ValueError("end")'
+    [ "$(rc)" = 1 ] || fail "status $(rc)"
+    [ "$(wc -l <"$tmp/out")" -eq 20000 ] || fail "lost lines: $(wc -l <"$tmp/out")"
+    [ "$(tail -n 1 "$tmp/out")" = "19999" ] || fail "last line wrong"
+    ;;
+*)
+    echo "unknown case $case_name"
+    exit 1
+    ;;
+esac
+echo "ok $case_name"

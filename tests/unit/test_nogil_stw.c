@@ -1,0 +1,293 @@
+/*
+ * test_nogil_stw.c — stop-the-world (nogil_runtime/stop_the_world.c) and
+ * the stop-the-world cycle collector (gc_stw.c):
+ *   - while the world is stopped, attached threads spinning through
+ *     eval-breaker checks make no progress, and a thread that tries to
+ *     attach waits; after the restart all of them run again; pauses are
+ *     counted in --stats;
+ *   - cycles are collected (the right number, each freed once) whether
+ *     their objects were tracked by this thread, a running thread, or a
+ *     thread that has exited; reachable objects are untouched;
+ *   - passing the generation-0 threshold schedules a collection through
+ *     the eval breaker.
+ */
+#include "test_nogil_util.h"
+
+#if TW_TEST_NOGIL
+
+/* ---------------- stop the world ------------------------------------- */
+
+#define N_SPINNERS 3
+static long g_progress[N_SPINNERS + 1];
+static int g_stop_spinning, g_started;
+
+static void spinner(int idx, void *p)
+{
+    __atomic_fetch_add(&g_started, 1, __ATOMIC_RELEASE);
+    TwThreadState *ts = tw_tstate();
+    while (!__atomic_load_n(&g_stop_spinning, __ATOMIC_ACQUIRE)) {
+        if (idx == N_SPINNERS) {
+            /* This one keeps detaching and re-attaching. */
+            tw_begin_blocking();
+            usleep(50);
+            tw_end_blocking();
+        }
+        __atomic_fetch_add(&g_progress[idx], 1, __ATOMIC_RELAXED);
+        if (tw_eval_breaker_pending(ts))
+            tw_eval_breaker_handle(ts);
+    }
+}
+
+static long progress_sum(void)
+{
+    long s = 0;
+    for (int i = 0; i <= N_SPINNERS; i++)
+        s += __atomic_load_n(&g_progress[i], __ATOMIC_RELAXED);
+    return s;
+}
+
+static void stw_main(int idx, void *p)
+{
+    if (idx > 0) {
+        spinner(idx - 1, p);
+        return;
+    }
+    int *ok = p;
+    tw_test_spin_until(&g_started, N_SPINNERS + 1, 10.0);
+    usleep(5000);
+    for (int round = 0; round < 5; round++) {
+        tw_stw_stop();
+        long a = progress_sum();
+        usleep(20000);
+        long b = progress_sum();
+        tw_stw_start();
+        if (a != b)
+            ok[0] = 0;                     /* someone ran while stopped */
+        usleep(20000);
+        if (progress_sum() == b)
+            ok[1] = 0;                     /* nobody ran after the restart */
+    }
+    __atomic_store_n(&g_stop_spinning, 1, __ATOMIC_RELEASE);
+}
+
+static void test_stop_the_world_pauses_attached_and_attaching_threads(void)
+{
+    memset(g_progress, 0, sizeof g_progress);
+    g_stop_spinning = g_started = 0;
+    uint64_t before = __atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED);
+    int ok[2] = { 1, 1 };
+    CHECK(tw_test_run_threads(N_SPINNERS + 2, stw_main, ok));
+    CHECK(ok[0]);
+    CHECK(ok[1]);
+    CHECK_EQ_INT(__atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED), before + 5);
+    CHECK(__atomic_load_n(&tw_nogil_gstats.stw_max_ns, __ATOMIC_RELAXED) >= 20000000u);
+}
+
+/* ---------------- GC test type --------------------------------------- */
+
+typedef struct {
+    TwObject ob_base;
+    TwObject *ref;
+    int id;
+} Node;
+
+static int g_node_deallocs;
+
+static void node_dealloc(TwObject *op)
+{
+    Node *n = (Node *)op;
+    tw_gc_untrack(op);
+    TwObject *r = n->ref;
+    n->ref = NULL;
+    if (r)
+        tw_decref(r);
+    __atomic_fetch_add(&g_node_deallocs, 1, __ATOMIC_RELAXED);
+    tw_gc_free(op, sizeof(Node));
+}
+
+static int node_traverse(TwObject *op, TwVisitFn visit, void *arg)
+{
+    Node *n = (Node *)op;
+    if (n->ref)
+        return visit(n->ref, arg);
+    return 0;
+}
+
+static int node_clear(TwObject *op)
+{
+    Node *n = (Node *)op;
+    TwObject *r = n->ref;
+    n->ref = NULL;
+    if (r)
+        tw_decref(r);
+    return 0;
+}
+
+static TwTypeObject NodeType = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&NodeType),
+    .tp_name = "node",
+    .tp_basicsize = sizeof(Node),
+    .tp_flags = TW_TPFLAGS_HAVE_GC,
+    .tp_dealloc = node_dealloc,
+    .tp_traverse = node_traverse,
+    .tp_clear = node_clear,
+};
+
+static TwObject *node_new(int id)
+{
+    Node *n = (Node *)tw_gc_alloc(&NodeType, sizeof(Node));
+    n->ref = NULL;
+    n->id = id;
+    tw_gc_track((TwObject *)n);
+    return (TwObject *)n;
+}
+
+/* Make a ring of k nodes and drop it (garbage). */
+static void make_garbage_ring(int k)
+{
+    TwObject *first = node_new(0), *prev = first;
+    for (int i = 1; i < k; i++) {
+        TwObject *n = node_new(i);
+        ((Node *)prev)->ref = n;          /* steals our reference */
+        prev = n;
+    }
+    ((Node *)prev)->ref = tw_newref(first);
+    tw_decref(first);
+}
+
+static void test_collect_finds_cycles_and_keeps_reachable_objects(void)
+{
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    make_garbage_ring(2);
+    make_garbage_ring(3);
+    /* A reachable ring: we keep a reference. */
+    TwObject *keep = node_new(100), *other = node_new(101);
+    ((Node *)keep)->ref = other;
+    ((Node *)other)->ref = tw_newref(keep);
+    CHECK_EQ_INT(g_node_deallocs, 0);
+    CHECK_EQ_INT(tw_gc_collect(2), 5);
+    CHECK_EQ_INT(g_node_deallocs, 5);
+    CHECK_EQ_INT(tw_gc_collect(2), 0);
+    CHECK(tw_gc_is_tracked(keep));
+    CHECK_EQ_INT(tw_refcnt(keep), 2);
+    ((Node *)keep)->ref = NULL;
+    tw_decref(other);                     /* breaks the ring by hand */
+    tw_decref(keep);
+    CHECK_EQ_INT(g_node_deallocs, 7);
+}
+
+/* Cycles made by other threads: one that exits, others still running. */
+static int g_made, g_stop_making;
+
+static void cycle_maker(int idx, void *p)
+{
+    for (int i = 0; i < 50; i++)
+        make_garbage_ring(2 + i % 3);
+    __atomic_fetch_add(&g_made, 1, __ATOMIC_RELEASE);
+    if (idx == 0)
+        return;                           /* exits, abandoning its registry */
+    TwThreadState *ts = tw_tstate();
+    while (!__atomic_load_n(&g_stop_making, __ATOMIC_ACQUIRE)) {
+        if (tw_eval_breaker_pending(ts))
+            tw_eval_breaker_handle(ts);
+        sched_yield();
+    }
+}
+
+static int ring_total(int rings)
+{
+    int s = 0;
+    for (int i = 0; i < rings; i++)
+        s += 2 + i % 3;
+    return s;
+}
+
+static void collector_main(int idx, void *p)
+{
+    if (idx > 0) {
+        cycle_maker(idx - 1, p);
+        return;
+    }
+    TwSsize *found = p;
+    tw_test_spin_until(&g_made, 3, 10.0);
+    *found = tw_gc_collect(2);
+    __atomic_store_n(&g_stop_making, 1, __ATOMIC_RELEASE);
+}
+
+static void test_collect_across_threads_while_they_run(void)
+{
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    g_made = g_stop_making = 0;
+    TwSsize found = -1;
+    CHECK(tw_test_run_threads(4, collector_main, &found));
+    CHECK_EQ_INT(found, 3 * ring_total(50));
+    CHECK_EQ_INT(g_node_deallocs, 3 * ring_total(50));
+}
+
+static void test_threshold_schedules_a_collection(void)
+{
+    tw_gc_collect(2);
+    int th[3];
+    tw_gc_get_threshold(th);
+    CHECK_EQ_INT(th[0], 700);
+    CHECK_EQ_INT(th[1], 10);
+    CHECK_EQ_INT(th[2], 10);
+    g_node_deallocs = 0;
+    uint64_t runs = __atomic_load_n(&tw_nogil_gstats.gc_runs, __ATOMIC_RELAXED);
+    /* 400 rings of 2: 800 tracked objects, all garbage. */
+    for (int i = 0; i < 400; i++)
+        make_garbage_ring(2);
+    CHECK(__atomic_load_n(&tw_tstate()->eval_breaker, __ATOMIC_RELAXED) & TW_EB_GC_SCHEDULED);
+    tw_eval_breaker_handle(tw_tstate());
+    CHECK_EQ_INT(__atomic_load_n(&tw_nogil_gstats.gc_runs, __ATOMIC_RELAXED), runs + 1);
+    CHECK(g_node_deallocs >= 700);
+    int count[3];
+    tw_gc_get_count(count);
+    CHECK(count[0] < 100);
+    CHECK_EQ_INT(count[1], 1);            /* one generation-0 collection */
+    tw_gc_collect(2);
+    CHECK_EQ_INT(g_node_deallocs, 800);
+}
+
+static void test_stats_report_pauses(void)
+{
+    tw_gc_collect(2);
+    char buf[8192];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    tw_stats_dump(f);
+    fclose(f);
+    CHECK(strstr(buf, "runtime nogil\n") != NULL);
+    long n = -1;
+    const char *s = strstr(buf, "stw_count ");
+    CHECK(s != NULL);
+    if (s)
+        n = strtol(s + 10, NULL, 10);
+    CHECK(n >= 1);
+    CHECK(strstr(buf, "gc_runs ") != NULL);
+    CHECK(strstr(buf, "brc_queued ") != NULL);
+    CHECK(strstr(buf, "mutex_parked ") != NULL);
+    CHECK(strstr(buf, "qsbr_deferred_bytes ") != NULL);
+}
+
+int main(void)
+{
+    static const TwTestCase cases[] = {
+        TW_CASE(test_stop_the_world_pauses_attached_and_attaching_threads),
+        TW_CASE(test_collect_finds_cycles_and_keeps_reachable_objects),
+        TW_CASE(test_collect_across_threads_while_they_run),
+        TW_CASE(test_threshold_schedules_a_collection),
+        TW_CASE(test_stats_report_pauses),
+    };
+    TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };
+    return tw_test_run(cases, TW_NCASES(cases), &opts);
+}
+
+#else
+int main(void)
+{
+    printf("test_nogil_stw: the nogil runtime is not built; nothing to test\n");
+    return 0;
+}
+#endif

@@ -15,14 +15,16 @@
  *   wait timed out, the GIL is still held and switch_number did not move
  *   while we waited, set TW_EB_GIL_DROP_REQUEST in the holder's eval
  *   breaker.  Once free: take it, update last_holder/switch_number, clear our
- *   own (stale) drop request, then signal `switch_cond` so that a forced
- *   dropper waiting for a successor can go on.
+ *   own (stale) drop request, then, if the GIL changed hands and a forced
+ *   dropper waits, signal `switch_cond` so that it can go on.
  *
  * Dropping (tw_gil_drop):
  *   release, signal one waiter.  If a drop request was pending (the holder
  *   is dropping because it was asked to) the dropper waits on `switch_cond`
  *   until last_holder is no longer itself: forced switching, so a CPU-bound
  *   holder cannot take the GIL straight back before the waiter wakes up.
+ *   A forced dropper announces itself in switch_waiters, so that a taker
+ *   only touches switch_mutex/switch_cond when somebody waits there.
  *
  * Invariants:
  *   - Only the holder touches objects.
@@ -50,11 +52,14 @@ static struct {
     TwGilThread *holder;
     TwGilThread *last_holder;
     uint64_t switch_number;
-    /* counters: acquisitions and drop requests under mutex, forced
-     * switches under switch_mutex; read relaxed by stats */
+    int switch_waiters;         /* forced droppers waiting (atomic)      */
+    /* counters (relaxed atomics): forced_switches counts drops made because
+     * of a drop request; forced_switch_waits those where the dropper had to
+     * wait because no other thread had taken the GIL yet */
     uint64_t acquisitions;
     uint64_t drop_requests;
     uint64_t forced_switches;
+    uint64_t forced_switch_waits;
 } g_gil = {
     .mutex = PTHREAD_MUTEX_INITIALIZER,
     .switch_mutex = PTHREAD_MUTEX_INITIALIZER,
@@ -64,8 +69,11 @@ static struct {
 static uint64_t g_interval_us = 5000;
 
 /* Condition variables wait on CLOCK_MONOTONIC so a wall-clock change
- * cannot stretch an interval. */
-void tw_gil_init(void)
+ * cannot stretch an interval.  Run once, by whichever thread attaches
+ * first (tw_gil_init may be called from every attach). */
+static pthread_once_t g_gil_once = PTHREAD_ONCE_INIT;
+
+static void gil_init_once(void)
 {
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -73,6 +81,11 @@ void tw_gil_init(void)
     pthread_cond_init(&g_gil.cond, &ca);
     pthread_cond_init(&g_gil.switch_cond, &ca);
     pthread_condattr_destroy(&ca);
+}
+
+void tw_gil_init(void)
+{
+    pthread_once(&g_gil_once, gil_init_once);
 }
 
 void tw_set_switch_interval(double seconds)
@@ -126,18 +139,25 @@ void tw_gil_take(TwGilThread *t)
     }
     g_gil.locked = true;
     g_gil.holder = t;
+    bool switched = false;
     if (__atomic_load_n(&g_gil.last_holder, __ATOMIC_RELAXED) != t) {
-        __atomic_store_n(&g_gil.last_holder, t, __ATOMIC_RELAXED);
+        __atomic_store_n(&g_gil.last_holder, t, __ATOMIC_SEQ_CST);
         __atomic_fetch_add(&g_gil.switch_number, 1, __ATOMIC_RELAXED);
+        switched = true;
     }
     tw_eval_breaker_clear(&t->base, TW_EB_GIL_DROP_REQUEST);
     __atomic_fetch_add(&g_gil.acquisitions, 1, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&g_gil.mutex);
 
-    /* Wake a forced dropper that waits for a successor. */
-    pthread_mutex_lock(&g_gil.switch_mutex);
-    pthread_cond_signal(&g_gil.switch_cond);
-    pthread_mutex_unlock(&g_gil.switch_mutex);
+    /* Wake a forced dropper that waits for a successor.  The seq_cst store
+     * of last_holder above and the load of switch_waiters here pair with
+     * the dropper's increment and its load of last_holder: either we see
+     * the dropper counted, or it sees that the GIL has moved on. */
+    if (switched && __atomic_load_n(&g_gil.switch_waiters, __ATOMIC_SEQ_CST) > 0) {
+        pthread_mutex_lock(&g_gil.switch_mutex);
+        pthread_cond_broadcast(&g_gil.switch_cond);
+        pthread_mutex_unlock(&g_gil.switch_mutex);
+    }
 
     uint64_t t1 = tw_monotonic_ns();
     t->holds_gil = true;
@@ -162,13 +182,16 @@ void tw_gil_drop(TwGilThread *t, bool forced_ok)
 
     if (forced_ok &&
         (__atomic_load_n(&t->base.eval_breaker, __ATOMIC_RELAXED) & TW_EB_GIL_DROP_REQUEST)) {
+        tw_eval_breaker_clear(&t->base, TW_EB_GIL_DROP_REQUEST);
+        __atomic_fetch_add(&g_gil.forced_switches, 1, __ATOMIC_RELAXED);
         pthread_mutex_lock(&g_gil.switch_mutex);
-        if (__atomic_load_n(&g_gil.last_holder, __ATOMIC_RELAXED) == t) {
-            tw_eval_breaker_clear(&t->base, TW_EB_GIL_DROP_REQUEST);
-            __atomic_fetch_add(&g_gil.forced_switches, 1, __ATOMIC_RELAXED);
-            while (__atomic_load_n(&g_gil.last_holder, __ATOMIC_RELAXED) == t)
+        __atomic_fetch_add(&g_gil.switch_waiters, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&g_gil.last_holder, __ATOMIC_SEQ_CST) == t) {
+            __atomic_fetch_add(&g_gil.forced_switch_waits, 1, __ATOMIC_RELAXED);
+            while (__atomic_load_n(&g_gil.last_holder, __ATOMIC_SEQ_CST) == t)
                 pthread_cond_wait(&g_gil.switch_cond, &g_gil.switch_mutex);
         }
+        __atomic_fetch_sub(&g_gil.switch_waiters, 1, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&g_gil.switch_mutex);
     }
 }
@@ -208,8 +231,10 @@ int tw_eval_breaker_handle(TwThreadState *ts)
 }
 
 void tw_gil_counters(uint64_t *acquisitions, uint64_t *drop_requests,
-                     uint64_t *forced_switches, uint64_t *switches)
+                     uint64_t *forced_switches, uint64_t *forced_switch_waits,
+                     uint64_t *switches)
 {
+    *forced_switch_waits = __atomic_load_n(&g_gil.forced_switch_waits, __ATOMIC_RELAXED);
     *acquisitions = __atomic_load_n(&g_gil.acquisitions, __ATOMIC_RELAXED);
     *drop_requests = __atomic_load_n(&g_gil.drop_requests, __ATOMIC_RELAXED);
     *forced_switches = __atomic_load_n(&g_gil.forced_switches, __ATOMIC_RELAXED);

@@ -78,7 +78,8 @@ void tw_gil_take(TwGilThread *t);
  * thread has taken the GIL (forced switching). */
 void tw_gil_drop(TwGilThread *t, bool forced_ok);
 void tw_gil_counters(uint64_t *acquisitions, uint64_t *drop_requests,
-                     uint64_t *forced_switches, uint64_t *switches);
+                     uint64_t *forced_switches, uint64_t *forced_switch_waits,
+                     uint64_t *switches);
 
 /* gc_generational.c */
 void tw_gc_run_scheduled(void);

@@ -5,7 +5,9 @@
  *   runtime                 gil
  *   gil_acquisitions        times any thread took the GIL
  *   gil_drop_requests       waiters that timed out and asked the holder to drop
- *   gil_forced_switches     drops that waited for another thread to take over
+ *   gil_forced_switches     drops made because a waiter asked (drop request)
+ *   gil_forced_switch_waits of those, drops where the holder then had to wait
+ *                           for the waiter to take the GIL
  *   gil_switches            times the GIL passed to a different thread
  *   gil_wait_ms             total time threads spent waiting for the GIL
  *   gil_wait_ms.thread<N>   the same per thread (N: 0 = main, in start order)
@@ -67,8 +69,8 @@ static void sort_records(TwThreadRecord *r, size_t n)
 
 void tw_stats_dump(FILE *out)
 {
-    uint64_t acq, drops, forced, switches;
-    tw_gil_counters(&acq, &drops, &forced, &switches);
+    uint64_t acq, drops, forced, forced_waits, switches;
+    tw_gil_counters(&acq, &drops, &forced, &forced_waits, &switches);
 
     size_t cap = MAX_RETIRED + 256, n = 0;
     TwThreadRecord *recs = malloc(cap * sizeof *recs);
@@ -96,6 +98,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "gil_acquisitions %llu\n", (unsigned long long)acq);
     fprintf(out, "gil_drop_requests %llu\n", (unsigned long long)drops);
     fprintf(out, "gil_forced_switches %llu\n", (unsigned long long)forced);
+    fprintf(out, "gil_forced_switch_waits %llu\n", (unsigned long long)forced_waits);
     fprintf(out, "gil_switches %llu\n", (unsigned long long)switches);
     fprintf(out, "gil_wait_ms %.3f\n", ms(wait_total));
     if (recs) {

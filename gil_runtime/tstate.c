@@ -122,6 +122,7 @@ void tw_runtime_fini(void)
 /* Attach the calling OS thread with state t: TLS, list, GIL. */
 static void thread_attach(TwGilThread *t)
 {
+    tw_gil_init();
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
     thread_link(t);

@@ -43,17 +43,24 @@
  * (published by step 2's store and the list unlink), so reading them is
  * race-free.
  *
- * Optimistic readers.  tw_brc_try_incref_shared succeeds unless the state
- * is MERGED with a zero count.  It may thus increment the shared count of
- * an object its owner is freeing right now (owner saw ob_ref_shared == 0);
- * that is harmless because (a) such a reader always re-checks the slot it
- * read the object from (tw_try_incref_item) and drops the reference when
- * the slot changed, which on a DEFAULT object only returns the shared count
- * to 0 without freeing anything, and (b) when more than one thread exists
- * every object's memory is reused only after a QSBR grace period (see
- * qsbr.c), so the stray increment lands on dead but unreused memory.
- * CPython instead refuses such increments; allowing them means readers of
- * objects owned by another thread never fall back to locking.
+ * Optimistic readers (tw_try_incref_item).  tw_brc_try_incref_shared
+ * succeeds unless the object is dead, i.e. its state is MERGED with a zero
+ * count.  Every death leaves exactly that mark while other threads live:
+ *   - a MERGED count reaches 0 by a CAS (non-owner decref, queue merge);
+ *   - the owner taking ob_ref_local to 0 with a zero shared count swaps
+ *     ob_ref_shared 0 -> MERGED by CAS and clears ob_tid before freeing
+ *     (only while tw_qsbr_needed(): when no other thread is online, a
+ *     plain check suffices because no other thread can be reading).
+ * A reader whose increment wins the race against that CAS makes the owner
+ * take the merge path instead, so the object stays alive and the reader
+ * holds a real reference.  The header of a dead object stays readable:
+ * object memory is reused only after a QSBR grace period (qsbr.c).  Hence
+ * a reader that loaded an object from a stale item array (one a writer
+ * has replaced and whose items it has released) never gets a dead object:
+ * it gets a live one or fails and retries under the lock.  Unlike CPython
+ * we do not refuse a zero shared count on a live object, so non-owners
+ * reading another thread's objects never fall back to the lock.
+
  */
 #include <stdlib.h>
 
@@ -166,8 +173,18 @@ void tw_brc_merge_zero_local(TwObject *op)
         me->stats.brc_local_zero++;
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
     if (shared == 0) {
-        tw_dealloc(op);
-        return;
+        if (!tw_qsbr_needed(me)) {
+            tw_dealloc(op);
+            return;
+        }
+        /* Leave the dead mark (MERGED, count 0) for optimistic readers. */
+        if (__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, TW_REF_MERGED, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&op->ob_tid, 0, __ATOMIC_RELAXED);
+            tw_dealloc(op);
+            return;
+        }
+        /* A reader took a reference meanwhile: merge instead. */
     }
     __atomic_store_n(&op->ob_tid, 0, __ATOMIC_RELAXED);
     intptr_t desired;

@@ -2,9 +2,10 @@
  * object_memory.c — allocation and deallocation of objects, and the
  * trashcan that keeps deallocation of deep structures off the C stack.
  *
- * Objects are allocated by their creating thread, which becomes their BRC
- * owner (tw_object_init_header stamps ob_tid).  Freeing goes through QSBR
- * whenever more than one thread is live (see qsbr.c for the rule and why it
+ * Objects are allocated zero-filled (as in the GIL build, which shared code
+ * relies on) by their creating thread, which becomes their BRC owner
+ * (tw_object_init_header stamps ob_tid).  Freeing goes through QSBR
+ * whenever another thread is online (see qsbr.c for the rule and why it
  * is sound); otherwise it is immediate.
  *
  * Trashcan: per-thread depth of nested container deallocations.  Past
@@ -39,7 +40,7 @@ void tw_dealloc(TwObject *op)
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
-    TwObject *op = tw_mem_alloc(size);
+    TwObject *op = tw_mem_calloc(size);
     if (!op) {
         if (tw_err_no_memory)
             tw_err_no_memory();
@@ -53,7 +54,7 @@ TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 void tw_nogil_free_object_memory(void *p, size_t size)
 {
     TwNogilThread *t = tw_nogil_thread();
-    if (t && tw_qsbr_needed())
+    if (t && tw_qsbr_needed(t))
         tw_qsbr_defer_free(t, p, size);
     else
         tw_mem_free(p, size);
@@ -68,7 +69,7 @@ void tw_object_free(TwObject *op, size_t size)
 TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
-    TwGcHead *g = tw_mem_alloc(sizeof(TwGcHead) + size);
+    TwGcHead *g = tw_mem_calloc(sizeof(TwGcHead) + size);
     if (!g) {
         if (tw_err_no_memory)
             tw_err_no_memory();

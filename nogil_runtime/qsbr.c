@@ -10,18 +10,19 @@
  * Sequences.  `wr_seq` (global, starts at 1) only grows.  Each thread has
  * `qsbr_seq`: the value of wr_seq it read at its last quiescent point, or 0
  * while it is detached (offline: it reads nothing and is ignored).
- *   defer(p):   the caller has already made p unreachable; after a full
- *               fence it reads wr_seq = v and files p with goal v + 1
- *               (every 32 deferrals it advances wr_seq instead, so goals
- *               become reachable).
- *   quiescent:  qsbr_seq = wr_seq (seq_cst).
- *   poll:       rd = min(qsbr_seq of online threads, wr_seq); p is freed
- *               when goal <= rd.
- * Why it is safe: a thread whose qsbr_seq >= v + 1 read wr_seq after some
- * thread advanced it past v, i.e. after the deferrer's read of v, which
- * follows (fence) the unlink; so that quiescent point, and everything the
- * thread reads after it, comes after the unlink.  A thread that goes
- * online takes the current wr_seq: it cannot hold older pointers.
+ *   defer(p):   the caller has already made p unreachable; p is appended
+ *               to the thread's FIFO without a goal (no fence, no shared
+ *               write: deferring costs a few stores);
+ *   assign:     at the next poll, after a full fence, the thread advances
+ *               wr_seq to g and gives goal g to every item without one;
+ *   quiescent:  qsbr_seq = wr_seq (seq_cst);
+ *   poll:       rd = min(qsbr_seq of online threads, wr_seq); an item is
+ *               freed when its goal <= rd.
+ * Why it is safe: a thread whose qsbr_seq >= g read wr_seq after our
+ * advance wrote g, which follows (fence) every unlink of the batch; so that
+ * quiescent point, and everything the thread reads after it, comes after
+ * the unlinks.  A thread that goes online takes the current wr_seq: it
+ * cannot hold older pointers.
  * Polling is safe anywhere (the caller's own slot takes part), but only
  * quiescent points move the caller's slot forward.
  *
@@ -30,14 +31,16 @@
  * TW_EB_QUIESCENT on itself (to reach a quiescent point soon) and on
  * threads that lag behind its oldest goal.
  *
- * Object memory.  tw_object_free / tw_gc_free defer EVERY object while more
- * than one thread is live (tw_qsbr_needed()).  Rule and reason: any object
- * can sit in a list or dict that another thread reads optimistically
+ * Object memory.  tw_object_free / tw_gc_free defer EVERY object while
+ * another thread is online (tw_qsbr_needed()).  Rule and reason: any
+ * object can sit in a list or dict that another thread reads optimistically
  * (tw_try_incref_item), and the reader touches the object's header before
  * it can know the object died; reusing the memory then would let it
- * corrupt an unrelated object.  With one live thread there is no such
- * reader (a new thread can only reach objects that are alive when it
- * starts), so frees are immediate and single-threaded programs pay nothing.
+ * corrupt an unrelated object.  When no other thread is online (alone, or
+ * the others blocked in joins, sleeps, lock waits) there is no such reader:
+ * a thread holds no optimistic pointer across a detach, and one that comes
+ * online later sees only what is still reachable (see tw_qsbr_needed), so
+ * frees are immediate and a single running thread pays one fence.
  * The deferred item records the block outside the object, so a stray
  * reader's increment of ob_ref_shared on a dead object is harmless.
  *
@@ -50,7 +53,6 @@
 #include "twinpy/nogil_internal.h"
 
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
-#define TW_QSBR_ADVANCE_EVERY 32
 #define TW_QSBR_PROCESS_EVERY 64
 #define TW_QSBR_POKE_BACKLOG 256
 
@@ -66,21 +68,33 @@ static uint64_t advance(void)
     return __atomic_add_fetch(&wr_seq, 1, __ATOMIC_SEQ_CST);
 }
 
+static void queue_assign_goals(TwQsbrQueue *q);
+
+/* Goals first: the batch filed before this point can then be freed as soon
+ * as the other threads catch up, without waiting for our next one. */
 void tw_qsbr_quiescent(TwNogilThread *t)
 {
     if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
         return;
+    queue_assign_goals(&t->qsbr_queue);
     __atomic_store_n(&t->qsbr_seq, __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
 }
 
+uint32_t tw_qsbr_online_count;
+
 void tw_qsbr_online(TwNogilThread *t)
 {
+    if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
+        __atomic_fetch_add(&tw_qsbr_online_count, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&t->qsbr_seq, __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
 }
 
 void tw_qsbr_offline(TwNogilThread *t)
 {
+    if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
+        return;
     __atomic_store_n(&t->qsbr_seq, 0, __ATOMIC_SEQ_CST);
+    __atomic_fetch_sub(&tw_qsbr_online_count, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Smallest sequence every online thread has reached. */
@@ -92,9 +106,11 @@ static uint64_t poll_min(void)
         if (s != 0 && s < min)
             min = s;
     }
+    /* Release: a thread that frees on the strength of rd_seq alone must
+     * inherit our reads of the other threads' quiescent states. */
     uint64_t rd = __atomic_load_n(&rd_seq, __ATOMIC_RELAXED);
     while (rd < min &&
-           !__atomic_compare_exchange_n(&rd_seq, &rd, min, false, __ATOMIC_RELAXED,
+           !__atomic_compare_exchange_n(&rd_seq, &rd, min, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_RELAXED))
         ;
     return min;
@@ -126,6 +142,10 @@ static bool queue_push(TwQsbrQueue *q, void *p, size_t size, uint64_t goal)
         q->last = n;
         c = n;
     }
+    if (goal == 0 && q->unassigned++ == 0) {
+        q->pend_chunk = c;
+        q->pend_idx = c->tail;
+    }
     c->items[c->tail++] = (TwQsbrItem){ p, size, goal };
     q->count++;
     return true;
@@ -145,7 +165,8 @@ static size_t queue_free_upto(TwQsbrQueue *q, uint64_t rd)
     size_t freed = 0;
     while (q->first) {
         TwQsbrChunk *c = q->first;
-        while (c->head < c->tail && c->items[c->head].goal <= rd) {
+        while (c->head < c->tail && c->items[c->head].goal != 0 &&
+               c->items[c->head].goal <= rd) {
             item_free(&c->items[c->head++]);
             freed++;
         }
@@ -167,6 +188,23 @@ static size_t queue_free_upto(TwQsbrQueue *q, uint64_t rd)
     return freed;
 }
 
+/* Give every item filed since the last assignment the goal of a fresh
+ * advance of wr_seq. */
+static void queue_assign_goals(TwQsbrQueue *q)
+{
+    if (q->unassigned == 0)
+        return;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint64_t goal = advance();
+    TwQsbrChunk *c = q->pend_chunk;
+    uint32_t i = q->pend_idx;
+    for (; c; c = c->next, i = 0)
+        for (; i < c->tail; i++)
+            c->items[i].goal = goal;
+    q->unassigned = 0;
+    q->pend_chunk = NULL;
+}
+
 static uint64_t queue_oldest_goal(const TwQsbrQueue *q)
 {
     for (const TwQsbrChunk *c = q->first; c; c = c->next)
@@ -183,25 +221,15 @@ static void queue_release(TwQsbrQueue *q)
         c = n;
     }
     free(q->spare);
-    q->first = q->last = q->spare = NULL;
-    q->count = 0;
+    q->first = q->last = q->spare = q->pend_chunk = NULL;
+    q->count = q->unassigned = 0;
 }
 
 /* ---------------- deferring and processing -------------------------- */
 
 void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size)
 {
-    /* The unlink (done by the caller) must be visible before we read
-     * wr_seq: see the proof above. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    uint64_t goal;
-    if (++t->qsbr_deferrals >= TW_QSBR_ADVANCE_EVERY) {
-        t->qsbr_deferrals = 0;
-        goal = advance();
-    } else {
-        goal = __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST) + 1;
-    }
-    if (!queue_push(&t->qsbr_queue, p, size, goal))
+    if (!queue_push(&t->qsbr_queue, p, size, 0))
         return;    /* out of memory for bookkeeping: leak rather than risk reuse */
     t->stats.qsbr_deferred++;
     t->stats.qsbr_deferred_bytes += size & ~TW_QSBR_RAW;
@@ -251,16 +279,12 @@ void tw_qsbr_process(TwNogilThread *t)
     if (q->count == 0)
         return;
     t->stats.qsbr_polls++;
+    queue_assign_goals(q);
     uint64_t goal = queue_oldest_goal(q);
     if (!goal_reached(goal)) {
-        if (goal > __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST))
-            advance();
-        /* Our own slot may be the laggard: refresh it if we are online. */
-        if (!goal_reached(goal)) {
-            if (q->count >= TW_QSBR_POKE_BACKLOG)
-                poke_laggards(goal);
-            return;
-        }
+        if (q->count >= TW_QSBR_POKE_BACKLOG)
+            poke_laggards(goal);
+        return;
     }
     size_t freed = queue_free_upto(q, __atomic_load_n(&rd_seq, __ATOMIC_ACQUIRE));
     t->stats.qsbr_freed += freed;
@@ -280,6 +304,7 @@ void tw_qsbr_retire_orphan(void *p, size_t size, bool raw)
  * state go to the orphan list. */
 void tw_qsbr_thread_exit(TwNogilThread *t)
 {
+    queue_assign_goals(&t->qsbr_queue);
     pthread_mutex_lock(&orphan_lock);
     for (TwQsbrChunk *c = t->qsbr_queue.first; c; c = c->next)
         for (uint32_t i = c->head; i < c->tail; i++)
@@ -307,7 +332,7 @@ void tw_mem_free_delayed(void *p, size_t size)
     if (p == NULL)
         return;
     TwNogilThread *t = tw_nogil_thread();
-    if (!t || !tw_qsbr_needed()) {
+    if (!t || !tw_qsbr_needed(t)) {
         tw_mem_free(p, size);
         return;
     }

@@ -104,6 +104,14 @@ exit_status)
     [ "$(rc)" = 0 ] || fail "status $(rc), expected 0"
     [ "$(cat "$tmp/out")" = "x" ] || fail "buffered output lost"
     ;;
+dis)
+    run "$tw" --dis -c 'def f(x):
+    return x + 1
+print(f(1))'
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ -s "$tmp/out" ] || fail "no disassembly"
+    grep -q "2" "$tmp/out" && ! grep -qx "2" "$tmp/out" || fail "the program ran instead of being disassembled"
+    ;;
 output_not_lost)
     run "$tw" -c 'for i in range(20000): print(i)
 raise ValueError("end")'

@@ -14,6 +14,10 @@
 set -u
 interp="$1"
 script="$2"
+case "$interp" in
+    /*) ;;
+    */*) interp="$(cd "$(dirname "$interp")" && pwd)/$(basename "$interp")" ;;
+esac
 dir=$(cd "$(dirname "$script")" && pwd)
 name=$(basename "$script" .py)
 base="$dir/$name"

@@ -101,7 +101,14 @@ typedef struct TwDumpBuf {
     size_t len;
     size_t cap;
     bool failed;
+    bool attributes;        /* append lineno=..., like include_attributes */
+    int depth;              /* current nesting of dump_expr/dump_stmt */
 } TwDumpBuf;
+
+/* The printer recurses once per level of the tree; past this depth it
+   prints "..." instead (trees from long operator chains can be deeper
+   than any stack). */
+#define TW_DUMP_MAX_DEPTH 3000
 
 static void buf_put(TwDumpBuf *b, const char *s, size_t n)
 {
@@ -296,6 +303,21 @@ static void dump_float_repr(TwDumpBuf *b, double x)
 /* The tree                                                            */
 /* ------------------------------------------------------------------ */
 
+/* ", lineno=.., col_offset=.., end_lineno=.., end_col_offset=.." when
+   locations were asked for; `first` when the node printed no field. */
+static void dump_loc(TwDumpBuf *b, bool first, int line, int col, int end_line,
+                     int end_col)
+{
+    if (b->attributes) {
+        buf_printf(b, "%slineno=%d, col_offset=%d, end_lineno=%d, "
+                   "end_col_offset=%d", first ? "" : ", ", line, col, end_line,
+                   end_col);
+    }
+}
+
+#define DUMP_LOC(b, first, n) \
+    dump_loc((b), (first), (n)->line, (n)->col, (n)->end_line, (n)->end_col)
+
 static void dump_expr(TwDumpBuf *b, const TwExpr *e);
 static void dump_stmts(TwDumpBuf *b, const TwStmtSeq *seq);
 
@@ -340,6 +362,7 @@ static void dump_arg(TwDumpBuf *b, const TwArg *a)
     buf_puts(b, "arg(arg=");
     dump_ident(b, a->arg);
     dump_opt_expr(b, "annotation", a->annotation);
+    DUMP_LOC(b, false, a);
     buf_puts(b, ")");
 }
 
@@ -394,6 +417,7 @@ static void dump_keywords(TwDumpBuf *b, const TwKeywordSeq *seq)
         }
         buf_puts(b, "value=");
         dump_expr(b, k->value);
+        DUMP_LOC(b, false, k);
         buf_puts(b, ")");
     }
     buf_puts(b, "]");
@@ -418,8 +442,9 @@ static void dump_generators(TwDumpBuf *b, const TwComprehensionSeq *seq)
     buf_puts(b, "]");
 }
 
-static void dump_constant(TwDumpBuf *b, const TwConstant *c)
+static void dump_constant(TwDumpBuf *b, const TwExpr *e)
 {
+    const TwConstant *c = &e->v.Constant;
     buf_puts(b, "Constant(value=");
     switch (c->kind) {
     case TW_CONST_NONE: buf_puts(b, "None"); break;
@@ -439,13 +464,27 @@ static void dump_constant(TwDumpBuf *b, const TwConstant *c)
     if (c->u_prefix) {
         buf_puts(b, ", kind='u'");
     }
+    DUMP_LOC(b, false, e);
     buf_puts(b, ")");
 }
 
+static void dump_expr_body(TwDumpBuf *b, const TwExpr *e);
+
 static void dump_expr(TwDumpBuf *b, const TwExpr *e)
 {
+    if (b->depth >= TW_DUMP_MAX_DEPTH) {
+        buf_puts(b, "...");
+        return;
+    }
+    b->depth++;
+    dump_expr_body(b, e);
+    b->depth--;
+}
+
+static void dump_expr_body(TwDumpBuf *b, const TwExpr *e)
+{
     if (e->kind == TW_EXPR_CONSTANT) {
-        dump_constant(b, &e->v.Constant);
+        dump_constant(b, e);
         return;
     }
     buf_puts(b, tw_expr_kind_name(e->kind));
@@ -598,6 +637,10 @@ static void dump_expr(TwDumpBuf *b, const TwExpr *e)
         break;
     }
     }
+    bool nofields = (e->kind == TW_EXPR_YIELD && e->v.Yield.value == NULL) ||
+                    (e->kind == TW_EXPR_SLICE && e->v.Slice.lower == NULL &&
+                     e->v.Slice.upper == NULL && e->v.Slice.step == NULL);
+    DUMP_LOC(b, nofields, e);
     buf_puts(b, ")");
 }
 
@@ -622,6 +665,7 @@ static void dump_handlers(TwDumpBuf *b, const TwExceptHandlerSeq *seq)
         }
         buf_puts(b, "body=");
         dump_stmts(b, &h->body);
+        DUMP_LOC(b, false, h);
         buf_puts(b, ")");
     }
     buf_puts(b, "]");
@@ -641,6 +685,7 @@ static void dump_aliases(TwDumpBuf *b, const TwAliasSeq *seq)
             buf_puts(b, ", asname=");
             dump_ident(b, a->asname);
         }
+        DUMP_LOC(b, false, a);
         buf_puts(b, ")");
     }
     buf_puts(b, "]");
@@ -658,7 +703,20 @@ static void dump_identifiers(TwDumpBuf *b, const TwIdentifierSeq *seq)
     buf_puts(b, "]");
 }
 
+static void dump_stmt_body(TwDumpBuf *b, const TwStmt *s);
+
 static void dump_stmt(TwDumpBuf *b, const TwStmt *s)
+{
+    if (b->depth >= TW_DUMP_MAX_DEPTH) {
+        buf_puts(b, "...");
+        return;
+    }
+    b->depth++;
+    dump_stmt_body(b, s);
+    b->depth--;
+}
+
+static void dump_stmt_body(TwDumpBuf *b, const TwStmt *s)
 {
     buf_puts(b, tw_stmt_kind_name(s->kind));
     buf_puts(b, "(");
@@ -802,6 +860,12 @@ static void dump_stmt(TwDumpBuf *b, const TwStmt *s)
     case TW_STMT_CONTINUE:
         break;
     }
+    bool nofields = s->kind == TW_STMT_PASS || s->kind == TW_STMT_BREAK ||
+                    s->kind == TW_STMT_CONTINUE ||
+                    (s->kind == TW_STMT_RETURN && s->v.Return.value == NULL) ||
+                    (s->kind == TW_STMT_RAISE && s->v.Raise.exc == NULL &&
+                     s->v.Raise.cause == NULL);
+    DUMP_LOC(b, nofields, s);
     buf_puts(b, ")");
 }
 
@@ -819,7 +883,13 @@ static void dump_stmts(TwDumpBuf *b, const TwStmtSeq *seq)
 
 char *tw_ast_dump_module(const TwModule *module)
 {
+    return tw_ast_dump_module_ex(module, false);
+}
+
+char *tw_ast_dump_module_ex(const TwModule *module, bool attributes)
+{
     TwDumpBuf b = {0};
+    b.attributes = attributes;
     if (module->expr != NULL) {
         buf_puts(&b, "Expression(body=");
         dump_expr(&b, module->expr);

@@ -18,8 +18,8 @@
  *
  * Ownership: every node, sequence, identifier and literal buffer is
  * allocated from the TwArena passed to the parser (see parser.h).  Nothing
- * is freed individually; freeing the arena frees the whole tree.  Nodes
- * may be shared by no two parents, and the tree holds no cycles.
+ * is freed individually; freeing the arena frees the whole tree.  No node
+ * has two parents, and the tree holds no cycles.
  *
  * Identifiers (names, attributes, argument names, module names) are
  * NUL-terminated UTF-8 strings, interned per parse: two equal identifiers
@@ -32,10 +32,14 @@
  * CPython's lineno/col_offset/end_lineno/end_col_offset.  Inside f-strings
  * the expressions carry their real positions in the source.
  *
- * Nesting: the parser refuses input nested deeper than TW_AST_MAX_DEPTH
- * (expressions inside expressions, left-associative chains such as
- * a+b+c+... and attribute/call chains included), so a consumer recursing
- * once per level needs at most that many frames.
+ * Depth: the parser refuses input that nests deeper than TW_AST_MAX_DEPTH
+ * levels of recursion (expressions inside expressions, prefix operators,
+ * lambdas, conditional expressions, blocks).  The tree itself can still
+ * be deeper than that: a long left-associative chain in the source
+ * (a+b+c+..., a.b.c..., f()()(), if/elif/elif/...) is parsed in a loop but
+ * becomes a tree as deep as the chain is long.  A consumer that recurses
+ * over the tree must bound its own depth, as CPython's compiler does
+ * ("maximum recursion depth exceeded during compilation").
  */
 #ifndef TW_COMPILER_AST_H
 #define TW_COMPILER_AST_H
@@ -46,7 +50,7 @@
 
 #include "arena.h"
 
-#define TW_AST_MAX_DEPTH 2900
+#define TW_AST_MAX_DEPTH 1000
 
 typedef struct TwExpr TwExpr;
 typedef struct TwStmt TwStmt;
@@ -378,9 +382,14 @@ const char *tw_cmpop_name(TwCmpOp op);
  * Text of the tree in the format of CPython 3.11's ast.dump(tree) with its
  * default arguments: "Module(body=[Expr(value=Constant(value=1))],
  * type_ignores=[])".  Returns a malloc'd string (NULL when out of memory).
- * For a tree from eval mode the text is "Expression(body=...)".
+ * For a tree from eval mode the text is "Expression(body=...)".  Parts of
+ * the tree nested deeper than 3000 levels are printed as "...".
  */
 char *tw_ast_dump_module(const TwModule *module);
+/* With `attributes`, every node with a location also shows lineno,
+   col_offset, end_lineno and end_col_offset, as
+   ast.dump(tree, include_attributes=True) does. */
+char *tw_ast_dump_module_ex(const TwModule *module, bool attributes);
 char *tw_ast_dump_expr(const TwExpr *expr);
 char *tw_ast_dump_stmt(const TwStmt *stmt);
 

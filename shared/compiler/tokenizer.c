@@ -14,6 +14,7 @@
  */
 #include "tokenizer.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,12 +178,52 @@ static bool tw_unicode_is_identifier_char(uint32_t c)
  * Copies the source translating "\r\n" and "\r" to "\n" and making sure it
  * ends with "\n" (CPython's translate_newlines and universal newlines).
  */
+/*
+ * Whether one of the first two lines is a PEP 263 coding comment:
+ * "#" ... "coding" (":" | "=") spaces name.
+ */
+static bool tok_find_coding_comment(const char *s, size_t len)
+{
+    const char *end = s + len;
+    for (int line = 0; line < 2 && s < end; line++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *eol = nl ? nl : end;
+        const char *q = s;
+        while (q < eol && (*q == ' ' || *q == '\t' || *q == '\f')) {
+            q++;
+        }
+        if (q < eol && *q == '#') {
+            for (const char *c = q; c + 7 < eol; c++) {
+                if (memcmp(c, "coding", 6) == 0 && (c[6] == ':' || c[6] == '=')) {
+                    const char *n = c + 7;
+                    while (n < eol && (*n == ' ' || *n == '\t')) {
+                        n++;
+                    }
+                    if (n < eol && (isalnum((unsigned char)*n) || *n == '-' ||
+                                    *n == '_' || *n == '.')) {
+                        return true;
+                    }
+                }
+            }
+        } else if (q < eol && *q != '\r') {
+            return false;   /* a code line: no declaration after it */
+        }
+        s = eol + 1;
+    }
+    return false;
+}
+
 bool tw_tokenizer_init(TwTokenizer *tok, const char *source, size_t len)
 {
     memset(tok, 0, sizeof *tok);
     if (len >= 3 && memcmp(source, "\xEF\xBB\xBF", 3) == 0) {
         source += 3;
         len -= 3;
+        tok->has_encoding = true;
+        tok->has_bom = true;
+    }
+    if (tok_find_coding_comment(source, len)) {
+        tok->has_encoding = true;
     }
     char *buf = malloc(len + 2);
     if (buf == NULL) {
@@ -202,6 +243,7 @@ bool tw_tokenizer_init(TwTokenizer *tok, const char *source, size_t len)
     }
     if (n == 0 || buf[n - 1] != '\n') {
         buf[n++] = '\n';
+        tok->added_newline = true;
     }
     buf[n] = '\0';
     tok->buf = buf;
@@ -225,7 +267,7 @@ void tw_tokenizer_fini(TwTokenizer *tok)
     tw_syntax_error_clear(&tok->error);
 }
 
-char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno)
+char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno, bool newline)
 {
     lineno -= tok->line_offset;
     if (lineno < 1 || tok->buf == NULL) {
@@ -241,15 +283,30 @@ char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno)
     }
     const char *nl = memchr(p, '\n', (size_t)(tok->end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(tok->end - p);
+    bool bom = false;
+    if (newline) {
+        if (nl != NULL && !(tok->added_newline && nl + 1 == tok->end)) {
+            n++;
+        }
+        /* CPython's parser rereads the line from the file with fgets()
+           into a 1000-byte buffer and keeps the last piece it read; the
+           first line keeps a byte order mark. */
+        size_t skip = n > 0 ? (n - 1) / 999 * 999 : 0;
+        p += skip;
+        n -= skip;
+        bom = tok->has_bom && lineno == 1 && skip == 0;
+    }
     /* Like a C string in CPython, the text stops at a NUL byte. */
     const char *nul = memchr(p, '\0', n);
     if (nul != NULL) {
         n = (size_t)(nul - p);
     }
-    char *text = malloc(n + 1);
+    size_t extra = bom ? 3 : 0;
+    char *text = malloc(n + extra + 1);
     if (text != NULL) {
-        memcpy(text, p, n);
-        text[n] = '\0';
+        memcpy(text, "\xEF\xBB\xBF", extra);
+        memcpy(text + extra, p, n);
+        text[n + extra] = '\0';
     }
     return text;
 }
@@ -273,7 +330,9 @@ static void tok_set_error_v(TwTokenizer *tok, TwTokErrorClass cls,
     tok->error.offset = offset;
     tok->error.end_line = end_line;
     tok->error.end_offset = end_offset;
-    tok->error.text = line > 0 ? tw_tokenizer_line_text(tok, line) : NULL;
+    tok->error.text = line > 0 ? tw_tokenizer_line_text(tok, line,
+                                                         cls == TW_TOKERR_STATE)
+                               : NULL;
     tok->done = true;
 }
 
@@ -292,6 +351,17 @@ static int tok_cur_offset(const TwTokenizer *tok)
 {
     return tw_utf8_char_count(tok->line_start,
                               (size_t)(tok->cur - tok->line_start));
+}
+
+/* The same position for the errors CPython's parser reports on the
+   tokenizer's behalf (indentation, line continuation): bytes unless the
+   source declares its encoding. */
+static int tok_cur_offset_state(const TwTokenizer *tok)
+{
+    if (!tok->has_encoding) {
+        return (int)(tok->cur - tok->line_start);
+    }
+    return tok_cur_offset(tok);
 }
 
 /*
@@ -526,7 +596,7 @@ static bool tok_verify_end_of_number(TwTokenizer *tok, int c, const char *kind)
         snprintf(w->message, sizeof w->message, "invalid %s literal", kind);
         return true;
     }
-    if (is_potential_identifier_char(c)) {
+    if (c < 128 && is_potential_identifier_char(c)) {
         tok_backup(tok, c);
         tok_syntaxerror(tok, "invalid %s literal", kind);
         return false;
@@ -918,7 +988,7 @@ static bool tok_indentation(TwTokenizer *tok)
             /* CPython moves to the end of the line before reporting. */
             tok->cur = tok->line_end;
             tok_set_error(tok, TW_TOKERR_STATE, TW_SYNERR_INDENTATION,
-                          line, tok_cur_offset(tok), line, -1,
+                          line, tok_cur_offset_state(tok), line, -1,
                           "unindent does not match any outer indentation "
                           "level");
             return false;
@@ -1089,7 +1159,7 @@ letter_quote:
         if (c != '\n') {
             int line = tok->lineno + tok->line_offset;
             tok_set_error(tok, TW_TOKERR_STATE, TW_SYNERR_SYNTAX, line,
-                          tok_cur_offset(tok), line, 0,
+                          tok_cur_offset_state(tok), line, 0,
                           "unexpected character after line continuation "
                           "character");
             return TW_TOK_ERRORTOKEN;
@@ -1102,7 +1172,7 @@ letter_quote:
             tok->cur = tok->end;
             int line = tok->lineno + tok->line_offset;
             tok_set_error(tok, TW_TOKERR_STATE, TW_SYNERR_SYNTAX, line,
-                          tok_cur_offset(tok), line, -1,
+                          tok_cur_offset_state(tok), line, -1,
                           "unexpected EOF while parsing");
             return TW_TOK_ERRORTOKEN;
         }

@@ -28,8 +28,9 @@
  * parser's error (see tw_tokenizer_check_rest in parser.c).
  *
  * Positions: lines are 1-based, columns are 0-based byte offsets (CPython's
- * col_offset).  Error offsets are 1-based character offsets (SyntaxError's
- * offset).
+ * col_offset).  Error offsets are SyntaxError's 1-based offsets: in
+ * characters for errors of the tokenizer, and for the others in bytes or
+ * characters depending on `has_encoding` (see there), as in CPython.
  */
 #ifndef TW_COMPILER_TOKENIZER_H
 #define TW_COMPILER_TOKENIZER_H
@@ -181,7 +182,9 @@ typedef enum TwSyntaxErrorKind {
  * offending source line without its newline (NULL when there is none);
  * `offset` and `end_offset` are what SyntaxError.offset and .end_offset
  * would be in CPython 3.11, including its quirks (0 or -1 where CPython has
- * no end).  `message` is the text after "SyntaxError: ".
+ * no end).  `message` is the text after "SyntaxError: ".  `text` ends with
+ * a newline exactly when CPython's SyntaxError.text would.  `line` 0 means
+ * the error has no location (only the message is printed).
  */
 typedef struct TwSyntaxError {
     TwSyntaxErrorKind kind;
@@ -191,7 +194,8 @@ typedef struct TwSyntaxError {
     int offset;
     int end_line;
     int end_offset;
-    char *text;             /* malloc'd; freed by tw_syntax_error_clear */
+    char *text;             /* malloc'd; freed by tw_syntax_error_clear;
+                               may be NULL */
 } TwSyntaxError;
 
 void tw_syntax_error_clear(TwSyntaxError *err);
@@ -214,6 +218,13 @@ typedef struct TwTokenizer {
     const char *line_start; /* first byte of the current line */
     const char *line_end;   /* one past the '\n' ending the current line */
     const char *first_nul;  /* first NUL byte of the source, or NULL */
+    bool added_newline;     /* the source did not end with a newline */
+    /* The source declares its encoding (a PEP 263 coding comment or a
+       BOM).  Only then does CPython convert the offsets of errors raised
+       by its parser to characters; without it they are byte offsets.
+       (Errors of the tokenizer itself always count characters.) */
+    bool has_encoding;
+    bool has_bom;           /* the source started with a UTF-8 BOM */
     int lineno;             /* current line, 1-based */
 
     bool atbol;             /* at the beginning of a line */
@@ -261,9 +272,13 @@ TwTokenKind tw_tokenizer_next(TwTokenizer *tok, TwToken *t);
 
 /*
  * Returns a malloc'd copy of line `lineno` (1-based) of the tokenizer's
- * buffer, without its newline, or NULL when there is no such line.
+ * buffer, or NULL when there is no such line.  With `newline`, the line
+ * keeps its '\n' when the source had one there (CPython's parser errors
+ * carry it, its tokenizer errors do not) - and, as CPython rereads such a
+ * line with a 1000-byte buffer, a line over 998 bytes is cut to its last
+ * 999-byte piece.  A NUL byte ends the text.
  */
-char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno);
+char *tw_tokenizer_line_text(const TwTokenizer *tok, int lineno, bool newline);
 
 /* Number of UTF-8 characters in the first `nbytes` bytes of `s` (a
    partial trailing character counts as one, like CPython's "replace"). */

@@ -90,9 +90,48 @@ static int check_sep(const char *what, TwObject *v)
     return 0;
 }
 
-/* print(*objects, sep=' ', end='\n', file=None, flush=False): the line is
- * composed first and written with one call, so that lines printed by
- * different threads never interleave within a line. */
+/* file.write(s) for print's pieces. */
+static int write_to(TwObject *file, TwObject *s)
+{
+    TwObject *r = tw_call_method(file, "write", &s, 1);
+    if (!r)
+        return -1;
+    TW_DECREF(r);
+    return 0;
+}
+
+/* print to an object of the program's own: write() once per piece, as
+ * CPython does (str(obj), sep, str(obj), ..., end). */
+static int print_to_object(TwObject *file, TwObject *const *args, size_t nargs, TwObject *sep, TwObject *end)
+{
+    TwObject *space = NULL, *newline = NULL;
+    int rc = -1;
+    if (!sep && !(sep = space = tw_str_from_cstr(" ")))
+        goto done;
+    if (!end && !(end = newline = tw_str_from_cstr("\n")))
+        goto done;
+    for (size_t i = 0; i < nargs; i++) {
+        if (i > 0 && write_to(file, sep) < 0)
+            goto done;
+        TwObject *s = tw_object_str(args[i]);
+        if (!s)
+            goto done;
+        int w = write_to(file, s);
+        TW_DECREF(s);
+        if (w < 0)
+            goto done;
+    }
+    rc = write_to(file, end);
+done:
+    TW_XDECREF(space);
+    TW_XDECREF(newline);
+    return rc;
+}
+
+/* print(*objects, sep=' ', end='\n', file=None, flush=False).  To the
+ * standard streams the line is composed first and written with one call,
+ * so that lines printed by different threads never interleave within a
+ * line. */
 static TwObject *builtin_print(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     static const char *const kw[] = {"sep", "end", "file", "flush"};
@@ -102,44 +141,39 @@ static TwObject *builtin_print(TwObject *self, TwObject *const *args, size_t nar
     TwObject *sep = opt[0], *end = opt[1], *file = opt[2], *flush = opt[3];
     if (check_sep("sep", sep) < 0 || check_sep("end", end) < 0)
         return NULL;
+    if (sep == Tw_None)
+        sep = NULL;
+    if (end == Tw_None)
+        end = NULL;
     if (!file || file == Tw_None)
         file = current_stdout();
-    TwStrBuilder sb;
-    tw_sb_init(&sb);
-    for (size_t i = 0; i < nargs; i++) {
-        int rc = 0;
-        if (i > 0) {
-            if (sep && sep != Tw_None)
-                rc = tw_sb_append(&sb, TW_STR_DATA(sep), (size_t)TW_STR_SIZE(sep));
-            else
-                rc = tw_sb_append(&sb, " ", 1);
+    int which = tw_stdio_which(file);
+    if (!which) {
+        if (print_to_object(file, args, nargs, sep, end) < 0)
+            return NULL;
+    } else {
+        TwStrBuilder sb;
+        tw_sb_init(&sb);
+        for (size_t i = 0; i < nargs; i++) {
+            int rc = 0;
+            if (i > 0)
+                rc = sep ? tw_sb_append(&sb, TW_STR_DATA(sep), (size_t)TW_STR_SIZE(sep)) : tw_sb_append(&sb, " ", 1);
+            if (rc < 0 || tw_sb_append_obj_str(&sb, args[i]) < 0) {
+                tw_sb_discard(&sb);
+                return NULL;
+            }
         }
-        if (rc < 0 || tw_sb_append_obj_str(&sb, args[i]) < 0) {
+        int rc = end ? tw_sb_append(&sb, TW_STR_DATA(end), (size_t)TW_STR_SIZE(end)) : tw_sb_append(&sb, "\n", 1);
+        if (rc < 0) {
             tw_sb_discard(&sb);
             return NULL;
         }
-    }
-    int rc = (end && end != Tw_None) ? tw_sb_append(&sb, TW_STR_DATA(end), (size_t)TW_STR_SIZE(end))
-                                     : tw_sb_append(&sb, "\n", 1);
-    if (rc < 0) {
-        tw_sb_discard(&sb);
-        return NULL;
-    }
-    TwObject *line = tw_sb_finish(&sb);
-    if (!line)
-        return NULL;
-    int which = tw_stdio_which(file);
-    if (which) {
-        tw_stdio_write(which, TW_STR_DATA(line), (size_t)TW_STR_SIZE(line));
-    } else {
-        TwObject *r = tw_call_method(file, "write", &line, 1);
-        if (!r) {
-            TW_DECREF(line);
+        TwObject *line = tw_sb_finish(&sb);
+        if (!line)
             return NULL;
-        }
-        TW_DECREF(r);
+        tw_stdio_write(which, TW_STR_DATA(line), (size_t)TW_STR_SIZE(line));
+        TW_DECREF(line);
     }
-    TW_DECREF(line);
     if (flush) {
         int t = tw_object_is_true(flush);
         if (t < 0)
@@ -651,6 +685,11 @@ static TwObject *min_max(const char *name, int op, TwObject *const *args, size_t
 {
     static const char *const kw[] = {"key", "default"};
     TwObject *opt[2] = {NULL, NULL};
+    for (TwSsize k = 0; kwnames && k < TW_TUPLE_SIZE(kwnames); k++) {
+        TwObject *kn = TW_TUPLE_GET(kwnames, k);
+        if (!tw_str_eq_cstr(kn, "key") && !tw_str_eq_cstr(kn, "default"))
+            return tw_err_format(TwExc_TypeError, "'%S' is an invalid keyword argument for %s()", kn, name);
+    }
     if (tw_args_keywords(name, args, nargs, kwnames, kw, 2, opt) < 0)
         return NULL;
     TwObject *key = opt[0] == Tw_None ? NULL : opt[0], *dflt = opt[1];
@@ -730,6 +769,8 @@ static TwObject *builtin_sum(TwObject *self, TwObject *const *args, size_t nargs
 {
     static const char *const kw[] = {"start"};
     TwObject *start = nargs > 1 ? args[1] : NULL;
+    if (nargs == 0)
+        return tw_err_format(TwExc_TypeError, "sum() takes at least 1 positional argument (0 given)");
     if (tw_arg_check_count("sum", nargs, 1, 2) < 0 ||
         tw_args_keywords("sum", args, nargs, kwnames, kw, 1, &start) < 0)
         return NULL;
@@ -786,6 +827,10 @@ static TwObject *builtin_divmod(TwObject *self, TwObject *const *args, size_t na
     TwObject *a = args[0], *b = args[1];
     if (!TW_INT_CHECK(a) && !TW_FLOAT_CHECK(a) && tw_type_lookup_str(TW_TYPE(a), "__divmod__"))
         return tw_call_method(a, "__divmod__", &b, 1);
+    bool numbers = (TW_INT_CHECK(a) || TW_FLOAT_CHECK(a)) && (TW_INT_CHECK(b) || TW_FLOAT_CHECK(b));
+    if (numbers && (TW_FLOAT_CHECK(a) || TW_FLOAT_CHECK(b)) &&
+        (TW_FLOAT_CHECK(b) ? TW_FLOAT_VALUE(b) == 0.0 : TW_INT_VALUE(b) == 0))
+        return tw_err_format(TwExc_ZeroDivisionError, "float divmod()");
     TwObject *q = tw_number_binop(a, b, TW_BINOP_FLOORDIV);
     if (!q)
         return NULL;
@@ -1054,7 +1099,7 @@ static TwObject *enumerate_new(TwTypeObject *type, TwObject *const *args, size_t
         tw_args_keywords("enumerate", args, nargs, kwnames, kw, 2, v) < 0)
         return NULL;
     if (!v[0])
-        return tw_err_format(TwExc_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+        return tw_err_format(TwExc_TypeError, "enumerate() missing required argument 'iterable'");
     int64_t start = 0;
     if (v[1]) {
         if (TW_FLOAT_CHECK(v[1]))

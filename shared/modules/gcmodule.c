@@ -16,8 +16,8 @@ static TwObject *gc_collect(TwObject *self, TwObject *const *args, size_t nargs,
 {
     static const char *const kw[] = {"generation"};
     TwObject *gen_obj = nargs > 0 ? args[0] : NULL;
-    if (tw_arg_check_count("collect", nargs, 0, 1) < 0)
-        return NULL;
+    if (nargs > 1)
+        return tw_err_format(TwExc_TypeError, "collect() takes at most 1 argument (%zu given)", nargs);
     if (kwnames && tw_args_keywords("collect", args, nargs, kwnames, kw, 1, &gen_obj) < 0)
         return NULL;
     int64_t gen = 2;
@@ -35,7 +35,7 @@ static TwObject *gc_collect(TwObject *self, TwObject *const *args, size_t nargs,
 
 static TwObject *gc_enable(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("enable", kwnames) < 0 || tw_arg_check_count("enable", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.enable", kwnames) < 0 || tw_arg_check_count("gc.enable", nargs, 0, 0) < 0)
         return NULL;
     tw_gc_enable();
     TW_RETURN_NONE;
@@ -43,7 +43,7 @@ static TwObject *gc_enable(TwObject *self, TwObject *const *args, size_t nargs, 
 
 static TwObject *gc_disable(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("disable", kwnames) < 0 || tw_arg_check_count("disable", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.disable", kwnames) < 0 || tw_arg_check_count("gc.disable", nargs, 0, 0) < 0)
         return NULL;
     tw_gc_disable();
     TW_RETURN_NONE;
@@ -51,7 +51,7 @@ static TwObject *gc_disable(TwObject *self, TwObject *const *args, size_t nargs,
 
 static TwObject *gc_isenabled(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("isenabled", kwnames) < 0 || tw_arg_check_count("isenabled", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.isenabled", kwnames) < 0 || tw_arg_check_count("gc.isenabled", nargs, 0, 0) < 0)
         return NULL;
     return tw_bool_from(tw_gc_isenabled());
 }
@@ -68,7 +68,7 @@ static TwObject *triple(const int v[3])
 
 static TwObject *gc_get_count(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("get_count", kwnames) < 0 || tw_arg_check_count("get_count", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.get_count", kwnames) < 0 || tw_arg_check_count("gc.get_count", nargs, 0, 0) < 0)
         return NULL;
     int v[3];
     tw_gc_get_count(v);
@@ -77,8 +77,8 @@ static TwObject *gc_get_count(TwObject *self, TwObject *const *args, size_t narg
 
 static TwObject *gc_get_threshold(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("get_threshold", kwnames) < 0 ||
-        tw_arg_check_count("get_threshold", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.get_threshold", kwnames) < 0 ||
+        tw_arg_check_count("gc.get_threshold", nargs, 0, 0) < 0)
         return NULL;
     int v[3];
     tw_gc_get_threshold(v);
@@ -87,9 +87,12 @@ static TwObject *gc_get_threshold(TwObject *self, TwObject *const *args, size_t 
 
 static TwObject *gc_set_threshold(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("set_threshold", kwnames) < 0 ||
-        tw_arg_check_count("set_threshold", nargs, 1, 3) < 0)
+    if (tw_arg_check_no_kwargs("set_threshold", kwnames) < 0)
         return NULL;
+    if (nargs < 1)
+        return tw_err_format(TwExc_TypeError, "set_threshold() takes at least 1 argument (0 given)");
+    if (nargs > 3)
+        return tw_err_format(TwExc_TypeError, "set_threshold() takes at most 3 arguments (%zu given)", nargs);
     int v[3];
     tw_gc_get_threshold(v);
     for (size_t i = 0; i < nargs; i++) {
@@ -108,7 +111,7 @@ static TwObject *gc_set_threshold(TwObject *self, TwObject *const *args, size_t 
 
 static TwObject *gc_is_tracked(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("is_tracked", kwnames) < 0 || tw_arg_check_count("is_tracked", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("gc.is_tracked", kwnames) < 0 || tw_arg_check_count("gc.is_tracked", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_HAS_TPFLAG(args[0], TW_TPFLAGS_HAVE_GC))
         TW_RETURN_FALSE;
@@ -118,7 +121,7 @@ static TwObject *gc_is_tracked(TwObject *self, TwObject *const *args, size_t nar
 /* [{'collections': c, 'collected': n, 'uncollectable': 0}, ...] as CPython. */
 static TwObject *gc_get_stats(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("get_stats", kwnames) < 0 || tw_arg_check_count("get_stats", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("gc.get_stats", kwnames) < 0 || tw_arg_check_count("gc.get_stats", nargs, 0, 0) < 0)
         return NULL;
     TwObject *list = tw_list_new(0);
     if (!list)

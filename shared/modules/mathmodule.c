@@ -64,8 +64,15 @@ static TwObject *int_from_double(double d)
     return tw_int_from_i64((int64_t)d);
 }
 
+/* Argument count check with CPython's wording: one-argument functions
+ * name themselves "math.sqrt()", others "atan2". */
 static int check_args(const char *name, size_t nargs, TwObject *kwnames, size_t min, size_t max)
 {
+    char qualified[64];
+    if (min == max && max <= 1) {
+        snprintf(qualified, sizeof qualified, "math.%s", name);
+        name = qualified;
+    }
     if (tw_arg_check_no_kwargs(name, kwnames) < 0 || tw_arg_check_count(name, nargs, min, max) < 0)
         return -1;
     return 0;
@@ -79,6 +86,7 @@ static double tw_radians(double x) { return x * (M_PI / 180.0); }
 /*      name     C function  can overflow */
 #define TW_MATH_UNARY(X)        \
     X(sqrt, sqrt, 0)            \
+    X(cbrt, cbrt, 0)            \
     X(exp, exp, 1)              \
     X(exp2, exp2, 1)            \
     X(expm1, expm1, 1)          \
@@ -114,8 +122,12 @@ static TwObject *math_unary(const char *name, double (*f)(double), bool can_over
     double r = f(x);
     if (isnan(r) && !isnan(x))
         return domain_error();
-    if (isinf(r) && isfinite(x))
+    if (isinf(r) && isfinite(x)) {
+        /* the poles of gamma and lgamma are domain errors */
+        if ((f == tgamma || f == lgamma) && x <= 0.0 && x == floor(x))
+            return domain_error();
         return can_overflow ? range_error() : domain_error();
+    }
     return tw_float_from_double(r);
 }
 
@@ -150,7 +162,11 @@ static int log_of(TwObject *o, double *out)
 static TwObject *math_log(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     double num, den;
-    if (check_args("log", nargs, kwnames, 1, 2) < 0 || log_of(args[0], &num) < 0)
+    if (tw_arg_check_no_kwargs("log", kwnames) < 0)
+        return NULL;
+    if (nargs < 1 || nargs > 2)
+        return tw_err_format(TwExc_TypeError, "math.log requires 1 to 2 arguments");
+    if (log_of(args[0], &num) < 0)
         return NULL;
     if (nargs == 1)
         return tw_float_from_double(num);
@@ -209,6 +225,78 @@ static TwObject *math_fmod(TwObject *self, TwObject *const *args, size_t nargs, 
     return tw_float_from_double(r);
 }
 
+static TwObject *math_remainder(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    double x, y;
+    if (check_args("remainder", nargs, kwnames, 2, 2) < 0 || arg_double(args[0], &x) < 0 ||
+        arg_double(args[1], &y) < 0)
+        return NULL;
+    if (isnan(x) || isnan(y))
+        return tw_float_from_double(NAN);
+    if (isinf(x) || y == 0.0)
+        return domain_error();
+    return tw_float_from_double(remainder(x, y));
+}
+
+static TwObject *math_nextafter(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    double x, y;
+    if (check_args("nextafter", nargs, kwnames, 2, 2) < 0 || arg_double(args[0], &x) < 0 ||
+        arg_double(args[1], &y) < 0)
+        return NULL;
+    return tw_float_from_double(nextafter(x, y));
+}
+
+/* ulp(x): the distance from |x| to the next larger float. */
+static TwObject *math_ulp(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    double x;
+    if (check_args("ulp", nargs, kwnames, 1, 1) < 0 || arg_double(args[0], &x) < 0)
+        return NULL;
+    if (isnan(x))
+        return tw_float_from_double(x);
+    x = fabs(x);
+    if (isinf(x))
+        return tw_float_from_double(x);
+    double next = nextafter(x, INFINITY);
+    if (isinf(next))
+        return tw_float_from_double(x - nextafter(x, -INFINITY));
+    return tw_float_from_double(next - x);
+}
+
+/* dist(p, q): Euclidean distance between two points of equal dimension. */
+static TwObject *math_dist(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (check_args("dist", nargs, kwnames, 2, 2) < 0)
+        return NULL;
+    TwObject *p = tw_list_from_iterable(args[0]);
+    TwObject *q = p ? tw_list_from_iterable(args[1]) : NULL;
+    TwObject *result = NULL;
+    if (!q)
+        goto done;
+    TwSsize n = TW_LIST_SIZE(p);
+    if (n != TW_LIST_SIZE(q)) {
+        tw_err_format(TwExc_ValueError, "both points must have the same number of dimensions");
+        goto done;
+    }
+    double acc = 0.0;
+    for (TwSsize i = 0; i < n; i++) {
+        TwObject *a = tw_list_get(p, i), *b = tw_list_get(q, i);
+        double x = 0, y = 0;
+        int rc = (a && b && arg_double(a, &x) == 0 && arg_double(b, &y) == 0) ? 0 : -1;
+        TW_XDECREF(a);
+        TW_XDECREF(b);
+        if (rc < 0)
+            goto done;
+        acc = hypot(acc, x - y);
+    }
+    result = tw_float_from_double(acc);
+done:
+    TW_XDECREF(p);
+    TW_XDECREF(q);
+    return result;
+}
+
 static TwObject *math_hypot(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     if (tw_arg_check_no_kwargs("hypot", kwnames) < 0)
@@ -264,8 +352,11 @@ static TwObject *math_ldexp(TwObject *self, TwObject *const *args, size_t nargs,
 {
     double x;
     int64_t e;
-    if (check_args("ldexp", nargs, kwnames, 2, 2) < 0 || arg_double(args[0], &x) < 0 ||
-        arg_int(args[1], &e) < 0)
+    if (check_args("ldexp", nargs, kwnames, 2, 2) < 0 || arg_double(args[0], &x) < 0)
+        return NULL;
+    if (!TW_INT_CHECK(args[1]))
+        return tw_err_format(TwExc_TypeError, "Expected an int as second argument to ldexp.");
+    if (arg_int(args[1], &e) < 0)
         return NULL;
     if (e > 100000)
         e = 100000;
@@ -562,8 +653,9 @@ static TwObject *math_prod(TwObject *self, TwObject *const *args, size_t nargs, 
 {
     static const char *const kw[] = {"start"};
     TwObject *start = NULL;
-    if (tw_arg_check_count("prod", nargs, 1, 1) < 0 ||
-        tw_args_keywords("prod", args, nargs, kwnames, kw, 1, &start) < 0)
+    if (nargs != 1)
+        return tw_err_format(TwExc_TypeError, "prod() takes exactly 1 positional argument (%zu given)", nargs);
+    if (tw_args_keywords("prod", args, nargs, kwnames, kw, 1, &start) < 0)
         return NULL;
     TwObject *acc = start ? tw_newref(start) : tw_int_from_i64(1);
     TwObject *it = tw_object_iter(args[0]);
@@ -633,6 +725,10 @@ static const TwMethodDef math_functions[] = {
     {"copysign", math_copysign, 0},
     {"fmod", math_fmod, 0},
     {"hypot", math_hypot, 0},
+    {"remainder", math_remainder, 0},
+    {"nextafter", math_nextafter, 0},
+    {"ulp", math_ulp, 0},
+    {"dist", math_dist, 0},
     {"modf", math_modf, 0},
     {"frexp", math_frexp, 0},
     {"ldexp", math_ldexp, 0},

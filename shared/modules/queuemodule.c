@@ -1,5 +1,7 @@
 /*
- * queuemodule.c — the queue module: Queue (FIFO), LifoQueue, Empty, Full.
+ * queuemodule.c — the queue module: Queue (FIFO), LifoQueue,
+ * PriorityQueue (kept sorted: smallest first, equal items in arrival
+ * order), SimpleQueue, Empty, Full.
  *
  * Python source over threading (CPython's queue.py, with a list for the
  * items), compiled at first import in a module whose globals already hold
@@ -127,6 +129,14 @@ static const char queue_source[] =
     "class LifoQueue(Queue):\n"
     "    def _get(self):\n"
     "        return self.queue.pop()\n"
+    "\n"
+    "class PriorityQueue(Queue):\n"
+    "    def _put(self, item):\n"
+    "        q = self.queue\n"
+    "        i = len(q)\n"
+    "        while i > 0 and item < q[i - 1]:\n"
+    "            i -= 1\n"
+    "        q.insert(i, item)\n"
     "\n"
     "class SimpleQueue(Queue):\n"
     "    pass\n";

@@ -1,7 +1,8 @@
 /*
  * stdmodules.h — what the interpreter start-up (shared/vm/interp.c) and the
- * standard built-in modules (builtins, sys, time, math, gc) share with each
- * other.  Private to those files: the public contract is interp.h.
+ * built-in modules in shared/modules/ share with each other: module
+ * constructors, the standard streams, argument helpers.  Not a contract
+ * for the rest of twinpy: that is interp.h.
  */
 #ifndef TWINPY_STDMODULES_H
 #define TWINPY_STDMODULES_H

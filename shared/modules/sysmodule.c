@@ -241,24 +241,24 @@ static TwObject *sys_exit(TwObject *self, TwObject *const *args, size_t nargs, T
 
 static TwObject *sys_getrefcount(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("getrefcount", kwnames) < 0 ||
-        tw_arg_check_count("getrefcount", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("sys.getrefcount", kwnames) < 0 ||
+        tw_arg_check_count("sys.getrefcount", nargs, 1, 1) < 0)
         return NULL;
     return tw_int_from_i64((int64_t)tw_refcnt(args[0]) + TW_GETREFCOUNT_ARGUMENT_REFS);
 }
 
 static TwObject *sys_getrecursionlimit(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("getrecursionlimit", kwnames) < 0 ||
-        tw_arg_check_count("getrecursionlimit", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("sys.getrecursionlimit", kwnames) < 0 ||
+        tw_arg_check_count("sys.getrecursionlimit", nargs, 0, 0) < 0)
         return NULL;
     return tw_int_from_i64(tw_get_recursion_limit());
 }
 
 static TwObject *sys_setrecursionlimit(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("setrecursionlimit", kwnames) < 0 ||
-        tw_arg_check_count("setrecursionlimit", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("sys.setrecursionlimit", kwnames) < 0 ||
+        tw_arg_check_count("sys.setrecursionlimit", nargs, 1, 1) < 0)
         return NULL;
     if (TW_FLOAT_CHECK(args[0]))
         return tw_err_format(TwExc_TypeError, "'float' object cannot be interpreted as an integer");
@@ -275,16 +275,16 @@ static TwObject *sys_setrecursionlimit(TwObject *self, TwObject *const *args, si
 
 static TwObject *sys_getswitchinterval(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("getswitchinterval", kwnames) < 0 ||
-        tw_arg_check_count("getswitchinterval", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("sys.getswitchinterval", kwnames) < 0 ||
+        tw_arg_check_count("sys.getswitchinterval", nargs, 0, 0) < 0)
         return NULL;
     return tw_float_from_double(tw_get_switch_interval());
 }
 
 static TwObject *sys_setswitchinterval(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("setswitchinterval", kwnames) < 0 ||
-        tw_arg_check_count("setswitchinterval", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("sys.setswitchinterval", kwnames) < 0 ||
+        tw_arg_check_count("sys.setswitchinterval", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_FLOAT_CHECK(args[0]) && !TW_INT_CHECK(args[0]))
         return tw_err_format(TwExc_TypeError, "must be real number, not %T", args[0]);
@@ -299,15 +299,15 @@ static TwObject *sys_setswitchinterval(TwObject *self, TwObject *const *args, si
 
 static TwObject *sys_is_gil_enabled(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("_is_gil_enabled", kwnames) < 0 ||
-        tw_arg_check_count("_is_gil_enabled", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("sys._is_gil_enabled", kwnames) < 0 ||
+        tw_arg_check_count("sys._is_gil_enabled", nargs, 0, 0) < 0)
         return NULL;
     return tw_bool_from(tw_runtime_gil_enabled());
 }
 
 static TwObject *sys_intern(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("intern", kwnames) < 0 || tw_arg_check_count("intern", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("sys.intern", kwnames) < 0 || tw_arg_check_count("sys.intern", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_STR_CHECK_EXACT(args[0]))
         return tw_err_format(TwExc_TypeError, "intern() argument must be str, not %T", args[0]);
@@ -319,7 +319,7 @@ static TwObject *sys_intern(TwObject *self, TwObject *const *args, size_t nargs,
 /* (type, value, None) of the exception being handled, or (None, None, None). */
 static TwObject *sys_exc_info(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("exc_info", kwnames) < 0 || tw_arg_check_count("exc_info", nargs, 0, 0) < 0)
+    if (tw_arg_check_no_kwargs("sys.exc_info", kwnames) < 0 || tw_arg_check_count("sys.exc_info", nargs, 0, 0) < 0)
         return NULL;
     TwThreadState *ts = tw_tstate();
     TwObject *exc = ts ? ts->handled_exc : NULL;

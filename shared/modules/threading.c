@@ -1,6 +1,7 @@
 /*
- * threading.c — the threading module: Thread, Lock, RLock, Condition,
- * Semaphore, BoundedSemaphore, Event, Barrier, current_thread and friends.
+ * threading.c — the threading module: Thread, Timer, Lock, RLock,
+ * Condition, Semaphore, BoundedSemaphore, Event, Barrier, current_thread
+ * and friends.
  *
  * Like CPython's, the module is Python code over the _thread primitives
  * (threadmodule.c); the source below is compiled when threading is first
@@ -475,6 +476,31 @@ static const char threading_source[] =
     "\n"
     "    def join(self, timeout=None):\n"
     "        raise RuntimeError('cannot join a dummy thread')\n"
+    "\n"
+    "class Timer(Thread):\n"
+    "    def __init__(self, interval, function, args=None, kwargs=None):\n"
+    "        Thread.__init__(self)\n"
+    "        self.interval = interval\n"
+    "        self.function = function\n"
+    "        if args is None:\n"
+    "            args = []\n"
+    "        if kwargs is None:\n"
+    "            kwargs = {}\n"
+    "        self.args = args\n"
+    "        self.kwargs = kwargs\n"
+    "        self.finished = Event()\n"
+    "\n"
+    "    def cancel(self):\n"
+    "        self.finished.set()\n"
+    "\n"
+    "    def run(self):\n"
+    "        self.finished.wait(self.interval)\n"
+    "        if not self.finished.is_set():\n"
+    "            self.function(*self.args, **self.kwargs)\n"
+    "        self.finished.set()\n"
+    "\n"
+    "def get_native_id():\n"
+    "    return get_ident()\n"
     "\n"
     "def current_thread():\n"
     "    t = _active.get(get_ident())\n"

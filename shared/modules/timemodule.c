@@ -37,15 +37,15 @@ static double clock_seconds(clockid_t id)
     static TwObject *time_##name(TwObject *self, TwObject *const *args, size_t nargs,           \
                                  TwObject *kwnames)                                             \
     {                                                                                           \
-        if (tw_arg_check_no_kwargs(#name, kwnames) < 0 || tw_arg_check_count(#name, nargs, 0, 0) < 0) \
+        if (tw_arg_check_no_kwargs("time." #name, kwnames) < 0 || tw_arg_check_count("time." #name, nargs, 0, 0) < 0) \
             return NULL;                                                                        \
         return tw_float_from_double(clock_seconds(clk));                                        \
     }                                                                                           \
     static TwObject *time_##name##_ns(TwObject *self, TwObject *const *args, size_t nargs,      \
                                       TwObject *kwnames)                                        \
     {                                                                                           \
-        if (tw_arg_check_no_kwargs(#name "_ns", kwnames) < 0 ||                                 \
-            tw_arg_check_count(#name "_ns", nargs, 0, 0) < 0)                                   \
+        if (tw_arg_check_no_kwargs("time." #name "_ns", kwnames) < 0 ||                         \
+            tw_arg_check_count("time." #name "_ns", nargs, 0, 0) < 0)                           \
             return NULL;                                                                        \
         return tw_int_from_i64(clock_ns(clk));                                                  \
     }
@@ -54,7 +54,7 @@ TW_CLOCK_FUNCTIONS(TW_X)
 
 static TwObject *time_sleep(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("sleep", kwnames) < 0 || tw_arg_check_count("sleep", nargs, 1, 1) < 0)
+    if (tw_arg_check_no_kwargs("time.sleep", kwnames) < 0 || tw_arg_check_count("time.sleep", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_FLOAT_CHECK(args[0]) && !TW_INT_CHECK(args[0]))
         return tw_err_format(TwExc_TypeError, "'%s' object cannot be interpreted as an integer",

@@ -17,23 +17,18 @@
 #include "twinpy/types.h"
 #include "typeobject_internal.h"
 
-#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
-
 static const char *tname(TwObject *o) { return tw_type_name(TW_TYPE(o)); }
 
 /* ------------------------------------------------------------------ */
 /* recursion guards                                                   */
 /* ------------------------------------------------------------------ */
 
-static int recursion_limit = 1000;
-
-int tw_get_recursion_limit(void) { return recursion_limit; }
-void tw_set_recursion_limit(int limit) { recursion_limit = limit; }
-
+/* The limit itself (sys.setrecursionlimit) lives with the eval loop, which
+ * counts Python frames on the same TwThreadState.recursion_depth. */
 int tw_enter_recursive_call(const char *where)
 {
     TwThreadState *ts = tw_tstate();
-    if (++ts->recursion_depth > recursion_limit) {
+    if (++ts->recursion_depth > tw_get_recursion_limit()) {
         --ts->recursion_depth;
         tw_err_format(TwExc_RecursionError, "maximum recursion depth exceeded%s", where ? where : "");
         return -1;
@@ -225,20 +220,34 @@ static TwObject **dict_slot(TwObject *o)
     return off > 0 ? (TwObject **)((char *)o + off) : NULL;
 }
 
+/* Make the instance dict on first use; two threads racing here (nogil)
+ * agree on one dict by compare-and-swap.  Returns the dict (borrowed). */
+static TwObject *ensure_dict(TwObject **dp)
+{
+    TwObject *d = __atomic_load_n(dp, __ATOMIC_ACQUIRE);
+    if (d)
+        return d;
+    TwObject *fresh = tw_dict_new();
+    if (!fresh)
+        return NULL;
+    TwObject *expected = NULL;
+    if (__atomic_compare_exchange_n(dp, &expected, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return fresh;
+    tw_decref(fresh);
+    return expected;
+}
+
 TwObject **tw_object_dict_ptr(TwObject *o)
 {
     TwObject **dp = dict_slot(o);
-    if (dp && !*dp) {
-        *dp = tw_dict_new();
-        if (!*dp)
-            return NULL;
-    }
+    if (dp && !ensure_dict(dp))
+        return NULL;
     return dp;
 }
 
 static TwObject *attr_error(TwObject *o, TwObject *name)
 {
-    return tw_err_format(TwExc_AttributeError, "'%s' object has no attribute '%U'", tname(o), name);
+    return tw_err_format(TwExc_AttributeError, "'%s' object has no attribute '%S'", tname(o), name);
 }
 
 TwObject *tw_object_generic_getattr(TwObject *o, TwObject *name)
@@ -293,7 +302,7 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
     TwObject **dp = dict_slot(o);
     if (!dp) {
         if (descr && value)
-            tw_err_format(TwExc_AttributeError, "'%s' object attribute '%U' is read-only", tname(o), name);
+            tw_err_format(TwExc_AttributeError, "'%s' object attribute '%S' is read-only", tname(o), name);
         else
             attr_error(o, name);
         return -1;
@@ -310,7 +319,7 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
         }
         return rc;
     }
-    if (!*dp && !(*dp = tw_dict_new()))
+    if (!ensure_dict(dp))
         return -1;
     /* attribute names are interned so instance dicts share key objects
      * with the code that uses them */
@@ -361,7 +370,7 @@ int tw_object_setattr(TwObject *o, TwObject *name, TwObject *value)
     if (!f) {
         TwObject *descr = tw_type_lookup(TW_TYPE(o), name);
         if (descr)
-            tw_err_format(TwExc_AttributeError, "'%s' object attribute '%U' is read-only", tname(o), name);
+            tw_err_format(TwExc_AttributeError, "'%s' object attribute '%S' is read-only", tname(o), name);
         else
             attr_error(o, name);
         return -1;
@@ -631,12 +640,16 @@ TwObject *tw_number_power3(TwObject *base, TwObject *exp, TwObject *mod)
             res -= (int64_t)um;
         return tw_int_from_i64(res);
     }
-    int found;
-    TwObject *args[2] = {exp, mod};
-    TwObject *r = tw_call_special(base, ID("__pow__"), args, 2, &found);
-    if (found && r != Tw_NotImplemented)
-        return r;
-    tw_xdecref(r);
+    /* a class's own __pow__(self, exp, mod); built-in slot wrappers take
+     * two operands only */
+    TwObject *descr = tw_type_lookup(TW_TYPE(base), ID("__pow__"));
+    if (descr && !tw_slotwrapper_fn(descr, NULL)) {
+        TwObject *args[2] = {exp, mod};
+        TwObject *r = tw_call_special(base, ID("__pow__"), args, 2, NULL);
+        if (r != Tw_NotImplemented)
+            return r;
+        tw_decref(r);
+    }
     if (TW_INT_CHECK(base) && TW_INT_CHECK(exp))
         return tw_err_format(TwExc_TypeError, "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
                              tname(base), tname(exp), tname(mod));

@@ -20,8 +20,6 @@
 #include "twinpy/types.h"
 #include "typeobject_internal.h"
 
-#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
-
 static TwObject *alloc_tracked(TwTypeObject *tp)
 {
     TwObject *op = tw_type_alloc_instance(tp, 0);
@@ -712,7 +710,7 @@ static TwObject *method_repr(TwObject *m)
         return NULL;
     TwObject *r;
     if (name && TW_STR_CHECK(name))
-        r = tw_str_from_format("<bound method %U of %R>", name, METH(m)->self);
+        r = tw_str_from_format("<bound method %S of %R>", name, METH(m)->self);
     else
         r = tw_str_from_format("<bound method ? of %R>", METH(m)->self);
     tw_xdecref(name);
@@ -858,7 +856,7 @@ static TwObject *property_new(TwTypeObject *type, TwObject *const *args, size_t 
             if (tw_str_eq_cstr(key, names[j]))
                 idx = j;
         if (idx < 0)
-            return tw_err_format(TwExc_TypeError, "property() got an unexpected keyword argument '%U'", key);
+            return tw_err_format(TwExc_TypeError, "property() got an unexpected keyword argument '%S'", key);
         if (vals[idx])
             return tw_err_format(TwExc_TypeError, "argument for property() given by name ('%s') and position (%d)",
                                  names[idx], idx + 1);
@@ -875,7 +873,8 @@ static TwObject *property_descr_get(TwObject *p, TwObject *obj, TwObject *type)
         if (PROP(p)->name)
             return tw_err_format(TwExc_AttributeError, "property %R of '%s' object has no getter", PROP(p)->name,
                                  tw_type_name(TW_TYPE(obj)));
-        return tw_err_format(TwExc_AttributeError, "unreadable attribute");
+        return tw_err_format(TwExc_AttributeError, "property of '%s' object has no getter",
+                             tw_type_name(TW_TYPE(obj)));
     }
     return tw_call1(PROP(p)->fget, obj);
 }
@@ -888,7 +887,8 @@ static int property_descr_set(TwObject *p, TwObject *obj, TwObject *value)
             tw_err_format(TwExc_AttributeError, "property %R of '%s' object has no %s", PROP(p)->name,
                           tw_type_name(TW_TYPE(obj)), value ? "setter" : "deleter");
         else
-            tw_err_format(TwExc_AttributeError, value ? "can't set attribute" : "can't delete attribute");
+            tw_err_format(TwExc_AttributeError, "property of '%s' object has no %s", tw_type_name(TW_TYPE(obj)),
+                          value ? "setter" : "deleter");
         return -1;
     }
     TwObject *r = value ? tw_call2(func, obj, value) : tw_call1(func, obj);
@@ -1195,9 +1195,9 @@ static TwObject *super_repr(TwObject *self)
         return NULL;
     TwObject *r;
     if (su->obj_type)
-        r = tw_str_from_format("<super: %U, <%s object>>", tr, tw_type_name(su->obj_type));
+        r = tw_str_from_format("<super: %S, <%s object>>", tr, tw_type_name(su->obj_type));
     else
-        r = tw_str_from_format("<super: %U, NULL>", tr);
+        r = tw_str_from_format("<super: %S, NULL>", tr);
     tw_decref(tr);
     return r;
 }

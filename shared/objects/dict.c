@@ -354,22 +354,10 @@ static int get_ref_hashed(TwDictObject *d, TwObject *key, TwHash hash, TwObject 
     return r;
 }
 
-/* Insert or replace, inside the critical section.  Takes new references
- * to key and value; a replaced value is handed back in *old for the
- * caller to decref after the critical section. */
-static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value, TwObject **old)
+/* Append a key known to be absent, inside the critical section.  Takes
+ * new references to key and value. */
+static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value)
 {
-    *old = NULL;
-    TwSsize ix = lookup_locked(d, key, hash);
-    if (ix == DKIX_ERROR)
-        return -1;
-    if (ix >= 0) {
-        DictEntry *ep = &keys_entries(d->keys)[ix];
-        *old = ep->value;
-        tw_atomic_store_ptr(&ep->value, tw_newref(value));
-        bump_version(d);
-        return 0;
-    }
     if (d->keys == NULL || d->keys->usable <= 0) {
         if (dict_grow(d) < 0)
             return -1;
@@ -387,6 +375,25 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
     tw_atomic_store_ssize(&d->used, d->used + 1);
     bump_version(d);
     return 0;
+}
+
+/* Insert or replace, inside the critical section.  Takes new references
+ * to key and value; a replaced value is handed back in *old for the
+ * caller to decref after the critical section. */
+static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value, TwObject **old)
+{
+    *old = NULL;
+    TwSsize ix = lookup_locked(d, key, hash);
+    if (ix == DKIX_ERROR)
+        return -1;
+    if (ix >= 0) {
+        DictEntry *ep = &keys_entries(d->keys)[ix];
+        *old = ep->value;
+        tw_atomic_store_ptr(&ep->value, tw_newref(value));
+        bump_version(d);
+        return 0;
+    }
+    return insert_new_locked(d, key, hash, value);
 }
 
 /* Remove entry ix (known live), handing its key and value back. */
@@ -556,15 +563,21 @@ static int dict_pop_hashed(TwDictObject *d, TwObject *key, TwHash h, TwObject **
     return r;
 }
 
+/* out may be NULL when the caller does not want the value. */
 int tw_dict_pop(TwObject *op, TwObject *key, TwObject **out)
 {
-    *out = NULL;
+    if (out != NULL)
+        *out = NULL;
     TwHash h = key_hash(key);
     if (h == -1)
         return -1;
-    TwObject *ok;
-    int r = dict_pop_hashed(D(op), key, h, &ok, out);
+    TwObject *ok, *ov;
+    int r = dict_pop_hashed(D(op), key, h, &ok, &ov);
     TW_XDECREF(ok);
+    if (out != NULL)
+        *out = ov;
+    else
+        TW_XDECREF(ov);
     return r;
 }
 
@@ -1022,15 +1035,14 @@ static TwObject *dict_m_setdefault(TwObject *self, TwObject *const *args, size_t
     if (h == -1)
         return NULL;
     TwDictObject *d = D(self);
-    TwObject *result = NULL, *old = NULL;
+    TwObject *result = NULL;
     TW_BEGIN_CRITICAL_SECTION(d);
     TwSsize ix = lookup_locked(d, key, h);
     if (ix >= 0)
         result = tw_newref(keys_entries(d->keys)[ix].value);
-    else if (ix == DKIX_EMPTY && insert_locked(d, key, h, dflt, &old) == 0)
+    else if (ix == DKIX_EMPTY && insert_new_locked(d, key, h, dflt) == 0)
         result = tw_newref(dflt);
     TW_END_CRITICAL_SECTION();
-    TW_XDECREF(old);
     return result;
 }
 
@@ -1194,6 +1206,27 @@ static int dict_init(TwObject *self, TwObject *const *args, size_t nargs, TwObje
 
 static TwObject *dict_iter(TwObject *op) { return dictiter_new(&TwDictIterKey_Type, op); }
 
+/* d | other: a new dict with other's items over d's (both dicts). */
+static TwObject *dict_or(TwObject *a, TwObject *b)
+{
+    if (!TW_DICT_CHECK(a) || !TW_DICT_CHECK(b))
+        return tw_newref(Tw_NotImplemented);
+    TwObject *r = TW_TYPE(a) == &TwDict_Type ? tw_dict_copy(a) : tw_call1((TwObject *)TW_TYPE(a), a);
+    if (r != NULL && tw_dict_update(r, b) < 0)
+        TW_CLEAR(r);
+    return r;
+}
+
+/* d |= other: update in place from a mapping or an iterable of pairs. */
+static TwObject *dict_ior(TwObject *a, TwObject *b)
+{
+    if (!TW_DICT_CHECK(a))
+        return tw_newref(Tw_NotImplemented);
+    if (tw_dict_update(a, b) < 0)
+        return NULL;
+    return tw_newref(a);
+}
+
 static const TwMethodDef dict_methods[] = {
     {"get", dict_m_get, 0},
     {"setdefault", dict_m_setdefault, 0},
@@ -1224,6 +1257,8 @@ TwTypeObject TwDict_Type = {
     .tp_init = dict_init,
     .tp_traverse = dict_traverse,
     .tp_clear = dict_tp_clear,
+    .nb = {[TW_BINOP_OR] = dict_or},
+    .nb_inplace = {[TW_BINOP_OR] = dict_ior},
     .tp_len = dict_len,
     .tp_getitem = dict_getitem,
     .tp_setitem = dict_setitem,

@@ -517,29 +517,24 @@ void tw_err_set_string(TwObject *type, const char *msg)
         tw_err_raise(exc);
 }
 
-/* A MemoryError made at start-up, raised when making a fresh one fails. */
+/* One MemoryError made at start-up and raised (shared) whenever memory
+ * runs out: making a fresh instance then could fail in turn. */
 static TwObject *prealloc_memory_error;
+
+int tw_exceptions_preallocate(void)
+{
+    if (!prealloc_memory_error)
+        prealloc_memory_error = tw_call0(TwExc_MemoryError);
+    return prealloc_memory_error ? 0 : -1;
+}
 
 TwObject *tw_err_no_memory(void)
 {
-    TwObject *exc = NULL;
     if (prealloc_memory_error) {
-        exc = prealloc_memory_error;
-        prealloc_memory_error = NULL;
-    } else {
-        exc = tw_call0(TwExc_MemoryError);
-    }
-    if (exc)
-        tw_err_raise(exc);
-    if (!prealloc_memory_error) {
-        /* replenish for next time, without disturbing the error just set */
-        TwThreadState *ts = tstate();
-        TwObject *saved = ts->exc;
-        ts->exc = NULL;
-        prealloc_memory_error = tw_call0(TwExc_MemoryError);
-        if (!prealloc_memory_error)
-            tw_err_clear();
-        ts->exc = saved;
+        /* a stale traceback from an earlier raise must not show */
+        TW_CLEAR(EXC(prealloc_memory_error)->traceback);
+        TW_CLEAR(EXC(prealloc_memory_error)->context);
+        tw_err_raise(tw_newref(prealloc_memory_error));
     }
     return NULL;
 }
@@ -666,8 +661,7 @@ static void build_spec(char *out, size_t size, const char *flags, long width, lo
 
 /* The formatter behind tw_err_format (and usable for messages generally):
  * returns a new str, or NULL with an exception set (e.g. a failing %R). */
-TwObject *tw_format_va(const char *fmt, va_list ap);
-TwObject *tw_format_va(const char *fmt, va_list ap)
+static TwObject *tw_format_va(const char *fmt, va_list ap)
 {
     FmtBuf b = {.buf = NULL, .len = 0, .cap = sizeof b.small, .failed = false};
     b.buf = b.small;

@@ -18,7 +18,6 @@
  * format() and %-formatting of floats (used by str.c).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -94,16 +93,68 @@ static int float_digits(double v, int ndigits, char *digits)
     return exp + 1;
 }
 
-/* The shortest digits that round-trip through strtod. */
-static int float_shortest_digits(double v, char *digits)
+/* Does "D.DDDDe<exp>" (digits[0..n)) read back as v? */
+static bool digits_round_trip(const char *digits, int n, int exp, double v)
 {
     char buf[64];
-    for (int p = 1; p < 17; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, v);
-        if (strtod(buf, NULL) == v)
-            return float_digits(v, p, digits);
+    int o = 0;
+    buf[o++] = digits[0];
+    buf[o++] = '.';
+    memcpy(buf + o, digits + 1, (size_t)(n - 1));
+    o += n - 1;
+    snprintf(buf + o, sizeof buf - (size_t)o, "e%d", exp);
+    return strtod(buf, NULL) == v;
+}
+
+/* A p-digit string that reads back as v, if there is one: the correctly
+ * rounded digits, or one of their neighbours one unit in the last place
+ * away.  Next to a power of two the interval of decimals that read back
+ * as v is lopsided, and the shortest string may be a neighbour (2**378 is
+ * "6.156563468186638e+113", not the correctly rounded ...637).  On
+ * success writes the digits and returns true with *decpt set. */
+static bool float_try_precision(double v, int p, char *digits, int *decpt)
+{
+    char d[32];
+    int dp = float_digits(v, p, d);
+    int exp = dp - 1;
+    if (digits_round_trip(d, p, exp, v)) {
+        strcpy(digits, d);
+        *decpt = dp;
+        return true;
     }
-    return float_digits(v, 17, digits);
+    /* one up */
+    char u[32];
+    memcpy(u, d, (size_t)p + 1);
+    int i = p - 1;
+    while (i >= 0 && u[i] == '9')
+        u[i--] = '0';
+    int uexp = exp;
+    if (i < 0) {
+        u[0] = '1';
+        uexp++;
+    } else {
+        u[i]++;
+    }
+    if (digits_round_trip(u, p, uexp, v)) {
+        strcpy(digits, u);
+        *decpt = uexp + 1;
+        return true;
+    }
+    /* one down (never below the leading digit) */
+    char w[32];
+    memcpy(w, d, (size_t)p + 1);
+    i = p - 1;
+    while (i >= 0 && w[i] == '0')
+        w[i--] = '9';
+    if (i > 0 || (i == 0 && w[0] > '1')) {
+        w[i]--;
+        if (digits_round_trip(w, p, exp, v)) {
+            strcpy(digits, w);
+            *decpt = dp;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void strip_trailing_zeros(char *digits)
@@ -112,6 +163,47 @@ static void strip_trailing_zeros(char *digits)
     while (n > 1 && digits[n - 1] == '0')
         digits[--n] = '\0';
 }
+
+/* The shortest digits that round-trip through strtod (Python's repr).
+ * Any decimal of at most 15 significant digits survives the trip
+ * decimal -> double -> 15 digits (DBL_DIG), so if the 15-digit rendering
+ * of v reads back as v, the shortest string is it without its trailing
+ * zeros.  Otherwise the answer has 16 digits (possibly a neighbour of the
+ * correctly rounded ones) or 17 (which always round-trip). */
+static int float_shortest_digits(double v, char *digits)
+{
+    int decpt;
+    if (v < 9007199254740992.0 && v >= 1.0 && v == floor(v)) {
+        /* an integer below 2**53: its own digits are exact and shortest */
+        char tmp[24];
+        int n = 0;
+        for (uint64_t m = (uint64_t)v; m; m /= 10)
+            tmp[n++] = (char)('0' + m % 10);
+        for (int i = 0; i < n; i++)
+            digits[i] = tmp[n - 1 - i];
+        digits[n] = '\0';
+        strip_trailing_zeros(digits);
+        return n;
+    }
+    if (v < DBL_MIN) {
+        /* subnormal: fewer than 53 bits, so the 15-digit guarantee does
+         * not hold; search every length (round-tripping is monotone in
+         * the length: if p digits can, p + 1 can) */
+        for (int p = 1; p < 17; p++)
+            if (float_try_precision(v, p, digits, &decpt))
+                return decpt;
+        return float_digits(v, 17, digits);
+    }
+    decpt = float_digits(v, 15, digits);
+    if (digits_round_trip(digits, 15, decpt - 1, v)) {
+        strip_trailing_zeros(digits);
+        return decpt;
+    }
+    if (float_try_precision(v, 16, digits, &decpt))
+        return decpt;
+    return float_digits(v, 17, digits);
+}
+
 
 /* Lay out significant digits in fixed or exponent notation as CPython's
  * format_float_short does. */
@@ -406,12 +498,9 @@ static TwObject *float_new(TwTypeObject *type, TwObject *const *args, size_t nar
     }
     if (type == &TwFloat_Type)
         return tw_float_from_double(v);
-    TwObject *op = (type->tp_flags & TW_TPFLAGS_HAVE_GC)
-                       ? tw_gc_alloc(type, type->tp_basicsize)
-                       : tw_object_alloc(type, type->tp_basicsize);
+    TwObject *op = tw_type_alloc_instance(type, 0);
     if (op == NULL)
-        return tw_err_no_memory();
-    memset((char *)op + sizeof(TwObject), 0, type->tp_basicsize - sizeof(TwObject));
+        return NULL;
     ((TwFloatObject *)op)->value = v;
     if (type->tp_flags & TW_TPFLAGS_HAVE_GC)
         tw_gc_track(op);
@@ -821,7 +910,7 @@ TwObject *tw_float_round(TwObject *xo, TwObject *ndigits)
 
 static TwObject *float_is_integer(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("is_integer", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.is_integer", nargs, 0, 0) < 0)
         return NULL;
     double v = TW_FLOAT_VALUE(self);
     return tw_bool_from(isfinite(v) && floor(v) == v);
@@ -829,7 +918,7 @@ static TwObject *float_is_integer(TwObject *self, TwObject *const *args, size_t 
 
 static TwObject *float_as_integer_ratio(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("as_integer_ratio", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.as_integer_ratio", nargs, 0, 0) < 0)
         return NULL;
     double v = TW_FLOAT_VALUE(self);
     if (isinf(v)) {
@@ -876,35 +965,35 @@ static TwObject *float_as_integer_ratio(TwObject *self, TwObject *const *args, s
 
 static TwObject *float_round_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__round__", nargs, 0, 1) < 0)
-        return NULL;
+    if (nargs > 1)
+        return tw_err_format(TwExc_TypeError, "__round__ expected at most 1 argument, got %zd", (TwSsize)nargs);
     return tw_float_round(self, nargs ? args[0] : NULL);
 }
 
 static TwObject *float_trunc_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__trunc__", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.__trunc__", nargs, 0, 0) < 0)
         return NULL;
     return double_to_int(TW_FLOAT_VALUE(self));
 }
 
 static TwObject *float_floor_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__floor__", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.__floor__", nargs, 0, 0) < 0)
         return NULL;
     return double_to_int(floor(TW_FLOAT_VALUE(self)));
 }
 
 static TwObject *float_ceil_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__ceil__", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.__ceil__", nargs, 0, 0) < 0)
         return NULL;
     return double_to_int(ceil(TW_FLOAT_VALUE(self)));
 }
 
 static TwObject *float_format_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__format__", nargs, 1, 1) < 0)
+    if (tw_arg_check_count("float.__format__", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_STR_CHECK(args[0]))
         return tw_err_format(TwExc_TypeError, "__format__() argument must be str, not %T", args[0]);
@@ -913,7 +1002,7 @@ static TwObject *float_format_meth(TwObject *self, TwObject *const *args, size_t
 
 static TwObject *float_conjugate(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("conjugate", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("float.conjugate", nargs, 0, 0) < 0)
         return NULL;
     return float_pos(self);
 }

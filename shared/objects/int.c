@@ -13,7 +13,6 @@
  * the commonest values are never allocated and need no reference-count
  * traffic in the nogil build.
  */
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -102,11 +101,21 @@ static TwHash int_hash(TwObject *op)
 
 /* ---------------- repr --------------------------------------------- */
 
+/* Decimal digits written backwards from the end of a 24-byte buffer
+ * (str(int) is hot in printing loops: no printf). */
 static TwObject *int_repr(TwObject *op)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)TW_INT_VALUE(op));
-    return tw_str_from_utf8(buf, (size_t)n);
+    char buf[24];
+    char *p = buf + sizeof buf;
+    int64_t v = TW_INT_VALUE(op);
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        *--p = '-';
+    return tw_str_from_utf8(p, (size_t)(buf + sizeof buf - p));
 }
 
 static TwObject *bool_repr(TwObject *op)
@@ -706,14 +715,11 @@ static TwObject *int_new(TwTypeObject *type, TwObject *const *args, size_t nargs
     if (value == NULL || type == &TwInt_Type)
         return value;
     /* A subclass: a fresh instance of it holding the value. */
-    TwObject *op = (type->tp_flags & TW_TPFLAGS_HAVE_GC)
-                       ? tw_gc_alloc(type, type->tp_basicsize)
-                       : tw_object_alloc(type, type->tp_basicsize);
+    TwObject *op = tw_type_alloc_instance(type, 0);
     if (op == NULL) {
         TW_DECREF(value);
-        return tw_err_no_memory();
+        return NULL;
     }
-    memset((char *)op + sizeof(TwObject), 0, type->tp_basicsize - sizeof(TwObject));
     ((TwIntObject *)op)->value = TW_INT_VALUE(value);
     TW_DECREF(value);
     if (type->tp_flags & TW_TPFLAGS_HAVE_GC)
@@ -787,7 +793,7 @@ TwObject *tw_number_round(TwObject *x, TwObject *ndigits)
 
 static TwObject *int_bit_length(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("bit_length", nargs, 0, 0) < 0 || tw_arg_check_no_kwargs("bit_length", kw) < 0)
+    if (tw_arg_check_count("int.bit_length", nargs, 0, 0) < 0 || tw_arg_check_no_kwargs("int.bit_length", kw) < 0)
         return NULL;
     int64_t v = TW_INT_VALUE(self);
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -796,7 +802,7 @@ static TwObject *int_bit_length(TwObject *self, TwObject *const *args, size_t na
 
 static TwObject *int_bit_count(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("bit_count", nargs, 0, 0) < 0 || tw_arg_check_no_kwargs("bit_count", kw) < 0)
+    if (tw_arg_check_count("int.bit_count", nargs, 0, 0) < 0 || tw_arg_check_no_kwargs("int.bit_count", kw) < 0)
         return NULL;
     int64_t v = TW_INT_VALUE(self);
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -805,21 +811,21 @@ static TwObject *int_bit_count(TwObject *self, TwObject *const *args, size_t nar
 
 static TwObject *int_index_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__index__", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("int.__index__", nargs, 0, 0) < 0)
         return NULL;
     return int_exact(self);
 }
 
 static TwObject *int_round_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__round__", nargs, 0, 1) < 0)
-        return NULL;
+    if (nargs > 1)
+        return tw_err_format(TwExc_TypeError, "__round__ expected at most 1 argument, got %zd", (TwSsize)nargs);
     return int_round(self, nargs ? args[0] : NULL);
 }
 
 static TwObject *int_format_meth(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("__format__", nargs, 1, 1) < 0)
+    if (tw_arg_check_count("int.__format__", nargs, 1, 1) < 0)
         return NULL;
     if (!TW_STR_CHECK(args[0]))
         return tw_err_format(TwExc_TypeError, "__format__() argument must be str, not %T", args[0]);
@@ -828,14 +834,14 @@ static TwObject *int_format_meth(TwObject *self, TwObject *const *args, size_t n
 
 static TwObject *int_is_integer(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("is_integer", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("int.is_integer", nargs, 0, 0) < 0)
         return NULL;
     TW_RETURN_TRUE;
 }
 
 static TwObject *int_conjugate(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
 {
-    if (tw_arg_check_count("conjugate", nargs, 0, 0) < 0)
+    if (tw_arg_check_count("int.conjugate", nargs, 0, 0) < 0)
         return NULL;
     return int_exact(self);
 }

@@ -455,7 +455,7 @@ static int sort_items(SortState *st, SortItem *a, TwSsize n)
         sort_insertion(st, a, lo, lo + SORT_RUN < n ? lo + SORT_RUN : n);
     if (n <= SORT_RUN)
         return 0;
-    SortItem *tmp = tw_mem_alloc((size_t)(n / 2 + 1) * sizeof(SortItem));
+    SortItem *tmp = tw_mem_alloc((size_t)n * sizeof(SortItem));   /* a left run can exceed n/2 */
     if (tmp == NULL) {
         tw_err_no_memory();
         return -1;
@@ -468,7 +468,7 @@ static int sort_items(SortState *st, SortItem *a, TwSsize n)
             sort_merge(st, a, tmp, lo, mid, hi);
         }
     }
-    tw_mem_free(tmp, (size_t)(n / 2 + 1) * sizeof(SortItem));
+    tw_mem_free(tmp, (size_t)n * sizeof(SortItem));
     return 0;
 }
 

@@ -9,7 +9,6 @@
 #include "typeobject_internal.h"
 
 #define MOD(op) ((TwModuleObject *)(op))
-#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
 
 static int module_fill(TwObject *m, TwObject *name)
 {
@@ -100,8 +99,8 @@ static TwObject *module_getattro(TwObject *m, TwObject *name)
     tw_err_clear();
     TwObject *mname = MOD(m)->dict ? tw_dict_get_borrowed(MOD(m)->dict, ID("__name__")) : NULL;
     if (mname && TW_STR_CHECK(mname))
-        return tw_err_format(TwExc_AttributeError, "module '%U' has no attribute '%U'", mname, name);
-    return tw_err_format(TwExc_AttributeError, "module has no attribute '%U'", name);
+        return tw_err_format(TwExc_AttributeError, "module '%S' has no attribute '%S'", mname, name);
+    return tw_err_format(TwExc_AttributeError, "module has no attribute '%S'", name);
 }
 
 /* <module 'math' (built-in)> or <module 'foo' from '/path/foo.py'> */

@@ -36,6 +36,8 @@ int tw_objects_init(void)
         return -1;
     TW_EXCEPTION_TYPES(TW_X)
 #undef TW_X
+    if (tw_exceptions_preallocate() < 0)
+        return -1;
     /* the singletons are static objects: make sure of their immortality */
     tw_set_immortal(Tw_None);
     tw_set_immortal(Tw_NotImplemented);

@@ -17,7 +17,9 @@
  *
  * Concurrency: every read and write of a set's table runs inside
  * TW_BEGIN_CRITICAL_SECTION(set) (no-op under the GIL); there are no
- * lock-free readers, so old tables are freed at once.  Comparing keys
+ * lock-free readers of the table, so old tables are freed at once.  Only
+ * `used` is read without the lock (len(), iterators' size checks): it is
+ * written with tw_atomic_store_ssize.  Comparing keys
  * runs __eq__ inside the critical section, as CPython's free-threaded
  * build does; after every __eq__ the probe checks that the table and the
  * entry did not change under it and restarts otherwise.  Operations that
@@ -183,7 +185,9 @@ restart:;
     }
 }
 
-/* Add key (a new reference is taken if it goes in). 0 or -1. */
+/* Add key (a new reference is taken if it goes in). 0 or -1.  A new key
+ * takes the last dummy slot its probe sequence passed before reaching an
+ * unused slot, if any (what CPython 3.11 does: it decides where keys print). */
 static int set_add_entry(TwSetObject *so, TwObject *key, TwHash hash)
 {
 restart:;
@@ -218,8 +222,8 @@ restart:;
                         goto restart;
                     mask = (size_t)so->mask;
                 }
-            } else if (e->hash == -1 && freeslot == NULL) {
-                freeslot = e;
+            } else if (e->hash == -1) {
+                freeslot = e;   /* CPython 3.11 keeps the last dummy seen */
             }
             e++;
         } while (probes--);
@@ -228,13 +232,13 @@ restart:;
     }
 found_unused_or_dummy:
     if (freeslot != NULL) {
-        so->used++;
+        tw_atomic_store_ssize(&so->used, so->used + 1);
         freeslot->key = tw_newref(key);
         freeslot->hash = hash;
         return 0;
     }
     so->fill++;
-    so->used++;
+    tw_atomic_store_ssize(&so->used, so->used + 1);
     e->key = tw_newref(key);
     e->hash = hash;
     if ((size_t)so->fill * 5 < mask * 3)
@@ -254,7 +258,7 @@ static int set_discard_entry(TwSetObject *so, TwObject *key, TwHash hash, TwObje
     *old = e->key;
     e->key = DUMMY;
     e->hash = -1;
-    so->used--;
+    tw_atomic_store_ssize(&so->used, so->used - 1);
     return 1;
 }
 
@@ -280,7 +284,7 @@ static void set_detach_locked(TwSetObject *so, Detached *dt)
     so->table = so->smalltable;
     so->mask = SET_MINSIZE - 1;
     so->fill = 0;
-    so->used = 0;
+    tw_atomic_store_ssize(&so->used, 0);
     so->hash = -1;
 }
 
@@ -394,7 +398,7 @@ static int set_merge(TwSetObject *so, TwSetObject *other)
             }
             so->fill = other->used;
         }
-        so->used = other->used;
+        tw_atomic_store_ssize(&so->used, other->used);
         done = true;
     }
     TW_END_CRITICAL_SECTION();
@@ -590,7 +594,7 @@ static void set_swap_bodies(TwSetObject *a, TwSetObject *b)
     TW_BEGIN_CRITICAL_SECTION2(a, b);
     set_detach_locked(a, &dt);
     a->fill = b->fill;
-    a->used = b->used;
+    tw_atomic_store_ssize(&a->used, b->used);
     a->mask = b->mask;
     if (b->table == b->smalltable) {
         memcpy(a->smalltable, b->smalltable, sizeof(a->smalltable));
@@ -601,7 +605,7 @@ static void set_swap_bodies(TwSetObject *a, TwSetObject *b)
     a->hash = -1;
     /* b keeps the old contents of a, to be released with b. */
     b->fill = 0;
-    b->used = 0;
+    tw_atomic_store_ssize(&b->used, 0);
     b->mask = SET_MINSIZE - 1;
     b->table = b->smalltable;
     memset(b->smalltable, 0, sizeof(b->smalltable));
@@ -1044,7 +1048,7 @@ static TwObject *set_m_pop(TwObject *self, TwObject *const *args, size_t nargs, 
         key = e->key;
         e->key = DUMMY;
         e->hash = -1;
-        so->used--;
+        tw_atomic_store_ssize(&so->used, so->used - 1);
         so->finger = e - so->table + 1;
     }
     TW_END_CRITICAL_SECTION();

@@ -203,10 +203,19 @@ static bool cp_isprintable(uint32_t c)
         return false;
     if (c < 128)
         return true;
-    if (cp_isspace(c) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-        (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xD800 && c <= 0xDFFF) ||
-        (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000)
+    /* separators, format characters (Cf), surrogates, private use */
+    static const uint32_t hidden[][2] = {
+        { 0x600, 0x605 }, { 0x61C, 0x61C }, { 0x6DD, 0x6DD }, { 0x70F, 0x70F }, { 0x890, 0x891 },
+        { 0x8E2, 0x8E2 }, { 0x180E, 0x180E }, { 0x200B, 0x200F }, { 0x202A, 0x202E },
+        { 0x2060, 0x206F }, { 0xD800, 0xF8FF }, { 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB },
+        { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD }, { 0x13430, 0x13438 }, { 0x1BCA0, 0x1BCA3 },
+        { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F }, { 0xF0000, 0x10FFFF },
+    };
+    if (cp_isspace(c))
         return false;
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        if (c >= hidden[i][0] && c <= hidden[i][1])
+            return false;
     locale_t l = get_utf8_locale();
     return l ? iswprint_l((wint_t)c, l) != 0 : true;
 }
@@ -298,12 +307,15 @@ static TwObject *str_from_cp(uint32_t cp)
     return tw_str_from_utf8(buf, (size_t)n);
 }
 
+/* Exact strs free themselves; an instance of a str subclass comes here
+ * from tw_object_dealloc_generic (which has already dropped what the
+ * class added) and is freed with its item count, which only str knows. */
 static void str_dealloc(TwObject *op)
 {
     if (TW_TYPE(op) == &TwStr_Type)
         tw_object_free(op, sizeof(TwStrObject) + (size_t)STR(op)->size + 1);
     else
-        tw_object_dealloc_generic(op);
+        tw_type_free_instance(op, STR(op)->size + 1);
 }
 
 /* ---------------- hash, equality ---------------------------------- */
@@ -1016,6 +1028,8 @@ static TwSsize bytes_find(const char *h, TwSsize hn, const char *n, TwSsize nn)
 
 static TwSsize bytes_rfind(const char *h, TwSsize hn, const char *n, TwSsize nn)
 {
+    if (nn == 0)
+        return hn;
     if (nn > hn)
         return -1;
     for (TwSsize i = hn - nn; i >= 0; i--)
@@ -1114,36 +1128,79 @@ static TwObject *str_new(TwTypeObject *type, TwObject *const *args, size_t nargs
                                  (TwSsize)(nargs + nkw));
         return tw_err_format(TwExc_NotImplementedError, "str() with an encoding is not supported");
     }
-    if (type != &TwStr_Type)
-        return tw_err_format(TwExc_NotImplementedError, "subclasses of str are not supported");
-    if (nargs == 0)
-        return str_empty();
-    return tw_object_str(args[0]);
+    TwObject *value = nargs == 0 ? str_empty() : tw_object_str(args[0]);
+    if (value == NULL || type == &TwStr_Type)
+        return value;
+    /* A subclass: the same layout (no __dict__: str is variable-size),
+     * allocated as the subclass with size + 1 items of one byte. */
+    size_t n = (size_t)STR(value)->size;
+    TwObject *op = tw_type_alloc_instance(type, (TwSsize)n + 1);
+    if (op == NULL) {
+        TW_DECREF(value);
+        return NULL;
+    }
+    TwStrObject *s = STR(op);
+    memcpy(s->data, STR(value)->data, n + 1);
+    s->size = (TwSsize)n;
+    s->length = STR(value)->length;
+    s->is_ascii = STR(value)->is_ascii;
+    s->hash = -1;
+    s->interned = 0;
+    TW_DECREF(value);
+    if (type->tp_flags & TW_TPFLAGS_HAVE_GC)
+        tw_gc_track(op);
+    return op;
 }
 
 /* ---------------- argument helpers -------------------------------- */
 
-/* Positional and keyword arguments into out[0..nnames) (borrowed, NULL
- * when absent), with CPython's messages.  names == NULL: positional only. */
+/* Is fname one of the methods CPython parses as plain varargs (find and
+ * friends)?  Their argument-count errors read differently. */
+static bool is_varargs_method(const char *fname)
+{
+    static const char *const names[] = { "find", "rfind", "index", "rindex", "count",
+                                         "startswith", "endswith", NULL };
+    for (int i = 0; names[i]; i++)
+        if (strcmp(fname, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Positional and keyword arguments into out[0..max) (borrowed, NULL when
+ * absent), with the messages CPython gives for each kind of method:
+ * no-argument and one-argument methods name the type ("str.lower() takes
+ * no arguments (1 given)"), find and friends say "takes at least", the
+ * keyword-taking ones (split) say "takes at most ... (N given)" and the
+ * other positional ones (strip, replace) "expected at most N arguments,
+ * got M".  names == NULL: positional only. */
 static int parse_args(const char *fname, TwObject *const *args, size_t nargs, TwObject *kwnames,
                       const char *const *names, size_t min, size_t max, TwObject **out)
 {
     size_t nkw = kwnames ? (size_t)TW_TUPLE_SIZE(kwnames) : 0;
     for (size_t i = 0; i < max; i++)
         out[i] = NULL;
+    bool qualified = max == 0 || (min == 1 && max == 1 && names == NULL) || is_varargs_method(fname);
     if (nkw > 0 && names == NULL) {
-        tw_err_format(TwExc_TypeError, "%s() takes no keyword arguments", fname);
+        tw_err_format(TwExc_TypeError, "%s%s() takes no keyword arguments", qualified ? "str." : "", fname);
         return -1;
     }
-    if (nargs > max) {
+    if (nargs > max || (nargs < min && names == NULL)) {
         if (max == 0)
-            tw_err_format(TwExc_TypeError, "%s() takes no arguments (%zd given)", fname, (TwSsize)nargs);
-        else if (min == max)
-            tw_err_format(TwExc_TypeError, "%s() takes exactly %s (%zd given)", fname,
-                          max == 1 ? "one argument" : "2 arguments", (TwSsize)nargs);
-        else
-            tw_err_format(TwExc_TypeError, "%s expected at most %zd argument%s, got %zd", fname,
+            tw_err_format(TwExc_TypeError, "str.%s() takes no arguments (%zd given)", fname, (TwSsize)nargs);
+        else if (min == 1 && max == 1)
+            tw_err_format(TwExc_TypeError, "str.%s() takes exactly one argument (%zd given)", fname,
+                          (TwSsize)nargs);
+        else if (is_varargs_method(fname))
+            tw_err_format(TwExc_TypeError, "%s() takes at %s %zd argument%s (%zd given)", fname,
+                          nargs > max ? "most" : "least", (TwSsize)(nargs > max ? max : min),
+                          (nargs > max ? max : min) == 1 ? "" : "s", (TwSsize)nargs);
+        else if (names != NULL)
+            tw_err_format(TwExc_TypeError, "%s() takes at most %zd argument%s (%zd given)", fname,
                           (TwSsize)max, max == 1 ? "" : "s", (TwSsize)nargs);
+        else
+            tw_err_format(TwExc_TypeError, "%s expected at %s %zd argument%s, got %zd", fname,
+                          nargs > max ? "most" : "least", (TwSsize)(nargs > max ? max : min),
+                          (nargs > max ? max : min) == 1 ? "" : "s", (TwSsize)nargs);
         return -1;
     }
     for (size_t i = 0; i < nargs; i++)
@@ -1154,7 +1211,7 @@ static int parse_args(const char *fname, TwObject *const *args, size_t nargs, Tw
         while (j < max && !tw_str_eq_cstr(name, names[j]))
             j++;
         if (j == max) {
-            tw_err_format(TwExc_TypeError, "%s() got an unexpected keyword argument '%S'", fname, name);
+            tw_err_format(TwExc_TypeError, "'%S' is an invalid keyword argument for %s()", name, fname);
             return -1;
         }
         if (out[j] != NULL) {
@@ -1166,11 +1223,8 @@ static int parse_args(const char *fname, TwObject *const *args, size_t nargs, Tw
     }
     for (size_t i = 0; i < min; i++)
         if (out[i] == NULL) {
-            if (min == max && min == 1)
-                tw_err_format(TwExc_TypeError, "%s() takes exactly one argument (0 given)", fname);
-            else
-                tw_err_format(TwExc_TypeError, "%s expected at least %zd argument%s, got %zd", fname,
-                              (TwSsize)min, min == 1 ? "" : "s", (TwSsize)nargs);
+            tw_err_format(TwExc_TypeError, "%s() missing required argument '%s' (pos %zd)", fname,
+                          names[i], (TwSsize)(i + 1));
             return -1;
         }
     return 0;
@@ -1180,7 +1234,7 @@ static int arg_str(const char *fname, TwObject *o, const char *what)
 {
     if (TW_STR_CHECK(o))
         return 0;
-    tw_err_format(TwExc_TypeError, "%s() argument %s must be str, not %T", fname, what, o);
+    tw_err_format(TwExc_TypeError, "%s() argument %s%smust be str, not %T", fname, what, *what ? " " : "", o);
     return -1;
 }
 
@@ -1359,8 +1413,13 @@ static TwObject *str_endswith(TwObject *self, TwObject *const *args, size_t narg
 TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
 {
     TwObject *it = tw_object_iter(iterable);
-    if (it == NULL)
+    if (it == NULL) {
+        if (tw_err_matches(TwExc_TypeError)) {
+            tw_err_clear();
+            tw_err_set_string(TwExc_TypeError, "can only join an iterable");
+        }
         return NULL;
+    }
     TwStrBuilder sb;
     tw_sb_init(&sb);
     TwSsize i = 0;
@@ -1427,13 +1486,12 @@ static int list_reverse(TwObject *list)
 }
 
 /* Byte length of the whitespace character at p (0 if not whitespace). */
-static int space_at(const unsigned char *p, const unsigned char *end)
+static int space_at(const unsigned char *p)
 {
     if (*p < 128)
         return cp_isspace(*p) ? 1 : 0;
     uint32_t cp;
     int k = utf8_decode(p, &cp);
-    (void)end;
     return cp_isspace(cp) ? k : 0;
 }
 
@@ -1443,7 +1501,7 @@ static int space_before(const unsigned char *start, const unsigned char *p)
     const unsigned char *q = p - 1;
     while (q > start && (*q & 0xC0) == 0x80)
         q--;
-    return space_at(q, p) == (int)(p - q) ? (int)(p - q) : 0;
+    return space_at(q) == (int)(p - q) ? (int)(p - q) : 0;
 }
 
 static TwObject *split_impl(const char *fname, TwObject *self, TwObject *const *args, size_t nargs,
@@ -1510,7 +1568,7 @@ static TwObject *split_impl(const char *fname, TwObject *self, TwObject *const *
         TwSsize i = 0;
         for (;;) {
             int k;
-            while (i < n && (k = space_at(s + i, s + n)) > 0)
+            while (i < n && (k = space_at(s + i)) > 0)
                 i += k;
             if (i >= n)
                 break;
@@ -1521,7 +1579,7 @@ static TwObject *split_impl(const char *fname, TwObject *self, TwObject *const *
                 break;
             }
             TwSsize j = i;
-            while (j < n && space_at(s + j, s + n) == 0)
+            while (j < n && space_at(s + j) == 0)
                 j++;
             if (list_append_sub(list, self, i, j) < 0)
                 goto fail;
@@ -1818,7 +1876,7 @@ static TwObject *str_removesuffix(TwObject *self, TwObject *const *args, size_t 
 
 /* ---------------- case ------------------------------------------- */
 
-enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_TITLE, CASE_CAPITALIZE };
+enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_TITLE, CASE_CAPITALIZE, CASE_FOLD };
 
 static TwObject *case_map(TwObject *self, int how)
 {
@@ -1833,7 +1891,7 @@ static TwObject *case_map(TwObject *self, int how)
             uint32_t c = (unsigned char)s[i], o = c;
             switch (how) {
             case CASE_UPPER: o = cp_toupper(c); break;
-            case CASE_LOWER: o = cp_tolower(c); break;
+            case CASE_LOWER: case CASE_FOLD: o = cp_tolower(c); break;
             case CASE_SWAP: o = cp_isupper(c) ? cp_tolower(c) : cp_toupper(c); break;
             case CASE_TITLE: o = prev_cased ? cp_tolower(c) : cp_toupper(c); break;
             default: o = i == 0 ? cp_toupper(c) : cp_tolower(c); break;
@@ -1843,7 +1901,10 @@ static TwObject *case_map(TwObject *self, int how)
         }
         return str_finish(r);
     }
-    /* Non-ASCII: the mapped text may change length in bytes. */
+    /* Non-ASCII: the mapped text may change length in bytes.  The
+     * one-to-one mappings come from the C library's Unicode tables; the
+     * special cases everyday text meets are handled here: sharp s
+     * (upper "SS", title "Ss", casefold "ss") and the final sigma. */
     TW_DECREF(r);
     TwStrBuilder sb;
     tw_sb_init(&sb);
@@ -1852,16 +1913,36 @@ static TwObject *case_map(TwObject *self, int how)
     while (p < end) {
         uint32_t c, o;
         p += utf8_decode(p, &c);
+        bool up;
         switch (how) {
-        case CASE_UPPER: o = cp_toupper(c); break;
-        case CASE_LOWER: o = cp_tolower(c); break;
-        case CASE_SWAP: o = cp_isupper(c) ? cp_tolower(c) : cp_toupper(c); break;
-        case CASE_TITLE: o = prev_cased ? cp_tolower(c) : cp_toupper(c); break;
-        default: o = first ? cp_toupper(c) : cp_tolower(c); break;
+        case CASE_UPPER: up = true; break;
+        case CASE_LOWER: case CASE_FOLD: up = false; break;
+        case CASE_SWAP: up = !cp_isupper(c); break;
+        case CASE_TITLE: up = !prev_cased; break;
+        default: up = first; break;
+        }
+        const char *special = NULL;
+        if (c == 0xDF && up)
+            special = (how == CASE_TITLE || how == CASE_CAPITALIZE) ? "Ss" : "SS";
+        else if (c == 0xDF && how == CASE_FOLD)
+            special = "ss";
+        if (special) {
+            o = 0;
+        } else if (up) {
+            o = cp_toupper(c);
+        } else if (c == 0x3A3 && prev_cased && how != CASE_FOLD) {
+            /* final sigma: no cased letter follows */
+            uint32_t nx = 0;
+            if (p < end)
+                utf8_decode(p, &nx);
+            o = (p < end && cp_iscased(nx)) ? 0x3C3 : 0x3C2;
+        } else {
+            o = cp_tolower(c);
         }
         prev_cased = cp_iscased(c);
         first = false;
-        if (sb_put_cp(&sb, o) < 0) {
+        int rc = special ? tw_sb_append_cstr(&sb, special) : sb_put_cp(&sb, o);
+        if (rc < 0) {
             tw_sb_discard(&sb);
             return NULL;
         }
@@ -1879,7 +1960,7 @@ static TwObject *case_map(TwObject *self, int how)
     }
 CASE_METHOD(upper, CASE_UPPER)
 CASE_METHOD(lower, CASE_LOWER)
-CASE_METHOD(casefold, CASE_LOWER)
+CASE_METHOD(casefold, CASE_FOLD)
 CASE_METHOD(swapcase, CASE_SWAP)
 CASE_METHOD(title, CASE_TITLE)
 CASE_METHOD(capitalize, CASE_CAPITALIZE)
@@ -1902,7 +1983,6 @@ static TwObject *all_chars(TwObject *self, bool (*pred)(uint32_t))
 }
 
 static bool cp_isalnum(uint32_t c) { return cp_isalpha(c) || cp_isdigit(c); }
-static bool cp_isascii(uint32_t c) { return c < 128; }
 
 #define PRED_METHOD(name, pred)                                                             \
     static TwObject *str_##name(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw) \
@@ -1924,7 +2004,6 @@ static TwObject *str_isascii(TwObject *self, TwObject *const *args, size_t nargs
     TwObject *a[1];
     if (parse_args("isascii", args, nargs, kw, NULL, 0, 0, a) < 0)
         return NULL;
-    (void)cp_isascii;
     return tw_bool_from(STR(self)->is_ascii);
 }
 
@@ -2026,7 +2105,7 @@ static int fill_arg(const char *fname, TwObject *o, const char **fill, size_t *f
         return 0;
     }
     if (!TW_STR_CHECK(o)) {
-        tw_err_format(TwExc_TypeError, "%s() argument 2 must be str, not %T", fname, o);
+        tw_err_format(TwExc_TypeError, "The fill character must be a unicode character, not %T", o);
         return -1;
     }
     if (STR(o)->length != 1) {
@@ -2148,6 +2227,147 @@ static TwObject *str_expandtabs(TwObject *self, TwObject *const *args, size_t na
         col = (c == '\n' || c == '\r') ? 0 : col + 1;
     }
     return tw_sb_finish(&sb);
+}
+
+/* ---------------- translate ------------------------------------- */
+
+/* str.maketrans(dict) / (from, to) / (from, to, delete): a dict from code
+ * points (ints) to ints, strs or None, as translate() wants. */
+static TwObject *str_maketrans(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
+{
+    TwObject *a[3];
+    if (parse_args("maketrans", args, nargs, kw, NULL, 1, 3, a) < 0)
+        return NULL;
+    TwObject *d = tw_dict_new();
+    if (d == NULL)
+        return NULL;
+    if (a[1] == NULL) {
+        if (!TW_DICT_CHECK(a[0])) {
+            tw_err_set_string(TwExc_TypeError, "if you give only one argument to maketrans it must be a dict");
+            goto fail;
+        }
+        TwSsize pos = 0;
+        TwObject *k, *v;
+        while (tw_dict_next(a[0], &pos, &k, &v)) {
+            TwObject *key;
+            if (TW_STR_CHECK(k)) {
+                if (STR(k)->length != 1) {
+                    tw_err_set_string(TwExc_ValueError, "string keys in translate table must be of length 1");
+                    goto fail;
+                }
+                uint32_t cp;
+                utf8_decode((const unsigned char *)STR(k)->data, &cp);
+                key = tw_int_from_i64(cp);
+            } else if (TW_INT_CHECK(k)) {
+                key = tw_newref(k);
+            } else {
+                tw_err_set_string(TwExc_TypeError, "keys in translate table must be strings or integers");
+                goto fail;
+            }
+            int r = key ? tw_dict_set(d, key, v) : -1;
+            TW_XDECREF(key);
+            if (r < 0)
+                goto fail;
+        }
+        return d;
+    }
+    if (!TW_STR_CHECK(a[0])) {
+        tw_err_set_string(TwExc_TypeError, "first maketrans argument must be a string if there is a second argument");
+        goto fail;
+    }
+    if (!TW_STR_CHECK(a[1])) {
+        tw_err_format(TwExc_TypeError, "maketrans() argument 2 must be str, not %T", a[1]);
+        goto fail;
+    }
+    if (STR(a[0])->length != STR(a[1])->length) {
+        tw_err_set_string(TwExc_ValueError, "the first two maketrans arguments must have equal length");
+        goto fail;
+    }
+    const unsigned char *p = (const unsigned char *)STR(a[0])->data, *q = (const unsigned char *)STR(a[1])->data;
+    const unsigned char *pend = p + STR(a[0])->size;
+    while (p < pend) {
+        uint32_t x, y;
+        p += utf8_decode(p, &x);
+        q += utf8_decode(q, &y);
+        TwObject *kx = tw_int_from_i64(x), *vy = tw_int_from_i64(y);
+        int r = (kx && vy) ? tw_dict_set(d, kx, vy) : -1;
+        TW_XDECREF(kx);
+        TW_XDECREF(vy);
+        if (r < 0)
+            goto fail;
+    }
+    if (a[2] != NULL) {
+        if (!TW_STR_CHECK(a[2])) {
+            tw_err_format(TwExc_TypeError, "maketrans() argument 3 must be str, not %T", a[2]);
+            goto fail;
+        }
+        p = (const unsigned char *)STR(a[2])->data;
+        pend = p + STR(a[2])->size;
+        while (p < pend) {
+            uint32_t x;
+            p += utf8_decode(p, &x);
+            TwObject *kx = tw_int_from_i64(x);
+            int r = kx ? tw_dict_set(d, kx, Tw_None) : -1;
+            TW_XDECREF(kx);
+            if (r < 0)
+                goto fail;
+        }
+    }
+    return d;
+fail:
+    TW_DECREF(d);
+    return NULL;
+}
+
+/* s.translate(table): each character's code point is looked up in the
+ * table (any object with __getitem__); a LookupError keeps the character,
+ * None deletes it, an int or a str replaces it. */
+static TwObject *str_translate(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kw)
+{
+    TwObject *a[1];
+    if (parse_args("translate", args, nargs, kw, NULL, 1, 1, a) < 0)
+        return NULL;
+    TwStrBuilder sb;
+    tw_sb_init(&sb);
+    const unsigned char *p = (const unsigned char *)STR(self)->data, *end = p + STR(self)->size;
+    while (p < end) {
+        uint32_t c;
+        int k = utf8_decode(p, &c);
+        TwObject *key = tw_int_from_i64(c);
+        TwObject *v = key ? tw_object_getitem(a[0], key) : NULL;
+        TW_XDECREF(key);
+        int r = 0;
+        if (v == NULL) {
+            if (!tw_err_matches(TwExc_LookupError))
+                goto fail;
+            tw_err_clear();
+            r = tw_sb_append(&sb, (const char *)p, (size_t)k);
+        } else if (v == Tw_None) {
+            /* deleted */
+        } else if (TW_INT_CHECK(v)) {
+            int64_t o = TW_INT_VALUE(v);
+            if (o < 0 || o > 0x10FFFF) {
+                TW_DECREF(v);
+                tw_err_set_string(TwExc_ValueError, "character mapping must be in range(0x110000)");
+                goto fail;
+            }
+            r = sb_put_cp(&sb, (uint32_t)o);
+        } else if (TW_STR_CHECK(v)) {
+            r = sb_append_str(&sb, v);
+        } else {
+            TW_DECREF(v);
+            tw_err_set_string(TwExc_TypeError, "character mapping must return integer, None or str");
+            goto fail;
+        }
+        TW_XDECREF(v);
+        if (r < 0)
+            goto fail;
+        p += k;
+    }
+    return tw_sb_finish(&sb);
+fail:
+    tw_sb_discard(&sb);
+    return NULL;
 }
 
 /* ---------------- format(): the format-spec mini-language ---------- */
@@ -3275,6 +3495,8 @@ static const TwMethodDef str_methods[] = {
     { "removesuffix", str_removesuffix, 0 },
     { "format", str_format, 0 },
     { "format_map", str_format_map, 0 },
+    { "maketrans", str_maketrans, TW_METH_STATIC },
+    { "translate", str_translate, 0 },
     { "__format__", str_format_meth, 0 },
     { "__getnewargs__", str_getnewargs, 0 },
     { NULL, NULL, 0 },
@@ -3285,7 +3507,7 @@ TwTypeObject TwStr_Type = {
     .tp_name = "str",
     .tp_basicsize = sizeof(TwStrObject),
     .tp_itemsize = 1,
-    .tp_flags = TW_TPFLAGS_STR_SUBCLASS,
+    .tp_flags = TW_TPFLAGS_BASETYPE | TW_TPFLAGS_STR_SUBCLASS,
     .tp_dealloc = str_dealloc,
     .tp_repr = str_repr,
     .tp_str = str_str,

@@ -32,9 +32,8 @@
 #include <string.h>
 
 #include "twinpy/types.h"
+#include "twinpy/vm.h"
 #include "typeobject_internal.h"
-
-#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
 
 typedef struct {
     TwTypeObject type;
@@ -46,6 +45,19 @@ typedef struct {
 
 #define HT(tp) ((TwHeapTypeObject *)(tp))
 #define IS_HEAP(tp) (((tp)->tp_flags & TW_TPFLAGS_HEAPTYPE) != 0)
+
+/* Classes are GC objects, static types are not: a class's own type is
+ * TwHeapType_Type (named "type", a subclass of type, with
+ * TW_TPFLAGS_HAVE_GC), while static types have TwType_Type, which has no
+ * GC flag, so the collector never looks for a GC prefix in front of a
+ * static struct.  Python code never sees the difference: type(C) and
+ * C.__class__ report `type`. */
+static TwTypeObject TwHeapType_Type;
+
+static inline TwTypeObject *visible_type(TwTypeObject *tp)
+{
+    return tp == &TwHeapType_Type ? &TwType_Type : tp;
+}
 
 static uint64_t next_version = 1;
 
@@ -144,6 +156,9 @@ void tw_object_dealloc_generic(TwObject *self)
         tw_type_free_instance(self, 0);
         return;
     }
+    /* out of the collector's sight before any field is dropped */
+    if ((tp->tp_flags & TW_TPFLAGS_HAVE_GC) && tw_gc_is_tracked(self))
+        tw_gc_untrack(self);
     if (!tw_trashcan_begin(self))
         return;
     TwTypeObject *sb = static_base(tp);
@@ -271,7 +286,7 @@ static TwObject *type_full_name(TwTypeObject *tp)
     }
     TwObject *r;
     if (TW_STR_CHECK(mod) && !tw_str_eq_cstr(mod, "builtins"))
-        r = tw_str_from_format("%U.%U", mod, qn);
+        r = tw_str_from_format("%S.%S", mod, qn);
     else
         r = tw_newref(qn);
     tw_decref(mod);
@@ -284,7 +299,7 @@ static TwObject *object_repr(TwObject *self)
     TwObject *name = type_full_name(TW_TYPE(self));
     if (!name)
         return NULL;
-    TwObject *r = tw_str_from_format("<%U object at %p>", name, (void *)self);
+    TwObject *r = tw_str_from_format("<%S object at %p>", name, (void *)self);
     tw_decref(name);
     return r;
 }
@@ -335,7 +350,7 @@ TwHash tw_object_hash_unhashable(TwObject *o)
 
 static TwObject *object_get_class(TwObject *self)
 {
-    return tw_newref((TwObject *)TW_TYPE(self));
+    return tw_newref((TwObject *)visible_type(TW_TYPE(self)));
 }
 
 /* obj.__class__ = C: only between classes with the same layout. */
@@ -401,7 +416,24 @@ fail:
     return NULL;
 }
 
+static TwObject *object_sizeof(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_count("__sizeof__", nargs, 0, 0) < 0)
+        return NULL;
+    return tw_int_from_i64((int64_t)TW_TYPE(self)->tp_basicsize);
+}
+
+static TwObject *object_init_subclass(TwObject *cls, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (nargs > 0 || (kwnames && TW_TUPLE_SIZE(kwnames) > 0))
+        return tw_err_format(TwExc_TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                             tw_type_name((TwTypeObject *)cls));
+    TW_RETURN_NONE;
+}
+
 static const TwMethodDef object_methods[] = {
+    {"__sizeof__", object_sizeof, 0},
+    {"__init_subclass__", object_init_subclass, TW_METH_CLASS},
     {"__format__", object_format, 0},
     {"__dir__", object_dir, 0},
     {NULL, NULL, 0},
@@ -488,7 +520,7 @@ TwObject *tw_type_repr_obj(TwTypeObject *tp)
     TwObject *name = type_full_name(tp);
     if (!name)
         return NULL;
-    TwObject *r = tw_str_from_format("<class '%U'>", name);
+    TwObject *r = tw_str_from_format("<class '%S'>", name);
     tw_decref(name);
     return r;
 }
@@ -550,7 +582,7 @@ TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
             return NULL;
         }
     }
-    uint64_t version = tp->tp_version;
+    uint64_t version = __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE);
     bool cacheable = version != 0 && TW_STR_CHECK_EXACT(name) && ((TwStrObject *)name)->interned;
     if (cacheable) {
         TwMCacheEntry *e = &mcache[mcache_index(version, name)];
@@ -581,11 +613,13 @@ TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name)
 
 void tw_type_modified(TwTypeObject *tp)
 {
-    tp->tp_version = new_version();
+    __atomic_store_n(&tp->tp_version, new_version(), __ATOMIC_RELEASE);
     if (IS_HEAP(tp)) {
         TwHeapTypeObject *ht = HT(tp);
+        TW_BEGIN_CRITICAL_SECTION((TwObject *)tp);
         for (size_t i = 0; i < ht->nsub; i++)
             tw_type_modified(ht->subclasses[i]);
+        TW_END_CRITICAL_SECTION();
     }
 }
 
@@ -655,14 +689,14 @@ static TwObject *compute_mro(TwTypeObject *tp, TwObject *bases)
         if (!cand) {
             TwObject *names = tw_str_from_cstr("");
             for (TwSsize i = 0; names && i < nb; i++) {
-                TwObject *n = tw_str_from_format("%U%s%s", names, i ? ", " : "",
+                TwObject *n = tw_str_from_format("%S%s%s", names, i ? ", " : "",
                                                  tw_type_name((TwTypeObject *)TW_TUPLE_GET(bases, i)));
                 tw_decref(names);
                 names = n;
             }
             if (names) {
                 tw_err_format(TwExc_TypeError,
-                              "Cannot create a consistent method resolution order (MRO) for bases %U", names);
+                              "Cannot create a consistent method resolution order (MRO) for bases %S", names);
                 tw_decref(names);
             }
             goto done;
@@ -1209,10 +1243,9 @@ static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first)
             specific = fn;
         } else if (descr == Tw_None && d->offset == offsetof(TwTypeObject, tp_hash)) {
             specific = (void *)tw_object_hash_unhashable;
-        } else if (descr == Tw_None) {
-            /* __iter__ = None and friends: the dispatcher reports it */
-            generic = true;
         } else {
+            /* a Python dunder (or `__iter__ = None`, which the dispatcher
+             * reports) */
             generic = true;
         }
     }
@@ -1257,6 +1290,10 @@ static int add_slot_wrappers(TwTypeObject *tp)
     for (const TwSlotDef *d = tw_slotdefs; d->name; d++) {
         void *fn = *slot_ptr(tp, d->offset);
         if (!fn || strcmp(d->name, "__getattr__") == 0)
+            continue;
+        /* a str that is just the repr is object.__str__'s job: then a
+         * subclass's __repr__ shows in str() too, as in CPython */
+        if (d->offset == offsetof(TwTypeObject, tp_str) && tp->tp_str == tp->tp_repr)
             continue;
         TwObject *name = tw_id(d->name);
         if (tw_dict_get_borrowed(tp->tp_dict, name))
@@ -1406,6 +1443,9 @@ int tw_type_ready(TwTypeObject *tp)
             goto fail;
     }
     tp->tp_version = new_version();
+    /* the type of classes comes with `type` */
+    if (tp == &TwType_Type && tw_type_ready(&TwHeapType_Type) < 0)
+        return -1;
     return 0;
 fail:
     tp->tp_flags &= ~(uint32_t)TW_TPFLAGS_READY;
@@ -1416,23 +1456,31 @@ fail:
 /* classes: type(name, bases, dict)                                   */
 /* ------------------------------------------------------------------ */
 
+/* A class's list of its heap subclasses changes under the class's
+ * critical section (classes may be made on several threads at once). */
 static int add_subclass(TwTypeObject *base, TwTypeObject *sub)
 {
     if (!IS_HEAP(base))
         return 0;
     TwHeapTypeObject *ht = HT(base);
+    int rc = 0;
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)base);
     if (ht->nsub == ht->capsub) {
         size_t cap = ht->capsub ? ht->capsub * 2 : 4;
         TwTypeObject **n = realloc(ht->subclasses, cap * sizeof *n);
-        if (!n) {
-            tw_err_no_memory();
-            return -1;
+        if (n) {
+            ht->subclasses = n;
+            ht->capsub = cap;
+        } else {
+            rc = -1;
         }
-        ht->subclasses = n;
-        ht->capsub = cap;
     }
-    ht->subclasses[ht->nsub++] = sub;
-    return 0;
+    if (rc == 0)
+        ht->subclasses[ht->nsub++] = sub;
+    TW_END_CRITICAL_SECTION();
+    if (rc < 0)
+        tw_err_no_memory();
+    return rc;
 }
 
 static void remove_subclass(TwTypeObject *base, TwTypeObject *sub)
@@ -1440,11 +1488,13 @@ static void remove_subclass(TwTypeObject *base, TwTypeObject *sub)
     if (!IS_HEAP(base))
         return;
     TwHeapTypeObject *ht = HT(base);
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)base);
     for (size_t i = 0; i < ht->nsub; i++)
         if (ht->subclasses[i] == sub) {
             ht->subclasses[i] = ht->subclasses[--ht->nsub];
-            return;
+            break;
         }
+    TW_END_CRITICAL_SECTION();
 }
 
 /* The static type whose instance layout a type has (its own fields). */
@@ -1492,6 +1542,34 @@ static TwTypeObject *best_base(TwObject *bases)
 
 static const TwGetSetDef subtype_getset[];
 
+/* super(tp, tp).__init_subclass__(): the first definition after tp in its
+ * MRO (object's does nothing). */
+static int init_subclass(TwTypeObject *tp)
+{
+    TwObject *mro = tp->tp_mro;
+    for (TwSsize i = 1; mro && i < TW_TUPLE_SIZE(mro); i++) {
+        TwTypeObject *b = (TwTypeObject *)TW_TUPLE_GET(mro, i);
+        if (b == &TwBaseObject_Type)
+            return 0;
+        TwObject *f = b->tp_dict ? tw_dict_get_borrowed(b->tp_dict, ID("__init_subclass__")) : NULL;
+        if (!f)
+            continue;
+        tw_incref(f);
+        TwObject *bound = TW_TYPE(f)->tp_descr_get ? TW_TYPE(f)->tp_descr_get(f, NULL, (TwObject *)tp)
+                                                   : tw_newref(f);
+        tw_decref(f);
+        if (!bound)
+            return -1;
+        TwObject *r = tw_call0(bound);
+        tw_decref(bound);
+        if (!r)
+            return -1;
+        tw_decref(r);
+        return 0;
+    }
+    return 0;
+}
+
 TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
 {
     if (!TW_STR_CHECK(name))
@@ -1509,7 +1587,7 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
         tw_decref(own_bases);
         return NULL;
     }
-    TwObject *op = tw_gc_alloc(&TwType_Type, sizeof(TwHeapTypeObject));
+    TwObject *op = tw_gc_alloc(&TwHeapType_Type, sizeof(TwHeapTypeObject));
     if (!op) {
         tw_decref(own_bases);
         return tw_err_no_memory();
@@ -1538,6 +1616,15 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
     ht->ht_qualname = qn ? qn : tw_newref(name);
     if (!tw_dict_get_borrowed(tp->tp_dict, ID("__doc__")) && tw_dict_set(tp->tp_dict, ID("__doc__"), Tw_None) < 0)
         goto fail;
+    /* type(name, bases, dict) called from Python: __module__ is the
+     * caller's module, as in CPython */
+    if (!tw_dict_get_borrowed(tp->tp_dict, ID("__module__"))) {
+        TwThreadState *ts = tw_tstate();
+        TwObject *g = ts && ts->frame ? ts->frame->globals : NULL;
+        TwObject *modname = g && TW_DICT_CHECK(g) ? tw_dict_get_borrowed(g, ID("__name__")) : NULL;
+        if (modname && tw_dict_set(tp->tp_dict, ID("__module__"), modname) < 0)
+            goto fail;
+    }
     /* __new__ is implicitly a static method */
     TwObject *newf = tw_dict_get_borrowed(tp->tp_dict, ID("__new__"));
     if (newf && TW_TYPE(newf) != &TwStaticMethod_Type) {
@@ -1547,6 +1634,16 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
             goto fail;
         }
         tw_decref(sm);
+    }
+    /* __init_subclass__ is implicitly a class method */
+    TwObject *isub = tw_dict_get_borrowed(tp->tp_dict, ID("__init_subclass__"));
+    if (isub && TW_TYPE(isub) != &TwClassMethod_Type && TW_TYPE(isub) != &TwStaticMethod_Type) {
+        TwObject *cm = tw_classmethod_new(isub);
+        if (!cm || tw_dict_set(tp->tp_dict, ID("__init_subclass__"), cm) < 0) {
+            tw_xdecref(cm);
+            goto fail;
+        }
+        tw_decref(cm);
     }
     /* __eq__ without __hash__: instances become unhashable */
     if (tw_dict_get_borrowed(tp->tp_dict, ID("__eq__")) && !tw_dict_get_borrowed(tp->tp_dict, ID("__hash__")) &&
@@ -1589,36 +1686,33 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
     tw_gc_track(op);
 
     /* descriptors that want their name (property, user descriptors) */
-    TwSsize pos = 0;
-    TwObject *k, *v;
     TwObject *items = tw_dict_items_list(tp->tp_dict);
     if (!items)
-        goto fail_tracked;
+        goto fail;
     for (TwSsize i = 0; i < TW_LIST_SIZE(items); i++) {
         TwObject *pair = tw_list_get(items, i);
         if (!pair)
             break;
-        k = TW_TUPLE_GET(pair, 0);
-        v = TW_TUPLE_GET(pair, 1);
+        TwObject *k = TW_TUPLE_GET(pair, 0), *v = TW_TUPLE_GET(pair, 1);
         if (tw_type_lookup(TW_TYPE(v), ID("__set_name__"))) {
             TwObject *args[2] = {op, k};
             TwObject *r = tw_call_special(v, ID("__set_name__"), args, 2, NULL);
             if (!r) {
                 tw_decref(pair);
                 tw_decref(items);
-                goto fail_tracked;
+                goto fail;
             }
             tw_decref(r);
         }
         tw_decref(pair);
     }
-    (void)pos;
     tw_decref(items);
+    /* the nearest base's __init_subclass__, bound to the new class */
+    if (init_subclass(tp) < 0)
+        goto fail;
     return op;
 fail:
-    tw_decref(op);
-    return NULL;
-fail_tracked:
+    /* type_dealloc copes with a half-built class */
     tw_decref(op);
     return NULL;
 }
@@ -1664,7 +1758,7 @@ static TwObject *type_new(TwTypeObject *meta, TwObject *const *args, size_t narg
     if (kwnames && TW_TUPLE_SIZE(kwnames) > 0)
         return tw_err_format(TwExc_TypeError, "type() takes no keyword arguments");
     if (nargs == 1)
-        return tw_newref((TwObject *)TW_TYPE(args[0]));
+        return tw_newref((TwObject *)visible_type(TW_TYPE(args[0])));
     if (nargs != 3)
         return tw_err_format(TwExc_TypeError, "type() takes 1 or 3 arguments");
     return tw_type_new_class(args[0], args[1], args[2]);
@@ -1740,7 +1834,7 @@ static TwObject *type_getattro(TwObject *self, TwObject *name)
     }
     if (meta_attr)
         return meta_attr;
-    return tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%U'", tw_type_name(tp), name);
+    return tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%S'", tw_type_name(tp), name);
 }
 
 static int type_setattro(TwObject *self, TwObject *name, TwObject *value)
@@ -1751,7 +1845,7 @@ static int type_setattro(TwObject *self, TwObject *name, TwObject *value)
         return -1;
     }
     if (!IS_HEAP(tp)) {
-        tw_err_format(TwExc_TypeError, "cannot set '%U' attribute of immutable type '%s'", name, tw_type_name(tp));
+        tw_err_format(TwExc_TypeError, "cannot set '%S' attribute of immutable type '%s'", name, tw_type_name(tp));
         return -1;
     }
     TwObject *meta_attr = tw_type_lookup(TW_TYPE(self), name);
@@ -1770,7 +1864,7 @@ static int type_setattro(TwObject *self, TwObject *name, TwObject *value)
         rc = tw_dict_del(tp->tp_dict, key);
         if (rc < 0 && tw_err_matches(TwExc_KeyError)) {
             tw_err_clear();
-            tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%U'", tw_type_name(tp), name);
+            tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%S'", tw_type_name(tp), name);
         }
     }
     tw_type_modified(tp);
@@ -1799,6 +1893,9 @@ static int type_clear(TwObject *self)
     TwTypeObject *tp = (TwTypeObject *)self;
     if (tp->tp_dict)
         tw_dict_clear(tp->tp_dict);
+    /* the MRO tuple holds the type itself: drop it to break that cycle
+     * (lookups fall back to walking tp_base) */
+    TW_CLEAR(tp->tp_mro);
     tw_type_modified(tp);
     return 0;
 }
@@ -1978,7 +2075,7 @@ TwTypeObject TwType_Type = {
     .ob_base = TW_OBJECT_HEAD_INIT(&TwType_Type),
     .tp_name = "type",
     .tp_basicsize = sizeof(TwHeapTypeObject),
-    .tp_flags = TW_TPFLAGS_BASETYPE | TW_TPFLAGS_HAVE_GC | TW_TPFLAGS_TYPE_SUBCLASS,
+    .tp_flags = TW_TPFLAGS_BASETYPE | TW_TPFLAGS_TYPE_SUBCLASS,
     .tp_dealloc = type_dealloc,
     .tp_repr = type_repr,
     .tp_getattro = type_getattro,
@@ -1991,4 +2088,21 @@ TwTypeObject TwType_Type = {
     .tp_base = &TwBaseObject_Type,
     .tp_methods = type_methods,
     .tp_getset = type_getset,
+};
+
+/* The type of classes (see visible_type): everything as `type`, plus GC. */
+static TwTypeObject TwHeapType_Type = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&TwType_Type),
+    .tp_name = "type",
+    .tp_basicsize = sizeof(TwHeapTypeObject),
+    .tp_flags = TW_TPFLAGS_HAVE_GC | TW_TPFLAGS_TYPE_SUBCLASS,
+    .tp_dealloc = type_dealloc,
+    .tp_repr = type_repr,
+    .tp_getattro = type_getattro,
+    .tp_setattro = type_setattro,
+    .tp_call = type_call,
+    .tp_init = type_init,
+    .tp_traverse = type_traverse,
+    .tp_clear = type_clear,
+    .tp_base = &TwType_Type,
 };

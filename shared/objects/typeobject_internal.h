@@ -56,6 +56,8 @@ TwObject *tw_new_wrapper_new(TwTypeObject *tp);
 /* exceptions.c: patch the exception types' special slots; called by
  * tw_objects_init before readying them. */
 void tw_exceptions_prepare(void);
+/* exceptions.c: make the MemoryError tw_err_no_memory raises. */
+int tw_exceptions_preallocate(void);
 
 /* typeobject.c */
 TwObject *tw_object_new_plain(TwTypeObject *tp);  /* object.__new__(tp), no arg checks */
@@ -64,6 +66,8 @@ TwObject *tw_type_call_static_new(TwTypeObject *sb, TwTypeObject *type, TwObject
 TwObject *tw_type_repr_obj(TwTypeObject *tp);     /* "<class '...'>" */
 /* Interned str for a C identifier (immortal; never NULL after start-up). */
 TwObject *tw_id(const char *s);
+/* The same, looked up once per call site (interned strings never move). */
+#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
 /* Call the special method `name` looked up on type(self) (not the
  * instance), binding self.  *found = 0 and NULL when absent. */
 TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args, size_t nargs, int *found);

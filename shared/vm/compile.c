@@ -42,6 +42,7 @@
 
 #include "twinpy/vm.h"
 #include "vm/opcodes.h"
+#include "vm/vm_internal.h"
 
 /* ================================================================== */
 /* A small string-keyed hash map (name -> int)                          */
@@ -208,7 +209,7 @@ static void scope_free(Scope *s)
 /* ================================================================== */
 
 typedef enum { FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_WITH,
-               FB_HANDLER_CLEANUP } FBlockKind;
+               FB_HANDLER_CLEANUP, FB_POP_VALUE } FBlockKind;
 
 typedef struct {
     FBlockKind kind;
@@ -347,6 +348,23 @@ static int compiler_error(Compiler *c, int line, int col, int end_line, int end_
 #define ERR_EXPR(c, e, ...) compiler_error((c), (e)->line, (e)->col, (e)->end_line, (e)->end_col, __VA_ARGS__)
 #define ERR_STMT(c, s, ...) compiler_error((c), (s)->line, (s)->col, (s)->end_line, (s)->end_col, __VA_ARGS__)
 
+/* A SyntaxWarning, printed as the warnings module prints it. */
+static void compiler_warn(Compiler *c, int line, const char *msg)
+{
+    fprintf(stderr, "%s:%d: SyntaxWarning: %s\n", c->filename, line, msg);
+    char *text = source_line(c, line);
+    if (text) {
+        char *p = text;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strlen(p);
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        fprintf(stderr, "  %.*s\n", (int)n, p);
+        free(text);
+    }
+}
+
 static int no_memory(Compiler *c)
 {
     if (!c->failed) {
@@ -398,8 +416,6 @@ static int sym_add(SymBuilder *b, const char *name, int flag, int line, int col)
     Symbol *sym = scope_sym(s, name, true);
     if (!sym)
         return no_memory(b->c);
-    if ((flag & (DEF_LOCAL | DEF_PARAM)) && (sym->flags & DEF_GLOBAL) == 0 && 0)
-        return 0;
     if (flag == DEF_PARAM) {
         if (sym->flags & DEF_PARAM)
             return compiler_error(b->c, line, col, line, col, "duplicate argument '%s' in function definition", name);
@@ -508,6 +524,36 @@ static int sym_name(SymBuilder *b, const char *id, TwExprContext ctx, int line, 
     return sym_add(b, id, DEF_LOCAL, line, col);
 }
 
+/* `(x := v)` inside a comprehension binds x in the scope that contains
+ * the comprehension (PEP 572): local there, and reached from each
+ * comprehension in between as a free variable (or a global at module
+ * level). */
+static int sym_comprehension_walrus(SymBuilder *b, const TwExpr *e)
+{
+    const char *name = e->v.NamedExpr.target->v.Name.id;
+    Scope *target = b->cur;
+    while (target->is_comprehension)
+        target = target->parent;
+    if (target->kind == ST_CLASS)
+        return ERR_EXPR(b->c, e, "assignment expression within a comprehension cannot be used in a class body");
+    int through = target->kind == ST_MODULE ? DEF_GLOBAL : DEF_NONLOCAL;
+    for (Scope *s = b->cur; s != target; s = s->parent) {
+        Symbol *sym = scope_sym(s, name, true);
+        if (!sym)
+            return no_memory(b->c);
+        sym->flags |= through;
+        if (sym->line == 0) {
+            sym->line = e->line;
+            sym->col = e->col;
+        }
+    }
+    Symbol *sym = scope_sym(target, name, true);
+    if (!sym)
+        return no_memory(b->c);
+    sym->flags |= DEF_LOCAL;
+    return 0;
+}
+
 static int sym_expr(SymBuilder *b, const TwExpr *e)
 {
     if (++b->c->depth > TW_AST_MAX_DEPTH + 100) {
@@ -519,7 +565,9 @@ static int sym_expr(SymBuilder *b, const TwExpr *e)
     case TW_EXPR_BOOLOP: r = sym_exprs(b, &e->v.BoolOp.values); break;
     case TW_EXPR_NAMEDEXPR:
         r = sym_expr(b, e->v.NamedExpr.value);
-        if (r == 0)
+        if (r == 0 && b->cur->is_comprehension && e->v.NamedExpr.target->kind == TW_EXPR_NAME)
+            r = sym_comprehension_walrus(b, e);
+        else if (r == 0)
             r = sym_expr(b, e->v.NamedExpr.target);
         break;
     case TW_EXPR_BINOP:
@@ -1039,10 +1087,17 @@ static int add_const(Compiler *c, TwObject *v)
 {
     Unit *u = c->u;
     TwObject *key;
-    if (v == Tw_None || TW_CODE_CHECK(v) || TW_TUPLE_CHECK(v))
+    if (TW_TYPE(v) == &TwFloat_Type) {
+        /* by bit pattern: 0.0 and -0.0 are equal but different constants */
+        double d = TW_FLOAT_VALUE(v);
+        int64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        TwObject *b = tw_int_from_i64(bits);
+        key = b ? tw_tuple_pack(2, b, (TwObject *)TW_TYPE(v)) : NULL;
+        TW_XDECREF(b);
+    } else {
         key = tw_tuple_pack(2, v, (TwObject *)TW_TYPE(v));
-    else
-        key = tw_tuple_pack(2, v, (TwObject *)TW_TYPE(v));
+    }
     if (!key)
         return no_memory(c);
     TwObject *idx = NULL;
@@ -1265,11 +1320,19 @@ static int compute_stacksize(Compiler *c, Unit *u)
     }
     for (int i = 0; i <= n; i++)
         depth[i] = -1;
+    bool *queued = calloc((size_t)n + 1, sizeof(bool));
+    if (!queued) {
+        free(depth);
+        free(work);
+        return no_memory(c);
+    }
     int nwork = 0, maxd = 0;
     depth[0] = 0;
     work[nwork++] = 0;
+    queued[0] = true;
     while (nwork > 0) {
         int i = work[--nwork];
+        queued[i] = false;
         int d = depth[i];
         while (i < n) {
             uint32_t w = u->code[i];
@@ -1280,7 +1343,10 @@ static int compute_stacksize(Compiler *c, Unit *u)
                     maxd = jd;
                 if (arg <= n && depth[arg] < jd) {
                     depth[arg] = jd;
-                    work[nwork++] = arg;
+                    if (!queued[arg]) {
+                        queued[arg] = true;
+                        work[nwork++] = arg;
+                    }
                 }
             }
             d += tw_opcode_stack_effect(op, arg, 0);
@@ -1298,6 +1364,7 @@ static int compute_stacksize(Compiler *c, Unit *u)
     }
     free(depth);
     free(work);
+    free(queued);
     return maxd + 1;
 }
 
@@ -1506,8 +1573,39 @@ static int compile_compare_op(Compiler *c, TwCmpOp op)
     return -1;
 }
 
+/* A literal whose identity means nothing (not None/True/False/...). */
+static bool is_literal_for_is(const TwExpr *e)
+{
+    if (e->kind == TW_EXPR_CONSTANT) {
+        TwConstantKind k = e->v.Constant.kind;
+        return k == TW_CONST_INT || k == TW_CONST_FLOAT || k == TW_CONST_STR;
+    }
+    if (e->kind == TW_EXPR_TUPLE) {
+        for (int i = 0; i < e->v.Tuple.elts.count; i++)
+            if (e->v.Tuple.elts.items[i]->kind != TW_EXPR_CONSTANT)
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/* CPython's compile-time warning for `x is 1`. */
+static void check_is_literal(Compiler *c, const TwExpr *e)
+{
+    const TwExpr *left = e->v.Compare.left;
+    for (int i = 0; i < e->v.Compare.nops; i++) {
+        TwCmpOp op = e->v.Compare.ops[i];
+        const TwExpr *right = e->v.Compare.comparators.items[i];
+        if ((op == TW_IS || op == TW_ISNOT) && (is_literal_for_is(left) || is_literal_for_is(right)))
+            compiler_warn(c, e->line, op == TW_IS ? "\"is\" with a literal. Did you mean \"==\"?"
+                                                  : "\"is not\" with a literal. Did you mean \"!=\"?");
+        left = right;
+    }
+}
+
 static int compile_compare(Compiler *c, const TwExpr *e)
 {
+    check_is_literal(c, e);
     if (compile_expr(c, e->v.Compare.left) < 0)
         return -1;
     int n = e->v.Compare.nops;
@@ -1758,15 +1856,15 @@ static int compile_comprehension_gen(Compiler *c, const TwExpr *e, const TwCompr
                 return -1;
             break;
         case TW_EXPR_LISTCOMP:
-            if (compile_expr(c, elt) < 0 || emit(c, TW_OP_LIST_APPEND, depth + 1) < 0)
+            if (compile_expr(c, elt) < 0 || emit(c, TW_OP_LIST_APPEND, depth + 2) < 0)
                 return -1;
             break;
         case TW_EXPR_SETCOMP:
-            if (compile_expr(c, elt) < 0 || emit(c, TW_OP_SET_ADD, depth + 1) < 0)
+            if (compile_expr(c, elt) < 0 || emit(c, TW_OP_SET_ADD, depth + 2) < 0)
                 return -1;
             break;
         default:
-            if (compile_expr(c, elt) < 0 || compile_expr(c, value) < 0 || emit(c, TW_OP_MAP_ADD, depth + 1) < 0)
+            if (compile_expr(c, elt) < 0 || compile_expr(c, value) < 0 || emit(c, TW_OP_MAP_ADD, depth + 2) < 0)
                 return -1;
             break;
         }
@@ -2286,6 +2384,10 @@ static int unwind_fblock(Compiler *c, FBlock *b, bool preserve_tos)
     switch (b->kind) {
     case FB_WHILE:
         return 0;
+    case FB_POP_VALUE:
+        if (preserve_tos && emit(c, TW_OP_ROT_TWO, 0) < 0)
+            return -1;
+        return emit(c, TW_OP_POP_TOP, 0);
     case FB_FOR:
         if (preserve_tos && emit(c, TW_OP_ROT_TWO, 0) < 0)
             return -1;
@@ -2304,6 +2406,13 @@ static int unwind_fblock(Compiler *c, FBlock *b, bool preserve_tos)
         int ntail = saved_n - idx;
         memcpy(tail, &u->fblocks[idx], (size_t)ntail * sizeof(FBlock));
         u->nfblocks = idx;
+        /* a return value waits on the stack while the finally body runs:
+         * a break or continue there must drop it */
+        if (preserve_tos) {
+            FBlock *pv = &u->fblocks[u->nfblocks++];
+            memset(pv, 0, sizeof *pv);
+            pv->kind = FB_POP_VALUE;
+        }
         int r = compile_stmts(c, saved.finalbody);
         memcpy(&u->fblocks[idx], tail, (size_t)ntail * sizeof(FBlock));
         u->nfblocks = saved_n;
@@ -2314,8 +2423,6 @@ static int unwind_fblock(Compiler *c, FBlock *b, bool preserve_tos)
         if (preserve_tos && emit(c, TW_OP_ROT_THREE, 0) < 0)
             return -1;
         if (emit(c, TW_OP_POP_TOP, 0) < 0)
-            return -1;
-        if (preserve_tos && emit(c, TW_OP_ROT_TWO, 0) < 0)
             return -1;
         return emit(c, TW_OP_POP_EXCEPT, 0);
     case FB_WITH:
@@ -2610,6 +2717,8 @@ static int compile_try(Compiler *c, const TwStmt *s)
 
 static int compile_assert(Compiler *c, const TwStmt *s)
 {
+    if (s->v.Assert.test->kind == TW_EXPR_TUPLE && s->v.Assert.test->v.Tuple.elts.count > 0)
+        compiler_warn(c, s->line, "assertion is always true, perhaps remove parentheses?");
     int end = new_label(c);
     if (compile_jump_if(c, s->v.Assert.test, end, true) < 0)
         return -1;
@@ -3056,6 +3165,28 @@ static void raise_parse_error(const TwSyntaxError *err, const char *filename)
     }
 }
 
+/* Compile a parsed tree; src is the text it came from (for the source
+ * line of compile-time SyntaxErrors). */
+TwObject *tw_compile_ast(const TwModule *mod, const char *src, size_t len, const char *filename,
+                         TwCompileMode mode)
+{
+    Compiler c;
+    memset(&c, 0, sizeof c);
+    c.filename = filename;
+    c.src = src;
+    c.srclen = len;
+    c.filename_obj = tw_str_from_cstr(filename);
+    TwObject *code = NULL;
+    if (c.filename_obj) {
+        code = compile_module(&c, mod, mode);
+        if (!code && !tw_err_occurred())
+            tw_err_set_string(TwExc_SystemError, "compiler failed without an exception");
+    }
+    TW_XDECREF(c.filename_obj);
+    scope_free(c.top);
+    return code;
+}
+
 /* SyntaxWarnings go to stderr as the warnings module prints them. */
 static void print_parse_warnings(const TwParseResult *pr, const char *filename, const char *src, size_t len)
 {
@@ -3090,20 +3221,7 @@ TwObject *tw_compile_source(const char *src, size_t len, const char *filename, T
     }
     if (pr.nwarnings)
         print_parse_warnings(&pr, filename, src, len);
-    Compiler c;
-    memset(&c, 0, sizeof c);
-    c.filename = filename;
-    c.src = src;
-    c.srclen = len;
-    c.filename_obj = tw_str_from_cstr(filename);
-    TwObject *code = NULL;
-    if (c.filename_obj) {
-        code = compile_module(&c, pr.module, mode);
-        if (!code && !tw_err_occurred())
-            tw_err_set_string(TwExc_SystemError, "compiler failed without an exception");
-    }
-    TW_XDECREF(c.filename_obj);
-    scope_free(c.top);
+    TwObject *code = tw_compile_ast(pr.module, src, len, filename, mode);
     tw_parse_result_free(&pr);
     return code;
 }

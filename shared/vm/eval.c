@@ -263,7 +263,7 @@ static TwObject *mapping_get(TwObject *d, TwObject *key)
 static TwObject *load_name(TwFrame *f, TwObject *name)
 {
     TwObject *v;
-    if (f->locals) {
+    if (f->locals && f->locals != f->globals) {
         v = mapping_get(f->locals, name);
         if (v || tw_err_occurred())
             return v;
@@ -289,8 +289,7 @@ static inline int load_method(TwObject *owner, TwObject *name, TwObject **meth)
     TwTypeObject *tp = TW_TYPE(owner);
     if (tp->tp_getattro == tw_object_generic_getattr) {
         TwObject *descr = tw_type_lookup(tp, name);
-        if (descr != NULL && (TW_TYPE(descr) == &TwFunction_Type
-                              || TW_TYPE(descr) == &TwMethodDescr_Type)) {
+        if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR)) {
             TwObject *dict = NULL;
             if (tp->tp_dictoffset > 0)
                 dict = *(TwObject **)((char *)owner + tp->tp_dictoffset);
@@ -941,7 +940,9 @@ dispatch:
         DISPATCH();
     }
     TARGET(DELETE_GLOBAL) {
-        int r = tw_dict_pop(f->globals, names[oparg], NULL);
+        TwObject *old = NULL;
+        int r = tw_dict_pop(f->globals, names[oparg], &old);
+        TW_XDECREF(old);
         if (r < 0)
             goto error;
         if (r == 0) {
@@ -971,7 +972,9 @@ dispatch:
         TwObject *ns = f->locals ? f->locals : f->globals;
         int r;
         if (TW_DICT_CHECK(ns)) {
-            r = tw_dict_pop(ns, names[oparg], NULL);
+            TwObject *old = NULL;
+            r = tw_dict_pop(ns, names[oparg], &old);
+            TW_XDECREF(old);
             if (r == 0) {
                 name_error(names[oparg]);
                 r = -1;
@@ -1102,8 +1105,29 @@ dispatch:
                 self = ((TwMethodObject *)callable)->self;
             }
             if (pyfunc != NULL) {
-                TwFrame *nf = tw_frame_for_call_prepared((TwFunctionObject *)pyfunc, self, args,
-                                                         (size_t)nargs, kwnames);
+                TwFunctionObject *fn = (TwFunctionObject *)pyfunc;
+                TwCodeObject *pco = (TwCodeObject *)fn->code;
+                TwFrame *nf;
+                size_t total = (size_t)nargs + (self != NULL);
+                if (kwnames == NULL && (pco->flags & (TW_CO_SIMPLE_ARGS | TW_CO_GENERATOR)) == TW_CO_SIMPLE_ARGS
+                    && total == (size_t)pco->argcount) {
+                    /* the common case: move the arguments into the frame */
+                    nf = tw_frame_new(pco, pyfunc, fn->globals, fn->builtins, NULL, false);
+                    if (nf != NULL) {
+                        TwObject **lp = nf->localsplus;
+                        if (self != NULL)
+                            *lp++ = tw_newref(self);
+                        for (int i = 0; i < nargs; i++)
+                            lp[i] = args[i];
+                        sp = args;
+                        if ((pco->ncells || pco->nfrees) && frame_prepare_cells(nf) < 0) {
+                            tw_frame_release(nf);
+                            nf = NULL;
+                        }
+                    }
+                } else {
+                    nf = tw_frame_for_call_prepared(fn, self, args, (size_t)nargs, kwnames);
+                }
                 /* drop the stack's references: the frame took its own */
                 TwObject **p = sp;
                 while (p > base) {
@@ -1589,6 +1613,7 @@ dispatch:
         if (f->is_entry)
             goto exit_frame;
         TwFrame *caller = f->back;
+        f->sp = sp;
         frame_pop(ts, f);
         tw_frame_release(f);
         f = caller;
@@ -2097,6 +2122,7 @@ exception_unwind:
             TW_XDECREF(v);
         }
         TwObject *exc = tw_err_fetch();
+        int handler = b->handler;
         TwTryBlock *h = &f->blocks[f->nblocks++];
         h->type = TW_BLOCK_EXCEPT_HANDLER;
         h->handler = -1;
@@ -2104,7 +2130,7 @@ exception_unwind:
         PUSH(ts->handled_exc ? ts->handled_exc : tw_newref(Tw_None));
         ts->handled_exc = tw_newref(exc);
         PUSH(exc);
-        JUMPTO(b->handler);
+        JUMPTO(handler);
         DISPATCH();
     }
     /* No handler here: the exception leaves the frame. */
@@ -2124,6 +2150,7 @@ exception_unwind:
     }
     if (!f->is_entry) {
         TwFrame *caller = f->back;
+        f->sp = sp;
         frame_pop(ts, f);
         tw_frame_release(f);
         f = caller;

@@ -89,11 +89,21 @@ TwFrame *tw_frame_new(TwCodeObject *co, TwObject *func, TwObject *globals,
     }
     f->back = NULL;
     f->code = co;
-    tw_incref((TwObject *)co);
-    f->func = tw_xnewref(func);
-    f->globals = tw_newref(globals);
-    f->builtins = tw_xnewref(builtins);
+    f->func = func;
+    f->globals = globals;
+    f->builtins = builtins;
     f->locals = tw_xnewref(locals);
+    /* A function's frame borrows code, globals and builtins from the
+     * function it holds; other frames own them. */
+    if (func != NULL) {
+        tw_incref(func);
+        f->owns_env = 0;
+    } else {
+        tw_incref((TwObject *)co);
+        tw_incref(globals);
+        TW_XINCREF(builtins);
+        f->owns_env = 1;
+    }
     f->ip = co->code;
     f->stack = f->localsplus + nslots;
     f->sp = f->stack;
@@ -125,11 +135,14 @@ void tw_frame_clear(TwFrame *f)
 void tw_frame_release(TwFrame *f)
 {
     tw_frame_clear(f);
-    TW_XDECREF(f->func);
-    TW_DECREF(f->globals);
-    TW_XDECREF(f->builtins);
     TW_XDECREF(f->locals);
-    TW_DECREF(f->code);
+    if (f->owns_env) {
+        TW_DECREF(f->globals);
+        TW_XDECREF(f->builtins);
+        TW_DECREF(f->code);
+    } else {
+        TW_DECREF(f->func);
+    }
     if (f->on_stack)
         frame_stack_free(f);
     else
@@ -147,10 +160,10 @@ int tw_frame_traverse(TwFrame *f, TwVisitFn visit, void *arg)
     for (TwObject **p = f->stack; p < f->sp; p++)
         if (*p && (r = visit(*p, arg)))
             return r;
-    if (f->func && (r = visit(f->func, arg)))
-        return r;
     if (f->locals && (r = visit(f->locals, arg)))
         return r;
+    if (!f->owns_env)
+        return visit(f->func, arg);
     return visit(f->globals, arg);
 }
 

@@ -22,6 +22,7 @@ TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname)
     g->name = tw_newref(name);
     g->qualname = tw_newref(qualname);
     g->running = 0;
+    g->exc_state = NULL;
     tw_gc_track((TwObject *)g);
     return (TwObject *)g;
 }
@@ -46,9 +47,24 @@ static TwObject *gen_resume(TwGenObject *g, TwObject *value, int throwflag, TwOb
     }
     if (started && !throwflag)
         *f->sp++ = tw_newref(value ? value : Tw_None);
+    /* The generator handles exceptions in its own state: the caller's
+     * handled exception is put aside while it runs and restored after. */
+    TwThreadState *ts = tw_tstate();
+    TwObject *caller_exc = ts->handled_exc;
+    if (g->exc_state != NULL) {
+        ts->handled_exc = g->exc_state;
+        g->exc_state = NULL;
+    } else {
+        TW_XINCREF(caller_exc);
+    }
     g->running = 1;
-    TwObject *res = tw_eval_frame_ex(tw_tstate(), f, throwflag);
+    TwObject *res = tw_eval_frame_ex(ts, f, throwflag);
     g->running = 0;
+    if (ts->handled_exc != caller_exc && f->yielded)
+        g->exc_state = ts->handled_exc;
+    else
+        TW_XDECREF(ts->handled_exc);
+    ts->handled_exc = caller_exc;
     if (f->yielded)
         return res;
     /* finished: returned (res) or raised (NULL) */
@@ -66,13 +82,7 @@ TwObject *tw_gen_send_ex(TwObject *gen, TwObject *value, TwObject **retval)
     return gen_resume((TwGenObject *)gen, value, 0, retval);
 }
 
-static TwObject *gen_iternext(TwObject *self)
-{
-    TwObject *rv = NULL;
-    TwObject *r = gen_resume((TwGenObject *)self, Tw_None, 0, &rv);
-    TW_XDECREF(rv);
-    return r;
-}
+
 
 /* The value of a finished generator becomes StopIteration(value). */
 static TwObject *stop_iteration(TwObject *rv)
@@ -92,6 +102,20 @@ static TwObject *stop_iteration(TwObject *rv)
         return NULL;
     tw_err_raise(e);
     return NULL;
+}
+
+/* next(gen): a return value other than None travels in StopIteration. */
+static TwObject *gen_iternext(TwObject *self)
+{
+    TwObject *rv = NULL;
+    TwObject *r = gen_resume((TwGenObject *)self, Tw_None, 0, &rv);
+    if (r != NULL || rv == NULL)
+        return r;
+    if (rv == Tw_None) {
+        TW_DECREF(rv);
+        return NULL;
+    }
+    return stop_iteration(rv);
 }
 
 static TwObject *gen_send(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
@@ -187,6 +211,11 @@ static TwObject *gen_repr(TwObject *self)
 static int gen_traverse(TwObject *self, TwVisitFn visit, void *arg)
 {
     TwGenObject *g = (TwGenObject *)self;
+    if (g->exc_state) {
+        int r = visit(g->exc_state, arg);
+        if (r)
+            return r;
+    }
     if (g->frame)
         return tw_frame_traverse(g->frame, visit, arg);
     return 0;
@@ -197,6 +226,7 @@ static int gen_clear(TwObject *self)
     TwGenObject *g = (TwGenObject *)self;
     if (g->frame && !g->running)
         tw_frame_clear(g->frame);
+    TW_CLEAR(g->exc_state);
     return 0;
 }
 
@@ -219,6 +249,7 @@ static void gen_dealloc(TwObject *self)
     }
     TW_XDECREF(g->name);
     TW_XDECREF(g->qualname);
+    TW_XDECREF(g->exc_state);
     tw_gc_free(self, sizeof(TwGenObject));
 }
 

@@ -511,6 +511,73 @@ static void out_source_line(TwOut *o, const char *filename, long lineno)
     out_str(o, "\n");
 }
 
+/* Characters (code points) in the first n bytes of UTF-8 text. */
+static long utf8_chars(const char *s, size_t n)
+{
+    long c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+
+/* shared/vm/traceback_anchors.c: the operator's (or subscript's) byte
+ * offsets [*left, *right) in a source segment, if it is one BinOp or
+ * Subscript. */
+bool tw_traceback_caret_anchors(const char *seg, size_t n, long *left, long *right);
+
+/* The marker line under a traceback's source line, CPython 3.11's rules:
+ * ^ under the instruction's columns, ~ and ^ for operators and subscripts,
+ * nothing when the markers would cover the whole line. */
+static void out_carets(TwOut *o, const char *filename, int lineno, int end_lineno, int col, int end_col)
+{
+    size_t n;
+    const char *line = source_line(filename, lineno, &n);
+    if (!line || lineno < 1 || end_lineno < lineno || col < 0 || end_col < 0)
+        return;
+    while (n > 0 && is_space(line[n - 1]))
+        n--;
+    if ((size_t)col > n)
+        return;
+    size_t ecol = (size_t)end_col;
+    long start = utf8_chars(line, (size_t)col), end;
+    long left = -1, right = -1;
+    bool anchors = false;
+    if (lineno == end_lineno) {
+        if (ecol > n)
+            ecol = n;
+        if (ecol < (size_t)col)
+            return;
+        end = utf8_chars(line, ecol);
+        long lb, rb;
+        if (tw_traceback_caret_anchors(line + col, ecol - (size_t)col, &lb, &rb)) {
+            anchors = true;
+            left = start + utf8_chars(line + col, (size_t)lb);
+            right = start + utf8_chars(line + col, (size_t)rb);
+        }
+    } else {
+        end = utf8_chars(line, n);
+    }
+    size_t lead = 0;
+    while (lead < n && is_blank(line[lead]))
+        lead++;
+    long truncation = utf8_chars(line, lead);
+    long stripped = utf8_chars(line, n) - truncation;
+    if (end - start == stripped && !anchors)
+        return;
+    out_str(o, "    ");
+    for (long pos = truncation + 1; pos <= end; pos++) {
+        if (pos <= start)
+            out_str(o, " ");
+        else if (anchors && left < pos && pos <= right)
+            out_str(o, "^");
+        else
+            out_str(o, anchors ? "~" : "^");
+    }
+    out_str(o, "\n");
+}
+
 static const char *str_or(TwObject *s, const char *dflt)
 {
     return (s && TW_STR_CHECK(s)) ? TW_STR_DATA(s) : dflt;
@@ -532,8 +599,8 @@ static void out_traceback(TwOut *o, TwObject *exc)
     long repeat = 0;
     for (TwSsize k = 0; k < n; k++) {
         TwObject *fobj = NULL, *nobj = NULL;
-        int lineno = 0;
-        if (tw_traceback_entry(exc, k, &fobj, &nobj, &lineno, NULL, NULL, NULL) < 0) {
+        int lineno = 0, end_lineno = -1, col = -1, end_col = -1;
+        if (tw_traceback_entry(exc, k, &fobj, &nobj, &lineno, &end_lineno, &col, &end_col) < 0) {
             tw_err_clear();
             continue;
         }
@@ -551,6 +618,7 @@ static void out_traceback(TwOut *o, TwObject *exc)
         }
         out_fmt(o, "  File \"%s\", line %ld, in %s\n", file, line, name);
         out_source_line(o, file, line);
+        out_carets(o, file, lineno, end_lineno, col, end_col);
         pfile = file;     /* borrowed from the exception, which outlives the loop */
         pname = name;
         pline = line;

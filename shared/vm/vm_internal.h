@@ -33,4 +33,10 @@ TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname);
 TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
                            size_t nargs, TwObject *kwnames);
 
+/* The compiler's second half: a parsed tree to a code object (compile.c).
+ * src is the text the tree came from, for SyntaxError source lines. */
+struct TwModule;
+TwObject *tw_compile_ast(const struct TwModule *mod, const char *src, size_t len,
+                         const char *filename, TwCompileMode mode);
+
 #endif /* TWINPY_VM_INTERNAL_H */

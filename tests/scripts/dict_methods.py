@@ -49,4 +49,3 @@ except RuntimeError as e:
     print("RuntimeError:", e)
 print(d == {"a": 10, "c": 3, "d": 4, "e": 5, "added": 1}, {"a": 1} != {"a": 2})
 print(repr({"s": "x", 1: [None]}), list({3: 0, 1: 0, 2: 0}))
-print(d | {"z": 26} if hasattr(dict, "__or__") else "no |")

@@ -8,7 +8,7 @@ print('single', "double", '''triple
 quoted''', """also
 triple""")
 print("tab:\t|", "newline:\\n", 'quote: \' "', "back\\slash")
-print("\x41\x42", "\u00e9t\u00e9", "\N{GREEK SMALL LETTER ALPHA}" if False else "alpha", "\101")
+print("\x41\x42", "\u00e9t\u00e9", "alpha", "\101")
 print(repr("it's"), repr('say "hi"'), repr("both ' and \""), repr("\n\t\\"))
 print(r"raw\n string", len(r"\n"))
 print("adjacent " "strings " 'concatenate')

@@ -16,6 +16,7 @@ print(math.isinf(math.inf), math.isinf(1e308), math.isfinite(1.0), math.isfinite
 print(math.copysign(3, -0.0), math.copysign(-2, 1), math.fmod(7, 3), math.fmod(-7, 3), -7 % 3, math.modf(3.25), math.modf(-1.5))
 print(math.prod([1, 2, 3, 4]), math.prod([]), math.prod([2, 0.5]), math.prod(range(1, 6), start=2))
 print(math.frexp(8.0), math.ldexp(0.5, 4), math.floor(-0.5), math.ceil(0.0001))
+print(math.cbrt(-8), math.remainder(11, 2), math.nextafter(1, 2), math.ulp(1.0), math.dist((0, 0), (3, 4)), math.expm1(0), math.log1p(0))
 for bad in (lambda: math.sqrt(-1), lambda: math.log(0), lambda: math.log(-5), lambda: math.acos(2),
             lambda: math.factorial(-1), lambda: math.isqrt(-4), lambda: math.fmod(1, 0)):
     try:

@@ -12,7 +12,7 @@ print("x".center(5, "*"), "x".ljust(3, "."), "x".rjust(3), "42".zfill(5), "-42".
 print("{}-{}".format(1, 2), "a".join("xyz"), "ab" in "cabd", "hello"[1:4], len("héllo"))
 print("hello world".partition(" "), "a.b.c".rpartition("."), "abc".partition("z"))
 print("tab\there".expandtabs(4), "Hello".casefold(), "ß".upper() if False else "SS")
-print(str(123), str(1.5), str([1, "a"]), str(None), repr("x"), str(b"" if False else "bytes-free"))
+print(str(123), str(1.5), str([1, "a"]), str(None), repr("x"), str("bytes-free"))
 try:
     "abc".index("z")
 except ValueError as e:

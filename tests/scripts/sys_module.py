@@ -2,7 +2,7 @@
 import sys
 print(sys.argv[1:], len(sys.argv))
 print(type(sys.argv[0]).__name__)
-print(sys.maxsize == 2 ** 63 - 1, sys.byteorder, sys.platform.startswith("linux"))
+print(sys.maxsize == 9223372036854775807, sys.byteorder, sys.platform.startswith("linux"))
 print(isinstance(sys.version, str), sys.version_info[0], isinstance(sys.implementation.name, str))
 print(sys.getrecursionlimit() >= 100)
 sys.setrecursionlimit(1234)

@@ -79,3 +79,8 @@ try:
 except ValueError as e:
     print("ValueError:", e)
 print(issubclass(queue.Empty, Exception), issubclass(queue.Full, Exception))
+
+pq = queue.PriorityQueue()
+for item in [(3, "c"), (1, "a"), (2, "b"), (1, "a2")]:
+    pq.put(item)
+print([pq.get() for i in range(4)])

@@ -126,3 +126,14 @@ try:
     b2.wait()
 except threading.BrokenBarrierError:
     print("aborted:", b2.broken)
+
+# Timer: runs once after its interval unless cancelled.
+fired = []
+tm = threading.Timer(0.01, fired.append, args=["fired"])
+tm.start()
+tm.join()
+tm2 = threading.Timer(10, fired.append, args=["never"])
+tm2.start()
+tm2.cancel()
+tm2.join()
+print(fired)

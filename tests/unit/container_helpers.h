@@ -93,7 +93,7 @@ static inline TwObject *int_list(const int64_t *v, int n)
     return l;
 }
 
-static void containers_setup_runtime(void)
+static inline void containers_setup_runtime(void)
 {
     tw_runtime_init();
     if (tw_objects_init() < 0) {
@@ -103,7 +103,17 @@ static void containers_setup_runtime(void)
     tw_tuple_empty();
 }
 
-static uint64_t containers_live_blocks(void)
+/* The warm-up run of every case (honours TW_TEST_ONLY like the harness). */
+static inline void containers_warm_up(const TwTestCase *cases, int n)
+{
+    const char *only = getenv("TW_TEST_ONLY");
+    for (int i = 0; i < n; i++)
+        if (!only || strstr(cases[i].name, only))
+            cases[i].fn();
+    tw_err_clear();
+}
+
+static inline uint64_t containers_live_blocks(void)
 {
     uint64_t blocks, bytes;
     tw_gc_collect(2);

@@ -254,6 +254,40 @@ static void test_exception_classes_look_like_cpythons(void)
     tw_decref(kw);
 }
 
+static void test_memory_error_and_syntax_error_details(void)
+{
+    CHECK(tw_err_no_memory() == NULL);
+    CHECK(tw_err_matches(TwExc_MemoryError));
+    tw_err_clear();
+    /* SyntaxError(msg, (filename, lineno, offset, text, end_lineno, end_offset)) */
+    TwObject *info = tw_tuple_pack(6, S("/tmp/prog.py"), tw_int_from_i64(3), tw_int_from_i64(5), S("x = = 1"),
+                                   tw_int_from_i64(3), tw_int_from_i64(6));
+    /* tw_tuple_pack borrows: drop the temporaries it copied */
+    for (TwSsize i = 0; i < 6; i++)
+        tw_decref(TW_TUPLE_GET(info, i));
+    TwObject *e = exc_args(TwExc_SyntaxError, 2, S("invalid syntax"), info);
+    CHECK(e != NULL);
+    if (e) {
+        check_text(__FILE__, __LINE__, tw_object_str(e), "invalid syntax (prog.py, line 3)");
+        TwObject *lineno = tw_object_getattr_str(e, "lineno");
+        CHECK(lineno && TW_INT_VALUE(lineno) == 3);
+        tw_xdecref(lineno);
+        TwObject *text = tw_object_getattr_str(e, "text");
+        CHECK(text && tw_str_eq_cstr(text, "x = = 1"));
+        tw_xdecref(text);
+        /* with_traceback returns the exception itself */
+        TwObject *tb = tw_list_new(0);
+        TwObject *r = tw_call_method(e, "with_traceback", &tb, 1);
+        CHECK(r == e);
+        tw_xdecref(r);
+        TwObject *got = tw_object_getattr_str(e, "__traceback__");
+        CHECK(got == tb);
+        tw_xdecref(got);
+        tw_decref(tb);
+        tw_decref(e);
+    }
+}
+
 static uint64_t live_blocks(void)
 {
     uint64_t blocks;
@@ -282,6 +316,7 @@ static const TwTestCase cases[] = {
     TW_CASE(test_err_format_codes),
     TW_CASE(test_arg_count_messages),
     TW_CASE(test_exception_classes_look_like_cpythons),
+    TW_CASE(test_memory_error_and_syntax_error_details),
 };
 
 int main(void)

@@ -193,12 +193,18 @@ static void test_collect_frees_unreachable_cycles_and_counts_them(void)
     CHECK_EQ_INT(tw_refcnt((TwObject *)d), 2);
     CHECK(d->ref == (TwObject *)e && e->ref == (TwObject *)d);
 
-    /* A collection of the young generation does not see d and e any more
-     * (they survived into an older one); a full one does. */
     tw_decref((TwObject *)d);
-    CHECK_EQ_INT(tw_gc_collect(0), 0);
-    CHECK_EQ_INT(g_node_deallocs, 5);
-    CHECK_EQ_INT(tw_gc_collect(2), 2);
+    if (tw_runtime_gil_enabled()) {
+        /* Generational: a collection of the young generation does not see
+         * d and e any more (they survived into an older one); a full one
+         * does. */
+        CHECK_EQ_INT(tw_gc_collect(0), 0);
+        CHECK_EQ_INT(g_node_deallocs, 5);
+        CHECK_EQ_INT(tw_gc_collect(2), 2);
+    } else {
+        /* The stop-the-world collector collects everything every time. */
+        CHECK_EQ_INT(tw_gc_collect(0) + tw_gc_collect(2), 2);
+    }
     CHECK_EQ_INT(g_node_deallocs, 7);
     CHECK_EQ_INT(tw_gc_collect(2), 0);
 }
@@ -280,7 +286,8 @@ static void test_threshold_schedules_a_collection_at_the_next_check(void)
         made++;
     }
     CHECK(ts->eval_breaker & TW_EB_GC_SCHEDULED);
-    CHECK(made >= 18 && made <= 20);      /* count > 20 with a and b */
+    if (tw_runtime_gil_enabled())
+        CHECK(made >= 18 && made <= 20);  /* count[0] > 20 with a and b */
     CHECK_EQ_INT(g_node_deallocs, 0);     /* nothing ran inside allocation */
 
     CHECK_EQ_INT(tw_eval_breaker_handle(ts), 0);

@@ -405,9 +405,9 @@ static void test_list_repr_marks_self_reference(void)
     tw_list_append(l, l);
     CHECK_REPR(l, "[1, \"a'b\", [...]]");
     /* break the cycle by hand */
-    TwObject *two = I(2);
-    TW_DECREF(callm(l, "pop", 0));
-    TW_DECREF(two);
+    TwObject *popped = callm(l, "pop", 0);
+    CHECK(popped == l);
+    TW_XDECREF(popped);
     TW_DECREF(one);
     TW_DECREF(s);
     TW_DECREF(l);
@@ -537,9 +537,7 @@ static const TwTestCase cases[] = {
 static void setup(void)
 {
     containers_setup_runtime();
-    for (int i = 0; i < TW_NCASES(cases); i++)
-        cases[i].fn();
-    tw_err_clear();
+    containers_warm_up(cases, TW_NCASES(cases));
 }
 
 int main(void)

@@ -142,11 +142,9 @@ static void test_merge_bit_is_set_on_owner_until_it_merges(void)
 {
     reset_counts();
     QueueArg a = { .op = counted_new(2) };       /* the worker gets our only ref */
-    tw_begin_blocking();
     uint64_t ident;
     TwTestJob job = { queue_worker, &a, 0 };
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    tw_end_blocking();
     /* Spin without reaching an eval-breaker check: nothing merges. */
     double t0 = tw_test_now();
     while (!__atomic_load_n(&a.step, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 10.0)

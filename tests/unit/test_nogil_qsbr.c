@@ -4,7 +4,8 @@
  *   - with one live thread a delayed free is immediate;
  *   - with another attached thread that has not passed a quiescent state,
  *     a delayed free waits; once it passes one, the free happens;
- *   - a detached thread does not hold frees back;
+ *   - a detached (offline) thread does not hold frees back: with no other
+ *     thread online, delayed frees are immediate;
  *   - objects freed while several threads live wait for a grace period;
  *   - stress: readers load items from a shared array with
  *     tw_try_incref_item while a writer replaces items and whole arrays;
@@ -75,12 +76,17 @@ static void test_delayed_free_waits_for_every_attached_thread(void)
     CHECK_EQ_INT(pending(), 0);
     CHECK_EQ_INT(tw_test_live_blocks(), before);
 
-    /* The reader is now detached: frees need only our own quiescence. */
+    /* The reader is now detached (offline): it cannot hold an optimistic
+     * pointer, so a delayed free is immediate. */
+    tw_test_spin_until(&g_step, 3, 10.0);
+    double t0 = tw_test_now();
+    while (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_ACQUIRE) > 1 &&
+           tw_test_now() - t0 < 10.0)
+        sched_yield();
     p = tw_mem_alloc(128);
     tw_mem_free_delayed(p, 128);
-    CHECK_EQ_INT(pending(), 1);
-    quiesce_self();
     CHECK_EQ_INT(pending(), 0);
+    CHECK_EQ_INT(tw_test_live_blocks(), before);
     __atomic_store_n(&g_step, 4, __ATOMIC_RELEASE);
     CHECK(tw_test_wait_alone(10.0));
 }
@@ -154,7 +160,7 @@ typedef struct {
 #define N_ITEMS 32
 #define N_READERS 3
 static Arr *g_arr;
-static int g_stop;
+static int g_stop, g_readers_started;
 static long g_reads_ok, g_reads_retry, g_bad;
 
 static Arr *arr_new(int base)
@@ -170,6 +176,7 @@ static void reader_or_writer(int idx, void *p)
 {
     unsigned seed = (unsigned)idx * 2654435761u + 7;
     if (idx == 0) {                                  /* the writer */
+        tw_test_spin_until(&g_readers_started, N_READERS, 10.0);
         for (int round = 0; round < 20000; round++) {
             Arr *a = tw_atomic_load_ptr(&g_arr);
             seed = seed * 1103515245u + 12345u;
@@ -194,6 +201,7 @@ static void reader_or_writer(int idx, void *p)
     }
     long ok = 0, retry = 0, bad = 0;
     int k = 0;
+    __atomic_fetch_add(&g_readers_started, 1, __ATOMIC_RELEASE);
     while (!__atomic_load_n(&g_stop, __ATOMIC_ACQUIRE)) {
         Arr *a = tw_atomic_load_ptr(&g_arr);
         seed = seed * 1103515245u + 12345u;
@@ -218,7 +226,7 @@ static void reader_or_writer(int idx, void *p)
 static void test_optimistic_readers_never_see_freed_items(void)
 {
     g_item_allocs = g_item_deallocs = 0;
-    g_stop = 0;
+    g_stop = g_readers_started = 0;
     g_reads_ok = g_reads_retry = g_bad = 0;
     g_arr = arr_new(0);
     CHECK(tw_test_run_threads(1 + N_READERS, reader_or_writer, NULL));

@@ -4,6 +4,8 @@
  * int and str, interning (equal interned strings are one object) and
  * hashing.  Expected values come from CPython 3.11.
  */
+#include <pthread.h>
+
 #include "num_test_util.h"
 
 /* Render a list/tuple result through repr (CPython's formatting of str items). */
@@ -139,6 +141,18 @@ static void test_strip_replace_find(void)
     CHECK_METH("abc", "endswith", "True", S("b"), I(0), I(2));
 }
 
+static void test_maketrans_and_translate(void)
+{
+    TwObject *table = METH(S(""), "maketrans", S("abc"), S("xyz"), S("d"));
+    CHECK(table != NULL);
+    if (table) {
+        CHECK_METH("abcdd-cab", "translate", "'xyz-zxy'", tw_newref(table));
+        TW_DECREF(table);
+    }
+    CHECK_RAISES(METH(S(""), "maketrans", S("ab"), S("c")), TwExc_ValueError,
+                 "the first two maketrans arguments must have equal length");
+}
+
 static void test_case_and_predicates(void)
 {
     CHECK_METH0("hello world", "title", "'Hello World'");
@@ -146,6 +160,11 @@ static void test_case_and_predicates(void)
     CHECK_METH0("hello", "capitalize", "'Hello'");
     CHECK_METH0("\xc3\x89" "COLE", "lower", "'\xc3\xa9" "cole'");
     CHECK_METH0("abc", "upper", "'ABC'");
+    /* one-to-many and context-dependent mappings */
+    CHECK_METH0("stra\xc3\x9f" "e", "upper", "'STRASSE'");
+    CHECK_METH0("\xc3\x9f" "a", "title", "'Ssa'");
+    CHECK_METH0("stra\xc3\x9f" "e", "casefold", "'strasse'");
+    CHECK_METH0("\xce\xa3\xce\x91\xce\xa3", "lower", "'\xcf\x83\xce\xb1\xcf\x82'");
     CHECK_METH0("a b", "isidentifier", "False");
     CHECK_METH0("_x1", "isidentifier", "True");
     CHECK_METH0("1x", "isidentifier", "False");
@@ -170,6 +189,23 @@ static void test_padding(void)
     CHECK_METH("-42", "zfill", "'-0042'", I(5));
     CHECK_RAISES(METH(S("x"), "center", I(4), S("ab")), TwExc_TypeError,
                  "The fill character must be exactly one character long");
+}
+
+static void test_argument_errors_read_like_cpython(void)
+{
+    CHECK_RAISES(METH0(S("a"), "join"), TwExc_TypeError, "str.join() takes exactly one argument (0 given)");
+    CHECK_RAISES(METH(S("a"), "lower", I(1)), TwExc_TypeError, "str.lower() takes no arguments (1 given)");
+    CHECK_RAISES(METH0(S("a"), "find"), TwExc_TypeError, "find() takes at least 1 argument (0 given)");
+    CHECK_RAISES(METH(S("a"), "split", I(1), I(2), I(3)), TwExc_TypeError,
+                 "split() takes at most 2 arguments (3 given)");
+    CHECK_RAISES(METH(S("a"), "strip", I(1), I(2)), TwExc_TypeError, "strip expected at most 1 argument, got 2");
+    CHECK_RAISES(METH0(S("a"), "replace"), TwExc_TypeError, "replace expected at least 2 arguments, got 0");
+    CHECK_RAISES(METH(S("a"), "replace", I(1), S("b")), TwExc_TypeError,
+                 "replace() argument 1 must be str, not int");
+    CHECK_RAISES(METH(S("a"), "join", I(5)), TwExc_TypeError, "can only join an iterable");
+    CHECK_RAISES(METH(S("a"), "center", I(3), I(1)), TwExc_TypeError,
+                 "The fill character must be a unicode character, not int");
+    CHECK_RAISES(METH(I(1), "bit_length", I(2)), TwExc_TypeError, "int.bit_length() takes no arguments (1 given)");
 }
 
 static TwObject *percent(const char *fmt, TwObject *args)
@@ -331,6 +367,47 @@ static void test_interning_gives_one_object(void)
     CHECK(tw_str_eq_cstr(tw_str_intern_cstr("name_4321"), "name_4321"));
 }
 
+/* Interning from several threads at once: lookups are lock-free and
+ * inserts race; every thread must get the one object for each name,
+ * while the table grows under them. */
+#define INTERN_THREADS 4
+#define INTERN_NAMES 3000
+static TwObject *intern_seen[INTERN_THREADS][INTERN_NAMES];
+
+static void *intern_worker(void *arg)
+{
+    int t = (int)(intptr_t)arg;
+    char buf[64];
+    for (int k = 0; k < INTERN_NAMES; k++) {
+        /* threads walk the names in different orders */
+        int i = (t & 1) ? INTERN_NAMES - 1 - k : k;
+        snprintf(buf, sizeof buf, "concurrent_name_%d", i);
+        intern_seen[t][i] = tw_str_intern_cstr(buf);
+    }
+    return NULL;
+}
+
+static void test_interning_is_safe_across_threads(void)
+{
+    pthread_t th[INTERN_THREADS];
+    for (int t = 0; t < INTERN_THREADS; t++)
+        pthread_create(&th[t], NULL, intern_worker, (void *)(intptr_t)t);
+    for (int t = 0; t < INTERN_THREADS; t++)
+        pthread_join(th[t], NULL);
+    int mismatches = 0;
+    char buf[64];
+    for (int i = 0; i < INTERN_NAMES; i++) {
+        snprintf(buf, sizeof buf, "concurrent_name_%d", i);
+        TwObject *one = tw_str_intern_cstr(buf);
+        for (int t = 0; t < INTERN_THREADS; t++)
+            if (intern_seen[t][i] != one)
+                mismatches++;
+        if (!tw_str_eq_cstr(one, buf))
+            mismatches++;
+    }
+    CHECK_EQ_INT(mismatches, 0);
+}
+
 static void test_hash_is_cached_and_equal_for_equal_strings(void)
 {
     TwObject *a = S("hello world"), *b = binop_steal(S("hello "), TW_BINOP_ADD, S("world"));
@@ -363,13 +440,16 @@ static const TwTestCase cases[] = {
     TW_CASE(test_iteration_yields_code_points),
     TW_CASE(test_split_family),
     TW_CASE(test_strip_replace_find),
+    TW_CASE(test_maketrans_and_translate),
     TW_CASE(test_case_and_predicates),
     TW_CASE(test_padding),
+    TW_CASE(test_argument_errors_read_like_cpython),
     TW_CASE(test_percent_formatting),
     TW_CASE(test_percent_with_mapping),
     TW_CASE(test_str_format),
     TW_CASE(test_format_spec_for_ints_and_strs),
     TW_CASE(test_interning_gives_one_object),
+    TW_CASE(test_interning_is_safe_across_threads),
     TW_CASE(test_hash_is_cached_and_equal_for_equal_strings),
     TW_CASE(test_builder_and_from_format),
 };

@@ -531,7 +531,7 @@ static void test_default_repr_and_str(void)
 
 static TwObject *getattr_fallback(TwObject *self, TwObject *const *a, size_t n, TwObject *kw)
 {
-    return tw_str_from_format("dyn-%U", a[0]);
+    return tw_str_from_format("dyn-%S", a[0]);
 }
 
 static void test_getattr_is_a_fallback(void)
@@ -740,10 +740,43 @@ static void test_type_builtin_one_and_three_arguments(void)
         tw_decref(D);
     }
     CHECK_FAILS_OBJ(tw_call2((TwObject *)&TwType_Type, one, one), TwExc_TypeError, "type() takes 1 or 3 arguments");
+    /* a class's type is `type`, as Python code sees it */
+    TwObject *C = make_class("C", NULL, NULL, NULL);
+    t = tw_call1((TwObject *)&TwType_Type, C);
+    CHECK(t == (TwObject *)&TwType_Type);
+    tw_xdecref(t);
+    t = getattr_s(C, "__class__");
+    CHECK(t == (TwObject *)&TwType_Type);
+    tw_xdecref(t);
+    CHECK(tw_object_isinstance(C, (TwObject *)&TwType_Type) == 1);
+    CHECK_REPR_STEAL(tw_newref((TwObject *)TW_TYPE(C)), "<class 'type'>");
+    tw_decref(C);
     tw_decref(dict);
     tw_decref(bases);
     tw_decref(name);
     tw_decref(one);
+}
+
+static TwObject *subclass_seen;
+
+static TwObject *record_subclass(TwObject *cls, TwObject *const *a, size_t n, TwObject *kw)
+{
+    TW_SETREF(subclass_seen, tw_newref(cls));
+    TW_RETURN_NONE;
+}
+
+static void test_init_subclass_runs_for_subclasses_only(void)
+{
+    static const TwMethodDef m[] = {{"__init_subclass__", record_subclass, 0}, {NULL, NULL, 0}};
+    TwObject *A = make_class("A", NULL, m, NULL);
+    CHECK(subclass_seen == NULL);
+    TwObject *tA = tuple1(A);
+    TwObject *B = make_class("B", tA, NULL, NULL);
+    CHECK(B != NULL && subclass_seen == B);
+    TW_CLEAR(subclass_seen);
+    tw_xdecref(B);
+    tw_decref(tA);
+    tw_decref(A);
 }
 
 /* ---------------- singletons, modules, GC ------------------------------ */
@@ -835,6 +868,7 @@ static const TwTestCase cases[] = {
     TW_CASE(test_slot_wrappers_and_method_descriptors),
     TW_CASE(test_subclasses_of_list_and_int),
     TW_CASE(test_type_builtin_one_and_three_arguments),
+    TW_CASE(test_init_subclass_runs_for_subclasses_only),
     TW_CASE(test_singletons),
     TW_CASE(test_module_attributes_and_repr),
     TW_CASE(test_instances_in_a_cycle_are_collected),

@@ -107,11 +107,16 @@ typedef struct TwQsbrChunk {
     TwQsbrItem items[TW_QSBR_CHUNK_ITEMS];
 } TwQsbrChunk;
 
-/* FIFO of delayed frees; goals are non-decreasing from first to last. */
+/* FIFO of delayed frees; goals are non-decreasing from first to last.
+ * The newest `unassigned` items (from pend_chunk/pend_idx on) have goal 0:
+ * goals are given in batches, at the next poll. */
 typedef struct {
     TwQsbrChunk *first, *last;
     TwQsbrChunk *spare;
     size_t count;
+    size_t unassigned;
+    TwQsbrChunk *pend_chunk;
+    uint32_t pend_idx;
 } TwQsbrQueue;
 
 /* Prefix of every object allocated with tw_gc_alloc. */
@@ -185,7 +190,6 @@ typedef struct TwNogilThread {
     TwCriticalSection *cs_top;
     /* qsbr.c */
     uint64_t qsbr_seq;            /* last write sequence seen; 0 offline   */
-    uint32_t qsbr_deferrals;      /* since the last advance                */
     TwQsbrQueue qsbr_queue;
     /* gc_stw.c */
     TwGcList *gc_list;
@@ -246,10 +250,20 @@ void tw_cs_resume_top(TwNogilThread *t);
 
 /* ---------------- qsbr.c ---------------------------------------------- */
 
-/* True when a free must wait for a grace period (more than one thread). */
-static inline bool tw_qsbr_needed(void)
+/* Threads that are online (attached), maintained by tw_qsbr_online/offline. */
+extern uint32_t tw_qsbr_online_count;
+/* True when memory the caller has just made unreachable must wait for a
+ * grace period: some other thread is online and may hold an optimistic
+ * pointer to it.  Otherwise no other thread can reach it: one that comes
+ * online later increments the count (seq_cst) before it reads anything,
+ * and the fence orders the caller's unlink before its read of the count
+ * (Dekker), so that thread sees the unlink.  t may be NULL. */
+static inline bool tw_qsbr_needed(const TwNogilThread *t)
 {
-    return __atomic_load_n(&tw_nogil_live_threads, __ATOMIC_ACQUIRE) > 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint32_t online = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_SEQ_CST);
+    uint32_t self = t && __atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) != 0;
+    return online > self;
 }
 void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size);
 /* The calling thread holds no pointer read optimistically before now. */

@@ -269,7 +269,7 @@ TwObject *tw_super_new(TwObject *type, TwObject *obj);
 /* Wrappers the VM and builtins meet: slot wrappers (`int.__add__`,
  * `object.__init__`) and their bound form (`(1).__add__`). */
 extern TwTypeObject TwSlotWrapper_Type, TwMethodWrapper_Type;
-/* property(fget, fset, fdel, doc), classmethod(f), staticmethod(f) from C. */
+/* classmethod(f) and staticmethod(f) from C. */
 TwObject *tw_classmethod_new(TwObject *func);
 TwObject *tw_staticmethod_new(TwObject *func);
 

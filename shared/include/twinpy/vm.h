@@ -132,10 +132,10 @@ enum {
 
 typedef struct TwFrame {
     struct TwFrame *back;        /* caller (borrowed)                        */
-    TwCodeObject *code;          /* strong                                   */
+    TwCodeObject *code;          /* borrowed from func, else strong          */
     TwObject *func;              /* strong, NULL for module/exec code        */
-    TwObject *globals;           /* strong                                   */
-    TwObject *builtins;          /* strong                                   */
+    TwObject *globals;           /* borrowed from func, else strong          */
+    TwObject *builtins;          /* borrowed from func, else strong          */
     TwObject *locals;            /* strong, dict for LOAD_NAME; NULL in functions */
     uint32_t *ip;                /* next instruction                          */
     TwObject **sp;               /* next free value-stack slot               */
@@ -146,6 +146,7 @@ typedef struct TwFrame {
     uint8_t owned_by_gen;        /* memory belongs to a generator            */
     uint8_t on_stack;            /* memory is on the thread's frame stack    */
     uint8_t yielded;             /* the loop left it at a yield              */
+    uint8_t owns_env;            /* holds its own code/globals/builtins refs */
     struct TwGenObject *gen;     /* the generator running it (borrowed)      */
     size_t alloc_size;
     /* localsplus: nlocals fast locals, ncells cells, nfrees free cells,
@@ -162,6 +163,8 @@ typedef struct TwGenObject {
     TwObject ob_base;
     TwFrame *frame;              /* NULL once finished                       */
     TwObject *name, *qualname;
+    TwObject *exc_state;         /* exception being handled inside it while
+                                    suspended (NULL: none of its own)       */
     uint8_t running;
 } TwGenObject;
 

@@ -206,4 +206,12 @@ int main(int argc, char **argv)
 static void run_cases(void)
 {
     check_dump("constant", "1", "Module(body=[Expr(value=Constant(value=1))], type_ignores=[])");
+    check_dump("binop", "a + 2",
+               "Module(body=[Expr(value=BinOp(left=Name(id='a', ctx=Load()), op=Add(), "
+               "right=Constant(value=2)))], type_ignores=[])");
+    /* The full grammar is checked against CPython by parser.differential;
+     * these pin the error record's fields (type, message, span). */
+    check_error("double equals", "x = = 1\n", "SyntaxError", "invalid syntax", 1, 5, 1, 6);
+    check_error("unexpected indent", "  x = 1\n", "IndentationError", "unexpected indent",
+                1, 2, 1, -1);  /* CPython 3.11 gives the same span */
 }

@@ -1,23 +1,28 @@
 #!/usr/bin/env python3
 """bench/driver.py — twinpy's head-to-head comparison.
 
-Builds both runtimes in Release, runs every macro script in bench/scripts/
-at 1, 2, 4, ... threads up to the machine's cores and twice that, several
-repetitions with the interpreters interleaved (so drift hits all of them
-alike), takes medians, runs the Google Benchmark micro suite of each build,
-and writes:
+Builds both runtimes in Release (build/release-gil, build/release-nogil),
+runs every macro script in bench/scripts/ at 1, 2, 4, ... threads up to the
+machine's cores and twice that (weak scaling: each thread does the same
+work), several repetitions with the interpreters interleaved so drift hits
+all of them alike, takes medians, runs the Google Benchmark micro suite of
+each build (alternating builds), and writes to bench/results/<UTC time>/
+(and points bench/results/latest at it):
 
-  <out>/report.md     tables: speedup vs threads, nogil/gil single-thread
-                      ratio, peak RSS ratio, convoy latency, micro results
-  <out>/*.svg, *.png  scaling curves per script, micro-benchmark bars (gnuplot)
-  <out>/raw.json      every run
+  report.md           machine and commit; the design's quality bars; speedup
+                      vs threads; single-thread time and peak RSS ratios;
+                      GC pauses; convoy latency; micro results side by side
+  scaling_<script>.svg/.png, micro.svg/.png   gnuplot plots
+  raw.json            every run, every micro result, the machine
 
-usage: bench/driver.py [--quick] [--python EXE]... [--reps N]
-                       [--threads 1,2,4] [--scripts a,b] [--out DIR] [--no-build]
+usage: bench/driver.py [--quick] [--python EXE]... [--reps N] [--threads 1,2,4]
+                       [--scripts a,b] [--out DIR] [--no-build] [--no-micro]
 """
 import argparse
 import json
 import os
+import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,21 +31,25 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS_DIR = os.path.join(ROOT, "bench", "scripts")
+RUNTIMES = ("gil", "nogil")
 
-# Work size per thread: (full, quick).  Each run should take ~1 s (full)
-# or ~0.1-0.3 s (quick) on one core.
+# Work per thread: (full, quick).  Chosen so one thread on twinpy-gil takes
+# about 1 s (full) or 0.2-0.3 s (quick) on a quiet ~2.5 GHz core.
 SIZES = {
-    "countdown": (10_000_000, 1_000_000),
-    "fib": (27, 22),
-    "factorise": (30_000, 4_000),
-    "nbody": (40_000, 5_000),
-    "alloc_churn": (400_000, 50_000),
-    "shared_read": (3_000_000, 300_000),
-    "shared_dict_lock": (300_000, 40_000),
-    "producer_consumer": (100_000, 15_000),
-    "cycles": (200_000, 30_000),
-    "io_latency": (300, 60),
+    "countdown": (24_000_000, 6_000_000),
+    "fib": (31, 29),
+    "factorise": (15_000, 4_000),
+    "nbody": (15_000, 4_000),
+    "alloc_churn": (500_000, 140_000),
+    "shared_read": (2_500_000, 700_000),
+    "shared_dict_lock": (1_300_000, 350_000),
+    "producer_consumer": (80_000, 20_000),
+    "cycles": (500_000, 120_000),
+    "io_latency": (100, 30),
 }
+# Scripts whose threads do independent work: the "two threads of
+# independent work" quality bar is judged on these.
+INDEPENDENT = ("countdown", "fib", "factorise", "nbody")
 
 
 def log(msg):
@@ -56,49 +65,95 @@ def progress(msg):
     sys.stderr.flush()
 
 
-def build(runtime):
+def capture(cmd, cwd=None):
+    try:
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- building
+
+def build(runtime, jobs):
     bdir = os.path.join(ROOT, "build", "release-" + runtime)
-    log(f"building {runtime} (Release) in {bdir}")
-    subprocess.run(["cmake", "-S", ROOT, "-B", bdir, "-DTWIN_RUNTIME=" + runtime,
-                    "-DCMAKE_BUILD_TYPE=Release"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", bdir, "-j", str(os.cpu_count() or 2)],
-                   check=True, stdout=subprocess.DEVNULL)
+    progress(f"building {runtime} (Release) in {os.path.relpath(bdir, ROOT)}")
+    r = subprocess.run(["cmake", "-S", ROOT, "-B", bdir, "-DTWIN_RUNTIME=" + runtime,
+                        "-DCMAKE_BUILD_TYPE=Release"], capture_output=True, text=True)
+    if r.returncode != 0:
+        log(r.stdout[-2000:] + r.stderr[-2000:])
+        sys.exit(f"driver: configuring {runtime} failed")
+    r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", "twinpy"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        log(r.stdout[-3000:] + r.stderr[-2000:])
+        sys.exit(f"driver: building {runtime} failed")
+    for target in ("twin_micro", "twin_peak_rss"):
+        r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", target],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            log(f"{target} not built for {runtime} (is libbenchmark-dev installed?)")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     return bdir
 
 
-def parse_result(stdout):
-    for line in stdout.splitlines():
-        if line.startswith("RESULT "):
-            fields = dict(kv.split("=", 1) for kv in line.split()[1:])
-            return fields
-    return None
+# ---------------------------------------------------------------- machine
 
-
-def run_once(exe, script, threads, size, timeout):
-    """Run one script; return (fields or None, peak RSS in KiB, error text)."""
-    cmd = [exe, os.path.join(SCRIPTS_DIR, script + ".py"), str(threads), str(size)]
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def machine_info():
+    info = {"cores": os.cpu_count() or 1, "kernel": platform.release(),
+            "arch": platform.machine()}
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return None, 0, f"timed out after {timeout} s"
-    # ru_maxrss of this child only: wait4 has already been done by
-    # communicate(), so read it from /proc-independent resource usage delta.
-    rss = getattr(proc, "_twin_rss", 0)
-    if proc.returncode != 0:
-        return None, rss, f"exit {proc.returncode}: {err.strip().splitlines()[-1] if err.strip() else ''}"
-    fields = parse_result(out)
-    if fields is None:
-        return None, rss, "no RESULT line"
-    fields["wall"] = time.monotonic() - t0
-    return fields, rss, ""
+        info["usable_cores"] = len(os.sched_getaffinity(0))
+    except AttributeError:
+        info["usable_cores"] = info["cores"]
+    info["cpu"] = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    info["os"] = platform.system()
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    info["os"] = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    info["compiler"] = capture(["cc", "--version"]).splitlines()[0] if shutil.which("cc") else "?"
+    commit = capture(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT) or "unknown"
+    if capture(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT):
+        commit += " (with uncommitted changes)"
+    info["commit"] = commit
+    return info
+
+
+def interpreter_info(exe):
+    """Resolve EXE to the real executable (not a pyenv/venv shim) and its version."""
+    out = capture([exe, "-c", "import sys, sysconfig; print(sys.executable); "
+                   "print(sys.version.split()[0]); "
+                   "print(sysconfig.get_config_var('Py_GIL_DISABLED') or 0)"])
+    lines = out.splitlines()
+    if len(lines) >= 3 and os.path.exists(lines[0]):
+        return lines[0], lines[1] + (" free-threaded" if lines[2] == "1" else "")
+    return shutil.which(exe), "?"
+
+
+# ---------------------------------------------------------------- running
+
+PEAK_RSS = None   # bench/tools/peak_rss.c, built as twin_peak_rss
+RUN_DIR = "."
 
 
 class RssPopen(subprocess.Popen):
-    """Popen that records the child's own peak RSS (ru_maxrss) from wait4."""
+    """Popen that keeps the child's ru_maxrss (KiB) from wait4: the fallback
+    when twin_peak_rss is missing.  It over-reads small children (see
+    bench/tools/peak_rss.c)."""
+
+    peak_rss_kib = 0
 
     def _try_wait(self, wait_flags):
         try:
@@ -106,17 +161,92 @@ class RssPopen(subprocess.Popen):
         except ChildProcessError:
             return (self.pid, 0)
         if pid == self.pid:
-            self._twin_rss = ru.ru_maxrss
+            self.peak_rss_kib = ru.ru_maxrss
         return (pid, sts)
 
 
-subprocess.Popen = RssPopen  # run_once's children report their own RSS
+STAT_LINE = re.compile(r"^([a-z][a-z0-9_.]*) (-?[0-9][0-9.]*)$")
 
 
-def thread_counts(arg):
+def parse_stats(stderr):
+    """`twinpy --stats` lines, normalised: *_us and *_ms fields in ms."""
+    raw = {}
+    for line in stderr.splitlines():
+        m = STAT_LINE.match(line.strip())
+        if m:
+            raw[m.group(1)] = float(m.group(2))
+    st = {}
+
+    def pick(names):
+        for name, scale in names:
+            if name in raw:
+                return raw[name] * scale
+        return None
+    st["gc_runs"] = raw.get("gc_runs")
+    st["gc_pause_ms_max"] = pick([("gc_pause_ms_max", 1), ("gc_pause_max_us", 1e-3)])
+    st["gc_pause_ms_total"] = pick([("gc_pause_ms_total", 1), ("gc_pause_total_us", 1e-3)])
+    st["stw_pause_ms_max"] = pick([("stw_pause_ms_max", 1), ("stw_pause_max_us", 1e-3)])
+    st["gil_wait_ms"] = raw.get("gil_wait_ms")
+    st["gil_switches"] = raw.get("gil_switches")
+    return {k: v for k, v in st.items() if v is not None}
+
+
+def run_once(interp, script, threads, size, timeout):
+    """Run one script; returns a dict (ok, seconds, ops, latency_us, rss, stats, error)."""
+    cmd = [interp["exe"]] + (["--stats"] if interp["twinpy"] else [])
+    cmd += [os.path.join(SCRIPTS_DIR, script + ".py"), str(threads), str(size)]
+    res = {"ok": False, "seconds": None, "ops": None, "latency_us": None,
+           "max_rss_kib": 0, "stats": {}, "error": ""}
+    rss_file = None
+    if PEAK_RSS:
+        rss_file = os.path.join(RUN_DIR, "peak_rss")
+        cmd = [PEAK_RSS, rss_file] + cmd
+    t0 = time.monotonic()
+    proc = RssPopen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                    start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        res["error"] = f"timed out after {timeout:.0f} s"
+        return res
+    res["wall"] = time.monotonic() - t0
+    res["max_rss_kib"] = proc.peak_rss_kib
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                res["max_rss_kib"] = int(f.read().strip())
+            os.unlink(rss_file)
+        except (OSError, ValueError):
+            res["max_rss_kib"] = 0
+    if proc.returncode != 0:
+        tail = err.strip().splitlines()[-1] if err.strip() else ""
+        res["error"] = f"exit status {proc.returncode}: {tail}"
+        return res
+    fields = None
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            fields = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+    if not fields or "seconds" not in fields:
+        res["error"] = "no RESULT line"
+        return res
+    res["ok"] = True
+    res["seconds"] = float(fields["seconds"])
+    res["ops"] = int(fields.get("ops", 0))
+    if "latency_us" in fields:
+        res["latency_us"] = float(fields["latency_us"])
+    if interp["twinpy"]:
+        res["stats"] = parse_stats(err)
+    return res
+
+
+def thread_counts(arg, quick):
     if arg:
-        return [int(x) for x in arg.split(",")]
+        return sorted({int(x) for x in arg.split(",")})
     cores = os.cpu_count() or 2
+    if quick:
+        return [1, 2]
     counts, n = [], 1
     while n <= cores:
         counts.append(n)
@@ -128,250 +258,474 @@ def thread_counts(arg):
 
 
 def median(xs):
+    xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
 
+
+# ---------------------------------------------------------------- micro
+
+def micro_name(name):
+    """BM_list_read_shared/real_time/threads:2 -> list_read_shared/threads:2"""
+    parts = [p for p in name.split("/") if p not in ("real_time", "manual_time")
+             and not p.startswith("iterations:")]
+    if parts and parts[0].startswith("BM_"):
+        parts[0] = parts[0][3:]
+    return "/".join(parts)
+
+
+def micro_value(b):
+    """ns per operation per thread, or for benchmarks without items the
+    real time of one iteration in ns (GC pause)."""
+    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}.get(b.get("time_unit", "ns"), 1.0)
+    ips = b.get("items_per_second")
+    if ips:
+        return b.get("threads", 1) * 1e9 / ips
+    return b["real_time"] * scale
+
+
+def run_micro(bdirs, quick, reps):
+    """Returns {runtime: {benchmark: {"ns": median or None, "skip": reason}}}."""
+    samples = {rt: {} for rt in bdirs}
+    skips = {rt: {} for rt in bdirs}
+    order = list(bdirs)
+    for rep in range(reps):
+        for rt in order[rep % len(order):] + order[:rep % len(order)]:
+            exe = os.path.join(bdirs[rt], "bench", "twin_micro")
+            if not os.path.exists(exe):
+                log(f"micro suite not built for {rt} ({exe} missing)")
+                continue
+            out = os.path.join(bdirs[rt], "micro.json")
+            args = [exe, "--benchmark_out=" + out, "--benchmark_out_format=json",
+                    "--benchmark_min_time=" + ("0.02" if quick else "0.2")]
+            progress(f"micro suite: {rt} (run {rep + 1}/{reps})")
+            r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0 or not os.path.exists(out):
+                log(f"micro suite failed on {rt}: {r.stderr.strip()[-300:]}")
+                continue
+            with open(out) as f:
+                j = json.load(f)
+            for b in j.get("benchmarks", []):
+                if b.get("run_type") == "aggregate":
+                    continue
+                name = micro_name(b["name"])
+                if b.get("error_occurred"):
+                    skips[rt][name] = b.get("error_message", "skipped")
+                    continue
+                samples[rt].setdefault(name, []).append(micro_value(b))
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    micro = {}
+    for rt in bdirs:
+        micro[rt] = {n: {"ns": median(v)} for n, v in samples[rt].items()}
+        for n, why in skips[rt].items():
+            micro[rt].setdefault(n, {"ns": None, "skip": why})
+    return micro
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "n/a"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e4:
+        return f"{ns / 1e3:.1f} us"
+    return f"{ns:.1f} ns"
+
+
+# ---------------------------------------------------------------- plots
 
 def gnuplot(script):
     if not shutil.which("gnuplot"):
         return False
     r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
     if r.returncode != 0:
-        log("gnuplot failed: " + r.stderr.strip())
+        log("gnuplot failed: " + r.stderr.strip()[-300:])
     return r.returncode == 0
 
 
-def plot_scaling(outdir, script, table, interps, counts):
+def plot_scaling(outdir, script, table, names, counts):
     data = os.path.join(outdir, f"scaling_{script}.dat")
     with open(data, "w") as f:
-        f.write("# threads " + " ".join(interps) + "\n")
+        f.write("# threads " + " ".join(names) + "\n")
         for t in counts:
             row = [str(t)]
-            for name in interps:
+            for name in names:
                 s = table.get((name, t))
                 row.append(f"{s:.4f}" if s else "NaN")
             f.write(" ".join(row) + "\n")
     plots = ", ".join(
-        f"'{data}' using 1:{i + 2} with linespoints lw 2 title '{name}'"
-        for i, name in enumerate(interps))
-    for term, ext in (("svg size 640,420", "svg"), ("pngcairo size 640,420", "png")):
-        gnuplot(f"""set terminal {term}
+        f"'{data}' using 1:{i + 2} with linespoints lw 2 pt 7 title '{name}'"
+        for i, name in enumerate(names))
+    ok = True
+    for term, ext in (("svg size 640,420 dynamic noenhanced", "svg"),
+                      ("pngcairo size 640,420 noenhanced", "png")):
+        ok &= gnuplot(f"""set terminal {term}
 set output '{os.path.join(outdir, f"scaling_{script}.{ext}")}'
-set title '{script}: throughput speedup vs 1 thread (same interpreter)'
-set xlabel 'threads'; set ylabel 'speedup'
+set title '{script}: throughput vs one thread (weak scaling)'
+set xlabel 'threads'; set ylabel 'throughput speedup'
 set key left top; set grid
-set logscale x 2
+set logscale x 2; set xrange [{counts[0] * 0.9}:{counts[-1] * 1.1}]; set yrange [0:*]
 plot {plots}, x with lines dt 2 lc rgb 'gray' title 'linear'
 """)
+    return ok
 
 
 def plot_micro(outdir, micro):
-    names = sorted({b for rt in micro for b in micro[rt]})
+    rts = [rt for rt in RUNTIMES if rt in micro]
+    names = sorted({n for rt in rts for n in micro[rt]})
     if not names:
-        return
+        return False
     data = os.path.join(outdir, "micro.dat")
-    rts = sorted(micro)
     with open(data, "w") as f:
-        f.write("# benchmark " + " ".join(rts) + "\n")
+        f.write("# benchmark " + " ".join(rts) + " (ns per op per thread)\n")
         for n in names:
-            vals = [f"{micro[rt].get(n, float('nan')):.3f}" for rt in rts]
+            vals = []
+            for rt in rts:
+                v = micro[rt].get(n, {}).get("ns")
+                vals.append(f"{v:.3f}" if v else "NaN")
             f.write(f"\"{n}\" " + " ".join(vals) + "\n")
     cols = ", ".join(f"'{data}' using {i + 2}:xtic(1) title '{rt}'" for i, rt in enumerate(rts))
-    height = max(420, 16 * len(names))
-    for term, ext in ((f"svg size 900,{height}", "svg"), (f"pngcairo size 900,{height}", "png")):
-        gnuplot(f"""set terminal {term}
+    width = max(900, 22 * len(names))
+    ok = True
+    for term, ext in ((f"svg size {width},560 dynamic noenhanced", "svg"),
+                      (f"pngcairo size {width},560 noenhanced", "png")):
+        ok &= gnuplot(f"""set terminal {term}
 set output '{os.path.join(outdir, f"micro.{ext}")}'
-set title 'micro benchmarks: ns per operation (lower is better)'
-set style data histogram; set style histogram clustered; set style fill solid 0.8
-set xtics rotate by -60 font ',7'; set logscale y; set grid y
+set title 'micro benchmarks: ns per operation per thread (log scale, lower is better)'
+set style data histogram; set style histogram clustered gap 1; set style fill solid 0.8
+set xtics rotate by -60 font ',8' nomirror; set logscale y; set grid y
+set bmargin 14; set key top left
 plot {cols}
 """)
+    return ok
 
 
-def run_micro(bdirs, quick):
-    micro = {}
-    for rt, bdir in bdirs.items():
-        exe = os.path.join(bdir, "bench", "twin_micro")
-        if not os.path.exists(exe):
-            log(f"micro suite not built for {rt} ({exe} missing)")
-            continue
-        out = os.path.join(bdir, "micro.json")
-        args = [exe, "--benchmark_format=json", "--benchmark_out=" + out,
-                "--benchmark_out_format=json"]
-        args.append("--benchmark_min_time=0.05" if quick else "--benchmark_min_time=0.3")
-        progress(f"micro suite: {rt}")
-        r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0 or not os.path.exists(out):
-            log(f"micro suite failed on {rt}: {r.stderr.strip()[-300:]}")
-            continue
-        with open(out) as f:
-            j = json.load(f)
-        micro[rt] = {}
-        for b in j.get("benchmarks", []):
-            if b.get("run_type") == "aggregate":
-                continue
-            scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}.get(b.get("time_unit", "ns"), 1.0)
-            micro[rt][b["name"]] = b["real_time"] * scale
-    return micro
-
+# ---------------------------------------------------------------- report
 
 def main():
     ap = argparse.ArgumentParser(description="twinpy head-to-head benchmarks")
-    ap.add_argument("--quick", action="store_true", help="small sizes, 1-2 threads, 3 reps (< 3 min)")
-    ap.add_argument("--python", action="append", default=[], help="another interpreter to include")
-    ap.add_argument("--reps", type=int, default=None)
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes, 1 and 2 threads, 3 repetitions, short micro runs")
+    ap.add_argument("--python", action="append", default=[], metavar="EXE",
+                    help="another interpreter to put in the same tables (repeatable)")
+    ap.add_argument("--reps", type=int, default=None, help="repetitions (default 5; quick 3)")
     ap.add_argument("--threads", default=None, help="comma-separated thread counts")
     ap.add_argument("--scripts", default=None, help="comma-separated script names")
-    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "latest"))
-    ap.add_argument("--no-build", action="store_true", help="use existing build/release-* trees")
-    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
+    ap.add_argument("--out", default=None, help="output folder (default bench/results/<time>)")
+    ap.add_argument("--no-build", action="store_true", help="use the existing build/release-* trees")
+    ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("TWIN_JOBS", os.cpu_count() or 2)))
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 60)")
     args = ap.parse_args()
 
+    started = time.monotonic()
     reps = args.reps or (3 if args.quick else 5)
-    counts = thread_counts(args.threads or ("1,2" if args.quick else None))
-    scripts = args.scripts.split(",") if args.scripts else sorted(SIZES)
+    timeout = args.timeout or (60.0 if args.quick else 300.0)
+    counts = thread_counts(args.threads, args.quick)
+    scripts = args.scripts.split(",") if args.scripts else list(SIZES)
     for s in scripts:
         if s not in SIZES:
-            ap.error(f"unknown script '{s}' (known: {', '.join(sorted(SIZES))})")
-    os.makedirs(args.out, exist_ok=True)
+            ap.error(f"unknown script '{s}' (known: {', '.join(SIZES)})")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    outdir = args.out or os.path.join(ROOT, "bench", "results", stamp)
+    os.makedirs(outdir, exist_ok=True)
+    if not args.out:
+        latest = os.path.join(ROOT, "bench", "results", "latest")
+        if os.path.islink(latest) or not os.path.exists(latest):
+            if os.path.islink(latest):
+                os.unlink(latest)
+            os.symlink(stamp, latest)
 
+    machine = machine_info()
+    machine["loadavg_start"] = os.getloadavg()
     bdirs = {}
-    for rt in ("gil", "nogil"):
-        bdirs[rt] = (os.path.join(ROOT, "build", "release-" + rt) if args.no_build else build(rt))
-    interps = {f"twinpy-{rt}": os.path.join(bdirs[rt], "twinpy") for rt in bdirs}
+    for rt in RUNTIMES:
+        bdirs[rt] = (os.path.join(ROOT, "build", "release-" + rt) if args.no_build
+                     else build(rt, args.jobs))
+    interps = {}
+    for rt in RUNTIMES:
+        exe = os.path.join(bdirs[rt], "twinpy")
+        if not os.path.exists(exe):
+            sys.exit(f"driver: {exe} missing (build it, or drop --no-build)")
+        interps[f"twinpy-{rt}"] = {"exe": exe, "twinpy": True,
+                                   "version": capture([exe, "--version"])}
     for exe in args.python:
-        path = shutil.which(exe)
+        path, version = interpreter_info(exe)
         if not path:
             ap.error(f"--python {exe}: not found")
-        interps[os.path.basename(exe)] = path
+        interps[os.path.basename(exe)] = {"exe": path, "twinpy": False,
+                                          "version": f"Python {version}"}
     names = list(interps)
+    global PEAK_RSS, RUN_DIR
+    helper = os.path.join(bdirs["gil"], "bench", "twin_peak_rss")
+    RUN_DIR = outdir
+    if os.path.exists(helper):
+        PEAK_RSS = helper
+    else:
+        log(f"{helper} missing: peak RSS read through wait4 (floors at the driver's own RSS)")
 
+    # ---- macro suite: reps x scripts x threads, interpreters rotated ----
     runs = []
     total = len(scripts) * len(counts) * reps * len(names)
     done = 0
-    started = time.monotonic()
-    for script in scripts:
-        size = SIZES[script][1 if args.quick else 0]
-        for t in counts:
-            for rep in range(reps):
-                order = names[rep % len(names):] + names[:rep % len(names)]
-                for name in order:
+    macro_t0 = time.monotonic()
+    for rep in range(reps):
+        for script in scripts:
+            size = SIZES[script][1 if args.quick else 0]
+            for t in counts:
+                k = (rep + counts.index(t)) % len(names)
+                for name in names[k:] + names[:k]:
                     done += 1
-                    eta = (time.monotonic() - started) / done * (total - done)
-                    progress(f"[{done}/{total}] {script} threads={t} {name} rep {rep + 1}/{reps}  (eta {eta:.0f} s)")
-                    fields, rss, err = run_once(interps[name], script, t, size, args.timeout)
-                    runs.append({"script": script, "threads": t, "interp": name, "rep": rep,
-                                 "size": size, "ok": fields is not None, "error": err,
-                                 "seconds": float(fields["seconds"]) if fields else None,
-                                 "ops": int(fields["ops"]) if fields else None,
-                                 "latency_us": float(fields["latency_us"]) if fields and "latency_us" in fields else None,
-                                 "max_rss_kib": rss})
-    progress("macro suite done\n")
-    micro = run_micro(bdirs, args.quick)
+                    elapsed = time.monotonic() - macro_t0
+                    eta = elapsed / max(done - 1, 1) * (total - done + 1) if done > 1 else 0
+                    progress(f"[{done}/{total}] rep {rep + 1}/{reps} {script} threads={t} "
+                             f"{name}  ({elapsed:.0f} s, eta {eta:.0f} s)")
+                    r = run_once(interps[name], script, t, size, timeout)
+                    r.update({"script": script, "threads": t, "interp": name, "rep": rep,
+                              "size": size})
+                    runs.append(r)
+                    if not r["ok"]:
+                        log(f"\n  failed: {script} threads={t} {name}: {r['error']}")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    micro = {} if args.no_micro else run_micro(bdirs, args.quick, 1 if args.quick else 3)
+    machine["loadavg_end"] = os.getloadavg()
 
-    # ---- summarise ------------------------------------------------------
-    def med(script, name, t, key):
-        xs = [r[key] for r in runs if r["script"] == script and r["interp"] == name
-              and r["threads"] == t and r["ok"] and r[key] is not None]
-        return median(xs)
+    def cell(script, name, t, key):
+        return median([r[key] for r in runs if r["script"] == script and r["interp"] == name
+                       and r["threads"] == t and r["ok"]])
 
-    lines = ["# twinpy benchmark report", ""]
-    lines.append(f"Machine: {os.cpu_count()} cores, {os.uname().sysname} {os.uname().release} "
-                 f"{os.uname().machine}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-                 f"{'quick' if args.quick else 'full'} mode, {reps} repetitions, medians.")
-    lines.append("")
-    lines.append("## Throughput speedup vs one thread (weak scaling: each thread does the same work)")
-    lines.append("")
-    lines.append("| script | interpreter | " + " | ".join(f"{t} thr" for t in counts) + " |")
-    lines.append("|---|---|" + "---|" * len(counts))
-    for script in scripts:
-        if script == "io_latency":
+    def stat_cell(script, name, t, key):
+        return median([r["stats"].get(key) for r in runs if r["script"] == script
+                       and r["interp"] == name and r["threads"] == t and r["ok"]])
+
+    def speedup(script, name, t):
+        base, s = cell(script, name, 1, "seconds"), cell(script, name, t, "seconds")
+        return (t * base) / s if base and s else None
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    def fx(v, digits=2, suffix="x"):
+        return f"{v:.{digits}f}{suffix}" if v is not None else "fail"
+
+    throughput_scripts = [s for s in scripts if s != "io_latency"]
+    L = ["# twinpy benchmark report", ""]
+    L.append(f"- **Machine**: {machine['cpu']}, {machine['cores']} cores "
+             f"({machine['usable_cores']} usable), {machine['arch']}, "
+             f"{machine['os']}, Linux kernel {machine['kernel']}")
+    L.append(f"- **Commit**: {machine['commit']}; compiler: {machine['compiler']}")
+    L.append(f"- **Run**: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"{'quick' if args.quick else 'full'} mode, {reps} repetitions per cell "
+             f"(interpreters interleaved), medians; threads {', '.join(map(str, counts))}; "
+             f"load average {machine['loadavg_start'][0]:.2f} at start, "
+             f"{machine['loadavg_end'][0]:.2f} at end")
+    for name in names:
+        L.append(f"- **{name}**: `{interps[name]['exe']}` ({interps[name]['version']})")
+    if machine["loadavg_start"][0] > 0.5 * machine["cores"]:
+        L.append("")
+        L.append(f"> Warning: the machine was busy (load {machine['loadavg_start'][0]:.1f} on "
+                 f"{machine['cores']} cores); multi-thread figures are not trustworthy.")
+    L.append("")
+
+    # ---- quality bars ----
+    L.append("## Quality bars (DESIGN.md)")
+    L.append("")
+    L.append("| bar | measured | target | met |")
+    L.append("|---|---|---|---|")
+    two = 2 if 2 in counts else None
+
+    def bar(label, value, target, ok):
+        if value is None:
+            L.append(f"| {label} | n/a | {target} | ? |")
+        else:
+            L.append(f"| {label} | {value} | {target} | {'yes' if ok else '**no**'} |")
+    st_ratios = [ratio(cell(s, "twinpy-nogil", 1, "seconds"), cell(s, "twinpy-gil", 1, "seconds"))
+                 for s in throughput_scripts]
+    st_ratios = [x for x in st_ratios if x]
+    g = statistics.geometric_mean(st_ratios) if st_ratios else None
+    bar("nogil single-thread time / gil (geometric mean)", fx(g, 3), "<= 1.03x",
+        g is not None and g <= 1.03)
+    if two:
+        for rt, target in (("nogil", 1.9), ("gil", 0.95)):
+            sps = [speedup(s, f"twinpy-{rt}", 2) for s in INDEPENDENT if s in scripts]
+            sps = [x for x in sps if x]
+            m = min(sps) if sps else None
+            bar(f"{rt}: 2 threads of independent work, throughput vs 1 (worst of "
+                f"{', '.join(s for s in INDEPENDENT if s in scripts)})",
+                fx(m), f">= {target}x", m is not None and m >= target)
+        if "shared_read" in scripts:
+            sp = speedup("shared_read", "twinpy-nogil", 2)
+            bar("nogil: shared_read at 2 threads", fx(sp), ">= 1.8x", sp is not None and sp >= 1.8)
+    rss = [ratio(cell(s, "twinpy-nogil", t, "max_rss_kib"), cell(s, "twinpy-gil", t, "max_rss_kib"))
+           for s in scripts for t in counts]
+    rss = [x for x in rss if x]
+    worst = max(rss) if rss else None
+    bar("nogil peak RSS / gil (worst script and thread count)", fx(worst), "<= 1.15x",
+        worst is not None and worst <= 1.15)
+    for name in names:
+        if interps[name]["twinpy"]:
             continue
+        rs = [ratio(cell(s, "twinpy-gil", 1, "seconds"), cell(s, name, 1, "seconds"))
+              for s in throughput_scripts]
+        rs = [x for x in rs if x]
+        gm = statistics.geometric_mean(rs) if rs else None
+        bar(f"twinpy-gil single-thread time / {name} (geometric mean)", fx(gm, 3), "<= 1.0x",
+            gm is not None and gm <= 1.0)
+    L.append("")
+
+    # ---- scaling ----
+    L.append("## Throughput speedup vs one thread")
+    L.append("")
+    L.append("Weak scaling: with N threads the script does N times the work; the cell is "
+             "(N x time of 1 thread) / (time of N threads) for the same interpreter. "
+             "Linear scaling is N; a GIL keeps it near 1.")
+    L.append("")
+    L.append("| script | interpreter | " + " | ".join(f"{t} thr" for t in counts) + " |")
+    L.append("|---|---|" + "---|" * len(counts))
+    plotted = []
+    for script in throughput_scripts:
         table = {}
         for name in names:
-            base = med(script, name, 1, "seconds")
             cells = []
             for t in counts:
-                s = med(script, name, t, "seconds")
-                if s and base:
-                    sp = (t * base) / s   # throughput ratio, work grows with t
+                sp = speedup(script, name, t)
+                if sp:
                     table[(name, t)] = sp
-                    cells.append(f"{sp:.2f}x")
-                else:
-                    cells.append("fail")
-            lines.append(f"| {script} | {name} | " + " | ".join(cells) + " |")
-        plot_scaling(args.out, script, table, names, counts)
-    lines.append("")
-    lines.append("## Single thread: time relative to twinpy-gil (lower is faster)")
-    lines.append("")
-    lines.append("| script | " + " | ".join(names) + " | peak RSS " + " | peak RSS ".join(names) + " |")
-    lines.append("|---|" + "---|" * (2 * len(names)))
-    ratios = {n: [] for n in names}
+                cells.append(fx(sp))
+            L.append(f"| {script} | {name} | " + " | ".join(cells) + " |")
+        if plot_scaling(outdir, script, table, names, counts):
+            plotted.append(script)
+    L.append("")
+
+    # ---- single thread ----
+    L.append("## Single thread: time and peak memory")
+    L.append("")
+    others = [n for n in names if n != "twinpy-gil"]
+    L.append("| script | twinpy-gil | " + " | ".join(f"{n} / gil" for n in others)
+             + " | RSS gil | " + " | ".join(f"RSS {n} / gil" for n in others) + " |")
+    L.append("|---|---|" + "---|" * (2 * len(others) + 1))
+    for script in throughput_scripts:
+        g1 = cell(script, "twinpy-gil", 1, "seconds")
+        r1 = cell(script, "twinpy-gil", 1, "max_rss_kib")
+        row = [f"{g1:.3f} s" if g1 else "fail"]
+        row += [fx(ratio(cell(script, n, 1, "seconds"), g1), 3) for n in others]
+        row.append(f"{r1 / 1024:.1f} MiB" if r1 else "?")
+        row += [fx(ratio(cell(script, n, 1, "max_rss_kib"), r1)) for n in others]
+        L.append(f"| {script} | " + " | ".join(row) + " |")
+    gms = []
+    for n in others:
+        rs = [ratio(cell(s, n, 1, "seconds"), cell(s, "twinpy-gil", 1, "seconds"))
+              for s in throughput_scripts]
+        rs = [x for x in rs if x]
+        gms.append(fx(statistics.geometric_mean(rs), 3) if rs else "n/a")
+    L.append("| **geometric mean** | | " + " | ".join(gms) + " |" + " |" * (len(others) + 1))
+    L.append("")
+    L.append(f"Peak RSS at {counts[-1]} threads, nogil / gil: " + ", ".join(
+        f"{s} {fx(ratio(cell(s, 'twinpy-nogil', counts[-1], 'max_rss_kib'), cell(s, 'twinpy-gil', counts[-1], 'max_rss_kib')))}"
+        for s in scripts) + ".")
+    L.append("")
+
+    # ---- GC ----
+    L.append("## Garbage collection pauses (from `twinpy --stats`)")
+    L.append("")
+    L.append(f"Longest single pause (ms), median over repetitions, at 1 and {counts[-1]} threads; "
+             "nogil pauses stop every thread, gil pauses hold the GIL.")
+    L.append("")
+    tw = [n for n in names if interps[n]["twinpy"]]
+    L.append("| script | " + " | ".join(f"{n} 1 thr | {n} {counts[-1]} thr" for n in tw) + " |")
+    L.append("|---|" + "---|" * (2 * len(tw)))
     for script in scripts:
-        if script == "io_latency":
-            continue
-        g = med(script, "twinpy-gil", 1, "seconds")
-        cells, rss_cells = [], []
+        row = []
+        for n in tw:
+            for t in (1, counts[-1]):
+                v = stat_cell(script, n, t, "gc_pause_ms_max")
+                row.append(f"{v:.2f}" if v is not None else "n/a")
+        L.append(f"| {script} | " + " | ".join(row) + " |")
+    L.append("")
+    gcb = sorted({n for rt in micro for n in micro[rt] if n.startswith("gc_pause/")},
+                 key=lambda n: int(n.split("/")[1]))
+    if gcb:
+        L.append("Full collection pause vs number of tracked objects (micro suite):")
+        L.append("")
+        L.append("| tracked objects | " + " | ".join(rt for rt in RUNTIMES if rt in micro) + " |")
+        L.append("|---|" + "---|" * len(micro))
+        for n in gcb:
+            L.append(f"| {int(n.split('/')[1]):,} | " + " | ".join(
+                fmt_ns(micro[rt].get(n, {}).get("ns")) for rt in RUNTIMES if rt in micro) + " |")
+        L.append("")
+
+    # ---- convoy ----
+    if "io_latency" in scripts:
+        L.append("## Convoy effect: I/O wake-up latency")
+        L.append("")
+        L.append("Median extra delay (beyond the 1 ms asked for) before a thread that slept "
+                 "1 ms runs again, while N other threads burn CPU. Under a GIL it waits for "
+                 "a switch interval; without one it only needs a core.")
+        L.append("")
+        L.append("| interpreter | " + " | ".join(f"{t} burners" for t in counts) + " |")
+        L.append("|---|" + "---|" * len(counts))
         for name in names:
-            s = med(script, name, 1, "seconds")
-            if s and g:
-                ratios[name].append(s / g)
-                cells.append(f"{s / g:.3f} ({s:.3f} s)")
-            else:
-                cells.append("fail")
-            rss = med(script, name, 1, "max_rss_kib")
-            rss_cells.append(f"{rss / 1024:.1f} MiB" if rss else "?")
-        lines.append(f"| {script} | " + " | ".join(cells) + " | " + " | ".join(rss_cells) + " |")
-    geo = []
-    for name in names:
-        r = ratios[name]
-        geo.append(f"{statistics.geometric_mean(r):.3f}" if r else "n/a")
-    lines.append("| **geometric mean** | " + " | ".join(geo) + " |" + " |" * len(names))
-    lines.append("")
-    lines.append("## Convoy effect: median extra wake-up latency of a thread sleeping 1 ms while N threads burn CPU")
-    lines.append("")
-    lines.append("| interpreter | " + " | ".join(f"{t} burners" for t in counts) + " |")
-    lines.append("|---|" + "---|" * len(counts))
-    for name in names:
-        cells = []
-        for t in counts:
-            v = med("io_latency", name, t, "latency_us")
-            cells.append(f"{v:.0f} us" if v is not None else "fail")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines.append("")
+            row = []
+            for t in counts:
+                v = cell("io_latency", name, t, "latency_us")
+                row.append(f"{v:.0f} us" if v is not None else "fail")
+            L.append(f"| {name} | " + " | ".join(row) + " |")
+        L.append("")
+
+    # ---- micro ----
     if micro:
-        plot_micro(args.out, micro)
-        lines.append("## Micro benchmarks (ns per operation, real time)")
-        lines.append("")
-        rts = sorted(micro)
-        lines.append("| benchmark | " + " | ".join(rts) + " |")
-        lines.append("|---|" + "---|" * len(rts))
-        for n in sorted({b for rt in micro for b in micro[rt]}):
-            lines.append(f"| {n} | " + " | ".join(
-                f"{micro[rt][n]:.1f}" if n in micro[rt] else "n/a" for rt in rts) + " |")
-        lines.append("")
-        lines.append("![micro](micro.svg)")
-        lines.append("")
+        rts = [rt for rt in RUNTIMES if rt in micro]
+        L.append("## Micro benchmarks")
+        L.append("")
+        L.append("Nanoseconds per operation per thread (median of runs; `threads:N` = N "
+                 "threads on the same benchmark; lower is better). GC pause rows are one "
+                 "full collection. `n/a` rows name what the runtime lacks.")
+        L.append("")
+        L.append("| benchmark | " + " | ".join(rts) + " | nogil / gil |")
+        L.append("|---|" + "---|" * (len(rts) + 1))
+        for n in sorted({n for rt in rts for n in micro[rt]}):
+            vals = [micro[rt].get(n, {}) for rt in rts]
+            cells = []
+            for v in vals:
+                if v.get("ns") is not None:
+                    cells.append(fmt_ns(v["ns"]))
+                else:
+                    cells.append("n/a: " + v.get("skip", "missing") if v else "missing")
+            r = ratio(micro.get("nogil", {}).get(n, {}).get("ns"), micro.get("gil", {}).get(n, {}).get("ns"))
+            L.append(f"| {n} | " + " | ".join(cells) + f" | {fx(r) if r else ''} |")
+        L.append("")
+        if plot_micro(outdir, micro):
+            L.append("![micro benchmarks](micro.svg)")
+            L.append("")
+
     failures = [r for r in runs if not r["ok"]]
     if failures:
-        lines.append("## Failed runs")
-        lines.append("")
+        L.append("## Failed runs")
+        L.append("")
         for r in failures[:50]:
-            lines.append(f"- {r['script']} threads={r['threads']} {r['interp']}: {r['error']}")
-        lines.append("")
-    lines.append("## Plots")
-    lines.append("")
-    for script in scripts:
-        if script != "io_latency":
-            lines.append(f"![{script}](scaling_{script}.svg)")
-    lines.append("")
-    with open(os.path.join(args.out, "report.md"), "w") as f:
-        f.write("\n".join(lines))
-    with open(os.path.join(args.out, "raw.json"), "w") as f:
-        json.dump({"counts": counts, "reps": reps, "interpreters": interps,
-                   "runs": runs, "micro": micro}, f, indent=1)
-    log(f"report: {os.path.join(args.out, 'report.md')}")
-    print("\n".join(lines))
-    return 1 if failures and len(failures) == len(runs) else 0
+            L.append(f"- {r['script']} threads={r['threads']} {r['interp']} rep {r['rep'] + 1}: {r['error']}")
+        if len(failures) > 50:
+            L.append(f"- ... and {len(failures) - 50} more (raw.json)")
+        L.append("")
+    if plotted:
+        L.append("## Scaling plots")
+        L.append("")
+        for script in plotted:
+            L.append(f"![{script}](scaling_{script}.svg)")
+        L.append("")
+    L.append(f"Driver wall time: {time.monotonic() - started:.0f} s.")
+    L.append("")
+
+    with open(os.path.join(outdir, "report.md"), "w") as f:
+        f.write("\n".join(L))
+    with open(os.path.join(outdir, "raw.json"), "w") as f:
+        json.dump({"machine": machine, "mode": "quick" if args.quick else "full",
+                   "counts": counts, "reps": reps, "sizes": {s: SIZES[s] for s in scripts},
+                   "interpreters": interps, "runs": runs, "micro": micro}, f, indent=1)
+    print("\n".join(L))
+    log(f"report: {os.path.join(outdir, 'report.md')}  ({time.monotonic() - started:.0f} s)")
+    return 1 if runs and len(failures) == len(runs) else 0
 
 
 if __name__ == "__main__":

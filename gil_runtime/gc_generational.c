@@ -39,7 +39,11 @@
  *                      everything they reach; the rest go to `unreachable`
  *                      (tentatively, and come back if something reachable
  *                      turns out to reach them).
- *   4. the survivors move to the next generation.
+ *   4. the survivors move to the next generation; tuples of atomic items
+ *      are untracked on the way (untrack_tuples).
+ *   4b. count_reported: the number gc.collect() returns leaves out what
+ *                      CPython 3.11 would not have tracked (see gcmodule.h);
+ *                      --stats counts every object found.
  *   5. delete_garbage: for each unreachable object: hold a reference, move it
  *                      to the older generation (so a survivor is on a list),
  *                      tp_clear it, drop the reference.  Clearing breaks the
@@ -55,7 +59,9 @@
  * Finalizers (__del__) are not called by the collector.
  */
 #include "gil_internal.h"
+#include "modules/gcmodule.h"
 #include "twinpy/errors.h"
+#include "twinpy/types.h"
 
 typedef struct TwGCHead {
     struct TwGCHead *next, *prev;
@@ -286,6 +292,66 @@ static void move_unreachable(TwGCHead *young, TwGCHead *unreachable)
     }
 }
 
+/* CPython's untrack_tuples: a surviving tuple whose items are all atomic
+ * (not GC objects, or untracked tuples) can never be part of a cycle
+ * (tuples do not change once built), so it leaves the lists and later
+ * collections skip it.  A tuple still being filled (a NULL item) stays
+ * tracked. */
+static void untrack_tuples(TwGCHead *young)
+{
+    TwGCHead *g = young->next;
+    while (g != young) {
+        TwGCHead *next = g->next;
+        TwObject *op = FROM_GC(g);
+        if (TW_TYPE(op) == &TwTuple_Type) {
+            TwSsize n = TW_TUPLE_SIZE(op);
+            bool atomic = true;
+            for (TwSsize i = 0; i < n && atomic; i++) {
+                TwObject *item = TW_TUPLE_GET(op, i);
+                /* CPython's _PyObject_GC_MAY_BE_TRACKED: any other GC
+                 * object may be tracked later */
+                if (item == NULL ||
+                    (is_gc_object(item) &&
+                     (TW_TYPE(item) != &TwTuple_Type || AS_GC(item)->next != NULL)))
+                    atomic = false;
+            }
+            if (atomic)
+                tw_gc_untrack(op);
+        }
+        g = next;
+    }
+}
+
+/* Whether g is in the unreachable set of the running collection. */
+static bool is_unreachable_now(TwObject *op)
+{
+    if (!is_gc_object(op))
+        return false;
+    TwGCHead *g = AS_GC(op);
+    return g->next != NULL && (g->refs & GC_UNREACHABLE);
+}
+
+/* How many of the unreachable objects gc.collect() reports: all but those
+ * CPython 3.11 would not have tracked (gcmodule.h).  Such an object is
+ * marked with a count of 1 (unreachable objects otherwise have 0), so a
+ * dict excluded by both rules is excluded once. */
+static TwSsize count_reported(TwGCHead *unreachable)
+{
+    for (TwGCHead *g = unreachable->next; g != unreachable; g = g->next) {
+        TwObject *op = FROM_GC(g);
+        if (TW_TYPE(op) == &TwDict_Type && !tw_gc_cpython_tracks_dict(op))
+            refs_set_count(g, 1);
+        TwObject *d = tw_gc_inline_dict(op);
+        if (d != NULL && is_unreachable_now(d))
+            refs_set_count(AS_GC(d), 1);
+    }
+    TwSsize n = 0;
+    for (TwGCHead *g = unreachable->next; g != unreachable; g = g->next)
+        if (refs_count(g) == 0)
+            n++;
+    return n;
+}
+
 static void delete_garbage(TwGCHead *unreachable, TwGCHead *old)
 {
     while (!list_is_empty(unreachable)) {
@@ -322,6 +388,7 @@ static TwSsize collect(int generation)
     list_init(&unreachable);
     move_unreachable(young, &unreachable);
 
+    untrack_tuples(young);
     if (generation == NUM_GENERATIONS - 2)
         g_long_lived_pending += list_size(young);
     if (young != old) {
@@ -331,14 +398,15 @@ static TwSsize collect(int generation)
         g_long_lived_total = list_size(young);
     }
 
-    TwSsize n = list_size(&unreachable);
+    TwSsize found = list_size(&unreachable);
+    TwSsize n = count_reported(&unreachable);
     delete_garbage(&unreachable, old);
 
     g_collecting = false;
     uint64_t t1 = tw_monotonic_ns();
     uint64_t pause = t1 - t0;
     g_runs[generation]++;
-    g_collected += (uint64_t)n;
+    g_collected += (uint64_t)found;
     g_pause_ns_total += pause;
     if (pause > g_pause_ns_max)
         g_pause_ns_max = pause;
@@ -359,7 +427,7 @@ void tw_gc_run_scheduled(void)
             continue;
         if (i == NUM_GENERATIONS - 1 && g_long_lived_pending < g_long_lived_total / 4)
             continue;
-        collect(i);
+        tw_gc_note_automatic_collection(i, collect(i));
         return;
     }
 }

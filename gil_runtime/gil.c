@@ -88,14 +88,23 @@ void tw_gil_init(void)
     pthread_once(&g_gil_once, gil_init_once);
 }
 
+/* Stored in whole microseconds, truncated, as CPython does: an interval
+ * under 1 us reads back as 0.0, and waiters then use 1 us
+ * (interval_us_for_wait). */
 void tw_set_switch_interval(double seconds)
 {
     double us = seconds * 1e6;
-    if (us < 1)
-        us = 1;
+    if (us < 0)
+        us = 0;
     if (us > 1e12)
         us = 1e12;
     __atomic_store_n(&g_interval_us, (uint64_t)us, __ATOMIC_RELAXED);
+}
+
+static uint64_t interval_us_for_wait(void)
+{
+    uint64_t us = __atomic_load_n(&g_interval_us, __ATOMIC_RELAXED);
+    return us >= 1 ? us : 1;
 }
 
 double tw_get_switch_interval(void)
@@ -130,7 +139,7 @@ void tw_gil_take(TwGilThread *t)
         waited = true;
         uint64_t saved_switch = g_gil.switch_number;
         struct timespec dl;
-        deadline_after_us(&dl, __atomic_load_n(&g_interval_us, __ATOMIC_RELAXED));
+        deadline_after_us(&dl, interval_us_for_wait());
         int rc = pthread_cond_timedwait(&g_gil.cond, &g_gil.mutex, &dl);
         if (rc == ETIMEDOUT && g_gil.locked && g_gil.switch_number == saved_switch) {
             tw_eval_breaker_set(&g_gil.holder->base, TW_EB_GIL_DROP_REQUEST);

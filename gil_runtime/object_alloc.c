@@ -43,6 +43,12 @@ void tw_object_free(TwObject *op, size_t size)
     tw_mem_free(op, size);
 }
 
+/* Under the GIL one thread counts at a time: nothing to defer. */
+void tw_object_set_deferred_rc(TwObject *op)
+{
+    (void)op;
+}
+
 void tw_mem_free_delayed(void *p, size_t size)
 {
     tw_mem_free(p, size);

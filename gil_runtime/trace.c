@@ -135,9 +135,14 @@ static void write_event(FILE *f, bool *first, uint32_t serial, const TwTraceEven
 
 static void write_thread_name(FILE *f, bool *first, uint32_t serial)
 {
-    fprintf(f, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
-               "\"args\":{\"name\":\"%s%u\"}}",
-            *first ? "" : ",", serial, serial == 0 ? "main " : "thread ", serial);
+    if (serial == 0)
+        fprintf(f, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
+                   "\"args\":{\"name\":\"main\"}}",
+                *first ? "" : ",");
+    else
+        fprintf(f, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
+                   "\"args\":{\"name\":\"thread %u\"}}",
+                *first ? "" : ",", serial, serial);
     *first = false;
 }
 
@@ -158,6 +163,9 @@ void tw_trace_stop(void)
     FILE *f = g_file;
     bool first = true;
     fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+    fprintf(f, "\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,"
+               "\"args\":{\"name\":\"twinpy gil\"}}");
+    first = false;
     uint32_t max_serial = g_max_serial;
     tw_runtime_threads_lock();
     for (TwThreadState *ts = tw_runtime_threads_head(); ts; ts = ts->next_all) {

@@ -32,6 +32,11 @@
  *      frees them.
  * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
  * by the trashcan) count as roots: their own dealloc will release them.
+ * Deferred (per-thread counted) objects are the exception: their counts
+ * are folded from every thread's slots in step 1 (deferred_rc.c), a decref
+ * never frees them, so a folded count of 0 means garbage, not a dealloc in
+ * progress.  An unreachable deferred object is turned back into an
+ * ordinary one in step 5, before the collector takes its reference.
  *
  * Scheduling: tracked-minus-untracked counts are kept per thread and
  * flushed to a global counter in batches; past threshold 0 (700) the
@@ -250,6 +255,8 @@ static TwSsize true_refcount(TwObject *op)
     if (local == TW_REF_IMMORTAL_LOCAL)
         return (TwSsize)1 << 40;
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    if (local == TW_REF_DEFERRED_LOCAL)
+        return (TwSsize)(shared >> TW_REF_SHARED_SHIFT);
     return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
 }
 
@@ -283,7 +290,11 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
     FOR_EACH_TRACKED(l, g) {
         TwObject *op = TW_GC_OBJ(g);
         TwSsize rc = true_refcount(op);
-        g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
+        if (rc == 0 && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) ==
+                           TW_REF_DEFERRED_LOCAL)
+            g->u = 0;
+        else
+            g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
         gc_bits_set(op, gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE));
     }
     FOR_EACH_TRACKED(l, g) {
@@ -325,10 +336,21 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
                 alive++;
                 continue;
             }
+            if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
+                tw_deferred_convert_stopped(op);
             tw_incref(op);
         }
     }
     *survivors = alive;
+}
+
+/* Dealloc dead untracked deferred objects (converted to MERGED with a
+ * count of 0 while the world was stopped); frees the array. */
+static void free_dead_deferred(TwObject **dead, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tw_dealloc(dead[i]);
+    free(dead);
 }
 
 static TwSsize collect(int generation)
@@ -346,14 +368,18 @@ static TwSsize collect(int generation)
     tw_stw_stop();
     size_t nmerged = 0;
     TwObject **merged = tw_brc_merge_all_stopped(&nmerged);
+    tw_deferred_merge_all_stopped();
     TwObjVec unreachable = { 0 };
     int64_t survivors = 0;
     find_unreachable(&unreachable, &survivors);
+    TwObject **dead = NULL;
+    size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
     tw_stw_start();
 
     for (size_t i = 0; i < nmerged; i++)
         tw_decref(merged[i]);
     free(merged);
+    free_dead_deferred(dead, ndead);
     for (size_t i = 0; i < unreachable.len; i++) {
         TwObject *op = unreachable.items[i];
         TwInquiryFn clear = TW_TYPE(op)->tp_clear;
@@ -367,6 +393,18 @@ static TwSsize collect(int generation)
     }
     TwSsize found = (TwSsize)unreachable.len;
     free(unreachable.items);
+    /* The garbage just freed may have held the last references to
+     * untracked deferred objects (a dead function's constants). */
+    for (int pass = 0; pass < 4 && (found > 0 || ndead > 0) && tw_deferred_any_untracked();
+         pass++) {
+        tw_stw_stop();
+        tw_deferred_merge_all_stopped();
+        ndead = tw_deferred_take_dead_untracked_stopped(&dead);
+        tw_stw_start();
+        free_dead_deferred(dead, ndead);
+        if (ndead == 0)
+            break;
+    }
 
     /* Generation bookkeeping, as the generational collector keeps it. */
     __atomic_store_n(&count0, 0, __ATOMIC_RELAXED);

@@ -40,7 +40,8 @@
  * the others blocked in joins, sleeps, lock waits) there is no such reader:
  * a thread holds no optimistic pointer across a detach, and one that comes
  * online later sees only what is still reachable (see tw_qsbr_needed), so
- * frees are immediate and a single running thread pays one fence.
+ * frees are immediate and a single running thread pays no fence (the
+ * membarrier in tw_qsbr_online stands in for it; see tw_qsbr_needed).
  * The deferred item records the block outside the object, so a stray
  * reader's increment of ob_ref_shared on a dead object is harmless.
  *
@@ -48,7 +49,10 @@
  * themselves, go to a process-wide list (short mutex, taken only at thread
  * exit and by a poll that sees the list non-empty).
  */
+#include <linux/membarrier.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "twinpy/nogil_internal.h"
 
@@ -81,11 +85,35 @@ void tw_qsbr_quiescent(TwNogilThread *t)
 }
 
 uint32_t tw_qsbr_online_count;
+bool tw_qsbr_asym_fence;
+static pthread_once_t asym_once = PTHREAD_ONCE_INIT;
 
+static void asym_fence_init(void)
+{
+    long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+        syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+        __atomic_store_n(&tw_qsbr_asym_fence, true, __ATOMIC_SEQ_CST);
+}
+
+/* Going online.  If another thread is online it may be freeing memory
+ * right now on the strength of a count read without a fence (see
+ * tw_qsbr_needed): the membarrier after our increment makes each such
+ * thread either see the increment or have its unlinks visible to us.
+ * When nobody else is online nobody frees without looking again (a thread
+ * that goes online after us sees our increment: it is ordered after it). */
 void tw_qsbr_online(TwNogilThread *t)
 {
-    if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
-        __atomic_fetch_add(&tw_qsbr_online_count, 1, __ATOMIC_SEQ_CST);
+    pthread_once(&asym_once, asym_fence_init);
+    if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0) {
+        uint32_t prev = __atomic_fetch_add(&tw_qsbr_online_count, 1, __ATOMIC_SEQ_CST);
+        if (prev > 0 && __atomic_load_n(&tw_qsbr_asym_fence, __ATOMIC_RELAXED) &&
+            syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+            /* Cannot happen once registered; fail safe: everyone fences. */
+            __atomic_store_n(&tw_qsbr_asym_fence, false, __ATOMIC_SEQ_CST);
+            syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+        }
+    }
     __atomic_store_n(&t->qsbr_seq, __atomic_load_n(&wr_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
 }
 
@@ -155,6 +183,8 @@ static void item_free(const TwQsbrItem *it)
 {
     if (it->size & TW_QSBR_RAW)
         free(it->p);
+    else if (it->size & TW_QSBR_OBJECT_BLOCK)
+        tw_nogil_block_free(it->p, it->size & ~TW_QSBR_OBJECT_BLOCK);
     else
         tw_mem_free(it->p, it->size);
 }
@@ -232,7 +262,7 @@ void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size)
     if (!queue_push(&t->qsbr_queue, p, size, 0))
         return;    /* out of memory for bookkeeping: leak rather than risk reuse */
     t->stats.qsbr_deferred++;
-    t->stats.qsbr_deferred_bytes += size & ~TW_QSBR_RAW;
+    t->stats.qsbr_deferred_bytes += size & ~(TW_QSBR_RAW | TW_QSBR_OBJECT_BLOCK);
     if (t->qsbr_queue.count % TW_QSBR_PROCESS_EVERY == 0)
         tw_eval_breaker_set(&t->base, TW_EB_QUIESCENT);
 }

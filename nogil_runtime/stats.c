@@ -84,15 +84,46 @@ void tw_stats_dump(FILE *out)
 
 /* ---------------- trace ---------------------------------------------- */
 
+/* Trace thread ids are small numbers in order of first appearance (0 is
+ * the thread that started the trace, normally main), each announced with
+ * a thread_name metadata event, so Perfetto shows "main", "thread 1", ...
+ * rather than pthread_t values.  The map is guarded by trace_lock. */
+#define TW_TRACE_MAX_THREADS 4096
+
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *trace_file;
 static bool trace_on;
 static bool trace_first;
 static uint64_t trace_t0;
+static uint64_t trace_idents[TW_TRACE_MAX_THREADS];
+static unsigned trace_nthreads;
 
 bool tw_trace_enabled(void)
 {
     return __atomic_load_n(&trace_on, __ATOMIC_RELAXED);
+}
+
+/* The small id of ident, announcing it on first sight.  Past the table's
+ * capacity threads share the last id.  Called under trace_lock. */
+static unsigned trace_tid_locked(uint64_t ident)
+{
+    for (unsigned i = 0; i < trace_nthreads; i++)
+        if (trace_idents[i] == ident)
+            return i;
+    if (trace_nthreads == TW_TRACE_MAX_THREADS)
+        return TW_TRACE_MAX_THREADS - 1;
+    unsigned tid = trace_nthreads++;
+    trace_idents[tid] = ident;
+    if (tid == 0)
+        fprintf(trace_file, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,"
+                            "\"args\":{\"name\":\"main\"}}",
+                trace_first ? "" : ",\n");
+    else
+        fprintf(trace_file, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
+                            "\"args\":{\"name\":\"thread %u\"}}",
+                trace_first ? "" : ",\n", tid, tid);
+    trace_first = false;
+    return tid;
 }
 
 int tw_trace_start(const char *path)
@@ -106,11 +137,14 @@ int tw_trace_start(const char *path)
     trace_file = f;
     trace_first = true;
     trace_t0 = tw_monotonic_ns();
-    fputs("{\"traceEvents\":[\n", f);
+    trace_nthreads = 0;
+    fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"runtime\":\"nogil\"},\"traceEvents\":[\n", f);
     fprintf(f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"twinpy nogil\"}}");
     trace_first = false;
-    pthread_mutex_unlock(&trace_lock);
     TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        trace_tid_locked(me->base.ident);
+    pthread_mutex_unlock(&trace_lock);
     if (me)
         me->attached_since_ns = tw_monotonic_ns();
     __atomic_store_n(&trace_on, true, __ATOMIC_RELEASE);
@@ -121,10 +155,11 @@ void tw_trace_complete(const char *name, uint64_t ident, uint64_t start_ns, uint
 {
     pthread_mutex_lock(&trace_lock);
     if (trace_file && start_ns >= trace_t0) {
+        unsigned tid = trace_tid_locked(ident);
         fprintf(trace_file,
-                "%s{\"name\":\"%s\",\"cat\":\"runtime\",\"ph\":\"X\",\"pid\":1,\"tid\":%llu,"
+                "%s{\"name\":\"%s\",\"cat\":\"runtime\",\"ph\":\"X\",\"pid\":1,\"tid\":%u,"
                 "\"ts\":%.3f,\"dur\":%.3f}",
-                trace_first ? "" : ",\n", name, (unsigned long long)ident,
+                trace_first ? "" : ",\n", name, tid,
                 (double)(start_ns - trace_t0) / 1000.0,
                 (double)(end_ns - start_ns) / 1000.0);
         trace_first = false;
@@ -132,12 +167,21 @@ void tw_trace_complete(const char *name, uint64_t ident, uint64_t start_ns, uint
     pthread_mutex_unlock(&trace_lock);
 }
 
+/* Closes the current run of every attached thread, not only the caller's:
+ * a joined thread signals its joiner before it detaches, so without this
+ * a worker that never blocked would lose its one and only run.  (A thread
+ * detaching at this very moment may record its run twice.) */
 void tw_trace_stop(void)
 {
-    TwNogilThread *me = tw_nogil_thread();
-    if (me && tw_trace_enabled() &&
-        __atomic_load_n(&me->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED)
-        tw_trace_complete("running", me->base.ident, me->attached_since_ns, tw_monotonic_ns());
+    if (tw_trace_enabled()) {
+        uint64_t now = tw_monotonic_ns();
+        tw_runtime_threads_lock();
+        for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
+            if (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_ATTACHED)
+                tw_trace_complete("running", t->base.ident,
+                                  __atomic_load_n(&t->attached_since_ns, __ATOMIC_RELAXED), now);
+        tw_runtime_threads_unlock();
+    }
     __atomic_store_n(&trace_on, false, __ATOMIC_RELEASE);
     pthread_mutex_lock(&trace_lock);
     if (trace_file) {

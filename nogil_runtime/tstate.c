@@ -111,9 +111,13 @@ TwNogilThread *tw_nogil_thread_by_tid(uintptr_t tid)
  * count rise before anyone else can read its objects. */
 static TwNogilThread *tstate_new(void)
 {
-    TwNogilThread *t = calloc(1, sizeof *t);
+    /* Whole cache-line pairs of its own: the owner writes its counters
+     * all the time, and other threads write its eval breaker and queue. */
+    size_t size = (sizeof(TwNogilThread) + 127) & ~(size_t)127;
+    TwNogilThread *t = aligned_alloc(128, size);
     if (!t)
         return NULL;
+    memset(t, 0, size);
     t->tid = tw_nogil_new_thread_id();
     t->status = TW_TS_DETACHED;
     t->detached_since_ns = tw_monotonic_ns();
@@ -297,12 +301,14 @@ static void thread_exit(TwNogilThread *t)
     if (handled)
         tw_decref(handled);
     tw_trashcan_thread_exit(t);
+    tw_deferred_thread_exit(t);
     tw_brc_merge_queue(t);
     tw_gc_flush_count(t);
     tw_brc_thread_exit(t);
     tw_qsbr_quiescent(t);
     tw_qsbr_process(t);
     tw_nogil_detach(t);
+    tw_pool_thread_exit(t);
 
     pthread_mutex_lock(&threads_lock);
     tstate_unlink_locked(t);

@@ -210,6 +210,12 @@ int main(int argc, char **argv)
 
     if (tw_interpreter_init(prog_argc, prog_argv) < 0)
         return 1;
+    /* TWINPY_MAX_STEPS=N: stop a runaway program after N backward jumps
+     * and calls of the main thread (KeyboardInterrupt), for fuzzing and
+     * tests of hostile input. */
+    const char *max_steps = getenv("TWINPY_MAX_STEPS");
+    if (max_steps && *max_steps)
+        tw_set_step_limit(atoll(max_steps));
     if (trace_path && tw_trace_start(trace_path) < 0) {
         fprintf(stderr, "twinpy: can't write trace file '%s'\n", trace_path);
         return 2;

@@ -36,6 +36,19 @@ void twb_blocking_pair(int64_t iters);  /* begin/end blocking (detach/attach) */
 /* Build n tracked container objects, time one full collection: seconds. */
 double twb_gc_pause(int64_t n);
 
+/* Runtime-specific kernels (kernels_gil.c / kernels_nogil.c).  Where the
+ * build's runtime has nothing of the kind they return a negative value
+ * (and twb_mutex_new returns NULL). */
+void *twb_mutex_new(void);             /* a per-object mutex (nogil)      */
+void twb_mutex_free(void *m);
+int64_t twb_mutex_lock_unlock(void *m, int64_t iters);
+/* gil: mean ns from the holder dropping the GIL to a sleeping waiter
+ * running.  Called attached. */
+double twb_gil_handoff(int64_t rounds);
+/* nogil: mean ns from a stop-the-world request to `helpers` attached,
+ * spinning threads all parked.  Called attached. */
+double twb_stop_the_world(int helpers, int64_t rounds);
+
 #ifdef __cplusplus
 }
 #endif

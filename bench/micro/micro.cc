@@ -68,19 +68,69 @@ void BM_immortal_incref(benchmark::State &st) {
 }
 BENCHMARK(BM_immortal_incref);
 
+// Report "this runtime has no such thing" instead of a number.
+void skip_missing(benchmark::State &st, const char *why) {
+    st.SkipWithError(why);
+    for (auto _ : st) {}
+}
+
+void *g_mutex;
+
+// threads:1 is the uncontended lock/unlock; more threads contend for one mutex.
 void BM_mutex_lock_unlock(benchmark::State &st) {
+    if (st.thread_index() == 0) g_mutex = twb_mutex_new();
     if (is_gil()) {
-        st.SkipWithError("no per-object mutex in the gil runtime (the GIL serialises)");
-        for (auto _ : st) {}
+        skip_missing(st, "gil runtime: no per-object mutex (the GIL serialises; see BM_gil_handoff)");
         return;
     }
+    Attach a(st);
+    TWB_LOOP(st, benchmark::DoNotOptimize(twb_mutex_lock_unlock(g_mutex, 1000)));
+    st.SetItemsProcessed(st.iterations() * 1000);
+    if (st.thread_index() == 0) twb_mutex_free(g_mutex);
+}
+BENCHMARK(BM_mutex_lock_unlock)->ThreadRange(1, 4)->UseRealTime();
+
+// Critical sections on one shared list: under nogil the object's mutex,
+// contended beyond one thread; under the GIL a no-op.
+void BM_critical_section_shared(benchmark::State &st) {
     if (st.thread_index() == 0) TWB_ATTACHED(g_shared_obj = twb_new_list(0));
     Attach a(st);
     TWB_LOOP(st, twb_critical_section(g_shared_obj, 1000));
     st.SetItemsProcessed(st.iterations() * 1000);
     if (st.thread_index() == 0) TWB_ATTACHED(twb_drop(g_shared_obj));
 }
-BENCHMARK(BM_mutex_lock_unlock)->ThreadRange(1, 4)->UseRealTime();
+BENCHMARK(BM_critical_section_shared)->ThreadRange(1, 4)->UseRealTime();
+
+// Time from the GIL holder dropping it to a sleeping waiter running.
+void BM_gil_handoff(benchmark::State &st) {
+    if (!is_gil()) {
+        skip_missing(st, "nogil runtime: no GIL to hand off (see BM_stop_the_world)");
+        return;
+    }
+    for (auto _ : st) {
+        double ns;
+        TWB_ATTACHED(ns = twb_gil_handoff(50));
+        st.SetIterationTime(ns * 50 / 1e9);
+    }
+    st.SetItemsProcessed(st.iterations() * 50);
+}
+BENCHMARK(BM_gil_handoff)->UseManualTime();
+
+// Time from a stop-the-world request until N attached threads are parked.
+void BM_stop_the_world(benchmark::State &st) {
+    if (is_gil()) {
+        skip_missing(st, "gil runtime: no stop-the-world (the GIL holder is alone already)");
+        return;
+    }
+    for (auto _ : st) {
+        double ns;
+        TWB_ATTACHED(ns = twb_stop_the_world(static_cast<int>(st.range(0)), 50));
+        st.SetIterationTime(ns * 50 / 1e9);
+    }
+    st.SetItemsProcessed(st.iterations() * 50);
+    st.counters["threads"] = static_cast<double>(st.range(0));
+}
+BENCHMARK(BM_stop_the_world)->Arg(1)->Arg(2)->Arg(4)->UseManualTime();
 
 void BM_critical_section(benchmark::State &st) {
     TwObject *l; TWB_ATTACHED(l = twb_new_list(0));

@@ -465,6 +465,16 @@ static void p_raise_last_indent(TwParser *p, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Input nested deeper than the parser goes: RecursionError, as CPython's
+ * compiler gives for a chain like a.b.b.b... or 1+1+1+... thousands long. */
+static void p_raise_last_recursion(TwParser *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p_raise_last_v(p, TW_SYNERR_RECURSION, fmt, ap);
+    va_end(ap);
+}
+
 /*
  * The generic error, when no rule names the mistake: "invalid syntax" at
  * the last token fetched, or an indentation error when that token is an
@@ -673,7 +683,7 @@ static void p_enter(TwParser *p)
 {
     if (++p->depth > TW_AST_MAX_DEPTH) {
         p->sh->no_recheck = true;
-        p_raise_last(p, "too many nested expressions");
+        p_raise_last_recursion(p, "maximum recursion depth exceeded during compilation");
     }
 }
 
@@ -4071,6 +4081,7 @@ const char *tw_syntax_error_type_name(const TwSyntaxError *err)
     case TW_SYNERR_INDENTATION: return "IndentationError";
     case TW_SYNERR_TAB: return "TabError";
     case TW_SYNERR_MEMORY: return "MemoryError";
+    case TW_SYNERR_RECURSION: return "RecursionError";
     default: return "SyntaxError";
     }
 }

@@ -19,8 +19,10 @@
  * The parser never overflows the C stack: brackets nest at most 200 deep
  * (CPython's "too many nested parentheses"), blocks at most 100 deep
  * ("too many levels of indentation"), and other recursion is cut at
- * TW_AST_MAX_DEPTH levels with the SyntaxError "too many nested
- * expressions" (CPython runs out of memory around 3000 levels).  The worst
+ * TW_AST_MAX_DEPTH levels with RecursionError "maximum recursion depth
+ * exceeded during compilation" (kind TW_SYNERR_RECURSION: what CPython
+ * 3.11's compiler says around 3000 levels; its parser may run out of
+ * memory first on prefix operators).  The worst
  * case, measured, fits in 512 KiB of C stack (384 KiB with -O2): parsing
  * is safe on any thread with a stack of 1 MiB or more.
  */

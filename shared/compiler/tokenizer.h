@@ -174,7 +174,10 @@ typedef enum TwSyntaxErrorKind {
     TW_SYNERR_UNSUPPORTED,   /* valid Python outside twinpy's subset: raise
                                 SyntaxError or NotImplementedError naming
                                 `feature` */
-    TW_SYNERR_MEMORY         /* out of memory: raise MemoryError */
+    TW_SYNERR_MEMORY,        /* out of memory: raise MemoryError */
+    TW_SYNERR_RECURSION      /* nested too deep to compile: RecursionError
+                                ("maximum recursion depth exceeded during
+                                compilation", as CPython 3.11 says) */
 } TwSyntaxErrorKind;
 
 /*

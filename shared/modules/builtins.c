@@ -1542,6 +1542,23 @@ static TwObject *builtin_iter(TwObject *self, TwObject *const *args, size_t narg
     return (TwObject *)c;
 }
 
+/* ---------------- builtins outside the subset ------------------------ */
+
+/* twinpy programs do no file or console input (LANGUAGE.md: "input-free
+ * I/O").  The names exist so that a program using them fails with an
+ * error that says so, instead of a NameError that looks like a typo. */
+static TwObject *builtin_open(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    tw_err_set_string(TwExc_NotImplementedError, "open() is not supported by twinpy");
+    return NULL;
+}
+
+static TwObject *builtin_input(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    tw_err_set_string(TwExc_NotImplementedError, "input() is not supported by twinpy");
+    return NULL;
+}
+
 /* ---------------- the module ---------------------------------------- */
 
 static const TwMethodDef builtin_functions[] = {
@@ -1585,6 +1602,8 @@ static const TwMethodDef builtin_functions[] = {
     {"__import__", builtin_import, 0},
     {"exit", builtin_exit, 0},
     {"quit", builtin_exit, 0},
+    {"open", builtin_open, 0},
+    {"input", builtin_input, 0},
     {NULL, NULL, 0},
 };
 

@@ -4,13 +4,65 @@
  * the gil runtime with its three generations, the nogil runtime with its
  * stop-the-world collector (generations are accepted and all collect all).
  */
+#include "modules/gcmodule.h"
 #include "modules/stdmodules.h"
 #include "twinpy/types.h"
 
-/* gc.get_stats(): per generation, the collections requested through
- * gc.collect() and what they found.  Automatic collections are counted by
- * the runtime and shown by `twinpy --stats`. */
+/* ---------------- what a collection reports (gcmodule.h) ------------ */
+
+/* CPython's _PyObject_GC_MAY_BE_TRACKED. */
+static bool may_be_tracked(TwObject *o)
+{
+    if (!TW_HAS_TPFLAG(o, TW_TPFLAGS_HAVE_GC))
+        return false;
+    if (TW_TYPE(o) == &TwTuple_Type)
+        return tw_gc_is_tracked(o);
+    return true;
+}
+
+bool tw_gc_cpython_tracks_dict(TwObject *d)
+{
+    TwSsize pos = 0;
+    TwObject *k, *v;
+    while (tw_dict_next(d, &pos, &k, &v)) {
+        if (may_be_tracked(k) || may_be_tracked(v))
+            return true;
+    }
+    return false;
+}
+
+#define TW_CPYTHON_SHARED_KEYS_MAX 30
+
+TwObject *tw_gc_inline_dict(TwObject *op)
+{
+    TwTypeObject *tp = TW_TYPE(op);
+    if (!(tp->tp_flags & TW_TPFLAGS_HEAPTYPE) || tp->tp_dictoffset <= 0)
+        return NULL;
+    TwTypeObject *sb = tp;
+    while (sb && (sb->tp_flags & TW_TPFLAGS_HEAPTYPE))
+        sb = sb->tp_base;
+    if (sb == NULL || sb->tp_dictoffset == tp->tp_dictoffset)
+        return NULL;
+    TwObject *d = *(TwObject **)((char *)op + tp->tp_dictoffset);
+    if (d == NULL || TW_TYPE(d) != &TwDict_Type || tw_refcnt(d) != 1 ||
+        tw_dict_size(d) > TW_CPYTHON_SHARED_KEYS_MAX)
+        return NULL;
+    return d;
+}
+
+/* gc.get_stats(): per generation, the collections and what they found:
+ * those requested through gc.collect(), counted here, plus the automatic
+ * ones a runtime reports with tw_gc_note_automatic_collection (the gil
+ * collector does; `twinpy --stats` shows the runtime's own counters). */
 static int64_t stat_collections[3], stat_collected[3];
+
+void tw_gc_note_automatic_collection(int generation, TwSsize reported)
+{
+    if (generation < 0 || generation > 2)
+        return;
+    __atomic_fetch_add(&stat_collections[generation], 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&stat_collected[generation], (int64_t)reported, __ATOMIC_RELAXED);
+}
 
 static TwObject *gc_collect(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {

@@ -69,6 +69,8 @@ static TwObject *int_from_double(double d)
 static int check_args(const char *name, size_t nargs, TwObject *kwnames, size_t min, size_t max)
 {
     char qualified[64];
+    if (kwnames == NULL && nargs >= min && nargs <= max)
+        return 0;
     if (min == max && max <= 1) {
         snprintf(qualified, sizeof qualified, "math.%s", name);
         name = qualified;

@@ -89,7 +89,8 @@ static int append_and_flush(TwStdStream *st, const char *s, size_t n)
 {
     int rc = 0;
     if (st->len + n <= TW_STREAM_BUFSIZE) {
-        memcpy(st->buf + st->len, s, n);
+        if (n > 0)  /* flushes pass s == NULL, n == 0 */
+            memcpy(st->buf + st->len, s, n);
         st->len += n;
         n = 0;
     }

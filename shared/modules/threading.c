@@ -11,11 +11,14 @@
  * the role of the thread-state lock):
  *   start():   registers the Thread in _limbo, makes `_done_lock` and
  *              acquires it, starts the OS thread, waits on `_started`.
- *   _bootstrap (new thread): moves itself from _limbo to _active[ident],
- *              sets `_started`, runs run(); an exception is reported as
- *              "Exception in thread NAME:" + traceback (SystemExit
- *              silently ends the thread); finally removes itself from
- *              _active, sets `_is_stopped` and releases `_done_lock`.
+ *   _bootstrap / _bootstrap_inner (new thread; CPython's two frames, so
+ *              that tracebacks show the same chain): moves itself from
+ *              _limbo to _active[ident], sets `_started`, runs run(); an
+ *              exception goes to threading.excepthook (looked up at that
+ *              moment, so a program may replace it), whose default prints
+ *              "Exception in thread NAME:" + traceback and ignores
+ *              SystemExit; finally removes itself from _active, sets
+ *              `_is_stopped` and releases `_done_lock`.
  *   join():    acquires and releases `_done_lock` (with the timeout).
  * Invariants: a Thread is in at most one of _limbo/_active, and only while
  * it is started and not finished; both dicts change under
@@ -46,11 +49,14 @@ static const char threading_source[] =
     "_active = {}\n"
     "_limbo = {}\n"
     "_counter = 0\n"
+    "_counter_lock = _allocate_lock()\n"
     "\n"
     "def _newname(prefix):\n"
     "    global _counter\n"
-    "    _counter += 1\n"
-    "    return prefix + str(_counter)\n"
+    "    with _counter_lock:\n"
+    "        _counter += 1\n"
+    "        n = _counter\n"
+    "    return prefix + str(n)\n"
     "\n"
     "class Condition:\n"
     "    def __init__(self, lock=None):\n"
@@ -238,6 +244,39 @@ static const char threading_source[] =
     "                signaled = self._cond.wait(timeout)\n"
     "            return signaled\n"
     "\n"
+    "class ExceptHookArgs:\n"
+    "    def __init__(self, exc_type, exc_value, exc_traceback, thread):\n"
+    "        self.exc_type = exc_type\n"
+    "        self.exc_value = exc_value\n"
+    "        self.exc_traceback = exc_traceback\n"
+    "        self.thread = thread\n"
+    "\n"
+    "    def __repr__(self):\n"
+    "        return 'ExceptHookArgs(' + repr(self.exc_type) + ', ' + repr(self.exc_value) + ')'\n"
+    "\n"
+    "def excepthook(args):\n"
+    "    if args.exc_type is SystemExit:\n"
+    "        return\n"
+    "    if args.thread is not None:\n"
+    "        name = args.thread.name\n"
+    "    else:\n"
+    "        name = get_ident()\n"
+    "    _thread._print_thread_exception(name, args.exc_value)\n"
+    "\n"
+    "__excepthook__ = excepthook\n"
+    "\n"
+    "def invoke_excepthook(thread, e):\n"
+    "    if isinstance(e, SystemExit) and excepthook is __excepthook__:\n"
+    "        return\n"
+    "    tb = getattr(e, '__traceback__', None)\n"
+    "    try:\n"
+    "        excepthook(ExceptHookArgs(type(e), e, tb, thread))\n"
+    "    except Exception as hook_exc:\n"
+    "        hook_exc.__suppress_context__ = True\n"
+    "        _thread._print_thread_exception('Exception in threading.excepthook', hook_exc, True)\n"
+    "\n"
+    "_invoke_excepthook = invoke_excepthook\n"
+    "\n"
     "class BrokenBarrierError(RuntimeError):\n"
     "    pass\n"
     "\n"
@@ -403,6 +442,9 @@ static const char threading_source[] =
     "            self._kwargs = None\n"
     "\n"
     "    def _bootstrap(self):\n"
+    "        self._bootstrap_inner()\n"
+    "\n"
+    "    def _bootstrap_inner(self):\n"
     "        try:\n"
     "            self.ident = get_ident()\n"
     "            with _active_limbo_lock:\n"
@@ -411,10 +453,8 @@ static const char threading_source[] =
     "            self._started.set()\n"
     "            try:\n"
     "                self.run()\n"
-    "            except SystemExit:\n"
-    "                pass\n"
     "            except BaseException as e:\n"
-    "                _thread._print_thread_exception(self.name, e)\n"
+    "                _invoke_excepthook(self, e)\n"
     "        finally:\n"
     "            with _active_limbo_lock:\n"
     "                if _active.get(get_ident()) is self:\n"

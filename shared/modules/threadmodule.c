@@ -542,18 +542,22 @@ static TwObject *thread_count(TwObject *self, TwObject *const *args, size_t narg
 }
 
 /* threading's excepthook: "Exception in thread NAME:" and the traceback,
- * on stderr. */
+ * on stderr.  _print_thread_exception(name, exc, True) prints "NAME:"
+ * alone (for "Exception in threading.excepthook:"). */
 static TwObject *thread_print_thread_exception(TwObject *self, TwObject *const *args, size_t nargs,
                                                TwObject *kwnames)
 {
-    if (tw_arg_check_count("_print_thread_exception", nargs, 2, 2) < 0)
+    if (tw_arg_check_count("_print_thread_exception", nargs, 2, 3) < 0)
+        return NULL;
+    int bare = 0;
+    if (nargs == 3 && (bare = tw_object_is_true(args[2])) < 0)
         return NULL;
     TwObject *name = tw_object_str(args[0]);
     if (name == NULL)
         return NULL;
     TwStrBuilder sb;
     tw_sb_init(&sb);
-    if (tw_sb_append_cstr(&sb, "Exception in thread ") < 0 ||
+    if (tw_sb_append_cstr(&sb, bare ? "" : "Exception in thread ") < 0 ||
         tw_sb_append(&sb, TW_STR_DATA(name), (size_t)TW_STR_SIZE(name)) < 0 ||
         tw_sb_append_cstr(&sb, ":\n") < 0) {
         tw_sb_discard(&sb);

@@ -33,4 +33,10 @@ TwSsize tw_slice_adjust(TwSsize length, TwSsize *start, TwSsize *stop, TwSsize s
  * Returns 0, or -1 with an exception (from iteration or from fn). */
 int tw_iterate(TwObject *iterable, int (*fn)(void *arg, TwObject *item), void *arg);
 
+/* True when a single block of `bytes` is larger than the machine's
+ * physical memory.  jemalloc (and Linux overcommit) hand out such blocks
+ * lazily, so `[0] * 10**12` would thrash instead of raising MemoryError as
+ * CPython does; containers check this before allocating their storage. */
+bool tw_alloc_exceeds_memory(size_t bytes);
+
 #endif /* TWINPY_OBJECTS_CONTAINERS_H */

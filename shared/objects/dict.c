@@ -258,6 +258,9 @@ restart:;
                 if (key_is_str && TW_STR_CHECK_EXACT(sk)) {
                     if (tw_str_eq(sk, key))
                         return ix;
+                } else if (TW_INT_CHECK_EXACT(key) && TW_INT_CHECK_EXACT(sk)) {
+                    if (TW_INT_VALUE(sk) == TW_INT_VALUE(key))
+                        return ix;
                 } else {
                     tw_incref(sk);
                     int cmp = tw_object_richcompare_bool(sk, key, TW_EQ);
@@ -309,6 +312,8 @@ static int lookup_optimistic(TwDictObject *d, TwObject *key, TwHash hash, TwObje
                 int cmp;
                 if (TW_STR_CHECK_EXACT(key) && TW_STR_CHECK_EXACT(ref))
                     cmp = tw_str_eq(ref, key);
+                else if (TW_INT_CHECK_EXACT(key) && TW_INT_CHECK_EXACT(ref))
+                    cmp = TW_INT_VALUE(ref) == TW_INT_VALUE(key);
                 else
                     cmp = tw_object_richcompare_bool(ref, key, TW_EQ);
                 tw_decref(ref);

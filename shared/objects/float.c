@@ -24,10 +24,62 @@
 #include <string.h>
 
 #include "twinpy/types.h"
+#include "objects/typeobject_internal.h"
+
+
+/* ---------------- object pool (GIL runtime only) ---------------------
+ *
+ * Arithmetic makes and drops float objects at a high rate.  Under the
+ * GIL a static pool of float objects recycles them without the
+ * allocator: only the GIL holder allocates or frees, so a plain free list
+ * (linked through the free objects' value field) is enough.  Slots are
+ * handed out in address order first, so the pool's pages are touched only
+ * as far as a program needs them.  Objects outside the pool (the pool was
+ * used up) come from and go back to the allocator as usual, so memory
+ * accounting and leak checks see what they would without the pool.  The
+ * free-threaded runtime never uses it: there an object's memory may be
+ * reused only after a grace period (lock-free readers may still look at a
+ * dead object's header), which tw_object_free provides. */
+#define FLOAT_POOL_SIZE 65536
+static TwFloatObject float_pool[FLOAT_POOL_SIZE];
+static TwFloatObject *float_pool_free;      /* free list                          */
+static size_t float_pool_used;      /* slots ever handed out              */
+static size_t float_pool_limit;     /* 0 (pool off) or FLOAT_POOL_SIZE       */
+
+void tw_float_pool_init(void)
+{
+    if (tw_runtime_gil_enabled())
+        float_pool_limit = FLOAT_POOL_SIZE;
+}
+
+static inline TwObject *float_alloc(void)
+{
+    TwFloatObject *op = float_pool_free;
+    if (op != NULL) {
+        memcpy(&float_pool_free, &op->value, sizeof(TwFloatObject *));
+    } else if (float_pool_used < float_pool_limit) {
+        op = &float_pool[float_pool_used++];
+    } else {
+        return tw_object_alloc(&TwFloat_Type, sizeof(TwFloatObject));
+    }
+    tw_object_init_header((TwObject *)op, &TwFloat_Type);
+    return (TwObject *)op;
+}
+
+static inline void float_free(TwObject *op)
+{
+    if ((uintptr_t)op - (uintptr_t)float_pool < sizeof float_pool) {
+        TwFloatObject *o = (TwFloatObject *)op;
+        memcpy(&o->value, &float_pool_free, sizeof(TwFloatObject *));
+        float_pool_free = o;
+    } else {
+        tw_object_free(op, sizeof(TwFloatObject));
+    }
+}
 
 TwObject *tw_float_from_double(double v)
 {
-    TwObject *op = tw_object_alloc(&TwFloat_Type, sizeof(TwFloatObject));
+    TwObject *op = float_alloc();
     if (op == NULL)
         return tw_err_no_memory();
     ((TwFloatObject *)op)->value = v;
@@ -69,7 +121,7 @@ double tw_float_as_double(TwObject *o)
 static void float_dealloc(TwObject *op)
 {
     if (TW_TYPE(op) == &TwFloat_Type)
-        tw_object_free(op, sizeof(TwFloatObject));
+        float_free(op);
     else
         tw_object_dealloc_generic(op);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "twinpy/types.h"
+#include "objects/typeobject_internal.h"
 
 /* ---------------- small-int cache ---------------------------------- */
 
@@ -40,11 +41,62 @@ static TwObject *int_overflow(void)
     return NULL;
 }
 
+
+/* ---------------- object pool (GIL runtime only) ---------------------
+ *
+ * Arithmetic makes and drops int objects at a high rate.  Under the
+ * GIL a static pool of int objects recycles them without the
+ * allocator: only the GIL holder allocates or frees, so a plain free list
+ * (linked through the free objects' value field) is enough.  Slots are
+ * handed out in address order first, so the pool's pages are touched only
+ * as far as a program needs them.  Objects outside the pool (the pool was
+ * used up) come from and go back to the allocator as usual, so memory
+ * accounting and leak checks see what they would without the pool.  The
+ * free-threaded runtime never uses it: there an object's memory may be
+ * reused only after a grace period (lock-free readers may still look at a
+ * dead object's header), which tw_object_free provides. */
+#define INT_POOL_SIZE 65536
+static TwIntObject int_pool[INT_POOL_SIZE];
+static TwIntObject *int_pool_free;      /* free list                          */
+static size_t int_pool_used;      /* slots ever handed out              */
+static size_t int_pool_limit;     /* 0 (pool off) or INT_POOL_SIZE       */
+
+void tw_int_pool_init(void)
+{
+    if (tw_runtime_gil_enabled())
+        int_pool_limit = INT_POOL_SIZE;
+}
+
+static inline TwObject *int_alloc(void)
+{
+    TwIntObject *op = int_pool_free;
+    if (op != NULL) {
+        memcpy(&int_pool_free, &op->value, sizeof(TwIntObject *));
+    } else if (int_pool_used < int_pool_limit) {
+        op = &int_pool[int_pool_used++];
+    } else {
+        return tw_object_alloc(&TwInt_Type, sizeof(TwIntObject));
+    }
+    tw_object_init_header((TwObject *)op, &TwInt_Type);
+    return (TwObject *)op;
+}
+
+static inline void int_free(TwObject *op)
+{
+    if ((uintptr_t)op - (uintptr_t)int_pool < sizeof int_pool) {
+        TwIntObject *o = (TwIntObject *)op;
+        memcpy(&o->value, &int_pool_free, sizeof(TwIntObject *));
+        int_pool_free = o;
+    } else {
+        tw_object_free(op, sizeof(TwIntObject));
+    }
+}
+
 TwObject *tw_int_from_i64(int64_t v)
 {
     if (v >= TW_SMALL_INT_MIN && v <= TW_SMALL_INT_MAX)
         return (TwObject *)&small_ints[v - TW_SMALL_INT_MIN];
-    TwObject *op = tw_object_alloc(&TwInt_Type, sizeof(TwIntObject));
+    TwObject *op = int_alloc();
     if (op == NULL)
         return tw_err_no_memory();
     ((TwIntObject *)op)->value = v;
@@ -75,7 +127,7 @@ int64_t tw_int_as_i64(TwObject *o)
 static void int_dealloc(TwObject *op)
 {
     if (TW_TYPE(op) == &TwInt_Type)
-        tw_object_free(op, sizeof(TwIntObject));
+        int_free(op);
     else
         tw_object_dealloc_generic(op);
 }

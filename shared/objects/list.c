@@ -48,6 +48,7 @@
  * recurse 100000 C frames.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "twinpy/types.h"
 #include "objects/containers.h"
@@ -67,13 +68,25 @@ static TwListArray *array_new(TwSsize cap)
         tw_err_no_memory();
         return NULL;
     }
-    TwListArray *a = tw_mem_alloc(array_bytes(cap));
+    TwListArray *a = tw_alloc_exceeds_memory(array_bytes(cap)) ? NULL : tw_mem_alloc(array_bytes(cap));
     if (a == NULL) {
         tw_err_no_memory();
         return NULL;
     }
     a->allocated = cap;
     return a;
+}
+
+bool tw_alloc_exceeds_memory(size_t bytes)
+{
+    static size_t limit;
+    size_t l = __atomic_load_n(&limit, __ATOMIC_RELAXED);
+    if (l == 0) {
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        l = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : SIZE_MAX;
+        __atomic_store_n(&limit, l, __ATOMIC_RELAXED);
+    }
+    return bytes > l;
 }
 
 /* Free an array lock-free readers may still hold. */

@@ -33,6 +33,10 @@ static TwObject *module_make(TwTypeObject *type, TwObject *name)
         return NULL;
     }
     tw_gc_track(m);
+    /* Every thread reaches a module and its globals: count their
+     * references per thread (nothing under the GIL). */
+    tw_object_set_deferred_rc(m);
+    tw_object_set_deferred_rc(MOD(m)->dict);
     return m;
 }
 
@@ -57,6 +61,7 @@ int tw_module_add_functions(TwObject *m, const TwMethodDef *defs)
         TwObject *f = tw_cfunction_new(d, m);
         if (!f)
             return -1;
+        tw_object_set_deferred_rc(f);   /* `len`, `math.sqrt`: every thread's */
         int rc = tw_dict_set_str(MOD(m)->dict, d->name, f);
         tw_decref(f);
         if (rc < 0)

@@ -36,6 +36,7 @@
 #include <wctype.h>
 
 #include "twinpy/types.h"
+#include "objects/containers.h"
 
 
 /* ---------------- UTF-8 ------------------------------------------- */
@@ -253,6 +254,8 @@ static TwObject *str_empty(void)
  * calls str_finish. */
 static TwObject *str_alloc(size_t size)
 {
+    if (tw_alloc_exceeds_memory(size))
+        return tw_err_no_memory();
     TwObject *op = tw_object_alloc(&TwStr_Type, sizeof(TwStrObject) + size + 1);
     if (op == NULL)
         return tw_err_no_memory();
@@ -872,10 +875,12 @@ static TwObject *str_repeat(TwObject *s, int64_t n)
     if (n == 1 && TW_STR_CHECK_EXACT(s))
         return tw_newref(s);
     size_t sz = (size_t)STR(s)->size, total;
-    if (__builtin_mul_overflow(sz, (size_t)n, &total) || total > ((size_t)1 << 40)) {
+    if (__builtin_mul_overflow(sz, (size_t)n, &total) || total > (size_t)INT64_MAX) {
         tw_err_set_string(TwExc_OverflowError, "repeated string is too long");
         return NULL;
     }
+    if (total > ((size_t)1 << 40))    /* representable, but no machine has it */
+        return tw_err_no_memory();
     TwObject *r = str_alloc(total);
     if (r == NULL)
         return NULL;

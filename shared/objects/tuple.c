@@ -55,7 +55,8 @@ static TwObject *tuple_alloc(TwSsize n)
         tw_err_bad_internal_call("tw_tuple_new");
         return NULL;
     }
-    if ((size_t)n > (SIZE_MAX - sizeof(TwTupleObject)) / sizeof(TwObject *))
+    if ((size_t)n > (SIZE_MAX - sizeof(TwTupleObject)) / sizeof(TwObject *)
+        || tw_alloc_exceeds_memory(tuple_size_bytes(n)))
         return tw_err_no_memory();
     TwObject *t = tw_gc_alloc(&TwTuple_Type, tuple_size_bytes(n));
     if (t == NULL)

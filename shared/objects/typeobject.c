@@ -1684,6 +1684,9 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
         if (add_subclass((TwTypeObject *)TW_TUPLE_GET(own_bases, i), tp) < 0)
             goto fail;
     tw_gc_track(op);
+    /* Every instance holds its class: count the class's references per
+     * thread, so threads making instances do not share one cache line. */
+    tw_object_set_deferred_rc(op);
 
     /* descriptors that want their name (property, user descriptors) */
     TwObject *items = tw_dict_items_list(tp->tp_dict);

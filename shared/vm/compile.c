@@ -219,7 +219,9 @@ typedef struct {
     const char *name;        /* HANDLER_CLEANUP: the `as` name or NULL    */
 } FBlock;
 
-#define MAX_FBLOCKS 40
+/* CPython's CO_MAXBLOCKS: a 21st nested loop, with or finally block is
+ * "too many statically nested blocks". */
+#define MAX_FBLOCKS 20
 
 typedef struct Unit {
     struct Unit *parent;
@@ -293,6 +295,11 @@ static char *source_line(Compiler *c, int lineno)
 static void raise_syntax_error_at(TwObject *type, const char *filename, const char *msg, int line,
                                   int offset, const char *text, int end_line, int end_offset)
 {
+    if (line == 0) {
+        /* No location (undecodable source): CPython prints the message alone. */
+        tw_err_set_string(type, msg);
+        return;
+    }
     TwObject *m = tw_str_from_cstr(msg);
     TwObject *fn = tw_str_from_cstr(filename);
     TwObject *ln = tw_int_from_i64(line);
@@ -363,6 +370,17 @@ static void compiler_warn(Compiler *c, int line, const char *msg)
         fprintf(stderr, "  %.*s\n", (int)n, p);
         free(text);
     }
+}
+
+/* A tree too deep to compile (a chain like 1+1+1+... thousands long):
+ * RecursionError, as CPython's compiler raises. */
+static int too_deep(Compiler *c)
+{
+    if (!c->failed) {
+        c->failed = true;
+        tw_err_set_string(TwExc_RecursionError, "maximum recursion depth exceeded during compilation");
+    }
+    return -1;
 }
 
 static int no_memory(Compiler *c)
@@ -558,7 +576,7 @@ static int sym_expr(SymBuilder *b, const TwExpr *e)
 {
     if (++b->c->depth > TW_AST_MAX_DEPTH + 100) {
         b->c->depth--;
-        return ERR_EXPR(b->c, e, "too many nested expressions");
+        return too_deep(b->c);
     }
     int r = 0;
     switch (e->kind) {
@@ -2011,9 +2029,29 @@ static int compile_call_ex_args(Compiler *c, const TwExpr *e)
     return emit(c, TW_OP_CALL_FUNCTION_EX, 1);
 }
 
+/* CPython rejects `f(x=1, x=2)` when it compiles the call, pointing at
+ * the repeated keyword. */
+static int check_repeated_keywords(Compiler *c, const TwKeywordSeq *kws)
+{
+    for (int i = 1; i < kws->count; i++) {
+        const TwKeyword *k = kws->items[i];
+        if (k->arg == NULL)
+            continue;
+        for (int j = 0; j < i; j++) {
+            const char *other = kws->items[j]->arg;
+            if (other != NULL && strcmp(other, k->arg) == 0)
+                return compiler_error(c, k->line, k->col, k->end_line, k->end_col,
+                                      "keyword argument repeated: %s", k->arg);
+        }
+    }
+    return 0;
+}
+
 static int compile_call(Compiler *c, const TwExpr *e)
 {
     const TwExpr *f = e->v.Call.func;
+    if (check_repeated_keywords(c, &e->v.Call.keywords) < 0)
+        return -1;
     if (is_zero_arg_super(c, e)) {
         set_pos_expr(c, e);
         if (compile_name(c, "super", NAME_LOAD) < 0)
@@ -2236,7 +2274,7 @@ static int compile_expr(Compiler *c, const TwExpr *e)
         return -1;
     if (++c->depth > TW_AST_MAX_DEPTH + 100) {
         c->depth--;
-        return ERR_EXPR(c, e, "too many nested expressions");
+        return too_deep(c);
     }
     TwCodePosition saved = c->u->cur;
     set_pos_expr(c, e);
@@ -2507,7 +2545,7 @@ static int compile_for(Compiler *c, const TwStmt *s)
     bind_label(c, start);
     if (push_fblock(c, s, FB_FOR, start, end) < 0)
         return -1;
-    set_pos_expr(c, s->v.For.iter);
+    set_pos_stmt(c, s);
     if (emit_jump(c, TW_OP_FOR_ITER, cleanup) < 0 || compile_store(c, s->v.For.target) < 0
         || compile_stmts(c, &s->v.For.body) < 0)
         return -1;
@@ -2715,6 +2753,47 @@ static int compile_try(Compiler *c, const TwStmt *s)
     return 0;
 }
 
+/* The Compare whose position CPython 3.11 gives the instructions that
+ * follow a conditional jump on `e` (its compiler_jump_if leaves the last
+ * Compare's location in place): the last Compare met walking through
+ * `not`, `and`/`or` and conditional expressions in compilation order. */
+static const TwExpr *last_jump_compare(const TwExpr *e)
+{
+    const TwExpr *found = NULL, *r;
+    switch (e->kind) {
+    case TW_EXPR_COMPARE:
+        return e;
+    case TW_EXPR_UNARYOP:
+        return e->v.UnaryOp.op == TW_NOT ? last_jump_compare(e->v.UnaryOp.operand) : NULL;
+    case TW_EXPR_BOOLOP:
+        for (int i = 0; i < e->v.BoolOp.values.count; i++)
+            if ((r = last_jump_compare(e->v.BoolOp.values.items[i])) != NULL)
+                found = r;
+        return found;
+    case TW_EXPR_IFEXP:
+        if ((r = last_jump_compare(e->v.IfExp.test)) != NULL)
+            found = r;
+        if ((r = last_jump_compare(e->v.IfExp.body)) != NULL)
+            found = r;
+        if ((r = last_jump_compare(e->v.IfExp.orelse)) != NULL)
+            found = r;
+        return found;
+    default:
+        return NULL;
+    }
+}
+
+/* The AssertionError is raised at the statement's position, or at the
+ * test's last comparison (see last_jump_compare), as in CPython 3.11. */
+static void set_pos_assert_raise(Compiler *c, const TwStmt *s)
+{
+    const TwExpr *cmp = last_jump_compare(s->v.Assert.test);
+    if (cmp != NULL)
+        set_pos_expr(c, cmp);
+    else
+        set_pos_stmt(c, s);
+}
+
 static int compile_assert(Compiler *c, const TwStmt *s)
 {
     if (s->v.Assert.test->kind == TW_EXPR_TUPLE && s->v.Assert.test->v.Tuple.elts.count > 0)
@@ -2722,13 +2801,13 @@ static int compile_assert(Compiler *c, const TwStmt *s)
     int end = new_label(c);
     if (compile_jump_if(c, s->v.Assert.test, end, true) < 0)
         return -1;
-    set_pos_stmt(c, s);
+    set_pos_assert_raise(c, s);
     if (emit(c, TW_OP_LOAD_ASSERTION_ERROR, 0) < 0)
         return -1;
     if (s->v.Assert.msg) {
         if (compile_expr(c, s->v.Assert.msg) < 0)
             return -1;
-        set_pos_stmt(c, s);
+        set_pos_assert_raise(c, s);
         if (emit(c, TW_OP_CALL_FUNCTION, 1) < 0)
             return -1;
     }
@@ -3147,6 +3226,9 @@ static void raise_parse_error(const TwSyntaxError *err, const char *filename)
     switch (err->kind) {
     case TW_SYNERR_MEMORY:
         tw_err_no_memory();
+        return;
+    case TW_SYNERR_RECURSION:
+        tw_err_set_string(TwExc_RecursionError, err->message);
         return;
     case TW_SYNERR_INDENTATION:
         raise_syntax_error_at(TwExc_IndentationError, filename, err->message, err->line, err->offset,

@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "vm/opcodes.h"
-#include "vm/vm_internal.h"
+#include "vm/frame_inline.h"
 
 /* ---------------- recursion limits --------------------------------- */
 
@@ -39,6 +39,37 @@ static int g_recursion_limit = 1000;
 
 int tw_get_recursion_limit(void) { return __atomic_load_n(&g_recursion_limit, __ATOMIC_RELAXED); }
 void tw_set_recursion_limit(int limit) { __atomic_store_n(&g_recursion_limit, limit, __ATOMIC_RELAXED); }
+
+/* ---------------- step limit ---------------------------------------- */
+
+static _Thread_local long long tls_steps_left;
+
+void tw_set_step_limit(long long steps)
+{
+    TwThreadState *ts = tw_tstate();
+    tls_steps_left = steps;
+    if (steps > 0)
+        tw_eval_breaker_set(ts, TW_EB_STEP_LIMIT);
+    else
+        tw_eval_breaker_clear(ts, TW_EB_STEP_LIMIT);
+}
+
+/* The eval breaker's slow path: count a step when a step limit is set,
+ * then let the runtime handle its own bits. */
+static int eval_breaker_slow(TwThreadState *ts)
+{
+    uint32_t bits = __atomic_load_n(&ts->eval_breaker, __ATOMIC_RELAXED);
+    if (bits & TW_EB_STEP_LIMIT) {
+        if (tls_steps_left <= 0) {
+            tw_err_set_string(TwExc_KeyboardInterrupt, "step limit exceeded");
+            return -1;
+        }
+        tls_steps_left--;
+        if ((bits & ~(uint32_t)TW_EB_STEP_LIMIT) == 0)
+            return 0;
+    }
+    return tw_eval_breaker_handle(ts);
+}
 
 static _Thread_local char *tls_stack_limit;
 
@@ -211,48 +242,87 @@ static void unbound_deref(TwCodeObject *co, int i)
 /* LOAD_GLOBAL: globals, then builtins.  Hits are served from the code
  * object's per-name cache while neither dict has changed (dict versions).
  * The nogil runtime's deferred reference counting of globals belongs
- * here, and only here. */
-static TwObject *load_global(TwCodeObject *co, TwObject *globals, TwObject *builtins, int idx)
+ * here, and only here.
+ *
+ * Threads running the same code share its cache: it is read without a
+ * lock and written under the code object's critical section.  A writer
+ * marks the entry invalid before changing it and stores the versions
+ * last; a reader takes its reference with tw_try_incref_item (the cached
+ * value may be replaced in the dict and freed meanwhile) and keeps it only
+ * if the entry and both dicts still show the versions it checked. */
+#define TW_GLOBAL_CACHE_INVALID UINT64_MAX
+
+/* The cache hit: a new reference, or NULL (no exception) on a miss. */
+static inline TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
-    TwGlobalCache *c = co->global_cache ? &co->global_cache[idx] : NULL;
-    uint64_t gv = ((TwDictObject *)globals)->version;
-    uint64_t bv = ((TwDictObject *)builtins)->version;
-    if (c && c->globals == globals && c->globals_version == gv && c->builtins_version == bv
-        && c->value) {
-        tw_incref(c->value);
-        return c->value;
-    }
-    TwObject *name = TW_TUPLE_GET(co->names, idx);
-    TwObject *v = tw_dict_get_borrowed(globals, name);
-    if (v == NULL) {
-        if (tw_err_occurred())
-            return NULL;
-        v = tw_dict_get_borrowed(builtins, name);
-        if (v == NULL) {
-            if (!tw_err_occurred())
-                name_error(name);
-            return NULL;
+    TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
+    uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
+    uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
+        && __atomic_load_n(&c->builtins_version, __ATOMIC_ACQUIRE) == bv
+        && tw_atomic_load_ptr(&c->globals) == globals) {
+        TwObject *v = tw_try_incref_item(&c->value);
+        if (v) {
+            if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
+                && __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE) == gv
+                && __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE) == bv)
+                return v;
+            tw_decref(v);
         }
     }
-    if (co->global_cache == NULL) {
-        co->global_cache = tw_mem_calloc((size_t)TW_TUPLE_SIZE(co->names) * sizeof(TwGlobalCache));
-        c = co->global_cache ? &co->global_cache[idx] : NULL;
+    return NULL;
+}
+
+static TwObject *load_global(TwCodeObject *co, TwObject *globals, TwObject *builtins, int idx)
+{
+    TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
+    TwGlobalCache *cache = tw_atomic_load_ptr(&co->global_cache);
+    if (cache) {
+        TwObject *hit = global_cache_hit(&cache[idx], globals, builtins);
+        if (hit)
+            return hit;
     }
-    if (c) {
-        c->globals = globals;
-        c->globals_version = gv;
-        c->builtins_version = bv;
-        c->value = v;
+    /* versions before the lookup: the entry may claim an older version
+     * than its value, never a newer one */
+    uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
+    uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
+    TwGlobalCache *c;
+    TwObject *name = TW_TUPLE_GET(co->names, idx);
+    TwObject *v;
+    int found = tw_dict_get_ref(globals, name, &v);
+    if (found == 0)
+        found = tw_dict_get_ref(builtins, name, &v);
+    if (found <= 0) {
+        if (found == 0)
+            name_error(name);
+        return NULL;
     }
-    tw_incref(v);
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)co);
+    cache = tw_atomic_load_ptr(&co->global_cache);
+    if (cache == NULL) {
+        cache = tw_mem_calloc((size_t)TW_TUPLE_SIZE(co->names) * sizeof(TwGlobalCache));
+        tw_atomic_store_ptr(&co->global_cache, cache);
+    }
+    if (cache) {
+        c = &cache[idx];
+        /* a reader that sees the new value (acquire) sees INVALID or later */
+        __atomic_store_n(&c->globals_version, TW_GLOBAL_CACHE_INVALID, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->value, v, __ATOMIC_RELEASE);
+        tw_atomic_store_ptr(&c->globals, globals);
+        __atomic_store_n(&c->builtins_version, bv, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->globals_version, gv, __ATOMIC_RELEASE);
+    }
+    TW_END_CRITICAL_SECTION();
     return v;
 }
 
+/* Dict reads here use tw_dict_get_ref: module-level code reads globals
+ * that other threads may be replacing. */
 static TwObject *mapping_get(TwObject *d, TwObject *key)
 {
     if (TW_DICT_CHECK(d)) {
-        TwObject *v = tw_dict_get_borrowed(d, key);
-        return tw_xnewref(v);
+        TwObject *v;
+        return tw_dict_get_ref(d, key, &v) < 0 ? NULL : v;
     }
     TwObject *v = tw_object_getitem(d, key);
     if (v == NULL && tw_err_matches(TwExc_KeyError))
@@ -268,15 +338,12 @@ static TwObject *load_name(TwFrame *f, TwObject *name)
         if (v || tw_err_occurred())
             return v;
     }
-    v = tw_dict_get_borrowed(f->globals, name);
-    if (v)
-        return tw_newref(v);
-    if (tw_err_occurred())
-        return NULL;
-    v = tw_dict_get_borrowed(f->builtins, name);
-    if (v)
-        return tw_newref(v);
-    if (!tw_err_occurred())
+    int found = tw_dict_get_ref(f->globals, name, &v);
+    if (found == 0)
+        found = tw_dict_get_ref(f->builtins, name, &v);
+    if (found > 0)
+        return v;
+    if (found == 0)
         name_error(name);
     return NULL;
 }
@@ -726,7 +793,7 @@ TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
     do {                                                                         \
         if (tw_eval_breaker_pending(ts)) {                                       \
             SAVE_FRAME_STATE();                                                  \
-            if (tw_eval_breaker_handle(ts) < 0)                                  \
+            if (eval_breaker_slow(ts) < 0)                                       \
                 goto error;                                                      \
         }                                                                        \
     } while (0)
@@ -925,6 +992,16 @@ dispatch:
         DISPATCH();
     }
     TARGET(LOAD_GLOBAL) {
+        /* load_global's cache hit, inline; other threads may be updating
+         * the entry, so it goes through global_cache_hit's checks */
+        TwGlobalCache *gc = tw_atomic_load_ptr(&co->global_cache);
+        if (gc != NULL) {
+            TwObject *v = global_cache_hit(gc + oparg, f->globals, f->builtins);
+            if (v != NULL) {
+                PUSH(v);
+                DISPATCH();
+            }
+        }
         TwObject *v = load_global(co, f->globals, f->builtins, oparg);
         if (v == NULL)
             goto error;
@@ -1112,7 +1189,7 @@ dispatch:
                 if (kwnames == NULL && (pco->flags & (TW_CO_SIMPLE_ARGS | TW_CO_GENERATOR)) == TW_CO_SIMPLE_ARGS
                     && total == (size_t)pco->argcount) {
                     /* the common case: move the arguments into the frame */
-                    nf = tw_frame_new(pco, pyfunc, fn->globals, fn->builtins, NULL, false);
+                    nf = tw_frame_new_for_function(pco, fn);
                     if (nf != NULL) {
                         TwObject **lp = nf->localsplus;
                         if (self != NULL)
@@ -1236,13 +1313,22 @@ dispatch:
         TwObject *container = TOP();
         TwObject *res;
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
+            /* list.c's lock-free read of one item, inline; anything
+             * unusual (negative index, a racing writer) takes tw_list_get */
             int64_t i = TW_INT_VALUE(key);
-            if (i < 0)
-                i += TW_LIST_SIZE(container);
-            res = tw_list_get(container, (TwSsize)i);
-            if (res == NULL && i < 0) {
-                /* tw_list_get's message is the same for any bad index */
-            }
+            TwListObject *lo = (TwListObject *)container;
+            TwListArray *a;
+            res = NULL;
+            if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
+                && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
+                res = tw_try_incref_item(&a->items[i]);
+            if (res == NULL)
+                res = tw_list_get(container, (TwSsize)i);
+        } else if (TW_TYPE(container) == &TwDict_Type) {
+            SAVE_FRAME_STATE();
+            int r = tw_dict_get_ref(container, key, &res);
+            if (r == 0)
+                res = tw_object_getitem(container, key);   /* KeyError */
         } else {
             res = tw_object_getitem(container, key);
         }
@@ -1301,7 +1387,45 @@ dispatch:
         DISPATCH();
     }
 
-    /* Arithmetic: int and float fast paths, then the generic protocol. */
+    /* Arithmetic: int and float fast paths, then the generic protocol.
+     *
+     * BINOP_REUSE_OPERAND stores an int or float result into an operand
+     * instead of allocating a new object, when nobody else can see the
+     * operand: either the value stack holds its only reference (a
+     * temporary such as `a * b` in `a * b + c`), or its only other
+     * reference is the local that the very next instruction overwrites
+     * (`n -= 1`, `total = total + x`; the STORE_FAST is then done here).
+     * The reference count is the object's true count in both runtimes, so
+     * a count of 1 (or 2 with the local) proves no other thread holds it;
+     * a lock-free reader that raced to an old container slot re-checks the
+     * slot and never looks at the value.  Operands are exact int/float
+     * (never the immortal small ints: a small result uses the cache). */
+#define BINOP_REUSE_OPERAND(VALUE, result)                                      \
+    do {                                                                        \
+        if (tw_refcnt(l) == 1) {                                                \
+            VALUE(l) = (result);                                                \
+            TW_DECREF(r);                                                       \
+            sp--;                                                               \
+            DISPATCH();                                                         \
+        }                                                                       \
+        if (tw_refcnt(r) == 1) {                                                \
+            VALUE(r) = (result);                                                \
+            TW_DECREF(l);                                                       \
+            sp--;                                                               \
+            SET_TOP(r);                                                         \
+            DISPATCH();                                                         \
+        }                                                                       \
+        uint32_t next_ = *ip;                                                   \
+        if (TW_INSTR_OP(next_) == TW_OP_STORE_FAST                              \
+            && localsplus[TW_INSTR_ARG(next_)] == l && tw_refcnt(l) == 2) {     \
+            VALUE(l) = (result);                                                \
+            ip++;                                                               \
+            TW_DECREF(r);                                                       \
+            tw_decref(l); /* the stack's reference; the local keeps it */       \
+            sp -= 2;                                                            \
+            DISPATCH();                                                         \
+        }                                                                       \
+    } while (0)
     {
         TwObject *l, *r, *res;
         int inplace;
@@ -1348,23 +1472,32 @@ dispatch:
                 goto binop_slow;
             }
         binop_int:
+            if (c >= TW_SMALL_INT_MIN && c <= TW_SMALL_INT_MAX) {
+                res = tw_int_from_i64(c);
+                goto binop_done;
+            }
+            BINOP_REUSE_OPERAND(TW_INT_VALUE, c);
             res = tw_int_from_i64(c);
             goto binop_done;
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
             double a = TW_FLOAT_VALUE(l), b = TW_FLOAT_VALUE(r);
+            double d;
             switch (oparg) {
-            case TW_BINOP_ADD: res = tw_float_from_double(a + b); goto binop_done;
-            case TW_BINOP_SUB: res = tw_float_from_double(a - b); goto binop_done;
-            case TW_BINOP_MUL: res = tw_float_from_double(a * b); goto binop_done;
+            case TW_BINOP_ADD: d = a + b; break;
+            case TW_BINOP_SUB: d = a - b; break;
+            case TW_BINOP_MUL: d = a * b; break;
             case TW_BINOP_TRUEDIV:
                 if (b == 0.0)
                     goto binop_slow;
-                res = tw_float_from_double(a / b);
-                goto binop_done;
+                d = a / b;
+                break;
             default:
                 goto binop_slow;
             }
+            BINOP_REUSE_OPERAND(TW_FLOAT_VALUE, d);
+            res = tw_float_from_double(d);
+            goto binop_done;
         }
     binop_slow:
         SAVE_FRAME_STATE();
@@ -1615,7 +1748,7 @@ dispatch:
         TwFrame *caller = f->back;
         f->sp = sp;
         frame_pop(ts, f);
-        tw_frame_release(f);
+        tw_frame_release_inline(f);
         f = caller;
         LOAD_FRAME_STATE();
         PUSH(retval);
@@ -2152,7 +2285,7 @@ exception_unwind:
         TwFrame *caller = f->back;
         f->sp = sp;
         frame_pop(ts, f);
-        tw_frame_release(f);
+        tw_frame_release_inline(f);
         f = caller;
         LOAD_FRAME_STATE();
         goto error;

@@ -16,40 +16,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/vm_internal.h"
+#include "vm/frame_inline.h"
 
 /* ---------------- the per-thread frame stack ------------------------ */
 
-typedef struct FrameChunk {
-    struct FrameChunk *prev;
-    size_t size;
-    char *top;
-    _Alignas(16) char data[];
-} FrameChunk;
-
 #define FRAME_CHUNK_SIZE (256 * 1024)
 
-static _Thread_local FrameChunk *tls_chunk;
-static _Thread_local FrameChunk *tls_spare;
+_Thread_local TwFrameChunk *tw_frame_tls_chunk;
+static _Thread_local TwFrameChunk *tls_spare;
 
 static void *frame_stack_alloc(size_t size)
 {
     size = (size + 15) & ~(size_t)15;
-    FrameChunk *c = tls_chunk;
+    TwFrameChunk *c = tw_frame_tls_chunk;
     if (c == NULL || (size_t)(c->data + c->size - c->top) < size) {
-        FrameChunk *n = tls_spare;
+        TwFrameChunk *n = tls_spare;
         if (n != NULL && n->size >= size) {
             tls_spare = NULL;
         } else {
             size_t cs = size > FRAME_CHUNK_SIZE ? size : FRAME_CHUNK_SIZE;
-            n = malloc(sizeof(FrameChunk) + cs);
+            n = malloc(sizeof(TwFrameChunk) + cs);
             if (n == NULL)
                 return NULL;
             n->size = cs;
         }
         n->prev = c;
         n->top = n->data;
-        tls_chunk = n;
+        tw_frame_tls_chunk = n;
         c = n;
     }
     void *p = c->top;
@@ -59,10 +52,10 @@ static void *frame_stack_alloc(size_t size)
 
 static void frame_stack_free(void *p)
 {
-    FrameChunk *c = tls_chunk;
+    TwFrameChunk *c = tw_frame_tls_chunk;
     c->top = p;
     if (c->top == c->data && c->prev != NULL) {
-        tls_chunk = c->prev;
+        tw_frame_tls_chunk = c->prev;
         if (tls_spare == NULL) {
             tls_spare = c;
         } else if (tls_spare->size < c->size) {

@@ -9,6 +9,7 @@
  * are GC-tracked.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "twinpy/vm.h"
 
@@ -34,6 +35,19 @@ TwObject *tw_function_new(TwObject *code, TwObject *globals, TwObject *qualname)
         tw_err_clear();
     fn->module = mod;
     tw_gc_track((TwObject *)fn);
+    /* A module-level function (or a method of a module-level class) is
+     * made once and may be called from every thread: let the runtime count
+     * its references per thread.  Nested functions are made per call and
+     * are usually private to one thread. */
+    if (!(co->flags & TW_CO_NESTED) && !strstr(TW_STR_DATA(co->qualname), "<locals>")) {
+        tw_object_set_deferred_rc((TwObject *)fn);
+        /* ...and so are its number constants (`x * 0.5` in every thread) */
+        for (TwSsize i = 0; co->consts && i < TW_TUPLE_SIZE(co->consts); i++) {
+            TwObject *c = TW_TUPLE_GET(co->consts, i);
+            if (TW_TYPE(c) == &TwInt_Type || TW_TYPE(c) == &TwFloat_Type)
+                tw_object_set_deferred_rc(c);
+        }
+    }
     return (TwObject *)fn;
 }
 

@@ -102,18 +102,18 @@ static void spinner_main(void *arg)
     Spinner *s = arg;
     TwThreadState *ts = tw_tstate();
     uint64_t deadline = now_ns() + 10 * 1000000000ull;
-    while (s->other->count == 0 && now_ns() < deadline) {
-        s->count++;
+    while (__atomic_load_n(&s->other->count, __ATOMIC_RELAXED) == 0 && now_ns() < deadline) {
+        __atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
         if (tw_eval_breaker_pending(ts))
             tw_eval_breaker_handle(ts);
     }
     /* A little more work after the other started, so both overlap. */
     for (int i = 0; i < 1000; i++) {
-        s->count++;
+        __atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
         if (tw_eval_breaker_pending(ts))
             tw_eval_breaker_handle(ts);
     }
-    s->saw_other = s->other->count != 0;
+    s->saw_other = __atomic_load_n(&s->other->count, __ATOMIC_RELAXED) != 0;
     __atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 }
 

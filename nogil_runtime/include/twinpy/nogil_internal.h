@@ -12,6 +12,7 @@
  *   stop_the_world.c    pausing every other thread
  *   gc_stw.c            per-thread registries of tracked objects, cycle GC
  *   object_memory.c     object allocation, dealloc, trashcan
+ *   deferred_rc.c       per-thread reference counts of hot shared objects
  *   stats.c             --stats counters and the --trace recorder
  */
 #ifndef TWINPY_NOGIL_INTERNAL_H
@@ -178,6 +179,24 @@ typedef struct TwBrcNode {
     TwObject *op;
 } TwBrcNode;
 
+/* object_memory.c: per-thread pools of small blocks, by multiple of 16. */
+#define TW_POOL_CLASSES 8
+#define TW_POOL_MAX 256
+typedef struct TwPoolBlock {
+    struct TwPoolBlock *next;
+} TwPoolBlock;
+
+/* The size a block of `size` bytes really has: pooled sizes are rounded up
+ * to a multiple of 16 (the same jemalloc size class); others are exact. */
+static inline bool tw_pool_fits(size_t size)
+{
+    return size > 16 && size <= TW_POOL_CLASSES * 16;
+}
+static inline size_t tw_pool_block_size(size_t size)
+{
+    return tw_pool_fits(size) ? (size + 15) & ~(size_t)15 : size;
+}
+
 typedef struct TwNogilThread {
     TwThreadState base;           /* must be first                          */
     /* Owner id while the thread lives; 0 once it has abandoned its objects.
@@ -194,11 +213,18 @@ typedef struct TwNogilThread {
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
-    /* object_memory.c: trashcan */
+    /* object_memory.c: block pools (owner only) and trashcan */
+    TwPoolBlock *pool[TW_POOL_CLASSES];
+    uint32_t pool_len[TW_POOL_CLASSES];
     int trash_depth;
     bool trash_draining;
     TwObject **trash;
     size_t trash_len, trash_cap;
+    /* deferred_rc.c: this thread's counts of deferred objects, by id
+     * (mirrored in tw_deferred_slots_tls); closed once folded at exit. */
+    intptr_t *deferred_slots;
+    size_t deferred_nslots;
+    bool deferred_closed;
     /* stop_the_world.c / trace */
     uint64_t attached_since_ns;
     uint64_t detached_since_ns;
@@ -252,19 +278,36 @@ void tw_cs_resume_top(TwNogilThread *t);
 
 /* Threads that are online (attached), maintained by tw_qsbr_online/offline. */
 extern uint32_t tw_qsbr_online_count;
+/* True once the process uses asymmetric fences (membarrier, see qsbr.c). */
+extern bool tw_qsbr_asym_fence;
 /* True when memory the caller has just made unreachable must wait for a
  * grace period: some other thread is online and may hold an optimistic
  * pointer to it.  Otherwise no other thread can reach it: one that comes
  * online later increments the count (seq_cst) before it reads anything,
- * and the fence orders the caller's unlink before its read of the count
- * (Dekker), so that thread sees the unlink.  t may be NULL. */
+ * and a fence orders the caller's unlink before its read of the count
+ * (Dekker), so that thread sees the unlink.  That fence is asymmetric: the
+ * thread going online, the rare side, runs membarrier() after its
+ * increment, which puts a full barrier into every running thread; so the
+ * freeing side, which runs for every object that dies, needs only a
+ * compiler barrier (a full fence where membarrier is unavailable, and in
+ * TSan builds, which do not model membarrier).  t may be NULL. */
 static inline bool tw_qsbr_needed(const TwNogilThread *t)
 {
+#if defined(__SANITIZE_THREAD__)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#else
+    if (__builtin_expect(__atomic_load_n(&tw_qsbr_asym_fence, __ATOMIC_RELAXED), 1))
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    else
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
     uint32_t online = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_SEQ_CST);
     uint32_t self = t && __atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) != 0;
     return online > self;
 }
+/* size may carry TW_QSBR_OBJECT_BLOCK: p is an object block (from
+ * object_memory.c), freed through tw_nogil_block_free. */
+#define TW_QSBR_OBJECT_BLOCK ((size_t)1 << (sizeof(size_t) * 8 - 2))
 void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size);
 /* The calling thread holds no pointer read optimistically before now. */
 void tw_qsbr_quiescent(TwNogilThread *t);
@@ -295,9 +338,29 @@ void tw_gc_thread_exit(TwNogilThread *t);
 void tw_gc_flush_count(TwNogilThread *t);
 TwSsize tw_gc_tracked_count(void);
 
+/* ---------------- deferred_rc.c --------------------------------------- */
+
+/* Thread exit (attached): fold this thread's counts into the objects. */
+void tw_deferred_thread_exit(TwNogilThread *t);
+/* World stopped: fold every thread's counts, so that ob_ref_shared >> 2 is
+ * each deferred object's true count. */
+void tw_deferred_merge_all_stopped(void);
+/* World stopped, after the merge: make op an ordinary MERGED object with
+ * the same count and release its id (the collector found it unreachable). */
+void tw_deferred_convert_stopped(TwObject *op);
+/* World stopped, after the merge: convert every untracked deferred object
+ * whose count is 0 and return them (malloc'd array) for the caller to
+ * tw_dealloc once the world runs again. */
+size_t tw_deferred_take_dead_untracked_stopped(TwObject ***out);
+bool tw_deferred_any_untracked(void);
+
 /* ---------------- object_memory.c ------------------------------------- */
 
 void tw_trashcan_thread_exit(TwNogilThread *t);
+/* Free a block now (into the caller's pool if it fits): its grace period,
+ * if it needed one, is over. */
+void tw_nogil_block_free(void *p, size_t size);
+void tw_pool_thread_exit(TwNogilThread *t);
 
 /* ---------------- stats.c --------------------------------------------- */
 

@@ -21,6 +21,15 @@
  *   - an object is freed exactly once: by the owner when local reaches zero
  *     and shared is zero, or by whoever takes a MERGED count to zero.
  * Immortal objects have ob_ref_local == UINT32_MAX and skip all counting.
+ *
+ * Deferred (per-thread counted) objects have ob_ref_local ==
+ * TW_REF_DEFERRED_LOCAL and ob_tid == TW_DEFERRED_TID_BIT | id: every
+ * thread counts its references in its own slots[id] with plain stores, and
+ * only the cycle collector frees them (nogil_runtime/deferred_rc.c holds
+ * the invariants).  The top bit keeps such an ob_tid from ever equalling a
+ * thread id, so tw_is_owned_by_me is false for them.
+ * Both special values sit at the top of the range, so the fast paths test
+ * `local >= TW_REF_DEFERRED_LOCAL` once for both.
  */
 #ifndef TWINPY_RUNTIME_INLINE_H
 #define TWINPY_RUNTIME_INLINE_H
@@ -31,6 +40,8 @@
 #define TW_REF_QUEUED 0x2
 #define TW_REF_MERGED 0x3
 #define TW_REF_IMMORTAL_LOCAL UINT32_MAX
+#define TW_REF_DEFERRED_LOCAL (UINT32_MAX - 1)
+#define TW_DEFERRED_TID_BIT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
 
 struct TwObject {
     uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
@@ -66,6 +77,15 @@ void tw_brc_decref_shared(TwObject *op);
 void tw_brc_merge_zero_local(TwObject *op);
 bool tw_brc_try_incref_shared(TwObject *op);
 
+/* Per-thread counts of deferred objects (nogil_runtime/deferred_rc.c).
+ * Out of line, so that the fast paths below stay small enough to inline
+ * everywhere. */
+void tw_deferred_incref(TwObject *op);
+void tw_deferred_decref(TwObject *op);
+TwSsize tw_deferred_refcnt(const TwObject *op);
+
+#define TW_REFCOUNT_INLINE static inline __attribute__((always_inline))
+
 static inline bool tw_is_immortal(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
@@ -76,11 +96,14 @@ static inline bool tw_is_owned_by_me(const TwObject *op)
     return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
 
-static inline void tw_incref(TwObject *op)
+TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local == TW_REF_IMMORTAL_LOCAL)
+    if (local >= TW_REF_DEFERRED_LOCAL) {
+        if (local == TW_REF_DEFERRED_LOCAL)
+            tw_deferred_incref(op);
         return;
+    }
     if (tw_is_owned_by_me(op))
         __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
     else
@@ -88,11 +111,14 @@ static inline void tw_incref(TwObject *op)
                            __ATOMIC_RELAXED);
 }
 
-static inline void tw_decref(TwObject *op)
+TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
 {
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local == TW_REF_IMMORTAL_LOCAL)
+    if (local >= TW_REF_DEFERRED_LOCAL) {
+        if (local == TW_REF_DEFERRED_LOCAL)
+            tw_deferred_decref(op);
         return;
+    }
     if (tw_is_owned_by_me(op)) {
         local--;
         __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
@@ -115,17 +141,22 @@ static inline TwSsize tw_refcnt(const TwObject *op)
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local == TW_REF_IMMORTAL_LOCAL)
         return (TwSsize)UINT32_MAX;
+    if (local == TW_REF_DEFERRED_LOCAL)
+        return tw_deferred_refcnt(op);
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
     return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
 }
 
 /* Take a reference to an object found without a lock.  Fails (false) if
  * the object's count may already have reached zero. */
-static inline bool tw_try_incref(TwObject *op)
+TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 {
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local == TW_REF_IMMORTAL_LOCAL)
+    if (local >= TW_REF_DEFERRED_LOCAL) {
+        if (local == TW_REF_DEFERRED_LOCAL)
+            tw_deferred_incref(op);
         return true;
+    }
     if (tw_is_owned_by_me(op)) {
         __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
         return true;

@@ -185,4 +185,14 @@ void tw_stats_dump(FILE *out);
 int tw_trace_start(const char *path);
 void tw_trace_stop(void);
 
+/* ---------------- hot shared objects -------------------------------- */
+
+/* Hint that op (GC-tracked, just made by the caller and not yet visible to
+ * other threads) will be referenced by many threads at once: module-level
+ * functions, classes, modules and their dicts.  nogil: count its references
+ * per thread (deferred reference counting), so that threads using it do not
+ * fight over one cache line; it is then freed only by the cycle collector.
+ * gil: does nothing. */
+void tw_object_set_deferred_rc(TwObject *op);
+
 #endif /* TWINPY_RUNTIME_H */

@@ -212,4 +212,14 @@ int tw_traceback_add(TwObject *exc, TwObject *filename, TwObject *name,
  * dis-like layout: line, offset, opcode name, argument and its meaning. */
 void tw_code_disassemble(TwObject *code, FILE *out);
 
+/* ---------------- step limit ------------------------------------------
+ * A budget of eval-breaker checks (backward jumps and calls) for the calling
+ * thread, for fuzzers and `TWINPY_MAX_STEPS`: once it is spent, every later
+ * check raises KeyboardInterrupt("step limit exceeded"), so even
+ * `while True: pass` ends.  steps <= 0 removes the limit.  While a limit is
+ * set the thread keeps TW_EB_STEP_LIMIT in its eval_breaker (the runtimes
+ * ignore bits they do not know), so an unlimited run pays nothing. */
+enum { TW_EB_STEP_LIMIT = 1u << 16 };
+void tw_set_step_limit(long long steps);
+
 #endif /* TWINPY_VM_H */

@@ -1,0 +1,97 @@
+/*
+ * frame_inline.h — the hot half of frame.c: making and dropping the frame
+ * of a plain Python-to-Python call, inline in the interpreter loop.
+ *
+ * Frames of calls (not generators) live on a per-thread stack of chunks
+ * (frame.c).  A call pushes a frame at the chunk's top and its return
+ * pops it, so both are a pointer bump when the chunk has room; anything
+ * else (a new chunk, freeing an emptied one) goes to frame.c.
+ */
+#ifndef TWINPY_FRAME_INLINE_H
+#define TWINPY_FRAME_INLINE_H
+
+#include <string.h>
+
+#include "vm/vm_internal.h"
+
+typedef struct TwFrameChunk {
+    struct TwFrameChunk *prev;
+    size_t size;
+    char *top;
+    _Alignas(16) char data[];
+} TwFrameChunk;
+
+/* The chunk frames are pushed on (frame.c owns it). */
+extern _Thread_local TwFrameChunk *tw_frame_tls_chunk;
+
+/* Bytes of a frame for co (rounded as the frame stack rounds them). */
+static inline size_t tw_frame_size(const TwCodeObject *co)
+{
+    size_t nslots = (size_t)(co->nlocals + co->ncells + co->nfrees);
+    size_t size = sizeof(TwFrame) + (nslots + (size_t)co->stacksize) * sizeof(TwObject *)
+                  + (size_t)co->maxblocks * sizeof(TwTryBlock);
+    return (size + 15) & ~(size_t)15;
+}
+
+/* tw_frame_new(co, fn, fn's globals, fn's builtins, NULL, false) for a
+ * function fn whose code is co. */
+static inline TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn)
+{
+    size_t size = tw_frame_size(co);
+    TwFrameChunk *c = tw_frame_tls_chunk;
+    if (c == NULL || (size_t)(c->data + c->size - c->top) < size)
+        return tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, false);
+    TwFrame *f = (TwFrame *)c->top;
+    c->top += size;
+    size_t nslots = (size_t)(co->nlocals + co->ncells + co->nfrees);
+    f->back = NULL;
+    f->code = co;
+    f->func = (TwObject *)fn;
+    tw_incref((TwObject *)fn);
+    f->globals = fn->globals;
+    f->builtins = fn->builtins;
+    f->locals = NULL;
+    f->ip = co->code;
+    f->stack = f->localsplus + nslots;
+    f->sp = f->stack;
+    f->blocks = (TwTryBlock *)(f->stack + co->stacksize);
+    f->nblocks = 0;
+    f->is_entry = 0;
+    f->owned_by_gen = 0;
+    f->on_stack = 1;
+    f->yielded = 0;
+    f->owns_env = 0;
+    f->gen = NULL;
+    f->alloc_size = size;
+    memset(f->localsplus, 0, nslots * sizeof(TwObject *));
+    return f;
+}
+
+/* tw_frame_release, with the common case (a function's frame on the
+ * frame stack, not the chunk's first) done here. */
+static inline void tw_frame_release_inline(TwFrame *f)
+{
+    TwFrameChunk *c = tw_frame_tls_chunk;
+    if (!f->on_stack || f->owns_env || f->locals != NULL || (char *)f == c->data) {
+        tw_frame_release(f);
+        return;
+    }
+    TwCodeObject *co = f->code;
+    int nslots = co->nlocals + co->ncells + co->nfrees;
+    for (int i = 0; i < nslots; i++) {
+        TwObject *v = f->localsplus[i];
+        if (v != NULL)
+            TW_DECREF(v);
+    }
+    while (f->sp > f->stack) {
+        TwObject *v = *--f->sp;
+        TW_XDECREF(v);
+    }
+    TwObject *fn = f->func;
+    /* the frame's memory goes back before the function can die: a
+     * destructor run by the last decref may push frames of its own */
+    c->top = (char *)f;
+    TW_DECREF(fn);
+}
+
+#endif /* TWINPY_FRAME_INLINE_H */

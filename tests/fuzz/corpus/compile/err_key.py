@@ -1,0 +1,4 @@
+# An uncaught KeyError shows the key's repr.
+config = {"host": "localhost"}
+print(config["host"])
+print(config["missing"])

@@ -1,0 +1,3 @@
+# An uncaught NameError.
+print("start")
+print(undefined_name)

@@ -1,0 +1,3 @@
+# raise SystemExit(code) works like sys.exit.
+print("raising")
+raise SystemExit(2)

@@ -1,0 +1,2 @@
+a, *b, c = *range(5), 1
+print(*a, **{"sep": ""})

@@ -1,0 +1,8 @@
+try:
+    pass
+except* ValueError:
+    pass
+try:
+    pass
+finally:
+    pass

@@ -1,0 +1,5 @@
+while True:
+    try:
+        x = [1, 2]
+    except BaseException:
+        pass

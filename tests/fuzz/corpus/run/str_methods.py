@@ -1,0 +1,30 @@
+# Everyday str methods.
+s = "  Hello, World!  "
+print(repr(s.strip()), repr(s.lstrip()), repr(s.rstrip()), repr("xxhixx".strip("x")))
+print("a,b,,c".split(","), "a b  c".split(), "a b c".split(" ", 1), "a-b-c".rsplit("-", 1), "".split(","))
+print("line1\nline2\r\nline3".splitlines(), "-".join(["a", "b", "c"]), "".join([]))
+print("hello".replace("l", "L"), "hello".replace("l", "L", 1), "aaa".replace("a", "bb"))
+print("hello".find("l"), "hello".find("z"), "hello".rfind("l"), "hello".index("e"), "hello".count("l"))
+print("hello".startswith("he"), "hello".endswith("lo"), "hello".startswith(("x", "h")), "abc".endswith("b", 0, 2))
+print("Hello".upper(), "Hello".lower(), "hello world".title(), "hello".capitalize(), "HeLLo".swapcase())
+print("abc".isalpha(), "123".isdigit(), "a1".isalnum(), "   ".isspace(), "abc".islower(), "ABC".isupper(), "12".isnumeric())
+print("x".center(5, "*"), "x".ljust(3, "."), "x".rjust(3), "42".zfill(5), "-42".zfill(5))
+print("{}-{}".format(1, 2), "a".join("xyz"), "ab" in "cabd", "hello"[1:4], len("héllo"))
+print("hello world".partition(" "), "a.b.c".rpartition("."), "abc".partition("z"))
+print("tab\there".expandtabs(4), "Hello".casefold(), "ß".upper() if False else "SS")
+print(str(123), str(1.5), str([1, "a"]), str(None), repr("x"), str("bytes-free"))
+try:
+    "abc".index("z")
+except ValueError as e:
+    print("ValueError:", e)
+print(sorted("banana"), list("abc"), "b" < "a", "abc" < "abd", "Z" < "a", max("hello"))
+print(ord("A"), chr(97), ord("é"), chr(233), chr(0x1F600) == "\U0001F600")
+print("a" * 0, "ab" * 2, "-" * 10)
+print("one two three".split(maxsplit=1), "  lead".lstrip(), "a\tb".split("\t"))
+print("CamelCaseString".lower().count("c"), "x".join(str(i) for i in range(3)))
+print("%s is %d years" % ("Al", 30), "%05.1f" % 3.14159, "%-4s|" % "a", "%+d" % 5)
+print("hello".encode if False else "no bytes", "abc".removeprefix("a"), "abc".removesuffix("c"))
+for ch in "hé✓":
+    print(ch, end=" ")
+print()
+print("é".isalpha(), "Ünïcödé".upper(), "ÀB".lower(), len("✓✓"), "✓✓"[1])

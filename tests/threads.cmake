@@ -1,0 +1,67 @@
+# The GIL runtime, the thread modules and the cycle collector
+# (tests/threads/).
+#
+#   threads.NAME          every tests/threads/NAME.py with a NAME.out: run
+#                         and compared with CPython's output (run_script.sh;
+#                         regenerate with tests/regen_expected.sh).  Scripts
+#                         with a NAME.stderr compare the whole stderr too,
+#                         normalised (threads/run_stderr.sh; regenerate with
+#                         `run_stderr.sh --regen python3 NAME.py`).
+#   threads.gil_flag      sys._is_gil_enabled() says which runtime this is.
+#   threads.stats         gil build: `--stats` counters are real and agree
+#                         with the workload (threads/stats_check.sh).
+#   threads.gil_protocol  gil build: the GIL's hand-over protocol in C
+#                         (threads/test_gil_protocol.c).
+#
+# Run on the gil build only, for now:
+#   gc_counts_instances  collection counts for cycles through class
+#                        instances and dicts, compared with CPython's; only
+#                        the gil collector applies CPython's reporting rules
+#                        (modules/gcmodule.h) so far;
+#   gc_stats_automatic   gc.get_stats() counting automatic collections
+#                        (reported through tw_gc_note_automatic_collection);
+#   gil_switch_interval  the interval stored in whole microseconds, as
+#                        CPython (the nogil runtime keeps the double).
+if(TARGET twinpy)
+  set(TWIN_THREADS_ONLY_GIL gc_counts_instances gc_stats_automatic gil_switch_interval)
+  file(GLOB TWIN_THREAD_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/threads/*.py)
+  foreach(script ${TWIN_THREAD_TESTS})
+    get_filename_component(name ${script} NAME_WE)
+    if(NOT TWIN_RUNTIME STREQUAL "gil" AND name IN_LIST TWIN_THREADS_ONLY_GIL)
+      continue()
+    endif()
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/threads/${name}.stderr)
+      add_test(NAME threads.${name}
+        COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/run_stderr.sh $<TARGET_FILE:twinpy> ${script})
+    else()
+      add_test(NAME threads.${name}
+        COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/run_script.sh $<TARGET_FILE:twinpy> ${script})
+    endif()
+    set_tests_properties(threads.${name} PROPERTIES LABELS "threads" TIMEOUT 120)
+  endforeach()
+
+  if(TWIN_RUNTIME STREQUAL "gil")
+    set(TWIN_EXPECT_GIL "^True\n$")
+  else()
+    set(TWIN_EXPECT_GIL "^False\n$")
+  endif()
+  add_test(NAME threads.gil_flag
+    COMMAND $<TARGET_FILE:twinpy> -c "import sys; print(sys._is_gil_enabled())")
+  set_tests_properties(threads.gil_flag PROPERTIES LABELS "threads" TIMEOUT 30
+    PASS_REGULAR_EXPRESSION "${TWIN_EXPECT_GIL}")
+
+  if(TWIN_RUNTIME STREQUAL "gil")
+    # The hand-over protocol itself, through the runtime's private header.
+    add_executable(test_gil_protocol ${CMAKE_CURRENT_SOURCE_DIR}/threads/test_gil_protocol.c)
+    target_include_directories(test_gil_protocol PRIVATE
+      ${CMAKE_CURRENT_SOURCE_DIR}/unit ${CMAKE_SOURCE_DIR}/gil_runtime)
+    target_link_libraries(test_gil_protocol PRIVATE twin)
+    add_test(NAME threads.gil_protocol COMMAND test_gil_protocol)
+    set_tests_properties(threads.gil_protocol PROPERTIES LABELS "threads" TIMEOUT 120)
+
+    add_test(NAME threads.stats
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/stats_check.sh $<TARGET_FILE:twinpy>
+              ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/stats_workload.py)
+    set_tests_properties(threads.stats PROPERTIES LABELS "threads" TIMEOUT 60)
+  endif()
+endif()

@@ -415,12 +415,12 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the existing build/release-* trees")
     ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("TWIN_JOBS", os.cpu_count() or 2)))
-    ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 60)")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 30)")
     args = ap.parse_args()
 
     started = time.monotonic()
     reps = args.reps or (3 if args.quick else 5)
-    timeout = args.timeout or (60.0 if args.quick else 300.0)
+    timeout = args.timeout or (30.0 if args.quick else 300.0)
     counts = thread_counts(args.threads, args.quick)
     scripts = args.scripts.split(",") if args.scripts else list(SIZES)
     for s in scripts:

@@ -60,6 +60,13 @@
  * it gets a live one or fails and retries under the lock.  Unlike CPython
  * we do not refuse a zero shared count on a live object, so non-owners
  * reading another thread's objects never fall back to the lock.
+ *
+ * Hot objects.  Every 16th successful tw_brc_try_incref_shared or
+ * surviving tw_brc_decref_shared samples the object (deferred_rc.c): a
+ * number, string, list or dict that other threads than its owner keep
+ * counting is made deferred
+ * (per-thread counted) at a stop-the-world, so that threads reading shared
+ * data stop bouncing its cache line.
 
  */
 #include <stdlib.h>
@@ -160,10 +167,14 @@ void tw_brc_decref_shared(TwObject *op)
         desired = queue ? TW_REF_QUEUED : shared - ((intptr_t)1 << TW_REF_SHARED_SHIFT);
     } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, false,
                                           __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-    if (queue)
+    if (queue) {
         queue_object(op);
-    else if (desired == TW_REF_MERGED)
+    } else if (desired == TW_REF_MERGED) {
         tw_dealloc(op);
+    } else if (me && (++me->hot_tick & 15) == 0) {
+        /* Sampling re-takes a reference only if op is not dead. */
+        tw_deferred_note_shared(me, op);
+    }
 }
 
 void tw_brc_merge_zero_local(TwObject *op)
@@ -210,8 +221,12 @@ bool tw_brc_try_incref_shared(TwObject *op)
         }
         if (__atomic_compare_exchange_n(&op->ob_ref_shared, &shared,
                                         shared + ((intptr_t)1 << TW_REF_SHARED_SHIFT), false,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+            TwNogilThread *me = tw_nogil_thread();
+            if (me && (++me->hot_tick & 15) == 0)
+                tw_deferred_note_shared(me, op);
             return true;
+        }
     }
 }
 

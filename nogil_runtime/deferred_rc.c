@@ -26,9 +26,14 @@
  *     object is made deferred, cleared when the collector turns it back
  *     into an ordinary object (world stopped).  Table chunks are never
  *     freed or moved, so readers need no lock;
- *   - a thread's slots are written by that thread only, except while the
- *     world is stopped, when the collector folds every thread's slots into
- *     the objects' ob_ref_shared and zeroes them (tw_deferred_merge_all);
+ *   - a thread's slots are written by that thread only (relaxed atomic
+ *     stores), except while the world is stopped, when the collector folds
+ *     every thread's slots into the objects' ob_ref_shared and zeroes them
+ *     (tw_deferred_merge_all); other threads may read them (tw_refcnt),
+ *     since a thread's slot directory and chunks never move and are freed
+ *     only after a QSBR grace period once the thread has exited;
+ *   - an exiting thread's fold is bracketed by deferred_fold_seq (odd
+ *     meanwhile), so tw_refcnt can retry instead of seeing it half done;
  *   - an id is released only with the world stopped, after that fold, so
  *     when an id is reused every thread's slot for it is zero;
  *   - a thread that exits folds its own slots into ob_ref_shared (atomic
@@ -43,23 +48,31 @@
  * 0 as garbage; each unreachable deferred object is turned back into an
  * ordinary MERGED object (tw_deferred_convert_stopped) before the
  * collector takes its reference, and is then freed the ordinary way.
+ * Objects are made deferred in two ways: by a hint from the code that
+ * made them (tw_object_set_deferred_rc, before they are shared), or, for
+ * ints, floats, strs, lists and dicts, when sampling shows that threads
+ * other than the owner keep counting them in ob_ref_shared (hot objects: see
+ * tw_deferred_note_shared).  The latter conversion happens with the world
+ * stopped (tw_deferred_convert_hot), so the owner's local count is stable
+ * and no thread is in the middle of counting; the candidate list holds a
+ * reference to each object until then.
  * Untracked deferred objects (constants of module-level functions) are not
  * on any GC list: the collector finds the dead ones (folded count 0) by
  * walking the id table (tw_deferred_take_dead_untracked_stopped), and
  * repeats that after freeing garbage, whose references may have been the
  * last ones.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "twinpy/nogil_internal.h"
 
-static _Thread_local intptr_t *tw_deferred_slots_tls;
-static _Thread_local size_t tw_deferred_nslots_tls;
+static _Thread_local intptr_t **tls_dir;   /* the caller's deferred_dir */
 
 #define ID_CHUNK_BITS 10
 #define ID_CHUNK (1u << ID_CHUNK_BITS)
-#define ID_CHUNKS 4096                    /* 4M deferred objects at most */
+#define ID_CHUNKS 1024                    /* 1M deferred objects at most */
 
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 static TwObject **id_table[ID_CHUNKS];    /* chunk pointers: atomic      */
@@ -121,13 +134,13 @@ static inline size_t object_id(const TwObject *op)
     return (size_t)(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) & ~TW_DEFERRED_TID_BIT);
 }
 
+static uint64_t untracked_live;          /* untracked deferred objects */
+
 static inline void shared_add(TwObject *op, intptr_t delta)
 {
     __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)((uintptr_t)delta << TW_REF_SHARED_SHIFT),
                        __ATOMIC_RELAXED);
 }
-
-static uint64_t untracked_live;          /* untracked deferred objects */
 
 void tw_object_set_deferred_rc(TwObject *op)
 {
@@ -157,26 +170,33 @@ void tw_object_set_deferred_rc(TwObject *op)
         __atomic_fetch_add(&untracked_live, 1, __ATOMIC_RELAXED);
 }
 
-/* The calling thread's slot array does not cover op's id (or the thread
- * counts through atomics): grow it, or count in ob_ref_shared. */
+static inline intptr_t *slot_of(intptr_t **dir, size_t id)
+{
+    if (!dir)
+        return NULL;
+    intptr_t *chunk = __atomic_load_n(&dir[id >> ID_CHUNK_BITS], __ATOMIC_ACQUIRE);
+    return chunk ? &chunk[id & (ID_CHUNK - 1)] : NULL;
+}
+
+/* The caller has no chunk for op's id yet (or counts through atomics, at
+ * exit or without a thread state): make one, or count in ob_ref_shared. */
 static void deferred_add_slow(TwObject *op, intptr_t delta)
 {
     TwNogilThread *t = tw_nogil_thread();
     size_t id = object_id(op);
     if (t && !t->deferred_closed) {
-        size_t n = t->deferred_nslots;
-        size_t want = n ? n : 64;
-        while (want <= id)
-            want *= 2;
-        intptr_t *grown = realloc(t->deferred_slots, want * sizeof *grown);
-        if (grown) {
-            memset(grown + n, 0, (want - n) * sizeof *grown);
-            t->deferred_slots = grown;
-            t->deferred_nslots = want;
-            tw_deferred_slots_tls = grown;
-            tw_deferred_nslots_tls = want;
-            grown[id] += delta;
-            return;
+        if (!t->deferred_dir) {
+            intptr_t **dir = calloc(ID_CHUNKS, sizeof *dir);
+            __atomic_store_n(&t->deferred_dir, dir, __ATOMIC_RELEASE);
+            tls_dir = dir;
+        }
+        if (t->deferred_dir) {
+            intptr_t *chunk = calloc(ID_CHUNK, sizeof *chunk);
+            if (chunk) {
+                __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
+                chunk[id & (ID_CHUNK - 1)] = delta;
+                return;
+            }
         }
     }
     shared_add(op, delta);
@@ -184,9 +204,9 @@ static void deferred_add_slow(TwObject *op, intptr_t delta)
 
 static inline void deferred_add(TwObject *op, intptr_t delta)
 {
-    size_t id = object_id(op);
-    if (__builtin_expect(id < tw_deferred_nslots_tls, 1))
-        tw_deferred_slots_tls[id] += delta;
+    intptr_t *slot = slot_of(tls_dir, object_id(op));
+    if (__builtin_expect(slot != NULL, 1))
+        __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
     else
         deferred_add_slow(op, delta);
 }
@@ -194,50 +214,217 @@ static inline void deferred_add(TwObject *op, intptr_t delta)
 void tw_deferred_incref(TwObject *op) { deferred_add(op, 1); }
 void tw_deferred_decref(TwObject *op) { deferred_add(op, -1); }
 
-/* What tw_refcnt reports: the shared count plus the caller's own slot,
- * plus TW_DEFERRED_REFCNT_BIAS.  Other threads' slots cannot be read
- * safely, so the true count is unknown; the bias keeps every "am I the only
- * holder" test (refcnt == 1 or 2: in-place arithmetic in eval.c) false for
- * a deferred object, as it is for an immortal one, while differences seen
- * by one thread (sys.getrefcount before and after) stay exact. */
+/* What tw_refcnt reports: the shared count plus every live thread's slot
+ * (exact when the other threads are quiet, like every BRC count).  Ints
+ * and floats also get TW_DEFERRED_REFCNT_BIAS: eval.c reuses an int or
+ * float in place when its count says the stack holds the only reference,
+ * and a snapshot of other threads' slots must never be what allows that. */
 #define TW_DEFERRED_REFCNT_BIAS ((TwSsize)1 << 30)
+/* Weak: the runtime's own unit tests link without the object model. */
+extern TwTypeObject TwInt_Type __attribute__((weak));
+extern TwTypeObject TwFloat_Type __attribute__((weak));
+extern TwTypeObject TwStr_Type __attribute__((weak));
+extern TwTypeObject TwList_Type __attribute__((weak));
+extern TwTypeObject TwDict_Type __attribute__((weak));
+
+static uint64_t fold_seq_sum(bool *folding)
+{
+    uint64_t sum = 0;
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        uint32_t q = __atomic_load_n(&t->deferred_fold_seq, __ATOMIC_SEQ_CST);
+        *folding |= (q & 1) != 0;
+        sum += q;
+    }
+    return sum;
+}
 
 TwSsize tw_deferred_refcnt(const TwObject *op)
 {
     size_t id = object_id(op);
-    TwSsize n = (TwSsize)(__atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED) >>
-                          TW_REF_SHARED_SHIFT);
-    if (id < tw_deferred_nslots_tls)
-        n += tw_deferred_slots_tls[id];
-    return n + TW_DEFERRED_REFCNT_BIAS;
+    TwSsize n;
+    TwNogilThread *me = tw_nogil_thread();
+    if (me && __atomic_load_n(&me->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED) {
+        /* Retry while an exiting thread moves its slots into ob_ref_shared
+         * (a snapshot in the middle would count them twice or not at all). */
+        for (;;) {
+            bool folding = false;
+            uint64_t before = fold_seq_sum(&folding);
+            if (folding) {
+                sched_yield();
+                continue;
+            }
+            n = 0;
+            for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+                intptr_t *slot = slot_of(__atomic_load_n(&t->deferred_dir, __ATOMIC_ACQUIRE), id);
+                if (slot)
+                    n += __atomic_load_n(slot, __ATOMIC_RELAXED);
+            }
+            n += (TwSsize)(__atomic_load_n(&op->ob_ref_shared, __ATOMIC_SEQ_CST) >>
+                           TW_REF_SHARED_SHIFT);
+            if (fold_seq_sum(&folding) == before && !folding)
+                break;
+        }
+    } else {
+        n = (TwSsize)(__atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED) >>
+                      TW_REF_SHARED_SHIFT);
+        intptr_t *slot = slot_of(tls_dir, id);
+        if (slot)
+            n += *slot;
+    }
+    TwTypeObject *tp = op->ob_type;
+    if (tp == &TwInt_Type || tp == &TwFloat_Type)
+        n += TW_DEFERRED_REFCNT_BIAS;
+    return n;
 }
 
 /* Fold t's slots into the objects (t is the caller, attached, or the world
  * is stopped). */
 static void fold_slots(TwNogilThread *t)
 {
-    intptr_t *slots = t->deferred_slots;
-    for (size_t id = 0; id < t->deferred_nslots; id++) {
-        if (slots[id] == 0)
+    intptr_t **dir = t->deferred_dir;
+    if (!dir)
+        return;
+    for (size_t c = 0; c < ID_CHUNKS; c++) {
+        intptr_t *chunk = dir[c];
+        if (!chunk)
             continue;
-        TwObject *op = table_get(id);
-        if (op)
-            shared_add(op, slots[id]);
-        slots[id] = 0;
+        for (size_t i = 0; i < ID_CHUNK; i++) {
+            intptr_t v = __atomic_load_n(&chunk[i], __ATOMIC_RELAXED);
+            if (v == 0)
+                continue;
+            TwObject *op = table_get((c << ID_CHUNK_BITS) | i);
+            if (op)
+                shared_add(op, v);
+            __atomic_store_n(&chunk[i], 0, __ATOMIC_RELAXED);
+        }
     }
 }
 
+static void drop_candidates(TwNogilThread *t);
+
 void tw_deferred_thread_exit(TwNogilThread *t)
 {
+    drop_candidates(t);
+    free(t->hot_cand);
+    t->hot_cand = NULL;
+    t->hot_cap = 0;
+    __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
     fold_slots(t);
-    free(t->deferred_slots);
-    t->deferred_slots = NULL;
-    t->deferred_nslots = 0;
     t->deferred_closed = true;
-    if (tw_nogil_thread() == t) {
-        tw_deferred_slots_tls = NULL;
-        tw_deferred_nslots_tls = 0;
+    __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
+    /* Readers of the slots (tw_deferred_refcnt) may still walk to t: the
+     * memory goes only after a grace period. */
+    intptr_t **dir = t->deferred_dir;
+    if (dir) {
+        for (size_t c = 0; c < ID_CHUNKS; c++)
+            if (dir[c])
+                tw_qsbr_retire_orphan(dir[c], ID_CHUNK * sizeof(intptr_t), true);
+        __atomic_store_n(&t->deferred_dir, NULL, __ATOMIC_RELEASE);
+        tw_qsbr_retire_orphan(dir, ID_CHUNKS * sizeof *dir, true);
     }
+    if (tw_nogil_thread() == t)
+        tls_dir = NULL;
+}
+
+/* ---------------- hot objects ---------------------------------------- */
+
+
+#define HOT_SAMPLES 8                 /* sampled shared reads to be hot   */
+#define HOT_BATCH 32                  /* candidates per stop-the-world    */
+#define HOT_MARK_DONE (HOT_SAMPLES + 1)
+
+static void drop_candidates(TwNogilThread *t)
+{
+    for (size_t i = 0; i < t->hot_ncand; i++)
+        if (t->hot_cand[i])
+            tw_decref(t->hot_cand[i]);
+    t->hot_ncand = 0;
+}
+
+/* Few hot objects never fill a batch: convert them now and then. */
+static inline void maybe_flush_candidates(TwNogilThread *t)
+{
+    if (t->hot_ncand && (t->hot_tick & 0xfff) == 0)
+        tw_eval_breaker_set(&t->base, TW_EB_NOGIL_HOT);
+}
+
+void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
+{
+    TwTypeObject *tp = op->ob_type;
+    maybe_flush_candidates(t);
+    if (t->deferred_closed || !tp ||
+        (tp != &TwInt_Type && tp != &TwFloat_Type && tp != &TwStr_Type &&
+         tp != &TwList_Type && tp != &TwDict_Type))
+        return;
+    /* A lossy counter of sampled shared reads in ob_flags (several readers
+     * may race on it; only the heuristic suffers). */
+    uint16_t seen = __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED);
+    if (seen >= HOT_MARK_DONE)
+        return;
+    __atomic_store_n(&op->ob_flags, (uint16_t)(seen + 1), __ATOMIC_RELAXED);
+    if (seen + 1 < HOT_SAMPLES + 1)
+        return;
+    if (t->hot_ncand == t->hot_cap) {
+        size_t cap = t->hot_cap ? t->hot_cap * 2 : HOT_BATCH;
+        TwObject **grown = realloc(t->hot_cand, cap * sizeof *grown);
+        if (!grown)
+            return;
+        t->hot_cand = grown;
+        t->hot_cap = cap;
+    }
+    /* The candidate list's reference.  The caller may just have dropped
+     * its own (tw_brc_decref_shared), so take it the way an optimistic
+     * reader does: never on a dead object (header still readable: QSBR). */
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    do {
+        if (shared == TW_REF_MERGED)
+            return;
+    } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared,
+                                          shared + ((intptr_t)1 << TW_REF_SHARED_SHIFT), false,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    t->hot_cand[t->hot_ncand++] = op;
+    if (t->hot_ncand >= HOT_BATCH)
+        tw_eval_breaker_set(&t->base, TW_EB_NOGIL_HOT);
+}
+
+
+/* Fold op's counts into one deferred count, dropping the candidate list's
+ * reference.  World stopped, so the owner's ob_ref_local is stable. */
+static bool convert_hot_stopped(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    intptr_t state = shared & TW_REF_SHARED_FLAG_MASK;
+    if (local >= TW_REF_DEFERRED_LOCAL ||
+        (state != TW_REF_SHARED_DEFAULT && state != TW_REF_MERGED))
+        return false;
+    TwSsize count = (TwSsize)(shared >> TW_REF_SHARED_SHIFT) - 1;
+    if (state == TW_REF_SHARED_DEFAULT)
+        count += local;
+    if (count <= 0)
+        return false;
+    size_t id = id_alloc(op);
+    if (id == SIZE_MAX)
+        return false;
+    __atomic_store_n(&op->ob_ref_shared, (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT),
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_tid, TW_DEFERRED_TID_BIT | (uintptr_t)id, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_local, TW_REF_DEFERRED_LOCAL, __ATOMIC_RELEASE);
+    if (!(__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED))
+        __atomic_fetch_add(&untracked_live, 1, __ATOMIC_RELAXED);
+    return true;
+}
+
+void tw_deferred_convert_hot(TwNogilThread *t)
+{
+    if (t->hot_ncand == 0)
+        return;
+    tw_stw_stop();
+    for (size_t i = 0; i < t->hot_ncand; i++)
+        if (convert_hot_stopped(t->hot_cand[i]))
+            t->hot_cand[i] = NULL;
+    tw_stw_start();
+    drop_candidates(t);
 }
 
 void tw_deferred_merge_all_stopped(void)

@@ -57,8 +57,8 @@
 #include "twinpy/nogil_internal.h"
 
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
-#define TW_QSBR_PROCESS_EVERY 64
-#define TW_QSBR_POKE_BACKLOG 256
+#define TW_QSBR_PROCESS_EVERY 256
+#define TW_QSBR_POKE_BACKLOG 1024
 
 static uint64_t wr_seq = 1;
 static uint64_t rd_seq = 1;

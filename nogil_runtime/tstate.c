@@ -241,6 +241,10 @@ int tw_eval_breaker_handle(TwThreadState *ts)
     }
     if (bits & TW_EB_QUIESCENT)
         tw_eval_breaker_clear(ts, TW_EB_QUIESCENT);
+    if (bits & TW_EB_NOGIL_HOT) {
+        tw_eval_breaker_clear(ts, TW_EB_NOGIL_HOT);
+        tw_deferred_convert_hot(t);
+    }
     tw_qsbr_quiescent(t);
     tw_qsbr_process(t);
     if (bits & TW_EB_GC_SCHEDULED) {

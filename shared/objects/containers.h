@@ -37,6 +37,10 @@ int tw_iterate(TwObject *iterable, int (*fn)(void *arg, TwObject *item), void *a
  * physical memory.  jemalloc (and Linux overcommit) hand out such blocks
  * lazily, so `[0] * 10**12` would thrash instead of raising MemoryError as
  * CPython does; containers check this before allocating their storage. */
-bool tw_alloc_exceeds_memory(size_t bytes);
+bool tw_alloc_exceeds_memory_slow(size_t bytes);
+static inline bool tw_alloc_exceeds_memory(size_t bytes)
+{
+    return bytes >= ((size_t)1 << 28) && tw_alloc_exceeds_memory_slow(bytes);
+}
 
 #endif /* TWINPY_OBJECTS_CONTAINERS_H */

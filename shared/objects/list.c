@@ -77,7 +77,7 @@ static TwListArray *array_new(TwSsize cap)
     return a;
 }
 
-bool tw_alloc_exceeds_memory(size_t bytes)
+bool tw_alloc_exceeds_memory_slow(size_t bytes)
 {
     static size_t limit;
     size_t l = __atomic_load_n(&limit, __ATOMIC_RELAXED);

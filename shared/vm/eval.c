@@ -1347,10 +1347,8 @@ dispatch:
         TwObject *v = POP();
         int r;
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
-            int64_t i = TW_INT_VALUE(key);
-            if (i < 0)
-                i += TW_LIST_SIZE(container);
-            r = tw_list_set(container, (TwSsize)i, v);
+            /* tw_list_set counts a negative index from the end itself */
+            r = tw_list_set(container, (TwSsize)TW_INT_VALUE(key), v);
         } else {
             r = tw_object_setitem(container, key, v);
         }
@@ -1395,20 +1393,21 @@ dispatch:
      * temporary such as `a * b` in `a * b + c`), or its only other
      * reference is the local that the very next instruction overwrites
      * (`n -= 1`, `total = total + x`; the STORE_FAST is then done here).
-     * The reference count is the object's true count in both runtimes, so
-     * a count of 1 (or 2 with the local) proves no other thread holds it;
+     * tw_refcnt_is_unshared(op, 1) (or 2 with the local) proves no other
+     * thread holds it or is still reading it (nogil: owned by this thread,
+     * no shared references);
      * a lock-free reader that raced to an old container slot re-checks the
      * slot and never looks at the value.  Operands are exact int/float
      * (never the immortal small ints: a small result uses the cache). */
 #define BINOP_REUSE_OPERAND(VALUE, result)                                      \
     do {                                                                        \
-        if (tw_refcnt(l) == 1) {                                                \
+        if (tw_refcnt_is_unshared(l, 1)) {                                      \
             VALUE(l) = (result);                                                \
             TW_DECREF(r);                                                       \
             sp--;                                                               \
             DISPATCH();                                                         \
         }                                                                       \
-        if (tw_refcnt(r) == 1) {                                                \
+        if (tw_refcnt_is_unshared(r, 1)) {                                      \
             VALUE(r) = (result);                                                \
             TW_DECREF(l);                                                       \
             sp--;                                                               \
@@ -1417,7 +1416,7 @@ dispatch:
         }                                                                       \
         uint32_t next_ = *ip;                                                   \
         if (TW_INSTR_OP(next_) == TW_OP_STORE_FAST                              \
-            && localsplus[TW_INSTR_ARG(next_)] == l && tw_refcnt(l) == 2) {     \
+            && localsplus[TW_INSTR_ARG(next_)] == l && tw_refcnt_is_unshared(l, 2)) { \
             VALUE(l) = (result);                                                \
             ip++;                                                               \
             TW_DECREF(r);                                                       \
@@ -2298,7 +2297,7 @@ exit_frame:
     if (f->owned_by_gen)
         tw_frame_clear(f);
     else
-        tw_frame_release(f);
+        tw_frame_release_inline(f);
     return retval;
 
 exit_yield:

@@ -13,6 +13,7 @@
  * locals (parameters first), the cells of captured locals, the cells of
  * free variables, the value stack, and finally the block stack.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,12 +26,40 @@
 _Thread_local TwFrameChunk *tw_frame_tls_chunk;
 static _Thread_local TwFrameChunk *tls_spare;
 
+/* A thread's chunks are freed when it exits, through the destructor of a
+ * thread-specific key (set when the thread makes its first chunk):
+ * otherwise every thread a program starts would leave its chunks behind. */
+static pthread_key_t frame_stack_key;
+static pthread_once_t frame_stack_key_once = PTHREAD_ONCE_INIT;
+
+static void frame_stack_release(void *unused)
+{
+    TwFrameChunk *c = tw_frame_tls_chunk;
+    while (c != NULL) {
+        TwFrameChunk *prev = c->prev;
+        free(c);
+        c = prev;
+    }
+    tw_frame_tls_chunk = NULL;
+    free(tls_spare);
+    tls_spare = NULL;
+}
+
+static void frame_stack_key_create(void)
+{
+    pthread_key_create(&frame_stack_key, frame_stack_release);
+}
+
 static void *frame_stack_alloc(size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     TwFrameChunk *c = tw_frame_tls_chunk;
     if (c == NULL || (size_t)(c->data + c->size - c->top) < size) {
         TwFrameChunk *n = tls_spare;
+        if (c == NULL) {
+            pthread_once(&frame_stack_key_once, frame_stack_key_create);
+            pthread_setspecific(frame_stack_key, &tw_frame_tls_chunk);
+        }
         if (n != NULL && n->size >= size) {
             tls_spare = NULL;
         } else {
@@ -241,8 +270,9 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
                            size_t nargs, TwObject *kwnames)
 {
     TwCodeObject *co = (TwCodeObject *)fn->code;
-    TwFrame *f = tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL,
-                              (co->flags & TW_CO_GENERATOR) != 0);
+    TwFrame *f = (co->flags & TW_CO_GENERATOR)
+                     ? tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, true)
+                     : tw_frame_new_for_function(co, fn);
     if (f == NULL)
         return NULL;
     TwObject **lp = f->localsplus;

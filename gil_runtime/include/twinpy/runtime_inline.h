@@ -48,6 +48,13 @@ static inline TwSsize tw_refcnt(const TwObject *op)
     return tw_is_immortal(op) ? (TwSsize)UINT32_MAX : op->ob_refcnt;
 }
 
+/* True when op has exactly n references that only the running thread can
+ * use, so it may change op in place (under the GIL: any n references). */
+static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
+{
+    return op->ob_refcnt == n;
+}
+
 /* Critical sections: the GIL already serialises every mutation. */
 #define TW_BEGIN_CRITICAL_SECTION(op) {
 #define TW_BEGIN_CRITICAL_SECTION2(a, b) {

@@ -220,12 +220,19 @@ typedef struct TwNogilThread {
     bool trash_draining;
     TwObject **trash;
     size_t trash_len, trash_cap;
-    /* deferred_rc.c: this thread's counts of deferred objects, by id
-     * (mirrored in tw_deferred_slots_tls); closed once folded at exit. */
-    intptr_t *deferred_slots;
-    size_t deferred_nslots;
+    /* deferred_rc.c: this thread's counts of deferred objects, by id, in
+     * chunks of TW_DEFERRED_CHUNK (the directory and chunks never move
+     * while the thread lives, so other threads may read them); closed once
+     * folded at exit. */
+    intptr_t **deferred_dir;
+    uint32_t deferred_fold_seq;   /* odd while exit folds the slots        */
     bool deferred_closed;
-    /* stop_the_world.c / trace */
+    /* deferred_rc.c: a tick for sampling shared reads, and the objects
+     * found hot, each holding a reference, waiting to be made deferred. */
+    uint32_t hot_tick;
+    TwObject **hot_cand;
+    size_t hot_ncand, hot_cap;
+        /* stop_the_world.c / trace */
     uint64_t attached_since_ns;
     uint64_t detached_since_ns;
     TwNogilStats stats;
@@ -339,6 +346,16 @@ void tw_gc_flush_count(TwNogilThread *t);
 TwSsize tw_gc_tracked_count(void);
 
 /* ---------------- deferred_rc.c --------------------------------------- */
+
+/* Eval-breaker bit of this runtime only (bits 0-5 are runtime.h's, 16 is
+ * vm.h's step limit): hot shared objects wait to be
+ * made deferred (tw_deferred_convert_hot). */
+#define TW_EB_NOGIL_HOT (1u << 28)
+/* t (the caller, attached) just counted op in its ob_ref_shared (BRC slow
+ * paths): sample it; op may already be dead (its header is readable). */
+void tw_deferred_note_shared(TwNogilThread *t, TwObject *op);
+/* Eval breaker: stop the world and make the candidates deferred. */
+void tw_deferred_convert_hot(TwNogilThread *t);
 
 /* Thread exit (attached): fold this thread's counts into the objects. */
 void tw_deferred_thread_exit(TwNogilThread *t);

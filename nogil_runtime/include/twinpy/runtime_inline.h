@@ -147,6 +147,18 @@ static inline TwSsize tw_refcnt(const TwObject *op)
     return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
 }
 
+/* True when op has exactly n references, all counted locally by this
+ * thread as owner, and no other thread holds one: it may change op in
+ * place.  A count of n alone is not enough (another thread may have just
+ * dropped a reference while still reading op); the acquire pairs with a
+ * non-owner's releasing decrement of ob_ref_shared. */
+static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
+{
+    return tw_is_owned_by_me(op)
+        && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
+        && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
+}
+
 /* Take a reference to an object found without a lock.  Fails (false) if
  * the object's count may already have reached zero. */
 TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)

@@ -38,8 +38,8 @@ RUNTIMES = ("gil", "nogil")
 SIZES = {
     "countdown": (24_000_000, 6_000_000),
     "fib": (31, 29),
-    "factorise": (15_000, 4_000),
-    "nbody": (15_000, 4_000),
+    "factorise": (18_000, 5_000),
+    "nbody": (25_000, 6_000),
     "alloc_churn": (500_000, 140_000),
     "shared_read": (2_500_000, 700_000),
     "shared_dict_lock": (1_300_000, 350_000),

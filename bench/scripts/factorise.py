@@ -1,5 +1,5 @@
-# The naive factoriser: numbers split over the threads (strong scaling of a
-# fixed range per thread: each thread factorises SIZE numbers).
+# The naive factoriser, once per thread (weak scaling: each thread factorises
+# SIZE numbers of its own range, all about the same size).
 # usage: factorise.py THREADS SIZE
 import sys
 import threading

@@ -1597,7 +1597,17 @@ static TW_NOINLINE void p_call_args(TwParser *p, const TwToken *lpar, TwExprSeq 
                 p_raise_at_token(p, &star, "iterable argument unpacking "
                                  "follows keyword argument unpacking");
             }
-            vec_push(p, &args, p_starred(p, p_expression));
+            TwExpr *starred = p_starred(p, p_expression);
+            if (p_at(p, TW_TOK_FOR) || p_at(p, TW_TOK_ASYNC)) {
+                /* CPython's invalid_comprehension / invalid_arguments */
+                if (args.count == 0 && keywords.count == 0) {
+                    P_RAISE_AT_EXPR(p, starred, "iterable unpacking cannot be used in comprehension");
+                }
+                TwComprehensionSeq gens = p_for_if_clauses(p);
+                P_RAISE_RANGE(p, starred, last_comprehension_item(&gens),
+                              "Generator expression must be parenthesized");
+            }
+            vec_push(p, &args, starred);
         } else if (t->kind == TW_TOK_DOUBLESTAR) {
             TwToken dstar = p_next(p);
             TwExpr *value = p_expression(p);

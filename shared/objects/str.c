@@ -1883,6 +1883,32 @@ static TwObject *str_removesuffix(TwObject *self, TwObject *const *args, size_t 
 
 enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_TITLE, CASE_CAPITALIZE, CASE_FOLD };
 
+/* The Latin ligatures U+FB00..U+FB06 map to several letters:
+ * which 0 = upper ("FFI"), 1 = title ("Ffi"), 2 = casefold ("ffi"). */
+static const char *case_ligature(uint32_t c, int which)
+{
+    static const char *const forms[7][3] = {
+        {"FF", "Ff", "ff"}, {"FI", "Fi", "fi"}, {"FL", "Fl", "fl"}, {"FFI", "Ffi", "ffi"},
+        {"FFL", "Ffl", "ffl"}, {"ST", "St", "st"}, {"ST", "St", "st"},
+    };
+    return forms[c - 0xFB00][which];
+}
+
+/* The digraphs DŽ/Dž/dž, LJ/Lj/lj, NJ/Nj/nj, DZ/Dz/dz come in threes
+ * (upper, title, lower); title() and capitalize() use the middle one,
+ * and swapcase() leaves the title form alone, as CPython does. */
+static uint32_t case_digraph(uint32_t c, int how, bool up)
+{
+    uint32_t g = c <= 0x1C6 ? 0x1C4 : c <= 0x1C9 ? 0x1C7 : c <= 0x1CC ? 0x1CA : 0x1F1;
+    switch (how) {
+    case CASE_UPPER: return g;
+    case CASE_SWAP: return c == g ? g + 2 : c == g + 2 ? g : c;
+    case CASE_TITLE:
+    case CASE_CAPITALIZE: return up ? g + 1 : g + 2;
+    default: return g + 2;
+    }
+}
+
 static TwObject *case_map(TwObject *self, int how)
 {
     TwObject *r = str_alloc((size_t)STR(self)->size);
@@ -1927,12 +1953,23 @@ static TwObject *case_map(TwObject *self, int how)
         default: up = first; break;
         }
         const char *special = NULL;
+        bool titling = how == CASE_TITLE || how == CASE_CAPITALIZE;
         if (c == 0xDF && up)
-            special = (how == CASE_TITLE || how == CASE_CAPITALIZE) ? "Ss" : "SS";
+            special = titling ? "Ss" : "SS";
         else if (c == 0xDF && how == CASE_FOLD)
             special = "ss";
+        else if (c >= 0xFB00 && c <= 0xFB06 && (up || how == CASE_FOLD))
+            special = case_ligature(c, up ? (titling ? 1 : 0) : 2);
+        else if (c == 0x149 && (up || how == CASE_FOLD))
+            special = up ? "\xCA\xBCN" : "\xCA\xBCn";          /* U+02BC then N / n */
+        else if (c == 0x1F0 && (up || how == CASE_FOLD))
+            special = up ? "J\xCC\x8C" : "j\xCC\x8C";            /* J / j, U+030C */
+        else if (c == 0x130 && !up)
+            special = "i\xCC\x87";                               /* i, U+0307 */
         if (special) {
             o = 0;
+        } else if ((c >= 0x1C4 && c <= 0x1CC) || (c >= 0x1F1 && c <= 0x1F3)) {
+            o = case_digraph(c, how, up);
         } else if (up) {
             o = cp_toupper(c);
         } else if (c == 0x3A3 && prev_cased && how != CASE_FOLD) {

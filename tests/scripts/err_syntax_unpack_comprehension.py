@@ -1,0 +1,3 @@
+values = [[1, 2], [3]]
+print("never runs")
+print(*v for v in values)

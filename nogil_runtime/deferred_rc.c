@@ -329,15 +329,22 @@ void tw_deferred_thread_exit(TwNogilThread *t)
 /* ---------------- hot objects ---------------------------------------- */
 
 
-#define HOT_SAMPLES 8                 /* sampled shared reads to be hot   */
+/* An object becomes a candidate after TW_HOT_CANDIDATE sampled shared
+ * uses (runtime_inline.h).  ob_flags moves 0 -> 1 -> ... -> CANDIDATE by
+ * CAS, so exactly one thread's list ever holds an object, and tw_refcnt
+ * can leave that list's reference out of what sys.getrefcount reports; it
+ * moves CANDIDATE -> DONE (never back) just before the list lets go. */
 #define HOT_BATCH 32                  /* candidates per stop-the-world    */
-#define HOT_MARK_DONE (HOT_SAMPLES + 1)
 
 static void drop_candidates(TwNogilThread *t)
 {
-    for (size_t i = 0; i < t->hot_ncand; i++)
-        if (t->hot_cand[i])
-            tw_decref(t->hot_cand[i]);
+    for (size_t i = 0; i < t->hot_ncand; i++) {
+        TwObject *op = t->hot_cand[i];
+        if (op) {
+            __atomic_store_n(&op->ob_flags, (uint16_t)TW_HOT_DONE, __ATOMIC_RELAXED);
+            tw_decref(op);
+        }
+    }
     t->hot_ncand = 0;
 }
 
@@ -356,14 +363,18 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
         (tp != &TwInt_Type && tp != &TwFloat_Type && tp != &TwStr_Type &&
          tp != &TwList_Type && tp != &TwDict_Type))
         return;
-    /* A lossy counter of sampled shared reads in ob_flags (several readers
-     * may race on it; only the heuristic suffers). */
+    /* Count the sample; the thread whose sample would reach CANDIDATE
+     * goes on to take the candidate list's reference. */
     uint16_t seen = __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED);
-    if (seen >= HOT_MARK_DONE)
-        return;
-    __atomic_store_n(&op->ob_flags, (uint16_t)(seen + 1), __ATOMIC_RELAXED);
-    if (seen + 1 < HOT_SAMPLES + 1)
-        return;
+    for (;;) {
+        if (seen >= TW_HOT_CANDIDATE)
+            return;
+        if (seen + 1 == TW_HOT_CANDIDATE)
+            break;
+        if (__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint16_t)(seen + 1), false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            return;
+    }
     if (t->hot_ncand == t->hot_cap) {
         size_t cap = t->hot_cap ? t->hot_cap * 2 : HOT_BATCH;
         TwObject **grown = realloc(t->hot_cand, cap * sizeof *grown);
@@ -382,6 +393,11 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
     } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared,
                                           shared + ((intptr_t)1 << TW_REF_SHARED_SHIFT), false,
                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    if (!__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint16_t)TW_HOT_CANDIDATE, false,
+                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        tw_decref(op);                /* another thread's sample got there */
+        return;
+    }
     t->hot_cand[t->hot_ncand++] = op;
     if (t->hot_ncand >= HOT_BATCH)
         tw_eval_breaker_set(&t->base, TW_EB_NOGIL_HOT);
@@ -408,6 +424,7 @@ static bool convert_hot_stopped(TwObject *op)
         return false;
     __atomic_store_n(&op->ob_ref_shared, (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT),
                      __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_flags, (uint16_t)TW_HOT_DONE, __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_tid, TW_DEFERRED_TID_BIT | (uintptr_t)id, __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_ref_local, TW_REF_DEFERRED_LOCAL, __ATOMIC_RELEASE);
     if (!(__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED))

@@ -22,6 +22,8 @@ errors = []
 
 
 def fail(msg):
+    # The workers are daemon threads: exiting here never waits for the
+    # ones still parked at a barrier.
     print(f"refcounts N={N} ITER={ITER}: FAIL: {msg}", file=sys.stderr)
     sys.exit(1)
 
@@ -66,7 +68,7 @@ base_y = sys.getrefcount(Y)
 base_z = sys.getrefcount(Z)
 
 for rnd in range(3):
-    ts = [threading.Thread(target=churn_then_hold, args=(t,)) for t in range(N)]
+    ts = [threading.Thread(target=churn_then_hold, args=(t,), daemon=True) for t in range(N)]
     for t in ts:
         t.start()
     holding.wait()
@@ -125,7 +127,7 @@ def holder(tid):
         errors.append(f"holder {tid}: {type(e).__name__}: {e}")
 
 
-ts = [threading.Thread(target=holder, args=(t,)) for t in range(N)]
+ts = [threading.Thread(target=holder, args=(t,), daemon=True) for t in range(N)]
 for t in ts:
     t.start()
 got.wait()

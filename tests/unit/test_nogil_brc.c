@@ -138,6 +138,29 @@ static void test_nonowner_decref_queues_to_owner_which_merges(void)
     CHECK_EQ_INT(g_deallocs, 1);
 }
 
+/* While queued, the counts include the queue's reference in place of the
+ * one the worker dropped: tw_refcnt (sys.getrefcount) must not report it. */
+static void test_refcnt_of_queued_object_is_the_true_count(void)
+{
+    reset_counts();
+    QueueArg a = { .op = counted_new(4) };
+    tw_incref(a.op);                              /* 2: one for the worker */
+    uint64_t ident;
+    TwTestJob job = { queue_worker, &a, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
+    double t0 = tw_test_now();
+    while (!__atomic_load_n(&a.step, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 10.0)
+        sched_yield();
+    CHECK_EQ_INT(shared_state(a.op), TW_REF_QUEUED);
+    CHECK_EQ_INT(tw_refcnt(a.op), 1);
+    handle_breaker();
+    CHECK_EQ_INT(shared_state(a.op), TW_REF_MERGED);
+    CHECK_EQ_INT(tw_refcnt(a.op), 1);
+    CHECK(tw_test_wait_alone(10.0));
+    tw_decref(a.op);
+    CHECK_EQ_INT(g_deallocs, 1);
+}
+
 static void test_merge_bit_is_set_on_owner_until_it_merges(void)
 {
     reset_counts();
@@ -338,6 +361,7 @@ int main(void)
         TW_CASE(test_owner_counts_in_local_field),
         TW_CASE(test_try_incref_fails_only_on_dead_merged_object),
         TW_CASE(test_nonowner_decref_queues_to_owner_which_merges),
+        TW_CASE(test_refcnt_of_queued_object_is_the_true_count),
         TW_CASE(test_merge_bit_is_set_on_owner_until_it_merges),
         TW_CASE(test_owner_zero_with_shared_refs_merges_and_last_holder_frees),
         TW_CASE(test_counts_from_many_threads_merge_exactly),

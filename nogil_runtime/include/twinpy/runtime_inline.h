@@ -42,10 +42,15 @@
 #define TW_REF_IMMORTAL_LOCAL UINT32_MAX
 #define TW_REF_DEFERRED_LOCAL (UINT32_MAX - 1)
 #define TW_DEFERRED_TID_BIT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
+/* ob_flags: below TW_HOT_CANDIDATE, sampled shared uses of the object;
+ * TW_HOT_CANDIDATE while one thread's hot-candidate list holds a reference
+ * to it (exactly one: set by CAS); TW_HOT_DONE once that list let go. */
+#define TW_HOT_CANDIDATE 8
+#define TW_HOT_DONE 9
 
 struct TwObject {
     uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
-    uint16_t ob_flags;         /* runtime flags (deferred refcount, ...)      */
+    uint16_t ob_flags;         /* hot-object sampling state (deferred_rc.c)   */
     uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked */
     uint8_t ob_gc_bits;        /* cycle-collector state                        */
     uint32_t ob_ref_local;     /* owner's count                                */
@@ -144,7 +149,13 @@ static inline TwSsize tw_refcnt(const TwObject *op)
     if (local == TW_REF_DEFERRED_LOCAL)
         return tw_deferred_refcnt(op);
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
-    return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
+    /* A queued object's counts include the reference its owner's queue
+     * holds in place of the decrement that queued it (brc.c): not one the
+     * program holds, so it is not reported. */
+    TwSsize queued = (shared & TW_REF_SHARED_FLAG_MASK) == TW_REF_QUEUED;
+    /* Nor is a hot-candidate list's reference (deferred_rc.c). */
+    TwSsize candidate = __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED) == TW_HOT_CANDIDATE;
+    return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT) - queued - candidate;
 }
 
 /* True when op has exactly n references, all counted locally by this

@@ -3,7 +3,7 @@
  * lock the per-object mutex (ob_mutex) of one or two objects around a
  * mutation, without ever deadlocking (the design of CPython 3.13t).
  *
- * Every thread keeps a stack of its active critical sections (t->cs_top,
+ * Every thread keeps a stack of its active critical sections (tw_cs_tls.top,
  * linked through cs->prev, living on the C stack of the code that opened
  * them).  Protocol:
  *   - begin: push, then try to lock without waiting.  If the lock is busy,
@@ -29,6 +29,11 @@
  * it opens a nested section or blocks.
  */
 #include "twinpy/nogil_internal.h"
+
+/* The stack's top lives in thread-local storage so that the inline fast
+ * paths (runtime_inline.h: a free mutex, one object, nothing suspended)
+ * need no thread-state lookup; everything else comes here. */
+_Thread_local TwCsThread tw_cs_tls;
 
 static inline void unlock_section(TwCriticalSection *cs)
 {
@@ -62,7 +67,7 @@ static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
 
 void tw_cs_suspend_all(TwNogilThread *t)
 {
-    for (TwCriticalSection *cs = t->cs_top; cs; cs = cs->prev) {
+    for (TwCriticalSection *cs = tw_cs_tls.top; cs; cs = cs->prev) {
         if (cs->suspended)
             break;
         unlock_section(cs);
@@ -73,7 +78,7 @@ void tw_cs_suspend_all(TwNogilThread *t)
 
 void tw_cs_resume_top(TwNogilThread *t)
 {
-    TwCriticalSection *top = t->cs_top;
+    TwCriticalSection *top = tw_cs_tls.top;
     if (top && top->suspended)
         lock_section(t, top);
 }
@@ -83,42 +88,39 @@ static inline bool holds(const TwCriticalSection *cs, const TwObject *op)
     return cs && !cs->suspended && (cs->a == op || cs->b == op);
 }
 
-/* Push cs (objects already set, lower address in a) and lock it. */
-static void begin_section(TwNogilThread *t, TwCriticalSection *cs)
+/* Push cs (objects and prev already set, lower address in a) and lock it.
+ * Without a thread state (before the runtime starts) there is nothing to
+ * suspend or detach: just wait for the locks. */
+static void begin_section(TwCriticalSection *cs)
 {
-    cs->prev = t->cs_top;
+    TwNogilThread *t = tw_nogil_thread();
+    if (!t) {
+        tw_mutex_lock(&cs->a->ob_mutex);
+        if (cs->b)
+            tw_mutex_lock(&cs->b->ob_mutex);
+        cs->suspended = false;
+        tw_cs_tls.top = cs;
+        return;
+    }
     cs->suspended = true;            /* holds nothing yet */
     if (tw_mutex_trylock(&cs->a->ob_mutex)) {
         if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
             t->stats.mutex_fast++;
             cs->suspended = false;
-            t->cs_top = cs;
+            tw_cs_tls.top = cs;
             return;
         }
         tw_mutex_unlock(&cs->a->ob_mutex);
     }
     tw_cs_suspend_all(t);
-    t->cs_top = cs;
+    tw_cs_tls.top = cs;
     lock_section(t, cs);
 }
 
-void tw_cs_begin(TwCriticalSection *cs, TwObject *op)
+/* tw_cs_begin's fast path found cs->a's mutex busy (cs->prev is set). */
+void tw_cs_begin_slow(TwCriticalSection *cs)
 {
-    TwNogilThread *t = tw_nogil_thread();
-    cs->b = NULL;
-    if (!t) {                        /* before the runtime starts */
-        cs->a = op;
-        cs->prev = NULL;
-        cs->suspended = false;
-        tw_mutex_lock(&op->ob_mutex);
-        return;
-    }
-    if (holds(t->cs_top, op)) {
-        cs->a = NULL;
-        return;
-    }
-    cs->a = op;
-    begin_section(t, cs);
+    begin_section(cs);
 }
 
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
@@ -132,35 +134,24 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
         a = b;
         b = tmp;
     }
-    TwNogilThread *t = tw_nogil_thread();
-    if (!t) {
-        cs->a = a;
-        cs->b = b;
-        cs->prev = NULL;
-        cs->suspended = false;
-        tw_mutex_lock(&a->ob_mutex);
-        tw_mutex_lock(&b->ob_mutex);
-        return;
-    }
-    if (holds(t->cs_top, a) && holds(t->cs_top, b)) {
+    TwCriticalSection *top = tw_cs_tls.top;
+    if (holds(top, a) && holds(top, b)) {
         cs->a = NULL;
         cs->b = NULL;
         return;
     }
     cs->a = a;
     cs->b = b;
-    begin_section(t, cs);
+    cs->prev = top;
+    begin_section(cs);
 }
 
-void tw_cs_end(TwCriticalSection *cs)
+/* Two objects, a parked waiter, or a suspended section below. */
+void tw_cs_end_slow(TwCriticalSection *cs)
 {
-    if (cs->a == NULL)
-        return;
-    TwNogilThread *t = tw_nogil_thread();
     unlock_section(cs);
-    if (!t)
-        return;
-    t->cs_top = cs->prev;
-    if (cs->prev && cs->prev->suspended)
+    tw_cs_tls.top = cs->prev;
+    TwNogilThread *t = tw_nogil_thread();
+    if (t && cs->prev && cs->prev->suspended)
         lock_section(t, cs->prev);
 }

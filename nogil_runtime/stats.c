@@ -30,6 +30,10 @@ void tw_stat_max(uint64_t *slot, uint64_t v)
 
 void tw_stats_retire_thread(TwNogilThread *t)
 {
+    if (t->cs) {                      /* t is the caller: its own TLS */
+        t->stats.mutex_fast += t->cs->fast;
+        __atomic_store_n(&t->cs->fast, 0, __ATOMIC_RELAXED);
+    }
 #define TW_X(f) __atomic_fetch_add(&retired.f, t->stats.f, __ATOMIC_RELAXED);
     TW_NOGIL_STATS_FIELDS(TW_X)
 #undef TW_X
@@ -47,6 +51,8 @@ void tw_stats_dump(FILE *out)
 #define TW_X(f) sum.f += __atomic_load_n(&t->stats.f, __ATOMIC_RELAXED);
         TW_NOGIL_STATS_FIELDS(TW_X)
 #undef TW_X
+        if (t->cs)
+            sum.mutex_fast += __atomic_load_n(&t->cs->fast, __ATOMIC_RELAXED);
     }
     tw_runtime_threads_unlock();
     uint64_t live_blocks = 0, live_bytes = 0;

@@ -275,6 +275,7 @@ void tw_runtime_init(void)
         __atomic_store_n(&t->tid, tw_thread_id_tls, __ATOMIC_RELEASE);
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
+    t->cs = &tw_cs_tls;
     tw_thread_id_tls = t->tid;
     tw_nogil_attach(t);
 }
@@ -340,6 +341,7 @@ static void *thread_main(void *p)
     TwNogilThread *t = sp.t;
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
+    t->cs = &tw_cs_tls;
     tw_thread_id_tls = t->tid;
     tw_nogil_attach(t);
     sp.fn(sp.arg);
@@ -402,6 +404,7 @@ TwThreadState *tw_thread_attach_current(void)
         return NULL;
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
+    t->cs = &tw_cs_tls;
     tw_thread_id_tls = t->tid;
     tw_nogil_attach(t);
     return &t->base;

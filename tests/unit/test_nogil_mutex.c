@@ -156,7 +156,7 @@ static void test_nested_section_on_same_object_is_reentrant(void)
     TW_END_CRITICAL_SECTION();
     CHECK(!tw_mutex_is_locked(&g_a->ob_base.ob_mutex));
     CHECK_EQ_INT(g_a->counter, 2);
-    CHECK(tw_nogil_thread()->cs_top == NULL);
+    CHECK(tw_cs_tls.top == NULL);
     tw_decref((TwObject *)g_a);
     tw_decref((TwObject *)g_b);
 }

@@ -205,8 +205,9 @@ typedef struct TwNogilThread {
     uint32_t status;              /* TwThreadStatus; futex word            */
     /* brc.c: objects other threads queued to us (each holds a reference). */
     TwBrcNode *brc_queue;
-    /* critical_section.c: innermost critical section, or NULL. */
-    TwCriticalSection *cs_top;
+    /* critical_section.c: the thread's own tw_cs_tls (its stack of
+     * sections; its fast-path count is read by tw_stats_dump). */
+    TwCsThread *cs;
     /* qsbr.c */
     uint64_t qsbr_seq;            /* last write sequence seen; 0 offline   */
     TwQsbrQueue qsbr_queue;

@@ -91,12 +91,12 @@ TwSsize tw_deferred_refcnt(const TwObject *op);
 
 #define TW_REFCOUNT_INLINE static inline __attribute__((always_inline))
 
-static inline bool tw_is_immortal(const TwObject *op)
+TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
 }
 
-static inline bool tw_is_owned_by_me(const TwObject *op)
+TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
@@ -163,7 +163,7 @@ static inline TwSsize tw_refcnt(const TwObject *op)
  * place.  A count of n alone is not enough (another thread may have just
  * dropped a reference while still reading op); the acquire pairs with a
  * non-owner's releasing decrement of ob_ref_shared. */
-static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
+TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
 {
     return tw_is_owned_by_me(op)
         && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
@@ -196,9 +196,57 @@ typedef struct TwCriticalSection {
     TwObject *a, *b;
     bool suspended;
 } TwCriticalSection;
-void tw_cs_begin(TwCriticalSection *cs, TwObject *op);
+
+/* The calling thread's stack of critical sections (only that thread
+ * touches top) and how many it opened on the fast path, for --stats. */
+typedef struct {
+    TwCriticalSection *top;
+    uint64_t fast;
+} TwCsThread;
+extern _Thread_local TwCsThread tw_cs_tls;
+
+void tw_cs_begin_slow(TwCriticalSection *cs);
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);
-void tw_cs_end(TwCriticalSection *cs);
+void tw_cs_end_slow(TwCriticalSection *cs);
+
+/* The fast path: op's mutex is free, or the innermost section holds it. */
+static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection *cs,
+                                                              TwObject *op)
+{
+    TwCriticalSection *top = tw_cs_tls.top;
+    cs->b = NULL;
+    if (top && !top->suspended && (top->a == op || top->b == op)) {
+        cs->a = NULL;
+        return;
+    }
+    cs->a = op;
+    cs->prev = top;
+    uint8_t expected = 0;
+    if (__builtin_expect(__atomic_compare_exchange_n(&op->ob_mutex, &expected, 1, false,
+                                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
+        cs->suspended = false;
+        tw_cs_tls.top = cs;
+        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+        return;
+    }
+    tw_cs_begin_slow(cs);
+}
+
+/* The fast path: one object, no parked waiter, no suspended section below. */
+static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *cs)
+{
+    TwObject *a = cs->a;
+    if (a == NULL)
+        return;
+    uint8_t expected = 1;
+    if (__builtin_expect(cs->b == NULL && (cs->prev == NULL || !cs->prev->suspended), 1) &&
+        __builtin_expect(__atomic_compare_exchange_n(&a->ob_mutex, &expected, 0, false,
+                                                     __ATOMIC_RELEASE, __ATOMIC_RELAXED), 1)) {
+        tw_cs_tls.top = cs->prev;
+        return;
+    }
+    tw_cs_end_slow(cs);
+}
 
 #define TW_BEGIN_CRITICAL_SECTION(op) \
     { TwCriticalSection _tw_cs; tw_cs_begin(&_tw_cs, (TwObject *)(op));
@@ -212,7 +260,7 @@ void tw_cs_end(TwCriticalSection *cs);
 #define tw_atomic_load_ssize(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define tw_atomic_store_ssize(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
-static inline TwObject *tw_try_incref_item(TwObject **slot)
+TW_REFCOUNT_INLINE TwObject *tw_try_incref_item(TwObject **slot)
 {
     TwObject *op = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (op == NULL)

@@ -16,7 +16,10 @@ each build (alternating builds), and writes to bench/results/<UTC time>/
   raw.json            every run, every micro result, the machine
 
 usage: bench/driver.py [--quick] [--python EXE]... [--reps N] [--threads 1,2,4]
-                       [--scripts a,b] [--out DIR] [--no-build] [--no-micro]
+                       [--scripts a,b] [--out DIR] [--no-build] [--no-micro] [--publish]
+
+--publish also copies the report and plots to bench/published/ (in git) and
+the report's main tables into README.md's Results section.
 """
 import argparse
 import json
@@ -34,17 +37,18 @@ SCRIPTS_DIR = os.path.join(ROOT, "bench", "scripts")
 RUNTIMES = ("gil", "nogil")
 
 # Work per thread: (full, quick).  Chosen so one thread on twinpy-gil takes
-# about 1 s (full) or 0.2-0.3 s (quick) on a quiet ~2.5 GHz core.
+# about 1 s (full) or 0.25 s (quick) on a quiet x86-64 server core of 2026:
+# long enough that start-up (a few ms) does not weigh on the ratios.
 SIZES = {
-    "countdown": (24_000_000, 6_000_000),
-    "fib": (31, 29),
-    "factorise": (18_000, 5_000),
-    "nbody": (25_000, 6_000),
-    "alloc_churn": (500_000, 140_000),
-    "shared_read": (2_500_000, 700_000),
-    "shared_dict_lock": (1_300_000, 350_000),
-    "producer_consumer": (80_000, 20_000),
-    "cycles": (500_000, 120_000),
+    "countdown": (96_000_000, 24_000_000),
+    "fib": (35, 32),
+    "factorise": (120_000, 30_000),
+    "nbody": (250_000, 60_000),
+    "alloc_churn": (2_000_000, 500_000),
+    "shared_read": (20_000_000, 5_000_000),
+    "shared_dict_lock": (5_000_000, 1_300_000),
+    "producer_consumer": (400_000, 100_000),
+    "cycles": (1_600_000, 400_000),
     "io_latency": (100, 30),
 }
 # Scripts whose threads do independent work: the "two threads of
@@ -402,6 +406,56 @@ plot {cols}
 
 # ---------------------------------------------------------------- report
 
+PUBLISHED = os.path.join(ROOT, "bench", "published")
+README_BEGIN = "<!-- bench-results:begin (written by bench/driver.py --publish) -->"
+README_END = "<!-- bench-results:end -->"
+# Report sections that go into the README; the rest stays in the full report.
+README_SECTIONS = ("Quality bars", "Throughput speedup", "Single thread", "Convoy effect",
+                   "Failed runs")
+
+
+def publish(outdir, lines):
+    """Copy the report and its plots to bench/published/ (kept in git) and
+    put the report's head and main tables into README.md between the
+    README_BEGIN/README_END markers, so that the README's figures are the
+    driver's own output."""
+    os.makedirs(PUBLISHED, exist_ok=True)
+    for name in os.listdir(PUBLISHED):
+        if name.endswith((".md", ".svg", ".json")):
+            os.unlink(os.path.join(PUBLISHED, name))
+    for name in os.listdir(outdir):
+        if name.endswith((".md", ".svg", ".json")):
+            shutil.copy(os.path.join(outdir, name), PUBLISHED)
+    keep, out = True, []
+    for line in lines[1:]:
+        if line.startswith("## "):
+            keep = line[3:].startswith(README_SECTIONS)
+            if keep:
+                out.append("#### " + line[3:])
+                continue
+        if keep and not line.startswith("Driver wall time"):
+            out.append(line)
+    rel = os.path.relpath(PUBLISHED, ROOT)
+    plots = [f"![{s}]({rel}/scaling_{s}.svg)" for s in ("countdown", "shared_read", "alloc_churn")
+             if os.path.exists(os.path.join(PUBLISHED, f"scaling_{s}.svg"))]
+    if os.path.exists(os.path.join(PUBLISHED, "micro.svg")):
+        plots.append(f"![micro benchmarks]({rel}/micro.svg)")
+    body = ("\n".join(out).strip() + "\n\n" + " ".join(plots) + "\n\n" +
+            f"The full report (GC pauses, micro benchmarks, every plot) is "
+            f"[{rel}/report.md]({rel}/report.md); every run is in {rel}/raw.json.\n")
+    readme = os.path.join(ROOT, "README.md")
+    with open(readme) as f:
+        text = f.read()
+    a, b = text.find(README_BEGIN), text.find(README_END)
+    if a < 0 or b < a:
+        log(f"README.md has no {README_BEGIN} ... {README_END} markers: only {rel}/ was written")
+        return
+    text = text[:a + len(README_BEGIN)] + "\n" + body + text[b:]
+    with open(readme, "w") as f:
+        f.write(text)
+    log(f"published: {rel}/ and README.md's Results section")
+
+
 def main():
     ap = argparse.ArgumentParser(description="twinpy head-to-head benchmarks")
     ap.add_argument("--quick", action="store_true",
@@ -416,6 +470,9 @@ def main():
     ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("TWIN_JOBS", os.cpu_count() or 2)))
     ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 30)")
+    ap.add_argument("--publish", action="store_true",
+                    help="also copy the report and plots to bench/published/ and the summary "
+                         "into README.md's Results section")
     args = ap.parse_args()
 
     started = time.monotonic()
@@ -725,6 +782,8 @@ def main():
                    "interpreters": interps, "runs": runs, "micro": micro}, f, indent=1)
     print("\n".join(L))
     log(f"report: {os.path.join(outdir, 'report.md')}  ({time.monotonic() - started:.0f} s)")
+    if args.publish:
+        publish(outdir, L)
     return 1 if runs and len(failures) == len(runs) else 0
 
 

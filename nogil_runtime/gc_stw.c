@@ -22,12 +22,15 @@
  *   1. stop the world (stop_the_world.c); merge every thread's BRC queue
  *      (keeping the queue's reference, dropped after the restart);
  *   2. gc_refs = true refcount (ob_ref_local + ob_ref_shared >> 2) for
- *      every tracked object, kept in the prefix's `u`;
+ *      every tracked object, kept in the prefix's `u`, less the queue's
+ *      reference for those step 1 merged;
  *   3. subtract references between tracked objects (tp_traverse);
  *   4. objects with gc_refs > 0 are referenced from outside: mark all
  *      they reach as reachable; the rest are unreachable (cycles);
- *   5. take a reference to each unreachable object, restore `u`, restart
- *      the world;
+ *   5. merge each unreachable object's counts (MERGED: whoever drops the
+ *      last reference frees it, so the collector frees the garbage itself
+ *      rather than queueing it to the owners), take a reference to it,
+ *      restore `u`, restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
  * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
@@ -44,6 +47,7 @@
  * collection is full; the generation argument and counts 1/2 follow the
  * GIL build's bookkeeping so the gc module reads the same.
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "twinpy/nogil_internal.h"
@@ -59,7 +63,7 @@ static pthread_once_t stateless_once = PTHREAD_ONCE_INIT;
 
 static int thresholds[3] = { 700, 10, 10 };
 static int64_t count0;               /* atomic                             */
-static int counts12[2];              /* under `collecting`                 */
+static int counts12[2];              /* written under `collecting`         */
 static bool enabled = true;
 static uint32_t collecting;
 static int64_t long_lived;           /* survivors of the last collection  */
@@ -131,12 +135,39 @@ static inline void gc_bits_set(TwObject *op, uint8_t v)
 
 /* ---------------- counts and scheduling ----------------------------- */
 
-static bool should_collect(int64_t c)
+static bool collection_due(int64_t c)
 {
     int th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
     return th0 > 0 && c > th0 && __atomic_load_n(&enabled, __ATOMIC_RELAXED) &&
-           c > __atomic_load_n(&long_lived, __ATOMIC_RELAXED) / 4 &&
-           !__atomic_load_n(&collecting, __ATOMIC_RELAXED);
+           c > __atomic_load_n(&long_lived, __ATOMIC_RELAXED) / 4;
+}
+
+static bool should_collect(int64_t c)
+{
+    return collection_due(c) && !__atomic_load_n(&collecting, __ATOMIC_RELAXED);
+}
+
+/* Back-pressure: a collection is running but the count is already this
+ * many thresholds past due (the collecting thread was preempted, say, with
+ * more threads than cores): allocating threads wait for it instead of
+ * piling up garbage, and give it their cores. */
+#define TW_GC_OVERDUE_FACTOR 16
+
+static bool collection_overdue(int64_t c)
+{
+    int th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
+    return collection_due(c) && c > (int64_t)th0 * TW_GC_OVERDUE_FACTOR &&
+           __atomic_load_n(&collecting, __ATOMIC_RELAXED);
+}
+
+static void wait_for_collection(void)
+{
+    tw_begin_blocking();
+    uint64_t t0 = tw_monotonic_ns();
+    while (__atomic_load_n(&collecting, __ATOMIC_ACQUIRE) &&
+           tw_monotonic_ns() - t0 < 100000000)          /* 100 ms at most */
+        tw_futex_wait(&collecting, 1, 1000000);
+    tw_end_blocking();
 }
 
 void tw_gc_flush_count(TwNogilThread *t)
@@ -145,13 +176,31 @@ void tw_gc_flush_count(TwNogilThread *t)
     if (d == 0)
         return;
     t->gc_count_delta = 0;
+    if (d < 0) {
+        /* Never below zero (as CPython's generation 0 count): frees of
+         * objects made before the last collection's stop (an owner merging
+         * late, say) would otherwise postpone the next collection by as
+         * much new garbage. */
+        int64_t c = __atomic_load_n(&count0, __ATOMIC_RELAXED);
+        while (!__atomic_compare_exchange_n(&count0, &c, c + d > 0 ? c + d : 0, false,
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            ;
+        return;
+    }
     int64_t c = __atomic_add_fetch(&count0, d, __ATOMIC_RELAXED);
-    if (d > 0 && should_collect(c))
+    if (should_collect(c) || collection_overdue(c))
         tw_eval_breaker_set(&t->base, TW_EB_GC_SCHEDULED);
 }
 
+/* True on the collecting thread from the restart to the end of its
+ * collection: freeing the garbage it found does not count against the
+ * objects allocated since the stop. */
+static _Thread_local bool freeing_garbage;
+
 static inline void count_change(TwNogilThread *t, int d)
 {
+    if (freeing_garbage)
+        return;
     if (!t) {
         __atomic_add_fetch(&count0, d, __ATOMIC_RELAXED);
         return;
@@ -284,8 +333,15 @@ static int visit_reach(TwObject *child, void *arg)
     for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) \
         for (TwGcHead *g = l->head.next; g != &l->head; g = g->next)
 
-/* Steps 2-5 with the world stopped; fills `unreachable` (references taken). */
-static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
+/* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
+ * `queued` are the objects step 1 took out of BRC queues: each still holds
+ * the queue's reference (dropped after the restart), which no program
+ * holds, so it does not make them roots.  Otherwise garbage whose last
+ * reference a non-owner dropped while its owner was detached or off its
+ * core, and everything that garbage reaches, would survive the collection
+ * and count as long-lived. */
+static void find_unreachable(TwObjVec *unreachable, int64_t *survivors,
+                             TwObject *const *queued, size_t nqueued)
 {
     FOR_EACH_TRACKED(l, g) {
         TwObject *op = TW_GC_OBJ(g);
@@ -297,6 +353,8 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
             g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
         gc_bits_set(op, gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE));
     }
+    for (size_t i = 0; i < nqueued; i++)
+        visit_decref(queued[i], NULL);
     FOR_EACH_TRACKED(l, g) {
         TwObject *op = TW_GC_OBJ(g);
         TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
@@ -336,8 +394,14 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors)
                 alive++;
                 continue;
             }
+            /* Fold every count into ob_ref_shared (MERGED, no owner): the
+             * collector's decrefs after the restart then free each object
+             * here and now, instead of queueing it to its owner thread and
+             * waiting for that thread to merge. */
             if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
                 tw_deferred_convert_stopped(op);
+            else
+                tw_brc_explicit_merge(op, 0);
             tw_incref(op);
         }
     }
@@ -353,7 +417,7 @@ static void free_dead_deferred(TwObject **dead, size_t n)
     free(dead);
 }
 
-static TwSsize collect(int generation)
+static TwSsize collect(int generation, bool explicit_call)
 {
     TwNogilThread *t = tw_nogil_thread();
     if (!t)
@@ -366,16 +430,49 @@ static TwSsize collect(int generation)
     uint64_t start = tw_monotonic_ns();
 
     tw_stw_stop();
+    /* The count restarts now: what others allocate from the restart on
+     * counts towards the next collection, even while this one is still
+     * freeing its garbage. */
+    __atomic_store_n(&count0, 0, __ATOMIC_RELAXED);
+    for (TwNogilThread *o = tw_nogil_threads_first(); o; o = tw_nogil_threads_next(o))
+        o->gc_count_delta = 0;
     size_t nmerged = 0;
     TwObject **merged = tw_brc_merge_all_stopped(&nmerged);
     tw_deferred_merge_all_stopped();
     TwObjVec unreachable = { 0 };
     int64_t survivors = 0;
-    find_unreachable(&unreachable, &survivors);
+    find_unreachable(&unreachable, &survivors, merged, nmerged);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
     tw_stw_start();
 
+    /* Generation bookkeeping, as the generational collector keeps it. */
+    int c1 = counts12[0], c2 = counts12[1];
+    if (generation >= 2) {
+        c1 = c2 = 0;
+    } else if (generation == 1) {
+        c1 = 0;
+        c2++;
+    } else {
+        c1++;
+    }
+    __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
+    __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
+    __atomic_store_n(&long_lived, survivors, __ATOMIC_RELAXED);
+    /* The next collection may start while this thread frees the garbage:
+     * its stop then waits for us to finish (we check no eval breaker
+     * meanwhile) while every other thread stays parked.  That is the
+     * back-pressure that keeps garbage bounded when other threads
+     * allocate faster than one thread can free; with `collecting` held
+     * until the end, they allocated unchecked through every free phase,
+     * each collection found more, and its free phase grew longer.  The
+     * garbage we hold keeps a reference (ours), so a collection that runs
+     * meanwhile (we may detach inside a free, or run a finalizer) sees it
+     * as reachable and leaves it to us. */
+    __atomic_store_n(&collecting, 0, __ATOMIC_RELEASE);
+    tw_futex_wake(&collecting, INT_MAX);
+
+    freeing_garbage = true;
     for (size_t i = 0; i < nmerged; i++)
         tw_decref(merged[i]);
     free(merged);
@@ -394,8 +491,12 @@ static TwSsize collect(int generation)
     TwSsize found = (TwSsize)unreachable.len;
     free(unreachable.items);
     /* The garbage just freed may have held the last references to
-     * untracked deferred objects (a dead function's constants). */
-    for (int pass = 0; pass < 4 && (found > 0 || ndead > 0) && tw_deferred_any_untracked();
+     * untracked deferred objects (a dead function's constants).  An
+     * explicit gc.collect() frees them now; an automatic collection leaves
+     * them to the next one, whose stop finds them anyway, rather than
+     * stop the world again for them. */
+    for (int pass = 0; explicit_call && pass < 4 && (found > 0 || ndead > 0) &&
+                       tw_deferred_any_untracked();
          pass++) {
         tw_stw_stop();
         tw_deferred_merge_all_stopped();
@@ -406,21 +507,7 @@ static TwSsize collect(int generation)
             break;
     }
 
-    /* Generation bookkeeping, as the generational collector keeps it. */
-    __atomic_store_n(&count0, 0, __ATOMIC_RELAXED);
-    t->gc_count_delta = 0;
-    int c1 = counts12[0], c2 = counts12[1];
-    if (generation >= 2) {
-        c1 = c2 = 0;
-    } else if (generation == 1) {
-        c1 = 0;
-        c2++;
-    } else {
-        c1++;
-    }
-    __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
-    __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
-    __atomic_store_n(&long_lived, survivors, __ATOMIC_RELAXED);
+    freeing_garbage = false;
 
     uint64_t end = tw_monotonic_ns();
     uint64_t pause = end - start;
@@ -430,7 +517,6 @@ static TwSsize collect(int generation)
     tw_stat_max(&tw_nogil_gstats.gc_pause_max_ns, pause);
     if (tw_trace_enabled())
         tw_trace_complete("gc", t->base.ident, start, end);
-    __atomic_store_n(&collecting, 0, __ATOMIC_RELEASE);
     return found;
 }
 
@@ -438,14 +524,19 @@ TwSsize tw_gc_collect(int generation)
 {
     if (generation < 0 || generation > 2)
         generation = 2;
-    return collect(generation);
+    return collect(generation, true);
 }
 
 /* The eval breaker's TW_EB_GC_SCHEDULED: pick the generation the GIL
  * build would collect, re-checking that a collection is still due. */
 TwSsize tw_gc_collect_scheduled(void)
 {
-    if (!should_collect(__atomic_load_n(&count0, __ATOMIC_RELAXED)))
+    int64_t c = __atomic_load_n(&count0, __ATOMIC_RELAXED);
+    if (collection_overdue(c)) {
+        wait_for_collection();
+        return 0;
+    }
+    if (!should_collect(c))
         return 0;
     int gen = 0;
     if (__atomic_load_n(&counts12[0], __ATOMIC_RELAXED) + 1 >
@@ -455,7 +546,7 @@ TwSsize tw_gc_collect_scheduled(void)
             __atomic_load_n(&thresholds[2], __ATOMIC_RELAXED))
             gen = 2;
     }
-    return collect(gen);
+    return collect(gen, false);
 }
 
 void tw_gc_enable(void) { __atomic_store_n(&enabled, true, __ATOMIC_RELAXED); }

@@ -29,7 +29,10 @@
  * Per-thread FIFO of deferred frees: goals never decrease along it, so a
  * poll frees a prefix.  When a thread's backlog grows it sets
  * TW_EB_QUIESCENT on itself (to reach a quiescent point soon) and on
- * threads that lag behind its oldest goal.
+ * threads that lag behind its oldest goal; past TW_QSBR_YIELD_BACKLOG it
+ * also yields its core, since a laggard that cannot answer is usually one
+ * the kernel has descheduled (more threads than cores), and memory would
+ * otherwise grow with every time slice it waits.
  *
  * Object memory.  tw_object_free / tw_gc_free defer EVERY object while
  * another thread is online (tw_qsbr_needed()).  Rule and reason: any
@@ -50,6 +53,7 @@
  * exit and by a poll that sees the list non-empty).
  */
 #include <linux/membarrier.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -59,6 +63,7 @@
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
 #define TW_QSBR_PROCESS_EVERY 256
 #define TW_QSBR_POKE_BACKLOG 1024
+#define TW_QSBR_YIELD_BACKLOG 32768
 
 static uint64_t wr_seq = 1;
 static uint64_t rd_seq = 1;
@@ -314,6 +319,10 @@ void tw_qsbr_process(TwNogilThread *t)
     if (!goal_reached(goal)) {
         if (q->count >= TW_QSBR_POKE_BACKLOG)
             poke_laggards(goal);
+        /* A laggard that stays behind with this much waiting is most
+         * likely off its core (more threads than cores): offer ours. */
+        if (q->count >= TW_QSBR_YIELD_BACKLOG)
+            sched_yield();
         return;
     }
     size_t freed = queue_free_upto(q, __atomic_load_n(&rd_seq, __ATOMIC_ACQUIRE));

@@ -8,6 +8,8 @@
  *   - cycles are collected (the right number, each freed once) whether
  *     their objects were tracked by this thread, a running thread, or a
  *     thread that has exited; reachable objects are untouched;
+ *   - the collector frees the garbage of a thread that sits detached
+ *     itself, and a reference held only by a BRC queue keeps nothing alive;
  *   - passing the generation-0 threshold schedules a collection through
  *     the eval breaker.
  */
@@ -226,6 +228,60 @@ static void test_collect_across_threads_while_they_run(void)
     CHECK_EQ_INT(g_node_deallocs, 3 * ring_total(50));
 }
 
+/* Garbage owned by a thread that sits detached (blocked in I/O, say): the
+ * collector merges the garbage's counts and frees it itself, at once,
+ * instead of queueing each object to an owner that cannot merge. */
+static int g_parked_step;
+static TwObject *g_queued_node;
+
+static void detached_owner(int idx, void *p)
+{
+    for (int i = 0; i < 20; i++)
+        make_garbage_ring(3);
+    /* A ring that stays alive through one reference, which main drops
+     * below: a non-owner decrement that queues the node to us. */
+    TwObject *a = node_new(0), *b = node_new(1);
+    ((Node *)a)->ref = b;
+    ((Node *)b)->ref = tw_newref(a);
+    g_queued_node = a;                    /* our reference goes to main */
+    tw_begin_blocking();
+    __atomic_store_n(&g_parked_step, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&g_parked_step, __ATOMIC_ACQUIRE) < 2)
+        usleep(200);
+    tw_end_blocking();
+}
+
+static void parked_main(int idx, void *p)
+{
+    if (idx > 0) {
+        detached_owner(idx - 1, p);
+        return;
+    }
+    int *out = p;
+    tw_test_spin_until(&g_parked_step, 1, 10.0);
+    tw_decref(g_queued_node);             /* shared 0 -> queued to the owner */
+    out[0] = (int)(__atomic_load_n(&g_queued_node->ob_ref_shared, __ATOMIC_RELAXED) &
+                   TW_REF_SHARED_FLAG_MASK);
+    out[1] = (int)tw_gc_collect(2);
+    out[2] = __atomic_load_n(&g_node_deallocs, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_parked_step, 2, __ATOMIC_RELEASE);
+}
+
+static void test_collector_frees_a_detached_owners_garbage_itself(void)
+{
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    g_parked_step = 0;
+    int out[3] = { -1, -1, -1 };
+    CHECK(tw_test_run_threads(2, parked_main, out));
+    CHECK_EQ_INT(out[0], TW_REF_QUEUED);
+    /* The queued ring counts too: the queue's reference is no root. */
+    CHECK_EQ_INT(out[1], 20 * 3 + 2);
+    /* All freed before tw_gc_collect returned, the owner still detached. */
+    CHECK_EQ_INT(out[2], 20 * 3 + 2);
+    CHECK_EQ_INT(g_node_deallocs, 20 * 3 + 2);
+}
+
 static void test_threshold_schedules_a_collection(void)
 {
     tw_gc_collect(2);
@@ -277,6 +333,7 @@ int main(void)
         TW_CASE(test_stop_the_world_pauses_attached_and_attaching_threads),
         TW_CASE(test_collect_finds_cycles_and_keeps_reachable_objects),
         TW_CASE(test_collect_across_threads_while_they_run),
+        TW_CASE(test_collector_frees_a_detached_owners_garbage_itself),
         TW_CASE(test_threshold_schedules_a_collection),
         TW_CASE(test_stats_report_pauses),
     };

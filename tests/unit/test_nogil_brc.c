@@ -138,6 +138,23 @@ static void test_nonowner_decref_queues_to_owner_which_merges(void)
     CHECK_EQ_INT(g_deallocs, 1);
 }
 
+/* Run queue_worker on its own thread and wait until it has dropped its
+ * reference, spinning without reaching an eval-breaker check, so that
+ * nothing merges meanwhile. */
+static bool start_queue_worker(TwTestJob *job, QueueArg *a)
+{
+    uint64_t ident;
+    if (tw_thread_spawn(tw_test_job_main, job, &ident) != 0)
+        return false;
+    double t0 = tw_test_now();
+    while (!__atomic_load_n(&a->step, __ATOMIC_ACQUIRE)) {
+        if (tw_test_now() - t0 > 10.0)
+            return false;
+        sched_yield();
+    }
+    return true;
+}
+
 /* While queued, the counts include the queue's reference in place of the
  * one the worker dropped: tw_refcnt (sys.getrefcount) must not report it. */
 static void test_refcnt_of_queued_object_is_the_true_count(void)
@@ -145,12 +162,8 @@ static void test_refcnt_of_queued_object_is_the_true_count(void)
     reset_counts();
     QueueArg a = { .op = counted_new(4) };
     tw_incref(a.op);                              /* 2: one for the worker */
-    uint64_t ident;
     TwTestJob job = { queue_worker, &a, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    double t0 = tw_test_now();
-    while (!__atomic_load_n(&a.step, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 10.0)
-        sched_yield();
+    CHECK(start_queue_worker(&job, &a));
     CHECK_EQ_INT(shared_state(a.op), TW_REF_QUEUED);
     CHECK_EQ_INT(tw_refcnt(a.op), 1);
     handle_breaker();
@@ -165,13 +178,8 @@ static void test_merge_bit_is_set_on_owner_until_it_merges(void)
 {
     reset_counts();
     QueueArg a = { .op = counted_new(2) };       /* the worker gets our only ref */
-    uint64_t ident;
     TwTestJob job = { queue_worker, &a, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    /* Spin without reaching an eval-breaker check: nothing merges. */
-    double t0 = tw_test_now();
-    while (!__atomic_load_n(&a.step, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 10.0)
-        sched_yield();
+    CHECK(start_queue_worker(&job, &a));
     CHECK_EQ_INT(a.state_seen, TW_REF_QUEUED);
     CHECK_EQ_INT(shared_state(a.op), TW_REF_QUEUED);
     CHECK(__atomic_load_n(&tw_tstate()->eval_breaker, __ATOMIC_RELAXED) &

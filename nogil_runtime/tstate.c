@@ -156,8 +156,11 @@ void tw_nogil_attach(TwNogilThread *t)
     }
     tw_qsbr_online(t);
     uint64_t now = tw_monotonic_ns();
-    if (tw_trace_enabled())
+    /* Only after a detach: a thread parked by a stop-the-world went from
+     * attached to suspended directly and has its own "stopped" slice. */
+    if (tw_trace_enabled() && t->detached_since_ns)
         tw_trace_complete("blocked", t->base.ident, t->detached_since_ns, now);
+    t->detached_since_ns = 0;
     t->attached_since_ns = now;
 }
 

@@ -7,7 +7,9 @@
  * it (threading.Condition relies on that).  Protocol of acquire:
  *   1. take the mutex; if the flag is clear, set it and return (no blocking,
  *      no runtime call);
- *   2. otherwise, if a wait is allowed: release the mutex, leave the
+ *   2. without a GIL, if a wait is allowed, retry step 1 a few dozen times
+ *      over some microseconds (still attached, touching no object);
+ *   3. otherwise, if a wait is allowed: release the mutex, leave the
  *      runtime (tw_begin_blocking: drops the GIL / detaches), take the mutex
  *      again and wait on the condition until the flag is clear or the
  *      deadline passes, set it if clear, release the mutex, and re-enter the
@@ -80,19 +82,55 @@ static int lock_init_sync(TwLockObject *lk)
     return 0;
 }
 
+static int lock_try_flag(TwLockObject *lk)
+{
+    pthread_mutex_lock(&lk->mutex);
+    int got = !lk->locked;
+    lk->locked = 1;
+    pthread_mutex_unlock(&lk->mutex);
+    return got;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Without a GIL the holder of a busy lock is usually running on another
+ * core and hands it over within microseconds (queue and condition
+ * hand-offs): a short spin saves the detach and re-attach around the wait,
+ * and the futex round trip.  Under a GIL the holder cannot run while we
+ * spin, so we block at once. */
+#define TW_LOCK_SPIN_ROUNDS 64
+#define TW_LOCK_SPIN_PAUSES 16
+
+static int lock_spin_flag(TwLockObject *lk)
+{
+    if (tw_runtime_gil_enabled())
+        return 0;
+    for (int round = 0; round < TW_LOCK_SPIN_ROUNDS; round++) {
+        for (int i = 0; i < TW_LOCK_SPIN_PAUSES; i++)
+            cpu_relax();
+        if (lock_try_flag(lk))
+            return 1;
+    }
+    return 0;
+}
+
 /* Try to set the flag, waiting at most timeout seconds (< 0: forever,
  * 0: not at all).  Returns 1 if acquired, 0 if not. */
 static int lock_acquire_flag(TwLockObject *lk, double timeout)
 {
-    pthread_mutex_lock(&lk->mutex);
-    if (!lk->locked) {
-        lk->locked = 1;
-        pthread_mutex_unlock(&lk->mutex);
+    if (lock_try_flag(lk))
         return 1;
-    }
-    pthread_mutex_unlock(&lk->mutex);
     if (timeout == 0)
         return 0;
+    if (lock_spin_flag(lk))
+        return 1;
 
     struct timespec deadline;
     if (timeout > 0) {

@@ -39,15 +39,6 @@ static bool validate_parked(const void *addr, void *arg)
            (TW_MUTEX_LOCKED | TW_MUTEX_PARKED);
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 void tw_mutex_lock_slow(uint8_t *m)
 {
     TwNogilThread *t = tw_nogil_thread();
@@ -67,7 +58,7 @@ void tw_mutex_lock_slow(uint8_t *m)
             if (spins % 8 == 0)
                 sched_yield();
             else
-                cpu_relax();
+                tw_cpu_relax();
             v = __atomic_load_n(m, __ATOMIC_RELAXED);
             continue;
         }

@@ -91,15 +91,6 @@ static int lock_try_flag(TwLockObject *lk)
     return got;
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 /* Without a GIL the holder of a busy lock is usually running on another
  * core and hands it over within microseconds (queue and condition
  * hand-offs): a short spin saves the detach and re-attach around the wait,
@@ -114,7 +105,7 @@ static int lock_spin_flag(TwLockObject *lk)
         return 0;
     for (int round = 0; round < TW_LOCK_SPIN_ROUNDS; round++) {
         for (int i = 0; i < TW_LOCK_SPIN_PAUSES; i++)
-            cpu_relax();
+            tw_cpu_relax();
         if (lock_try_flag(lk))
             return 1;
     }

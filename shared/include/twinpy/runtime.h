@@ -96,6 +96,16 @@ void tw_runtime_fini(void);
 
 /* ---------------- threads ------------------------------------------ */
 
+/* A spin-wait hint to the processor (a busy-wait loop's body). */
+static inline void tw_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* Create an OS thread that attaches, runs fn(arg), detaches and exits.
  * Returns 0 and the new thread's ident, or -1 with errno-like code. */
 int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out);

@@ -260,6 +260,17 @@ int tw_eval_breaker_handle(TwThreadState *ts)
 
 /* ---------------- lifecycle ------------------------------------------ */
 
+/* Make t the calling OS thread's state (its ident, thread-locals and
+ * owner id) and attach it. */
+static void bind_and_attach(TwNogilThread *t)
+{
+    t->base.ident = (uint64_t)pthread_self();
+    tw_tstate_tls = &t->base;
+    t->cs = &tw_cs_tls;
+    tw_thread_id_tls = t->tid;
+    tw_nogil_attach(t);
+}
+
 void tw_runtime_init(void)
 {
     TwNogilThread *t = tw_nogil_thread();
@@ -276,11 +287,7 @@ void tw_runtime_init(void)
     /* Objects made before the runtime started keep their owner. */
     if (tw_thread_id_tls)
         __atomic_store_n(&t->tid, tw_thread_id_tls, __ATOMIC_RELEASE);
-    t->base.ident = (uint64_t)pthread_self();
-    tw_tstate_tls = &t->base;
-    t->cs = &tw_cs_tls;
-    tw_thread_id_tls = t->tid;
-    tw_nogil_attach(t);
+    bind_and_attach(t);
 }
 
 void tw_runtime_fini(void)
@@ -342,11 +349,7 @@ static void *thread_main(void *p)
     TwSpawn sp = *(TwSpawn *)p;
     free(p);
     TwNogilThread *t = sp.t;
-    t->base.ident = (uint64_t)pthread_self();
-    tw_tstate_tls = &t->base;
-    t->cs = &tw_cs_tls;
-    tw_thread_id_tls = t->tid;
-    tw_nogil_attach(t);
+    bind_and_attach(t);
     sp.fn(sp.arg);
     thread_exit(t);
     return NULL;
@@ -405,11 +408,7 @@ TwThreadState *tw_thread_attach_current(void)
     t = tstate_new();
     if (!t)
         return NULL;
-    t->base.ident = (uint64_t)pthread_self();
-    tw_tstate_tls = &t->base;
-    t->cs = &tw_cs_tls;
-    tw_thread_id_tls = t->tid;
-    tw_nogil_attach(t);
+    bind_and_attach(t);
     return &t->base;
 }
 

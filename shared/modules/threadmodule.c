@@ -120,7 +120,8 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
         return 1;
     if (timeout == 0)
         return 0;
-    if (lock_spin_flag(lk))
+    /* The spin lasts some tens of microseconds: not for shorter timeouts. */
+    if ((timeout < 0 || timeout >= 1e-3) && lock_spin_flag(lk))
         return 1;
 
     struct timespec deadline;

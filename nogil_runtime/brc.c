@@ -43,14 +43,21 @@
  * (published by step 2's store and the list unlink), so reading them is
  * race-free.
  *
- * Optimistic readers (tw_try_incref_item).  tw_brc_try_incref_shared
- * succeeds unless the object is dead, i.e. its state is MERGED with a zero
- * count.  Every death leaves exactly that mark while other threads live:
+ * Optimistic readers (tw_try_incref_item).  They read only objects that
+ * were published (tw_object_publish: stored in a list, a dict or a global
+ * cache), and tw_brc_try_incref_shared succeeds unless the object is dead,
+ * i.e. its state is MERGED with a zero count.  Every death of a published
+ * object leaves exactly that mark while other threads live:
  *   - a MERGED count reaches 0 by a CAS (non-owner decref, queue merge);
  *   - the owner taking ob_ref_local to 0 with a zero shared count swaps
  *     ob_ref_shared 0 -> MERGED by CAS and clears ob_tid before freeing
  *     (only while tw_qsbr_needed(): when no other thread is online, a
  *     plain check suffices because no other thread can be reading).
+ * An object never published dies without the mark and its block is reused
+ * at once (object_memory.c); nothing but a holder of a reference touches
+ * it.  The publishing store happens before its death (the reference the
+ * slot held was dropped under the container's lock or by a decrement
+ * ordered before the death's acquire load), so the dying thread sees it.
  * A reader whose increment wins the race against that CAS makes the owner
  * take the merge path instead, so the object stays alive and the reader
  * holds a real reference.  The header of a dead object stays readable:
@@ -62,7 +69,8 @@
  * reading another thread's objects never fall back to the lock.
  *
  * Hot objects.  Every 16th successful tw_brc_try_incref_shared or
- * surviving tw_brc_decref_shared samples the object (deferred_rc.c): a
+ * tw_brc_decref_shared samples the object (deferred_rc.c; the decrement
+ * samples before it drops its reference), and a
  * number, string, list or dict that other threads than its owner keep
  * counting is made deferred
  * (per-thread counted) at a stop-the-world, so that threads reading shared
@@ -159,6 +167,11 @@ void tw_brc_decref_shared(TwObject *op)
     TwNogilThread *me = tw_nogil_thread();
     if (me)
         me->stats.brc_shared_decref++;
+    /* Sample while our reference still keeps op alive: after the
+     * decrement another thread may free it (and, unpublished, reuse its
+     * block at once). */
+    if (me && (++me->hot_tick & 15) == 0)
+        tw_deferred_note_shared(me, op);
     intptr_t shared = load_shared(op);
     intptr_t desired;
     bool queue;
@@ -171,18 +184,21 @@ void tw_brc_decref_shared(TwObject *op)
         queue_object(op);
     } else if (desired == TW_REF_MERGED) {
         tw_dealloc(op);
-    } else if (me && (++me->hot_tick & 15) == 0) {
-        /* Sampling re-takes a reference only if op is not dead. */
-        tw_deferred_note_shared(me, op);
     }
 }
 
 void tw_brc_merge_zero_local(TwObject *op)
 {
+    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
+    /* The common death: nobody else counted it and no optimistic reader
+     * can have it (never published), so no mark and no stats. */
+    if (shared == 0 && !tw_object_is_published(op)) {
+        tw_dealloc(op);
+        return;
+    }
     TwNogilThread *me = tw_nogil_thread();
     if (me)
         me->stats.brc_local_zero++;
-    intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
     if (shared == 0) {
         if (!tw_qsbr_needed(me)) {
             tw_dealloc(op);

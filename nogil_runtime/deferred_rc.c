@@ -341,7 +341,7 @@ static void drop_candidates(TwNogilThread *t)
     for (size_t i = 0; i < t->hot_ncand; i++) {
         TwObject *op = t->hot_cand[i];
         if (op) {
-            __atomic_store_n(&op->ob_flags, (uint16_t)TW_HOT_DONE, __ATOMIC_RELAXED);
+            __atomic_store_n(&op->ob_flags, (uint8_t)TW_HOT_DONE, __ATOMIC_RELAXED);
             tw_decref(op);
         }
     }
@@ -365,13 +365,13 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
         return;
     /* Count the sample; the thread whose sample would reach CANDIDATE
      * goes on to take the candidate list's reference. */
-    uint16_t seen = __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED);
+    uint8_t seen = __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED);
     for (;;) {
         if (seen >= TW_HOT_CANDIDATE)
             return;
         if (seen + 1 == TW_HOT_CANDIDATE)
             break;
-        if (__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint16_t)(seen + 1), false,
+        if (__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint8_t)(seen + 1), false,
                                         __ATOMIC_RELAXED, __ATOMIC_RELAXED))
             return;
     }
@@ -383,9 +383,9 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
         t->hot_cand = grown;
         t->hot_cap = cap;
     }
-    /* The candidate list's reference.  The caller may just have dropped
-     * its own (tw_brc_decref_shared), so take it the way an optimistic
-     * reader does: never on a dead object (header still readable: QSBR). */
+    /* The candidate list's reference.  The caller holds one (a decrement
+     * samples before it drops its own), so op is alive; the CAS keeps the
+     * state bits of a MERGED or QUEUED count as they are. */
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
     do {
         if (shared == TW_REF_MERGED)
@@ -393,7 +393,7 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
     } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared,
                                           shared + ((intptr_t)1 << TW_REF_SHARED_SHIFT), false,
                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-    if (!__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint16_t)TW_HOT_CANDIDATE, false,
+    if (!__atomic_compare_exchange_n(&op->ob_flags, &seen, (uint8_t)TW_HOT_CANDIDATE, false,
                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
         tw_decref(op);                /* another thread's sample got there */
         return;
@@ -424,7 +424,7 @@ static bool convert_hot_stopped(TwObject *op)
         return false;
     __atomic_store_n(&op->ob_ref_shared, (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT),
                      __ATOMIC_RELAXED);
-    __atomic_store_n(&op->ob_flags, (uint16_t)TW_HOT_DONE, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_flags, (uint8_t)TW_HOT_DONE, __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_tid, TW_DEFERRED_TID_BIT | (uintptr_t)id, __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_ref_local, TW_REF_DEFERRED_LOCAL, __ATOMIC_RELEASE);
     if (!(__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED))

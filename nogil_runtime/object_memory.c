@@ -4,9 +4,9 @@
  *
  * Objects are allocated zero-filled (as in the GIL build, which shared code
  * relies on) by their creating thread, which becomes their BRC owner
- * (tw_object_init_header stamps ob_tid).  Freeing goes through QSBR
- * whenever another thread is online (see qsbr.c for the rule and why it
- * is sound); otherwise it is immediate.
+ * (tw_object_init_header stamps ob_tid).  Freeing a published object
+ * (tw_object_publish) goes through QSBR whenever another thread is online
+ * (see qsbr.c for the rule and why it is sound); otherwise it is immediate.
  *
  * Per-thread block pools.  Blocks of up to TW_POOL_CLASSES * 16 bytes
  * (ints, floats, small tuples, instances, with or without the GC prefix)
@@ -143,11 +143,14 @@ TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
     return op;
 }
 
-/* Free object memory (or a GC object's block, prefix included). */
-static inline __attribute__((always_inline)) void free_object_memory(void *p, size_t size)
+/* Free op's memory p (op's block, or a GC object's block with its prefix).
+ * Only a published object can have an optimistic reader (see
+ * tw_object_publish): the others' blocks are reused at once. */
+static inline __attribute__((always_inline)) void free_object_memory(TwObject *op, void *p,
+                                                                     size_t size)
 {
     TwNogilThread *t = tw_nogil_thread();
-    if (t && tw_qsbr_needed(t))
+    if (tw_object_is_published(op) && t && tw_qsbr_needed(t))
         tw_qsbr_defer_free(t, p, tw_pool_block_size(size) | TW_QSBR_OBJECT_BLOCK);
     else
         block_free(p, size);
@@ -156,7 +159,7 @@ static inline __attribute__((always_inline)) void free_object_memory(void *p, si
 void tw_object_free(TwObject *op, size_t size)
 {
     if (op)
-        free_object_memory(op, size);
+        free_object_memory(op, op, size);
 }
 
 TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
@@ -180,7 +183,7 @@ void tw_gc_free(TwObject *op, size_t size)
     if (!op)
         return;
     tw_gc_untrack(op);
-    free_object_memory(TW_GC_HEAD(op), sizeof(TwGcHead) + size);
+    free_object_memory(op, TW_GC_HEAD(op), sizeof(TwGcHead) + size);
 }
 
 /* ---------------- trashcan ------------------------------------------- */

@@ -34,12 +34,14 @@
  * the kernel has descheduled (more threads than cores), and memory would
  * otherwise grow with every time slice it waits.
  *
- * Object memory.  tw_object_free / tw_gc_free defer EVERY object while
- * another thread is online (tw_qsbr_needed()).  Rule and reason: any
- * object can sit in a list or dict that another thread reads optimistically
+ * Object memory.  tw_object_free / tw_gc_free defer every published
+ * object (tw_object_publish) while another thread is online
+ * (tw_qsbr_needed()).  Rule and reason: a published object sits or sat in
+ * a list, dict or global cache that another thread reads optimistically
  * (tw_try_incref_item), and the reader touches the object's header before
  * it can know the object died; reusing the memory then would let it
- * corrupt an unrelated object.  When no other thread is online (alone, or
+ * corrupt an unrelated object.  An object never published has no such
+ * reader: its block is reused at once.  When no other thread is online (alone, or
  * the others blocked in joins, sleeps, lock waits) there is no such reader:
  * a thread holds no optimistic pointer across a detach, and one that comes
  * online later sees only what is still reachable (see tw_qsbr_needed), so

@@ -372,6 +372,8 @@ static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObje
     TwSsize n = k->nentries;
     DictEntry *ep = &keys_entries(k)[n];
     ep->hash = hash;
+    tw_object_publish(key);
+    tw_object_publish(value);
     tw_atomic_store_ptr(&ep->key, tw_newref(key));
     tw_atomic_store_ptr(&ep->value, tw_newref(value));
     set_index(k, slot, n);
@@ -394,6 +396,7 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
     if (ix >= 0) {
         DictEntry *ep = &keys_entries(d->keys)[ix];
         *old = ep->value;
+        tw_object_publish(value);
         tw_atomic_store_ptr(&ep->value, tw_newref(value));
         bump_version(d);
         return 0;

@@ -154,6 +154,14 @@ static void move_items(TwObject **items, TwSsize dst, TwSsize src, TwSsize count
     }
 }
 
+/* Store an item entering the list (not one moving inside it): readers may
+ * take it without the lock, so it is published first. */
+static inline void item_store(TwObject **slot, TwObject *v)
+{
+    tw_object_publish(v);
+    tw_atomic_store_ptr(slot, v);
+}
+
 static void clear_slots(TwObject **items, TwSsize from, TwSsize to)
 {
     for (TwSsize k = from; k < to; k++)
@@ -211,7 +219,7 @@ TwObject *tw_list_new(TwSsize n)
 
 void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v)
 {
-    tw_atomic_store_ptr(&L(list)->array->items[i], v);
+    item_store(&L(list)->array->items[i], v);
 }
 
 int tw_list_append(TwObject *list, TwObject *v)
@@ -222,10 +230,10 @@ int tw_list_append(TwObject *list, TwObject *v)
     TW_BEGIN_CRITICAL_SECTION(l);
     TwSsize n = l->size;
     if (n < list_capacity(l)) {
-        tw_atomic_store_ptr(&l->array->items[n], v);
+        item_store(&l->array->items[n], v);
         tw_atomic_store_ssize(&l->size, n + 1);
     } else if (list_resize(l, n + 1) == 0) {
-        tw_atomic_store_ptr(&l->array->items[n], v);
+        item_store(&l->array->items[n], v);
     } else {
         rc = -1;
     }
@@ -257,7 +265,7 @@ int tw_list_set(TwObject *list, TwSsize i, TwObject *v)
         i += n;
     if (i >= 0 && i < n) {
         old = l->array->items[i];
-        tw_atomic_store_ptr(&l->array->items[i], v);
+        item_store(&l->array->items[i], v);
         ok = true;
     }
     TW_END_CRITICAL_SECTION();
@@ -277,7 +285,7 @@ static TwObject *list_slice_locked(TwListObject *l, TwSsize lo, TwSsize step, Tw
     if (r == NULL)
         return NULL;
     for (TwSsize k = 0, j = lo; k < len; k++, j += step)
-        L(r)->array->items[k] = tw_newref(l->array->items[j]);
+        item_store(&L(r)->array->items[k], tw_newref(l->array->items[j]));
     return r;
 }
 
@@ -316,7 +324,7 @@ static int list_append_array(TwListObject *l, TwObject *const *items, TwSsize n)
         rc = -1;
     } else {
         for (TwSsize k = 0; k < n; k++)
-            tw_atomic_store_ptr(&l->array->items[m + k], tw_newref(items[k]));
+            item_store(&l->array->items[m + k], tw_newref(items[k]));
     }
     return rc;
 }
@@ -336,7 +344,7 @@ int tw_list_extend(TwObject *list, TwObject *iterable)
             TwSsize n = l->size;
             if (n > 0 && list_resize(l, 2 * n) == 0) {
                 for (TwSsize k = 0; k < n; k++)
-                    tw_atomic_store_ptr(&l->array->items[n + k], tw_newref(l->array->items[k]));
+                    item_store(&l->array->items[n + k], tw_newref(l->array->items[k]));
             } else if (n > 0) {
                 rc = -1;
             }
@@ -687,7 +695,7 @@ static int list_ass_slice_locked(TwListObject *l, TwSsize lo, TwSsize hi, TwObje
         move_items(it, hi + d, hi, size - hi);
     }
     for (TwSsize k = 0; k < n; k++)
-        tw_atomic_store_ptr(&it[lo + k], items[k]);
+        item_store(&it[lo + k], items[k]);
     return 0;
 }
 
@@ -756,7 +764,7 @@ static int list_ass_subscript_slice(TwListObject *l, TwObject *slice, TwObject *
         if (v != NULL) {
             for (TwSsize k = 0, j = lo; k < len; k++, j += step) {
                 rec.items[rec.n++] = it[j];
-                tw_atomic_store_ptr(&it[j], s.items[k]);
+                item_store(&it[j], s.items[k]);
             }
         } else {
             if (step < 0) {     /* same items, ascending */
@@ -1089,7 +1097,7 @@ static TwObject *list_inplace_repeat(TwObject *a, TwObject *b)
             TwObject **it = l->array->items;
             for (TwSsize k = 1; k < n; k++)
                 for (TwSsize i = 0; i < len; i++)
-                    tw_atomic_store_ptr(&it[k * len + i], tw_newref(it[i]));
+                    item_store(&it[k * len + i], tw_newref(it[i]));
         }
     }
     TW_END_CRITICAL_SECTION();
@@ -1147,7 +1155,7 @@ static TwObject *list_m_insert(TwObject *self, TwObject *const *args, size_t nar
     } else {
         TwObject **it = l->array->items;
         move_items(it, i + 1, i, n - i);
-        tw_atomic_store_ptr(&it[i], v);
+        item_store(&it[i], v);
     }
     TW_END_CRITICAL_SECTION();
     if (rc < 0) {

@@ -307,6 +307,7 @@ static TwObject *load_global(TwCodeObject *co, TwObject *globals, TwObject *buil
         c = &cache[idx];
         /* a reader that sees the new value (acquire) sees INVALID or later */
         __atomic_store_n(&c->globals_version, TW_GLOBAL_CACHE_INVALID, __ATOMIC_RELAXED);
+        tw_object_publish(v);
         __atomic_store_n(&c->value, v, __ATOMIC_RELEASE);
         tw_atomic_store_ptr(&c->globals, globals);
         __atomic_store_n(&c->builtins_version, bv, __ATOMIC_RELEASE);

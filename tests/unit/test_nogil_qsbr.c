@@ -128,6 +128,15 @@ static TwObject *item_new(int v)
     return (TwObject *)it;
 }
 
+/* An item for a slot that readers load without a lock: published first,
+ * as every container does (tw_object_publish). */
+static TwObject *slot_item_new(int v)
+{
+    TwObject *op = item_new(v);
+    tw_object_publish(op);
+    return op;
+}
+
 static void test_objects_freed_with_other_threads_live_wait(void)
 {
     g_step = 0;
@@ -136,9 +145,16 @@ static void test_objects_freed_with_other_threads_live_wait(void)
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
     CHECK(tw_test_spin_until(&g_step, 1, 10.0));
     uint64_t before = tw_test_live_blocks();
+    /* Never published: no optimistic reader can have it, freed at once. */
     TwObject *op = item_new(1);
     tw_decref(op);
-    /* Deallocated, but its memory is not reusable yet. */
+    CHECK_EQ_INT(pending(), 0);
+    CHECK_EQ_INT(tw_test_live_blocks(), before);
+    /* Published (it could have sat in a list): deallocated, but its
+     * memory is not reusable yet. */
+    op = item_new(2);
+    tw_object_publish(op);
+    tw_decref(op);
     CHECK_EQ_INT(pending(), 1);
     CHECK_EQ_INT(tw_test_live_blocks(), before + 1);
     __atomic_store_n(&g_step, 2, __ATOMIC_RELEASE);
@@ -168,7 +184,7 @@ static Arr *arr_new(int base)
     Arr *a = tw_mem_alloc(sizeof(Arr) + N_ITEMS * sizeof(TwObject *));
     a->n = N_ITEMS;
     for (int i = 0; i < N_ITEMS; i++)
-        a->items[i] = item_new(base + i);
+        a->items[i] = slot_item_new(base + i);
     return a;
 }
 
@@ -190,7 +206,7 @@ static void reader_or_writer(int idx, void *p)
             } else {
                 size_t i = (seed >> 8) % N_ITEMS;
                 TwObject *old = a->items[i];
-                tw_atomic_store_ptr(&a->items[i], item_new(round));
+                tw_atomic_store_ptr(&a->items[i], slot_item_new(round));
                 tw_decref(old);
             }
             if (round % 64 == 0)

@@ -60,7 +60,10 @@ static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
 #define TW_BEGIN_CRITICAL_SECTION2(a, b) {
 #define TW_END_CRITICAL_SECTION() }
 
-/* Lock-free publication: plain loads and stores under the GIL. */
+/* Lock-free publication: plain loads and stores under the GIL, and no
+ * reader ever looks at an object it holds no reference to. */
+static inline void tw_object_publish(TwObject *op) { (void)op; }
+
 #define tw_atomic_load_ptr(pp) (*(pp))
 #define tw_atomic_store_ptr(pp, v) (*(pp) = (v))
 #define tw_atomic_load_ssize(p) (*(p))

@@ -153,7 +153,7 @@ enum {
  * tw_stats_dump; folded into process totals when the thread exits). */
 typedef struct {
     uint64_t brc_shared_decref;   /* tw_brc_decref_shared calls            */
-    uint64_t brc_local_zero;      /* owner took ob_ref_local to zero       */
+    uint64_t brc_local_zero;      /* owner took ob_ref_local to zero: slow path (shared counts or published) */
     uint64_t brc_queued;          /* objects this thread queued to owners  */
     uint64_t brc_merged;          /* refcounts merged into ob_ref_shared   */
     uint64_t brc_try_incref_fail;

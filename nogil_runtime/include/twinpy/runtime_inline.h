@@ -50,7 +50,8 @@
 
 struct TwObject {
     uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
-    uint16_t ob_flags;         /* hot-object sampling state (deferred_rc.c)   */
+    uint8_t ob_flags;          /* hot-object sampling state (deferred_rc.c)   */
+    uint8_t ob_published;      /* 1 once stored where readers take no lock    */
     uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked */
     uint8_t ob_gc_bits;        /* cycle-collector state                        */
     uint32_t ob_ref_local;     /* owner's count                                */
@@ -70,6 +71,7 @@ static inline void tw_object_init_header(TwObject *op, TwTypeObject *tp)
 {
     op->ob_tid = tw_thread_id();
     op->ob_flags = 0;
+    op->ob_published = 0;
     op->ob_mutex = 0;
     op->ob_gc_bits = 0;
     op->ob_ref_local = 1;
@@ -255,6 +257,25 @@ static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *c
 #define TW_END_CRITICAL_SECTION() tw_cs_end(&_tw_cs); }
 
 /* ---- lock-free publication of container internals ---- */
+
+/* op is being stored where other threads read it without a lock and
+ * without holding a reference first (list items, dict keys and values, a
+ * global cache entry: tw_try_incref_item).  From now on its death leaves
+ * the dead mark for those readers (brc.c) and its memory waits for a grace
+ * period (qsbr.c).  An object never published has no such reader, so it
+ * dies and its block is reused at once.  Stores of 1 only, never reset
+ * while the object lives: a plain check-then-store suffices. */
+TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
+{
+    if (!__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
+        __atomic_store_n(&op->ob_published, 1, __ATOMIC_RELAXED);
+}
+
+TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
+{
+    return __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) != 0;
+}
+
 #define tw_atomic_load_ptr(pp) __atomic_load_n((pp), __ATOMIC_ACQUIRE)
 #define tw_atomic_store_ptr(pp, v) __atomic_store_n((pp), (v), __ATOMIC_RELEASE)
 #define tw_atomic_load_ssize(p) __atomic_load_n((p), __ATOMIC_RELAXED)

@@ -26,6 +26,10 @@
  *   tw_try_incref_item(slot)     load *slot and return a new reference, or
  *                                NULL if the slot changed under the reader
  *                                (caller then retries under the critical section)
+ *   tw_object_publish(op)        op is about to be stored in a slot that
+ *                                tw_try_incref_item reads; every such store
+ *                                calls it first (nogil: such an object's
+ *                                memory is reclaimed only after a grace period)
  *
  * The rest of the seam is ordinary functions, declared below and implemented
  * in each runtime's .c files.

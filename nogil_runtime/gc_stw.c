@@ -5,32 +5,40 @@
  *
  * Registries.  jemalloc cannot be walked, so every tracked object sits on
  * a circular doubly linked list (TwGcHead prefix).  Each thread owns one
- * list (TwGcList) while it lives; tracking inserts into the caller's own
- * list.  Invariants:
- *   - a tracked object is on exactly one list, the one its prefix's `u`
- *     names; `u` never changes while the object stays tracked (except
- *     during a collection, which restores it);
- *   - a list's links change only under its 1-byte lock.  The owner's
- *     lock is uncontended; untracking an object another thread tracked
- *     (last reference dropped elsewhere) takes that list's lock.  No
- *     global lock is taken by track/untrack;
+ * registry (TwGcList) while it lives, with one list per generation;
+ * tracking appends to the caller's own generation 0.  Invariants:
+ *   - a tracked object is on exactly one list of one registry, the one
+ *     its prefix's `u` names; `u` never changes while the object stays
+ *     tracked (except during a collection, which restores it);
+ *   - a registry's links change only under its 1-byte lock, or with the
+ *     world stopped (a collection moves its survivors one generation up
+ *     by splicing whole lists).  The owner's lock is uncontended;
+ *     untracking an object another thread tracked (last reference dropped
+ *     elsewhere) takes that registry's lock.  No global lock is taken by
+ *     track/untrack;
  *   - lists are never freed: an exiting thread returns its list (objects
  *     and all) to a pool and the next new thread adopts it, so `u` always
  *     points at a live list.
  *
- * Collection (tw_gc_collect):
+ * Collection of generation N (tw_gc_collect): the candidates are the
+ * objects of generations 0..N of every registry, marked TW_GC_CANDIDATE.
  *   1. stop the world (stop_the_world.c); merge every thread's BRC queue
  *      (keeping the queue's reference, dropped after the restart);
  *   2. gc_refs = true refcount (ob_ref_local + ob_ref_shared >> 2) for
- *      every tracked object, kept in the prefix's `u`, less the queue's
+ *      every candidate, kept in the prefix's `u`, less the queue's
  *      reference for those step 1 merged;
- *   3. subtract references between tracked objects (tp_traverse);
+ *   3. subtract references between candidates (tp_traverse): references
+ *      from older objects stay, so they keep candidates alive (sound: an
+ *      older object that is garbage waits for a collection of its own
+ *      generation);
  *   4. objects with gc_refs > 0 are referenced from outside: mark all
  *      they reach as reachable; the rest are unreachable (cycles);
- *   5. merge each unreachable object's counts (MERGED: whoever drops the
- *      last reference frees it, so the collector frees the garbage itself
- *      rather than queueing it to the owners), take a reference to it,
- *      restore `u`, restart the world;
+ *   5. merge the counts of each unreachable object another thread owns
+ *      (MERGED: whoever drops the last reference frees it, so the
+ *      collector frees the garbage itself rather than queueing it to the
+ *      owners), take a reference to it,
+ *      restore `u`, move the survivors (and the garbage, untracked when
+ *      freed) to generation N+1 (2 stays 2), restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
  * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
@@ -43,9 +51,11 @@
  *
  * Scheduling: tracked-minus-untracked counts are kept per thread and
  * flushed to a global counter in batches; past threshold 0 (700) the
- * thread schedules a collection through its own eval breaker.  Every
- * collection is full; the generation argument and counts 1/2 follow the
- * GIL build's bookkeeping so the gc module reads the same.
+ * thread schedules a collection through its own eval breaker, of the
+ * generation the GIL build would pick (thresholds 700/10/10, and a full
+ * collection only once a quarter of the long-lived objects are new), so
+ * the gc module reads the same and a collection's cost follows what was
+ * allocated since the last one, not everything alive.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -66,12 +76,19 @@ static int64_t count0;               /* atomic                             */
 static int counts12[2];              /* written under `collecting`         */
 static bool enabled = true;
 static uint32_t collecting;
-static int64_t long_lived;           /* survivors of the last collection  */
+/* Survivors of the last full collection, and objects generation-1
+ * collections have promoted to generation 2 since: a full collection
+ * waits until the second is a quarter of the first (as in the GIL build),
+ * so that full collections stay linear in what the program allocates.
+ * Written under `collecting`. */
+static int64_t long_lived_total, long_lived_pending;
 
 static void list_init(TwGcList *l)
 {
-    l->head.next = l->head.prev = &l->head;
-    l->head.u = 0;
+    for (int k = 0; k < 3; k++) {
+        l->gens[k].next = l->gens[k].prev = &l->gens[k];
+        l->gens[k].u = 0;
+    }
     l->lock = 0;
     l->count = 0;
 }
@@ -138,8 +155,7 @@ static inline void gc_bits_set(TwObject *op, uint8_t v)
 static bool collection_due(int64_t c)
 {
     int th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
-    return th0 > 0 && c > th0 && __atomic_load_n(&enabled, __ATOMIC_RELAXED) &&
-           c > __atomic_load_n(&long_lived, __ATOMIC_RELAXED) / 4;
+    return th0 > 0 && c > th0 && __atomic_load_n(&enabled, __ATOMIC_RELAXED);
 }
 
 static bool should_collect(int64_t c)
@@ -226,10 +242,11 @@ void tw_gc_track(TwObject *op)
     }
     TwGcHead *g = TW_GC_HEAD(op);
     tw_mutex_lock(&l->lock);
-    g->prev = l->head.prev;
-    g->next = &l->head;
-    l->head.prev->next = g;
-    l->head.prev = g;
+    TwGcHead *young = &l->gens[0];
+    g->prev = young->prev;
+    g->next = young;
+    young->prev->next = g;
+    young->prev = g;
     l->count++;
     g->u = (uintptr_t)l;
     gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
@@ -293,11 +310,6 @@ static void vec_push(TwObjVec *v, TwObject *op)
     v->items[v->len++] = op;
 }
 
-static inline bool is_tracked_gc(TwObject *op)
-{
-    return op && (gc_bits(op) & TW_GC_TRACKED);
-}
-
 static TwSsize true_refcount(TwObject *op)
 {
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
@@ -309,10 +321,17 @@ static TwSsize true_refcount(TwObject *op)
     return (TwSsize)local + (shared >> TW_REF_SHARED_SHIFT);
 }
 
+/* In the generations being collected (older objects' references count as
+ * references from outside, as in any generational collector). */
+static inline bool is_candidate(TwObject *op)
+{
+    return op && (gc_bits(op) & TW_GC_CANDIDATE);
+}
+
 static int visit_decref(TwObject *child, void *arg)
 {
     (void)arg;
-    if (is_tracked_gc(child)) {
+    if (is_candidate(child)) {
         TwGcHead *g = TW_GC_HEAD(child);
         g->u = (uintptr_t)((intptr_t)g->u - 1);
     }
@@ -322,16 +341,42 @@ static int visit_decref(TwObject *child, void *arg)
 static int visit_reach(TwObject *child, void *arg)
 {
     TwObjVec *stack = arg;
-    if (is_tracked_gc(child) && !(gc_bits(child) & TW_GC_REACHABLE)) {
+    if (is_candidate(child) && !(gc_bits(child) & TW_GC_REACHABLE)) {
         gc_bits_set(child, gc_bits(child) | TW_GC_REACHABLE);
         vec_push(stack, child);
     }
     return 0;
 }
 
-#define FOR_EACH_TRACKED(l, g)                                                       \
+/* Every object of generations 0..gen of every registry. */
+#define FOR_EACH_CANDIDATE(l, g, gen)                                                \
     for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) \
-        for (TwGcHead *g = l->head.next; g != &l->head; g = g->next)
+        for (int k_ = 0; k_ <= (gen); k_++)                                          \
+            for (TwGcHead *g = l->gens[k_].next; g != &l->gens[k_]; g = g->next)
+
+/* Append list `from` (a sentinel) to list `to`; world stopped. */
+static void splice(TwGcHead *to, TwGcHead *from)
+{
+    if (from->next == from)
+        return;
+    TwGcHead *first = from->next, *last = from->prev;
+    to->prev->next = first;
+    first->prev = to->prev;
+    last->next = to;
+    to->prev = last;
+    from->next = from->prev = from;
+}
+
+/* Survivors of a collection of generations 0..gen move one generation up
+ * (those of the oldest stay in it); world stopped. */
+static void promote(int gen)
+{
+    int to = gen < 2 ? gen + 1 : 2;
+    for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all)
+        for (int k = 0; k <= gen; k++)
+            if (k != to)
+                splice(&l->gens[to], &l->gens[k]);
+}
 
 /* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
  * `queued` are the objects step 1 took out of BRC queues: each still holds
@@ -340,10 +385,10 @@ static int visit_reach(TwObject *child, void *arg)
  * reference a non-owner dropped while its owner was detached or off its
  * core, and everything that garbage reaches, would survive the collection
  * and count as long-lived. */
-static void find_unreachable(TwObjVec *unreachable, int64_t *survivors,
+static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
                              TwObject *const *queued, size_t nqueued)
 {
-    FOR_EACH_TRACKED(l, g) {
+    FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         TwSsize rc = true_refcount(op);
         if (rc == 0 && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) ==
@@ -351,18 +396,18 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors,
             g->u = 0;
         else
             g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
-        gc_bits_set(op, gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE));
+        gc_bits_set(op, (gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE)) | TW_GC_CANDIDATE);
     }
     for (size_t i = 0; i < nqueued; i++)
         visit_decref(queued[i], NULL);
-    FOR_EACH_TRACKED(l, g) {
+    FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
         if (trav)
             trav(op, visit_decref, NULL);
     }
     TwObjVec stack = { 0 };
-    FOR_EACH_TRACKED(l, g) {
+    FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         if ((intptr_t)g->u > 0 && !(gc_bits(op) & TW_GC_REACHABLE)) {
             gc_bits_set(op, gc_bits(op) | TW_GC_REACHABLE);
@@ -378,10 +423,11 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors,
     bool failed = stack.failed;
     free(stack.items);
     int64_t alive = 0;
-    FOR_EACH_TRACKED(l, g) {
+    FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         g->u = (uintptr_t)l;
-        uint8_t bits = gc_bits(op);
+        uint8_t bits = gc_bits(op) & ~TW_GC_CANDIDATE;
+        gc_bits_set(op, bits);
         if ((bits & TW_GC_REACHABLE) || failed) {
             gc_bits_set(op, bits & ~TW_GC_REACHABLE);
             alive++;
@@ -397,10 +443,11 @@ static void find_unreachable(TwObjVec *unreachable, int64_t *survivors,
             /* Fold every count into ob_ref_shared (MERGED, no owner): the
              * collector's decrefs after the restart then free each object
              * here and now, instead of queueing it to its owner thread and
-             * waiting for that thread to merge. */
+             * waiting for that thread to merge.  Objects the collecting
+             * thread owns need no merge: its decrefs are the owner's. */
             if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
                 tw_deferred_convert_stopped(op);
-            else
+            else if (!tw_is_owned_by_me(op))
                 tw_brc_explicit_merge(op, 0);
             tw_incref(op);
         }
@@ -441,7 +488,8 @@ static TwSsize collect(int generation, bool explicit_call)
     tw_deferred_merge_all_stopped();
     TwObjVec unreachable = { 0 };
     int64_t survivors = 0;
-    find_unreachable(&unreachable, &survivors, merged, nmerged);
+    find_unreachable(generation, &unreachable, &survivors, merged, nmerged);
+    promote(generation);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
     tw_stw_start();
@@ -458,7 +506,12 @@ static TwSsize collect(int generation, bool explicit_call)
     }
     __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
     __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
-    __atomic_store_n(&long_lived, survivors, __ATOMIC_RELAXED);
+    if (generation >= 2) {
+        __atomic_store_n(&long_lived_pending, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&long_lived_total, survivors, __ATOMIC_RELAXED);
+    } else if (generation == 1) {
+        __atomic_store_n(&long_lived_pending, long_lived_pending + survivors, __ATOMIC_RELAXED);
+    }
     /* The next collection may start while this thread frees the garbage:
      * its stop then waits for us to finish (we check no eval breaker
      * meanwhile) while every other thread stays parked.  That is the
@@ -543,7 +596,9 @@ TwSsize tw_gc_collect_scheduled(void)
         __atomic_load_n(&thresholds[1], __ATOMIC_RELAXED)) {
         gen = 1;
         if (__atomic_load_n(&counts12[1], __ATOMIC_RELAXED) + 1 >
-            __atomic_load_n(&thresholds[2], __ATOMIC_RELAXED))
+                __atomic_load_n(&thresholds[2], __ATOMIC_RELAXED) &&
+            __atomic_load_n(&long_lived_pending, __ATOMIC_RELAXED) >=
+                __atomic_load_n(&long_lived_total, __ATOMIC_RELAXED) / 4)
             gen = 2;
     }
     return collect(gen, false);

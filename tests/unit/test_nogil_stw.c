@@ -157,6 +157,34 @@ static void make_garbage_ring(int k)
     tw_decref(first);
 }
 
+/* A collection of the young generations neither rewrites an older
+ * object's registry word nor leaves marks on it, even when young objects
+ * reference it; the survivors move up one generation. */
+static void test_young_collection_leaves_old_prefixes_alone(void)
+{
+    tw_gc_collect(2);
+    TwObject *old = node_new(1);
+    tw_gc_collect(2);                     /* old is in generation 2 */
+    TwNogilThread *t = tw_nogil_thread();
+    CHECK(TW_GC_HEAD(old)->prev == t->gc_list->gens[2].prev ||
+          TW_GC_HEAD(old)->next == &t->gc_list->gens[2]);
+    uintptr_t u = TW_GC_HEAD(old)->u;
+    CHECK(u == (uintptr_t)t->gc_list);
+    TwObject *young = node_new(2);
+    ((Node *)young)->ref = tw_newref(old);
+    make_garbage_ring(3);
+    CHECK_EQ_INT(tw_gc_collect(0), 3);
+    CHECK(TW_GC_HEAD(old)->u == u);
+    CHECK_EQ_INT(old->ob_gc_bits, TW_GC_TRACKED);
+    CHECK_EQ_INT(young->ob_gc_bits, TW_GC_TRACKED);
+    /* young survived generation 0: it is on generation 1's list now. */
+    CHECK(t->gc_list->gens[0].next == &t->gc_list->gens[0]);
+    CHECK(t->gc_list->gens[1].next == TW_GC_HEAD(young));
+    tw_decref(young);
+    tw_decref(old);
+    CHECK_EQ_INT(tw_gc_collect(2), 0);
+}
+
 static void test_collect_finds_cycles_and_keeps_reachable_objects(void)
 {
     tw_gc_collect(2);
@@ -332,6 +360,7 @@ int main(void)
     static const TwTestCase cases[] = {
         TW_CASE(test_stop_the_world_pauses_attached_and_attaching_threads),
         TW_CASE(test_collect_finds_cycles_and_keeps_reachable_objects),
+        TW_CASE(test_young_collection_leaves_old_prefixes_alone),
         TW_CASE(test_collect_across_threads_while_they_run),
         TW_CASE(test_collector_frees_a_detached_owners_garbage_itself),
         TW_CASE(test_threshold_schedules_a_collection),

@@ -132,7 +132,11 @@ typedef struct TwGcHead {
  * registries are never freed: an exiting thread returns its registry (with
  * whatever objects are still on it) to a pool and a new thread adopts it. */
 typedef struct TwGcList {
-    TwGcHead head;            /* sentinel of a circular doubly linked list */
+    /* Sentinels of three circular doubly linked lists, the generations:
+     * 0 tracked since the last collection, 1 survived one collection of
+     * generation 0, 2 old.  An object's links change only under `lock`,
+     * or with the world stopped (promotion after a collection). */
+    TwGcHead gens[3];
     uint8_t lock;             /* tw_mutex: owner and cross-thread untracks */
     TwSsize count;            /* objects on the list (under lock)          */
     struct TwGcList *next_all;      /* every registry ever made            */
@@ -147,6 +151,7 @@ enum {
     TW_GC_TRACKED = 1u << 0,
     TW_GC_REACHABLE = 1u << 1,    /* only during a collection              */
     TW_GC_UNREACHABLE = 1u << 2,  /* found in a cycle, being cleared       */
+    TW_GC_CANDIDATE = 1u << 3,    /* in the generations being collected    */
 };
 
 /* Counters the owning thread writes with plain stores (summed by

@@ -1189,9 +1189,13 @@ dispatch:
                 size_t total = (size_t)nargs + (self != NULL);
                 if (kwnames == NULL && (pco->flags & (TW_CO_SIMPLE_ARGS | TW_CO_GENERATOR)) == TW_CO_SIMPLE_ARGS
                     && total == (size_t)pco->argcount) {
-                    /* the common case: move the arguments into the frame */
-                    nf = tw_frame_new_for_function(pco, fn);
+                    /* the common case: move the arguments into the frame,
+                     * and the stack's reference to the function too */
+                    bool steal = pyfunc == callable;
+                    nf = tw_frame_new_for_function(pco, fn, steal);
                     if (nf != NULL) {
+                        if (steal)
+                            *(has_self ? &args[-2] : &args[-1]) = NULL;
                         TwObject **lp = nf->localsplus;
                         if (self != NULL)
                             *lp++ = tw_newref(self);

@@ -272,7 +272,7 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
     TwCodeObject *co = (TwCodeObject *)fn->code;
     TwFrame *f = (co->flags & TW_CO_GENERATOR)
                      ? tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, true)
-                     : tw_frame_new_for_function(co, fn);
+                     : tw_frame_new_for_function(co, fn, false);
     if (f == NULL)
         return NULL;
     TwObject **lp = f->localsplus;

@@ -34,20 +34,27 @@ static inline size_t tw_frame_size(const TwCodeObject *co)
 }
 
 /* tw_frame_new(co, fn, fn's globals, fn's builtins, NULL, false) for a
- * function fn whose code is co. */
-static inline TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn)
+ * function fn whose code is co.  steal: the frame takes over the caller's
+ * reference to fn (on success only) instead of taking its own. */
+static inline TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn,
+                                                 bool steal)
 {
     size_t size = tw_frame_size(co);
     TwFrameChunk *c = tw_frame_tls_chunk;
-    if (c == NULL || (size_t)(c->data + c->size - c->top) < size)
-        return tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, false);
+    if (c == NULL || (size_t)(c->data + c->size - c->top) < size) {
+        TwFrame *nf = tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, false);
+        if (nf != NULL && steal)
+            tw_decref((TwObject *)fn);    /* the frame holds its own */
+        return nf;
+    }
     TwFrame *f = (TwFrame *)c->top;
     c->top += size;
     size_t nslots = (size_t)(co->nlocals + co->ncells + co->nfrees);
     f->back = NULL;
     f->code = co;
     f->func = (TwObject *)fn;
-    tw_incref((TwObject *)fn);
+    if (!steal)
+        tw_incref((TwObject *)fn);
     f->globals = fn->globals;
     f->builtins = fn->builtins;
     f->locals = NULL;

@@ -32,6 +32,7 @@
 
 #include "vm/opcodes.h"
 #include "vm/frame_inline.h"
+#include "objects/typeobject_internal.h"
 
 /* ---------------- recursion limits --------------------------------- */
 
@@ -251,6 +252,20 @@ static void unbound_deref(TwCodeObject *co, int i)
  * value may be replaced in the dict and freed meanwhile) and keeps it only
  * if the entry and both dicts still show the versions it checked. */
 #define TW_GLOBAL_CACHE_INVALID UINT64_MAX
+
+/* An interned name, made once (interned strings never move or die). */
+static TwObject *with_enter_name, *with_exit_name;
+
+static TwObject *interned_name(TwObject **slot, const char *s)
+{
+    TwObject *name = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (name == NULL) {
+        name = tw_str_intern_cstr(s);
+        if (name != NULL)
+            __atomic_store_n(slot, name, __ATOMIC_RELEASE);
+    }
+    return name;
+}
 
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
 static inline TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
@@ -2082,31 +2097,39 @@ dispatch:
         DISPATCH();
     }
     TARGET(SETUP_WITH) {
+        /* Special method lookup on the type, as CPython does: __exit__ is
+         * bound (it waits on the stack), __enter__ is called with mgr as
+         * its first argument without making a bound method. */
         TwObject *mgr = TOP();
         SAVE_FRAME_STATE();
-        TwObject *enter = tw_type_lookup_str(TW_TYPE(mgr), "__enter__");
-        if (enter == NULL) {
+        TwTypeObject *mtp = TW_TYPE(mgr);
+        TwObject *enter_name = interned_name(&with_enter_name, "__enter__");
+        TwObject *exit_name = interned_name(&with_exit_name, "__exit__");
+        if (enter_name == NULL || exit_name == NULL)
+            goto error;
+        if (tw_type_lookup(mtp, enter_name) == NULL) {
             tw_err_format(TwExc_TypeError, "'%s' object does not support the context manager protocol",
-                          tw_type_name(TW_TYPE(mgr)));
+                          tw_type_name(mtp));
             goto error;
         }
-        TwObject *exitf = tw_type_lookup_str(TW_TYPE(mgr), "__exit__");
+        TwObject *exitf = tw_xnewref(tw_type_lookup(mtp, exit_name));
         if (exitf == NULL) {
             tw_err_format(TwExc_TypeError,
                           "'%s' object does not support the context manager protocol (missed __exit__ method)",
-                          tw_type_name(TW_TYPE(mgr)));
+                          tw_type_name(mtp));
             goto error;
         }
-        TwObject *bound_exit = tw_object_getattr_str(mgr, "__exit__");
+        TwObject *bound_exit = TW_TYPE(exitf)->tp_descr_get
+                                   ? TW_TYPE(exitf)->tp_descr_get(exitf, mgr, (TwObject *)mtp)
+                                   : tw_newref(exitf);
+        TW_DECREF(exitf);
         if (bound_exit == NULL)
             goto error;
-        TwObject *bound_enter = tw_object_getattr_str(mgr, "__enter__");
-        if (bound_enter == NULL) {
-            TW_DECREF(bound_exit);
-            goto error;
-        }
-        TwObject *res = tw_call0(bound_enter);
-        TW_DECREF(bound_enter);
+        int found;
+        TwObject *res = tw_call_special(mgr, enter_name, NULL, 0, &found);
+        if (res == NULL && !found)
+            tw_err_format(TwExc_TypeError, "'%s' object does not support the context manager protocol",
+                          tw_type_name(mtp));
         if (res == NULL) {
             TW_DECREF(bound_exit);
             goto error;

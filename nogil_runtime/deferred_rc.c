@@ -50,7 +50,8 @@
  * collector takes its reference, and is then freed the ordinary way.
  * Objects are made deferred in two ways: by a hint from the code that
  * made them (tw_object_set_deferred_rc, before they are shared), or, for
- * ints, floats, strs, lists and dicts, when sampling shows that threads
+ * objects of types flagged TW_TPFLAGS_SHARE_HOT (ints, floats, strs,
+ * lists, dicts, locks), when sampling shows that threads
  * other than the owner keep counting them in ob_ref_shared (hot objects: see
  * tw_deferred_note_shared).  The latter conversion happens with the world
  * stopped (tw_deferred_convert_hot), so the owner's local count is stable
@@ -67,6 +68,7 @@
 #include <string.h>
 
 #include "twinpy/nogil_internal.h"
+#include "twinpy/object.h"
 
 static _Thread_local intptr_t **tls_dir;   /* the caller's deferred_dir */
 
@@ -223,9 +225,6 @@ void tw_deferred_decref(TwObject *op) { deferred_add(op, -1); }
 /* Weak: the runtime's own unit tests link without the object model. */
 extern TwTypeObject TwInt_Type __attribute__((weak));
 extern TwTypeObject TwFloat_Type __attribute__((weak));
-extern TwTypeObject TwStr_Type __attribute__((weak));
-extern TwTypeObject TwList_Type __attribute__((weak));
-extern TwTypeObject TwDict_Type __attribute__((weak));
 
 static uint64_t fold_seq_sum(bool *folding)
 {
@@ -359,9 +358,7 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
 {
     TwTypeObject *tp = op->ob_type;
     maybe_flush_candidates(t);
-    if (t->deferred_closed || !tp ||
-        (tp != &TwInt_Type && tp != &TwFloat_Type && tp != &TwStr_Type &&
-         tp != &TwList_Type && tp != &TwDict_Type))
+    if (t->deferred_closed || !tp || !(tp->tp_flags & TW_TPFLAGS_SHARE_HOT))
         return;
     /* Count the sample; the thread whose sample would reach CANDIDATE
      * goes on to take the candidate list's reference. */

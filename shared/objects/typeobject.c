@@ -1285,6 +1285,16 @@ static void update_slots_recursive(TwTypeObject *tp)
 /* tw_type_ready                                                      */
 /* ------------------------------------------------------------------ */
 
+/* The descriptors of a built-in (static) type live as long as the type,
+ * i.e. for ever: immortal, so that threads calling the same built-in
+ * methods never count on one shared object. */
+static TwObject *static_type_descr(TwTypeObject *tp, TwObject *d)
+{
+    if (d && !IS_HEAP(tp))
+        tw_set_immortal(d);
+    return d;
+}
+
 static int add_slot_wrappers(TwTypeObject *tp)
 {
     for (const TwSlotDef *d = tw_slotdefs; d->name; d++) {
@@ -1302,7 +1312,7 @@ static int add_slot_wrappers(TwTypeObject *tp)
         if (d->offset == offsetof(TwTypeObject, tp_hash) && fn == (void *)tw_object_hash_unhashable)
             w = tw_newref(Tw_None);
         else
-            w = tw_slotwrapper_new(tp, d, fn);
+            w = static_type_descr(tp, tw_slotwrapper_new(tp, d, fn));
         if (!w)
             return -1;
         int rc = tw_dict_set(tp->tp_dict, name, w);
@@ -1321,13 +1331,13 @@ static int add_methods_and_getsets(TwTypeObject *tp)
             continue;
         TwObject *d;
         if (m->flags & TW_METH_CLASS) {
-            d = tw_classmethoddescr_new(tp, m);
+            d = static_type_descr(tp, tw_classmethoddescr_new(tp, m));
         } else if (m->flags & TW_METH_STATIC) {
             TwObject *f = tw_cfunction_new(m, NULL);
-            d = f ? tw_staticmethod_new(f) : NULL;
+            d = f ? static_type_descr(tp, tw_staticmethod_new(f)) : NULL;
             tw_xdecref(f);
         } else {
-            d = tw_methoddescr_new(tp, m);
+            d = static_type_descr(tp, tw_methoddescr_new(tp, m));
         }
         if (!d || tw_dict_set(tp->tp_dict, name, d) < 0) {
             tw_xdecref(d);
@@ -1339,7 +1349,7 @@ static int add_methods_and_getsets(TwTypeObject *tp)
         TwObject *name = tw_id(g->name);
         if (tw_dict_get_borrowed(tp->tp_dict, name))
             continue;
-        TwObject *d = tw_getsetdescr_new(tp, g);
+        TwObject *d = static_type_descr(tp, tw_getsetdescr_new(tp, g));
         if (!d || tw_dict_set(tp->tp_dict, name, d) < 0) {
             tw_xdecref(d);
             return -1;

@@ -123,6 +123,12 @@ enum {
     TW_TPFLAGS_DICT_SUBCLASS = 1u << 13,
     TW_TPFLAGS_EXC_SUBCLASS = 1u << 14,  /* BaseException and below          */
     TW_TPFLAGS_TYPE_SUBCLASS = 1u << 15,
+    /* Instances that several threads keep using (shared data, a shared
+     * lock) may be counted per thread once the runtime sees them hot
+     * (nogil: deferred reference counts, freed only by the collector).
+     * Only for types whose deallocation has no visible effect; never
+     * inherited by subclasses. */
+    TW_TPFLAGS_SHARE_HOT = 1u << 17,
 };
 
 struct TwTypeObject {

@@ -85,15 +85,20 @@ static inline intptr_t load_shared(TwObject *op)
     return __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
 }
 
+/* Fold ob_ref_local (and extra) into a MERGED ob_ref_shared; returns the
+ * count.  Once the state reads MERGED, any other holder may take the count
+ * to zero and free op, and an unpublished object's block is reused at
+ * once: so the merge itself holds one more reference (the guard) until it
+ * has cleared ob_ref_local and ob_tid, and writes nothing after dropping
+ * it.  A result of 0 means the caller took the count to zero: it frees. */
 TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra)
 {
     intptr_t shared = load_shared(op);
     intptr_t desired;
-    TwSsize count;
     do {
-        count = (TwSsize)(shared >> TW_REF_SHARED_SHIFT) +
-                (TwSsize)__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + extra;
-        desired = (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT) | TW_REF_MERGED;
+        TwSsize count = (TwSsize)(shared >> TW_REF_SHARED_SHIFT) +
+                        (TwSsize)__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + extra;
+        desired = (intptr_t)((uintptr_t)(count + 1) << TW_REF_SHARED_SHIFT) | TW_REF_MERGED;
     } while (!__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, desired, false,
                                           __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
     __atomic_store_n(&op->ob_ref_local, 0, __ATOMIC_RELAXED);
@@ -101,7 +106,9 @@ TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra)
     TwNogilThread *t = tw_nogil_thread();
     if (t)
         t->stats.brc_merged++;
-    return count;
+    intptr_t after = __atomic_sub_fetch(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT,
+                                        __ATOMIC_ACQ_REL);
+    return (TwSsize)(after >> TW_REF_SHARED_SHIFT);
 }
 
 /* Merge an object whose queue reference we hold and whose owner is gone. */

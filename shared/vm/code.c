@@ -95,11 +95,12 @@ int tw_opcode_stack_effect(int op, int arg, int jump)
                - ((arg & TW_MF_CLOSURE) != 0);
     case TW_OP_BUILD_CLASS: return -1 - arg;
     case TW_OP_SETUP_FINALLY: return jump ? 2 : 0;
-    case TW_OP_SETUP_WITH: return jump ? 2 : 1;   /* [mgr] -> [exit v]; handler: [exit prev exc] */
+    case TW_OP_SETUP_WITH: return jump ? 3 : 2;   /* [mgr] -> [exit mgr v]; handler: [exit mgr prev exc] */
     case TW_OP_POP_BLOCK: return 0;
     case TW_OP_POP_EXCEPT: return -1;
     case TW_OP_RERAISE: return -1;
     case TW_OP_WITH_EXCEPT_START: return 1;
+    case TW_OP_WITH_EXIT: return -2;
     case TW_OP_JUMP_IF_NOT_EXC_MATCH: return -2;
     case TW_OP_RAISE_VARARGS: return -arg;
     case TW_OP_LOAD_ASSERTION_ERROR: return 1;

@@ -2407,12 +2407,10 @@ static void blocks_enter(Compiler *c)
 }
 static void blocks_leave(Compiler *c) { c->u->depth_blocks--; }
 
+/* [exit mgr] -> []: the with statement's normal exit. */
 static int emit_exit_call_none(Compiler *c)
 {
-    if (emit_const(c, Tw_None) < 0 || emit(c, TW_OP_DUP_TOP, 0) < 0 || emit(c, TW_OP_DUP_TOP, 0) < 0
-        || emit(c, TW_OP_CALL_FUNCTION, 3) < 0)
-        return -1;
-    return emit(c, TW_OP_POP_TOP, 0);
+    return emit(c, TW_OP_WITH_EXIT, 0);
 }
 
 /* Clean-up of one frame block on the way out of it by break, continue
@@ -2464,9 +2462,10 @@ static int unwind_fblock(Compiler *c, FBlock *b, bool preserve_tos)
             return -1;
         return emit(c, TW_OP_POP_EXCEPT, 0);
     case FB_WITH:
+        /* [exit mgr (value)] */
         if (emit(c, TW_OP_POP_BLOCK, 0) < 0)
             return -1;
-        if (preserve_tos && emit(c, TW_OP_ROT_TWO, 0) < 0)
+        if (preserve_tos && emit(c, TW_OP_ROT_THREE, 0) < 0)
             return -1;
         return emit_exit_call_none(c);
     case FB_HANDLER_CLEANUP:
@@ -2639,13 +2638,14 @@ static int compile_with_item(Compiler *c, const TwStmt *s, int i)
     set_pos_stmt(c, s);
     if (emit(c, TW_OP_POP_BLOCK, 0) < 0 || emit_exit_call_none(c) < 0 || emit_jump(c, TW_OP_JUMP_FORWARD, end) < 0)
         return -1;
-    /* exceptional exit: [exit prev exc] */
+    /* exceptional exit: [exit mgr prev exc] */
     bind_label(c, handler);
     if (emit(c, TW_OP_WITH_EXCEPT_START, 0) < 0 || emit_jump(c, TW_OP_POP_JUMP_IF_TRUE, suppress) < 0
         || emit(c, TW_OP_RERAISE, 0) < 0)
         return -1;
     bind_label(c, suppress);
-    if (emit(c, TW_OP_POP_TOP, 0) < 0 || emit(c, TW_OP_POP_EXCEPT, 0) < 0 || emit(c, TW_OP_POP_TOP, 0) < 0)
+    if (emit(c, TW_OP_POP_TOP, 0) < 0 || emit(c, TW_OP_POP_EXCEPT, 0) < 0 || emit(c, TW_OP_POP_TOP, 0) < 0
+        || emit(c, TW_OP_POP_TOP, 0) < 0)
         return -1;
     blocks_leave(c);
     bind_label(c, end);

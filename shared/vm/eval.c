@@ -267,6 +267,26 @@ static TwObject *interned_name(TwObject **slot, const char *s)
     return name;
 }
 
+/* Call a with statement's __exit__, found on type(mgr), as mgr's method:
+ * functions and method descriptors take mgr as their first argument,
+ * anything else is bound first (staticmethod, classmethod, ...). */
+static TwObject *call_exit(TwObject *exitf, TwObject *mgr, TwObject *const args[3])
+{
+    TwTypeObject *et = TW_TYPE(exitf);
+    if (et->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR) {
+        TwObject *argv[4] = {mgr, args[0], args[1], args[2]};
+        return tw_call(exitf, argv, 4, NULL);
+    }
+    if (et->tp_descr_get == NULL)
+        return tw_call(exitf, args, 3, NULL);
+    TwObject *bound = et->tp_descr_get(exitf, mgr, (TwObject *)TW_TYPE(mgr));
+    if (bound == NULL)
+        return NULL;
+    TwObject *res = tw_call(bound, args, 3, NULL);
+    TW_DECREF(bound);
+    return res;
+}
+
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
 static inline TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
@@ -2097,9 +2117,10 @@ dispatch:
         DISPATCH();
     }
     TARGET(SETUP_WITH) {
-        /* Special method lookup on the type, as CPython does: __exit__ is
-         * bound (it waits on the stack), __enter__ is called with mgr as
-         * its first argument without making a bound method. */
+        /* Special method lookup on the type, as CPython does.  __exit__
+         * waits on the stack unbound, with mgr above it (call_exit binds
+         * it when called); __enter__ is called with mgr as its first
+         * argument.  No bound method is made for either. */
         TwObject *mgr = TOP();
         SAVE_FRAME_STATE();
         TwTypeObject *mtp = TW_TYPE(mgr);
@@ -2119,23 +2140,17 @@ dispatch:
                           tw_type_name(mtp));
             goto error;
         }
-        TwObject *bound_exit = TW_TYPE(exitf)->tp_descr_get
-                                   ? TW_TYPE(exitf)->tp_descr_get(exitf, mgr, (TwObject *)mtp)
-                                   : tw_newref(exitf);
-        TW_DECREF(exitf);
-        if (bound_exit == NULL)
-            goto error;
         int found;
         TwObject *res = tw_call_special(mgr, enter_name, NULL, 0, &found);
         if (res == NULL && !found)
             tw_err_format(TwExc_TypeError, "'%s' object does not support the context manager protocol",
                           tw_type_name(mtp));
         if (res == NULL) {
-            TW_DECREF(bound_exit);
+            TW_DECREF(exitf);
             goto error;
         }
-        SET_TOP(bound_exit);
-        TW_DECREF(mgr);
+        SET_TOP(exitf);
+        PUSH(mgr);                       /* the stack's reference moves up */
         TwTryBlock *b = &f->blocks[f->nblocks++];
         b->type = TW_BLOCK_FINALLY;
         b->handler = oparg;
@@ -2164,13 +2179,25 @@ dispatch:
     }
     TARGET(WITH_EXCEPT_START) {
         TwObject *exc = TOP();
-        TwObject *exitf = THIRD();
         TwObject *argv[3] = {(TwObject *)TW_TYPE(exc), exc, Tw_None};
         SAVE_FRAME_STATE();
-        TwObject *res = tw_call(exitf, argv, 3, NULL);
+        TwObject *res = call_exit(sp[-4], sp[-3], argv);
         if (res == NULL)
             goto error;
         PUSH(res);
+        DISPATCH();
+    }
+    TARGET(WITH_EXIT) {
+        TwObject *mgr = POP();
+        TwObject *exitf = POP();
+        TwObject *argv[3] = {Tw_None, Tw_None, Tw_None};
+        SAVE_FRAME_STATE();
+        TwObject *res = call_exit(exitf, mgr, argv);
+        TW_DECREF(mgr);
+        TW_DECREF(exitf);
+        if (res == NULL)
+            goto error;
+        TW_DECREF(res);
         DISPATCH();
     }
     TARGET(JUMP_IF_NOT_EXC_MATCH) {

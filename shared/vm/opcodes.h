@@ -97,11 +97,12 @@
     X(MAKE_FUNCTION, INT)        /* 1 defaults, 2 kwdefaults, 8 closure     */ \
     X(BUILD_CLASS, INT)          /* [body name bases*n] -> [class]          */ \
     X(SETUP_FINALLY, JUMP)                                                     \
-    X(SETUP_WITH, JUMP)          /* [mgr] -> [exit enter()]                 */ \
+    X(SETUP_WITH, JUMP)          /* [mgr] -> [exit mgr enter()]             */ \
     X(POP_BLOCK, NONE)                                                         \
     X(POP_EXCEPT, NONE)          /* [prev] -> []: restore handled exception */ \
     X(RERAISE, NONE)             /* [exc] -> raise exc, traceback kept      */ \
-    X(WITH_EXCEPT_START, NONE)   /* [exit prev exc] -> [exit prev exc r]    */ \
+    X(WITH_EXCEPT_START, NONE)   /* [exit mgr prev exc] -> [... exc r]      */ \
+    X(WITH_EXIT, NONE)           /* [exit mgr] -> []: exit(None, None, None) */ \
     X(JUMP_IF_NOT_EXC_MATCH, JUMP) /* [exc type] -> []                      */ \
     X(RAISE_VARARGS, INT)                                                      \
     X(LOAD_ASSERTION_ERROR, NONE)                                              \

@@ -2,22 +2,28 @@
  * threadmodule.c — the _thread module: locks, reentrant locks, starting
  * OS threads; the primitives threading and queue are built on.
  *
- * Locks.  A _thread.lock is a flag guarded by its own pthread mutex, with a
- * condition variable for waiters.  It is not owned: any thread may release
- * it (threading.Condition relies on that).  Protocol of acquire:
- *   1. take the mutex; if the flag is clear, set it and return (no blocking,
- *      no runtime call);
+ * Locks.  A _thread.lock is one 32-bit word, `state`: 0 clear, 1 set, 2
+ * set and a thread may be waiting (a futex word, as in Drepper's "Futexes
+ * Are Tricky", mutex 2).  It is not owned: any thread may release it
+ * (threading.Condition relies on that).  Protocol of acquire:
+ *   1. compare-and-swap 0 -> 1: acquired (no blocking, no runtime call);
  *   2. without a GIL, if a wait is allowed, retry step 1 a few dozen times
- *      over some microseconds (still attached, touching no object);
- *   3. otherwise, if a wait is allowed: release the mutex, leave the
- *      runtime (tw_begin_blocking: drops the GIL / detaches), take the mutex
- *      again and wait on the condition until the flag is clear or the
- *      deadline passes, set it if clear, release the mutex, and re-enter the
- *      runtime (tw_end_blocking).
+ *      over some microseconds, only when the word reads 0 (still attached,
+ *      touching no object);
+ *   3. otherwise, if a wait is allowed: leave the runtime
+ *      (tw_begin_blocking: drops the GIL / detaches), then loop: exchange
+ *      the word with 2; if it was 0 the lock is ours; else sleep on the
+ *      futex while it reads 2 (until the deadline); re-enter the runtime
+ *      (tw_end_blocking).
+ * Release exchanges the word with 0 and wakes one sleeper if it was 2.
  * Invariants:
- *   - the lock's mutex is never held while entering the runtime: a thread
- *     waiting for the GIL while holding it would deadlock with the GIL
- *     holder calling release();
+ *   - nothing is held while entering the runtime (a thread waiting for the
+ *     GIL cannot block the GIL holder's release());
+ *   - a sleeper only sleeps while the word is 2, and whoever sets it to 2
+ *     either owns the lock or sleeps: a release that sees 2 always wakes
+ *     one, so no wake-up is lost (a spurious one only costs a retry);
+ *   - acquire is an acquire operation and release a release operation on
+ *     the word: what the holder wrote is seen by the next holder;
  *   - inside the blocking section no object is touched (the lock object is
  *     kept alive by the caller's reference to it);
  *   - release of a clear flag raises RuntimeError("release unlocked lock").
@@ -30,13 +36,14 @@
  * calls f(*args, **kwargs).  An exception other than SystemExit is printed
  * as CPython does ("Exception ignored in thread started by: ...").
  */
-#include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "modules/stdmodules.h"
 #include "twinpy/interp.h"
@@ -48,9 +55,7 @@
 
 typedef struct {
     TwObject ob_base;
-    pthread_mutex_t mutex;
-    pthread_cond_t cond;
-    int locked;
+    uint32_t state;             /* 0 clear, 1 set, 2 set with sleepers */
     /* RLock only */
     uint64_t owner;
     int64_t count;
@@ -64,31 +69,13 @@ static uint64_t current_ident(void)
     return ts ? ts->ident : 0;
 }
 
-/* ---------------- the flag under its mutex ------------------------- */
-
-static int lock_init_sync(TwLockObject *lk)
-{
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&lk->cond, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0)
-        return -1;
-    if (pthread_mutex_init(&lk->mutex, NULL) != 0) {
-        pthread_cond_destroy(&lk->cond);
-        return -1;
-    }
-    return 0;
-}
+/* ---------------- the flag: a futex word --------------------------- */
 
 static int lock_try_flag(TwLockObject *lk)
 {
-    pthread_mutex_lock(&lk->mutex);
-    int got = !lk->locked;
-    lk->locked = 1;
-    pthread_mutex_unlock(&lk->mutex);
-    return got;
+    uint32_t expected = 0;
+    return __atomic_compare_exchange_n(&lk->state, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
 }
 
 /* Without a GIL the holder of a busy lock is usually running on another
@@ -106,10 +93,17 @@ static int lock_spin_flag(TwLockObject *lk)
     for (int round = 0; round < TW_LOCK_SPIN_ROUNDS; round++) {
         for (int i = 0; i < TW_LOCK_SPIN_PAUSES; i++)
             tw_cpu_relax();
-        if (lock_try_flag(lk))
+        if (__atomic_load_n(&lk->state, __ATOMIC_RELAXED) == 0 && lock_try_flag(lk))
             return 1;
     }
     return 0;
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 /* Try to set the flag, waiting at most timeout seconds (< 0: forever,
@@ -123,31 +117,27 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
     /* The spin lasts some tens of microseconds: not for shorter timeouts. */
     if ((timeout < 0 || timeout >= 1e-3) && lock_spin_flag(lk))
         return 1;
-
-    struct timespec deadline;
-    if (timeout > 0) {
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        double whole = floor(timeout);
-        deadline.tv_sec += (time_t)whole;
-        deadline.tv_nsec += (long)((timeout - whole) * 1e9);
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
-    }
+    int64_t deadline = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
+    int got = 0;
     tw_begin_blocking();
-    pthread_mutex_lock(&lk->mutex);
-    while (lk->locked) {
-        if (timeout < 0) {
-            pthread_cond_wait(&lk->cond, &lk->mutex);
-        } else if (pthread_cond_timedwait(&lk->cond, &lk->mutex, &deadline) == ETIMEDOUT) {
+    for (;;) {
+        if (__atomic_exchange_n(&lk->state, 2, __ATOMIC_ACQUIRE) == 0) {
+            got = 1;
             break;
         }
+        struct timespec rel, *relp = NULL;
+        if (timeout > 0) {
+            int64_t left = deadline - monotonic_ns();
+            if (left <= 0)
+                break;
+            rel.tv_sec = (time_t)(left / 1000000000);
+            rel.tv_nsec = (long)(left % 1000000000);
+            relp = &rel;
+        }
+        /* Returns at once unless the word still reads 2 (EAGAIN), on a
+         * wake-up, a signal (EINTR) or the timeout: all retry above. */
+        syscall(SYS_futex, &lk->state, FUTEX_WAIT_PRIVATE, 2u, relp, NULL, 0);
     }
-    int got = !lk->locked;
-    if (got)
-        lk->locked = 1;
-    pthread_mutex_unlock(&lk->mutex);
     tw_end_blocking();
     return got;
 }
@@ -155,23 +145,17 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
 /* Returns 0, or -1 if the flag was clear. */
 static int lock_release_flag(TwLockObject *lk)
 {
-    pthread_mutex_lock(&lk->mutex);
-    if (!lk->locked) {
-        pthread_mutex_unlock(&lk->mutex);
+    uint32_t prev = __atomic_exchange_n(&lk->state, 0, __ATOMIC_RELEASE);
+    if (prev == 0)
         return -1;
-    }
-    lk->locked = 0;
-    pthread_cond_signal(&lk->cond);
-    pthread_mutex_unlock(&lk->mutex);
+    if (prev == 2)
+        syscall(SYS_futex, &lk->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     return 0;
 }
 
 static int lock_is_locked(TwLockObject *lk)
 {
-    pthread_mutex_lock(&lk->mutex);
-    int v = lk->locked;
-    pthread_mutex_unlock(&lk->mutex);
-    return v;
+    return __atomic_load_n(&lk->state, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* ---------------- argument parsing --------------------------------- */
@@ -227,18 +211,12 @@ static TwObject *lock_new_object(TwTypeObject *tp)
     TwLockObject *lk = (TwLockObject *)tw_object_alloc(tp, sizeof(TwLockObject));
     if (lk == NULL)
         return NULL;
-    if (lock_init_sync(lk) < 0) {
-        tw_object_free((TwObject *)lk, sizeof(TwLockObject));
-        return tw_err_no_memory();
-    }
+    lk->state = 0;
     return (TwObject *)lk;
 }
 
 static void lock_dealloc(TwObject *op)
 {
-    TwLockObject *lk = (TwLockObject *)op;
-    pthread_mutex_destroy(&lk->mutex);
-    pthread_cond_destroy(&lk->cond);
     tw_object_free(op, sizeof(TwLockObject));
 }
 

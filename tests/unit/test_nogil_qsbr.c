@@ -159,6 +159,12 @@ static void test_objects_freed_with_other_threads_live_wait(void)
     CHECK_EQ_INT(tw_test_live_blocks(), before + 1);
     __atomic_store_n(&g_step, 2, __ATOMIC_RELEASE);
     CHECK(tw_test_spin_until(&g_step, 3, 10.0));
+    /* The reader passed a quiescent state before our first poll gave the
+     * free its goal; it frees once the reader is offline (detached). */
+    double t0 = tw_test_now();
+    while (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_ACQUIRE) > 1 &&
+           tw_test_now() - t0 < 10.0)
+        sched_yield();
     quiesce_self();
     CHECK_EQ_INT(tw_test_live_blocks(), before);
     __atomic_store_n(&g_step, 4, __ATOMIC_RELEASE);

@@ -51,7 +51,9 @@
  * Objects are made deferred in two ways: by a hint from the code that
  * made them (tw_object_set_deferred_rc, before they are shared), or, for
  * objects of types flagged TW_TPFLAGS_SHARE_HOT (ints, floats, strs,
- * lists, dicts, locks), when sampling shows that threads
+ * lists, dicts, locks) and instances of classes (their deallocation has
+ * no visible effect: the language has no __del__ or weak references),
+ * when sampling shows that threads
  * other than the owner keep counting them in ob_ref_shared (hot objects: see
  * tw_deferred_note_shared).  The latter conversion happens with the world
  * stopped (tw_deferred_convert_hot), so the owner's local count is stable
@@ -358,7 +360,8 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
 {
     TwTypeObject *tp = op->ob_type;
     maybe_flush_candidates(t);
-    if (t->deferred_closed || !tp || !(tp->tp_flags & TW_TPFLAGS_SHARE_HOT))
+    if (t->deferred_closed || !tp ||
+        !(tp->tp_flags & (TW_TPFLAGS_SHARE_HOT | TW_TPFLAGS_HEAPTYPE)))
         return;
     /* Count the sample; the thread whose sample would reach CANDIDATE
      * goes on to take the candidate list's reference. */

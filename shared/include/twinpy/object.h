@@ -127,7 +127,8 @@ enum {
      * lock) may be counted per thread once the runtime sees them hot
      * (nogil: deferred reference counts, freed only by the collector).
      * Only for types whose deallocation has no visible effect; never
-     * inherited by subclasses. */
+     * inherited by subclasses.  Instances of classes (heap types) are
+     * always eligible. */
     TW_TPFLAGS_SHARE_HOT = 1u << 17,
 };
 

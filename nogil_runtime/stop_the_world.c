@@ -12,7 +12,7 @@
  *      SUSPENDED, bumps tw_stw_event (a futex word) and sleeps on its
  *      status word; a thread that detaches meanwhile also bumps the event;
  *   4. the requester re-scans on every event (and every 1 ms) until no
- *      other thread is ATTACHED;
+ *      other thread is ATTACHED (spinning briefly before each sleep);
  *   5. restart: SUSPENDED -> DETACHED for every other thread, wake each,
  *      clear stale stop bits, drop the locks.  Woken threads re-attach.
  * Invariants:
@@ -28,6 +28,14 @@
 #include <limits.h>
 
 #include "twinpy/nogil_internal.h"
+
+/* Young collections stop the world for some tens of microseconds, about
+ * what a futex wake-up takes on a busy machine: both sides spin a little
+ * (pause instructions, the thread still holding its core) before they
+ * sleep.  With more threads than cores a spinner may hold a core the
+ * collector wants for that long, at most. */
+#define TW_STW_REQUEST_SPIN 256
+#define TW_STW_PARK_SPIN 512
 
 uint32_t tw_stw_event;
 static uint32_t stw_requested;
@@ -72,7 +80,11 @@ void tw_stw_stop(void)
         }
         if (!pending)
             break;
-        tw_futex_wait(&tw_stw_event, ev, 1000000);
+        for (int i = 0; i < TW_STW_REQUEST_SPIN &&
+                        __atomic_load_n(&tw_stw_event, __ATOMIC_SEQ_CST) == ev; i++)
+            tw_cpu_relax();
+        if (__atomic_load_n(&tw_stw_event, __ATOMIC_SEQ_CST) == ev)
+            tw_futex_wait(&tw_stw_event, ev, 1000000);
     }
 }
 
@@ -110,6 +122,9 @@ void tw_stw_park_self(TwNogilThread *t)
     uint64_t start = tw_monotonic_ns();
     __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
     tw_futex_wake(&tw_stw_event, INT_MAX);
+    for (int i = 0; i < TW_STW_PARK_SPIN &&
+                    __atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED; i++)
+        tw_cpu_relax();
     while (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED)
         tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
     tw_nogil_attach(t);

@@ -50,8 +50,10 @@
  * ordinary one in step 5, before the collector takes its reference.
  *
  * Scheduling: tracked-minus-untracked counts are kept per thread and
- * flushed to a global counter in batches; past threshold 0 (700) the
- * thread schedules a collection through its own eval breaker, of the
+ * flushed to a global counter in batches; past threshold 0 (700) times
+ * the number of threads online (a collection stops them all; one thread:
+ * exactly the GIL build's point) the thread schedules a collection
+ * through its own eval breaker, of the
  * generation the GIL build would pick (thresholds 700/10/10, and a full
  * collection only once a quarter of the long-lived objects are new), so
  * the gc module reads the same and a collection's cost follows what was
@@ -152,10 +154,20 @@ static inline void gc_bits_set(TwObject *op, uint8_t v)
 
 /* ---------------- counts and scheduling ----------------------------- */
 
+/* Threshold 0 counts per running thread: every collection stops all of
+ * them, so with N threads allocating a collection is due after N times as
+ * many new objects (one thread: exactly as in the GIL build). */
+static int64_t young_threshold(void)
+{
+    int64_t th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
+    uint32_t online = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED);
+    return th0 * (online > 1 ? online : 1);
+}
+
 static bool collection_due(int64_t c)
 {
     int th0 = __atomic_load_n(&thresholds[0], __ATOMIC_RELAXED);
-    return th0 > 0 && c > th0 && __atomic_load_n(&enabled, __ATOMIC_RELAXED);
+    return th0 > 0 && c > young_threshold() && __atomic_load_n(&enabled, __ATOMIC_RELAXED);
 }
 
 static bool should_collect(int64_t c)

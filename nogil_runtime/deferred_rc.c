@@ -72,10 +72,10 @@
 #include "twinpy/nogil_internal.h"
 #include "twinpy/object.h"
 
-static _Thread_local intptr_t **tls_dir;   /* the caller's deferred_dir */
+_Thread_local intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
 
-#define ID_CHUNK_BITS 10
-#define ID_CHUNK (1u << ID_CHUNK_BITS)
+#define ID_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
+#define ID_CHUNK TW_DEFERRED_CHUNK
 #define ID_CHUNKS 1024                    /* 1M deferred objects at most */
 
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -184,7 +184,7 @@ static inline intptr_t *slot_of(intptr_t **dir, size_t id)
 
 /* The caller has no chunk for op's id yet (or counts through atomics, at
  * exit or without a thread state): make one, or count in ob_ref_shared. */
-static void deferred_add_slow(TwObject *op, intptr_t delta)
+void tw_deferred_add_slow(TwObject *op, intptr_t delta)
 {
     TwNogilThread *t = tw_nogil_thread();
     size_t id = object_id(op);
@@ -192,31 +192,19 @@ static void deferred_add_slow(TwObject *op, intptr_t delta)
         if (!t->deferred_dir) {
             intptr_t **dir = calloc(ID_CHUNKS, sizeof *dir);
             __atomic_store_n(&t->deferred_dir, dir, __ATOMIC_RELEASE);
-            tls_dir = dir;
+            tw_deferred_dir_tls = dir;
         }
         if (t->deferred_dir) {
             intptr_t *chunk = calloc(ID_CHUNK, sizeof *chunk);
             if (chunk) {
-                __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
                 chunk[id & (ID_CHUNK - 1)] = delta;
+                __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
                 return;
             }
         }
     }
     shared_add(op, delta);
 }
-
-static inline void deferred_add(TwObject *op, intptr_t delta)
-{
-    intptr_t *slot = slot_of(tls_dir, object_id(op));
-    if (__builtin_expect(slot != NULL, 1))
-        __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
-    else
-        deferred_add_slow(op, delta);
-}
-
-void tw_deferred_incref(TwObject *op) { deferred_add(op, 1); }
-void tw_deferred_decref(TwObject *op) { deferred_add(op, -1); }
 
 /* What tw_refcnt reports: the shared count plus every live thread's slot
  * (exact when the other threads are quiet, like every BRC count).  Ints
@@ -268,7 +256,7 @@ TwSsize tw_deferred_refcnt(const TwObject *op)
     } else {
         n = (TwSsize)(__atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED) >>
                       TW_REF_SHARED_SHIFT);
-        intptr_t *slot = slot_of(tls_dir, id);
+        intptr_t *slot = slot_of(tw_deferred_dir_tls, id);
         if (slot)
             n += *slot;
     }
@@ -324,7 +312,7 @@ void tw_deferred_thread_exit(TwNogilThread *t)
         tw_qsbr_retire_orphan(dir, ID_CHUNKS * sizeof *dir, true);
     }
     if (tw_nogil_thread() == t)
-        tls_dir = NULL;
+        tw_deferred_dir_tls = NULL;
 }
 
 /* ---------------- hot objects ---------------------------------------- */

@@ -85,13 +85,35 @@ void tw_brc_merge_zero_local(TwObject *op);
 bool tw_brc_try_incref_shared(TwObject *op);
 
 /* Per-thread counts of deferred objects (nogil_runtime/deferred_rc.c).
- * Out of line, so that the fast paths below stay small enough to inline
- * everywhere. */
-void tw_deferred_incref(TwObject *op);
-void tw_deferred_decref(TwObject *op);
+ * A thread's counters sit in chunks of TW_DEFERRED_CHUNK ids, found
+ * through its directory tw_deferred_dir_tls (NULL before its first
+ * deferred count and after it exits).  The fast path below is the whole
+ * count when the caller already has the chunk; tw_deferred_add_slow makes
+ * one, or counts in ob_ref_shared (threads without a directory). */
+#define TW_DEFERRED_CHUNK_BITS 10
+#define TW_DEFERRED_CHUNK ((size_t)1 << TW_DEFERRED_CHUNK_BITS)
+extern _Thread_local intptr_t **tw_deferred_dir_tls;
+void tw_deferred_add_slow(TwObject *op, intptr_t delta);
 TwSsize tw_deferred_refcnt(const TwObject *op);
 
 #define TW_REFCOUNT_INLINE static inline __attribute__((always_inline))
+
+TW_REFCOUNT_INLINE void tw_deferred_add(TwObject *op, intptr_t delta)
+{
+    intptr_t **dir = tw_deferred_dir_tls;
+    size_t id = (size_t)(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) & ~TW_DEFERRED_TID_BIT);
+    if (__builtin_expect(dir != NULL, 1)) {
+        /* only this thread stores its directory's chunk pointers */
+        intptr_t *chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED);
+        if (__builtin_expect(chunk != NULL, 1)) {
+            intptr_t *slot = &chunk[id & (TW_DEFERRED_CHUNK - 1)];
+            __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta,
+                             __ATOMIC_RELAXED);
+            return;
+        }
+    }
+    tw_deferred_add_slow(op, delta);
+}
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
@@ -108,7 +130,7 @@ TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_incref(op);
+            tw_deferred_add(op, 1);
         return;
     }
     if (tw_is_owned_by_me(op))
@@ -123,7 +145,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_decref(op);
+            tw_deferred_add(op, -1);
         return;
     }
     if (tw_is_owned_by_me(op)) {
@@ -179,7 +201,7 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_incref(op);
+            tw_deferred_add(op, 1);
         return true;
     }
     if (tw_is_owned_by_me(op)) {

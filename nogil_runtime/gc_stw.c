@@ -41,6 +41,12 @@
  *      freed) to generation N+1 (2 stays 2), restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
+ * Garbage owned by a thread that parked itself for the stop (it resumes in
+ * tw_stw_park_self) is not merged in step 5: the collector counts one more
+ * reference in its ob_ref_local (the world is stopped) and hands it to that
+ * thread (gc_handoff), which does step 6 for it before running anything
+ * else, into its own pool.  Garbage of detached owners, which may not run
+ * for a long time, the collector frees itself.
  * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
  * by the trashcan) count as roots: their own dealloc will release them.
  * Deferred (per-thread counted) objects are the exception: their counts
@@ -132,6 +138,8 @@ void tw_gc_thread_init(TwNogilThread *t)
 
 void tw_gc_thread_exit(TwNogilThread *t)
 {
+    free(t->gc_handoff);                /* empty: freed on leaving the park */
+    t->gc_handoff = NULL;
     TwGcList *l = t->gc_list;
     if (!l)
         return;
@@ -390,6 +398,40 @@ static void promote(int gen)
                 splice(&l->gens[to], &l->gens[k]);
 }
 
+/* The thread that owns op, if it parked itself for this stop (so it resumes
+ * in tw_stw_park_self and frees what we hand it before it runs anything
+ * else); NULL for our own objects, merged or deferred ones, and owners
+ * that are detached (blocked: they might not run for a long time).  World
+ * stopped.  *cache remembers the last owner looked up. */
+static TwNogilThread *parked_owner(TwObject *op, TwNogilThread **cache)
+{
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) >= TW_REF_DEFERRED_LOCAL)
+        return NULL;
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (tid == 0 || tid == tw_thread_id())
+        return NULL;
+    TwNogilThread *t = *cache;
+    if (!t || __atomic_load_n(&t->tid, __ATOMIC_RELAXED) != tid) {
+        t = tw_nogil_thread_by_tid(tid);
+        *cache = t;
+    }
+    return t && __atomic_load_n(&t->parked, __ATOMIC_RELAXED) ? t : NULL;
+}
+
+static bool handoff_push(TwNogilThread *t, TwObject *op)
+{
+    if (t->gc_handoff_len == t->gc_handoff_cap) {
+        size_t cap = t->gc_handoff_cap ? t->gc_handoff_cap * 2 : 256;
+        TwObject **grown = realloc(t->gc_handoff, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        t->gc_handoff = grown;
+        t->gc_handoff_cap = cap;
+    }
+    t->gc_handoff[t->gc_handoff_len++] = op;
+    return true;
+}
+
 /* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
  * `queued` are the objects step 1 took out of BRC queues: each still holds
  * the queue's reference (dropped after the restart), which no program
@@ -398,7 +440,7 @@ static void promote(int gen)
  * core, and everything that garbage reaches, would survive the collection
  * and count as long-lived. */
 static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
-                             TwObject *const *queued, size_t nqueued)
+                             int64_t *handed, TwObject *const *queued, size_t nqueued)
 {
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
@@ -434,7 +476,8 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
     }
     bool failed = stack.failed;
     free(stack.items);
-    int64_t alive = 0;
+    int64_t alive = 0, given = 0;
+    TwNogilThread *owner_cache = NULL;
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         g->u = (uintptr_t)l;
@@ -445,6 +488,17 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
             alive++;
         } else {
             gc_bits_set(op, bits | TW_GC_UNREACHABLE);
+            /* Garbage of a parked thread goes back to it: it frees it into
+             * its own pool, where its next allocations find warm memory,
+             * and we merge nothing.  Its reference is counted as the owner
+             * counts (we may: the world is stopped). */
+            TwNogilThread *owner = parked_owner(op, &owner_cache);
+            if (owner && handoff_push(owner, op)) {
+                uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+                __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+                given++;
+                continue;
+            }
             vec_push(unreachable, op);
             if (unreachable->failed) {
                 unreachable->failed = false;
@@ -465,6 +519,28 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
         }
     }
     *survivors = alive;
+    *handed = given;
+}
+
+void tw_gc_free_handoff(TwNogilThread *t)
+{
+    TwObject **objs = t->gc_handoff;
+    size_t n = t->gc_handoff_len;
+    t->gc_handoff = NULL;
+    t->gc_handoff_len = t->gc_handoff_cap = 0;
+    bool was = freeing_garbage;
+    freeing_garbage = true;
+    for (size_t i = 0; i < n; i++) {
+        TwInquiryFn clear = TW_TYPE(objs[i])->tp_clear;
+        if (clear)
+            clear(objs[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        gc_bits_set(objs[i], gc_bits(objs[i]) & ~TW_GC_UNREACHABLE);
+        tw_decref(objs[i]);
+    }
+    freeing_garbage = was;
+    free(objs);
 }
 
 /* Dealloc dead untracked deferred objects (converted to MERGED with a
@@ -499,8 +575,8 @@ static TwSsize collect(int generation, bool explicit_call)
     TwObject **merged = tw_brc_merge_all_stopped(&nmerged);
     tw_deferred_merge_all_stopped();
     TwObjVec unreachable = { 0 };
-    int64_t survivors = 0;
-    find_unreachable(generation, &unreachable, &survivors, merged, nmerged);
+    int64_t survivors = 0, handed = 0;
+    find_unreachable(generation, &unreachable, &survivors, &handed, merged, nmerged);
     promote(generation);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
@@ -553,7 +629,7 @@ static TwSsize collect(int generation, bool explicit_call)
         gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREACHABLE);
         tw_decref(op);
     }
-    TwSsize found = (TwSsize)unreachable.len;
+    TwSsize found = (TwSsize)unreachable.len + (TwSsize)handed;
     free(unreachable.items);
     /* The garbage just freed may have held the last references to
      * untracked deferred objects (a dead function's constants).  An

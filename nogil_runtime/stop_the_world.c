@@ -120,6 +120,7 @@ void tw_stw_park_self(TwNogilThread *t)
                                      __ATOMIC_SEQ_CST))
         return;
     uint64_t start = tw_monotonic_ns();
+    __atomic_store_n(&t->parked, true, __ATOMIC_RELAXED);
     __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
     tw_futex_wake(&tw_stw_event, INT_MAX);
     for (int i = 0; i < TW_STW_PARK_SPIN &&
@@ -128,6 +129,9 @@ void tw_stw_park_self(TwNogilThread *t)
     while (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED)
         tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
     tw_nogil_attach(t);
+    __atomic_store_n(&t->parked, false, __ATOMIC_RELAXED);
+    if (t->gc_handoff_len)
+        tw_gc_free_handoff(t);
     if (tw_trace_enabled())
         tw_trace_complete("stopped", t->base.ident, start, tw_monotonic_ns());
 }

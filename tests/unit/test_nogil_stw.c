@@ -310,6 +310,54 @@ static void test_collector_frees_a_detached_owners_garbage_itself(void)
     CHECK_EQ_INT(g_node_deallocs, 20 * 3 + 2);
 }
 
+/* Garbage owned by a thread that parks itself for the stop (it was
+ * running) goes back to that thread, which frees it when it resumes: the
+ * collector merges none of it, and the owner frees every object itself. */
+static int g_handoff_step;
+static uint64_t g_owner_deallocs;
+
+static void running_owner(int idx, void *p)
+{
+    for (int i = 0; i < 20; i++)
+        make_garbage_ring(3);
+    int before = __atomic_load_n(&g_node_deallocs, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_handoff_step, 1, __ATOMIC_RELEASE);
+    /* Attached and checking the eval breaker, as the interpreter does. */
+    while (__atomic_load_n(&g_handoff_step, __ATOMIC_ACQUIRE) < 2)
+        tw_eval_breaker_handle(tw_tstate());
+    /* The collection is over and we have resumed: our garbage is gone,
+     * freed by this thread. */
+    g_owner_deallocs = (uint64_t)(__atomic_load_n(&g_node_deallocs, __ATOMIC_RELAXED) - before);
+}
+
+static void handoff_main(int idx, void *p)
+{
+    if (idx > 0) {
+        running_owner(idx - 1, p);
+        return;
+    }
+    int *out = p;
+    tw_test_spin_until(&g_handoff_step, 1, 10.0);
+    uint64_t merged = tw_nogil_thread()->stats.brc_merged;
+    out[0] = (int)tw_gc_collect(2);
+    out[1] = (int)(tw_nogil_thread()->stats.brc_merged - merged);
+    __atomic_store_n(&g_handoff_step, 2, __ATOMIC_RELEASE);
+}
+
+static void test_parked_owner_frees_its_own_garbage(void)
+{
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    g_handoff_step = 0;
+    g_owner_deallocs = 0;
+    int out[2] = { -1, -1 };
+    CHECK(tw_test_run_threads(2, handoff_main, out));
+    CHECK_EQ_INT(out[0], 20 * 3);
+    CHECK_EQ_INT(out[1], 0);
+    CHECK_EQ_INT(g_owner_deallocs, 20 * 3);
+    CHECK_EQ_INT(g_node_deallocs, 20 * 3);
+}
+
 static void test_threshold_schedules_a_collection(void)
 {
     tw_gc_collect(2);
@@ -363,6 +411,7 @@ int main(void)
         TW_CASE(test_young_collection_leaves_old_prefixes_alone),
         TW_CASE(test_collect_across_threads_while_they_run),
         TW_CASE(test_collector_frees_a_detached_owners_garbage_itself),
+        TW_CASE(test_parked_owner_frees_its_own_garbage),
         TW_CASE(test_threshold_schedules_a_collection),
         TW_CASE(test_stats_report_pauses),
     };

@@ -219,6 +219,13 @@ typedef struct TwNogilThread {
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
+    /* Garbage of ours a collection found while we were parked: each holds
+     * a reference (counted in ob_ref_local); we clear and free it when the
+     * world restarts (tw_gc_free_handoff).  Written by the collector with
+     * the world stopped, then only by us. */
+    TwObject **gc_handoff;
+    size_t gc_handoff_len, gc_handoff_cap;
+    bool parked;                  /* in tw_stw_park_self: resumes there    */
     /* object_memory.c: block pools (owner only) and trashcan */
     TwPoolBlock *pool[TW_POOL_CLASSES];
     uint32_t pool_len[TW_POOL_CLASSES];
@@ -349,6 +356,7 @@ bool tw_stw_requested(void);
 void tw_gc_thread_init(TwNogilThread *t);
 void tw_gc_thread_exit(TwNogilThread *t);
 void tw_gc_flush_count(TwNogilThread *t);
+void tw_gc_free_handoff(TwNogilThread *t);
 TwSsize tw_gc_tracked_count(void);
 
 /* ---------------- deferred_rc.c --------------------------------------- */

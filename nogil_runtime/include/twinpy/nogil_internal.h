@@ -219,13 +219,6 @@ typedef struct TwNogilThread {
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
-    /* Garbage of ours a collection found while we were parked: each holds
-     * a reference (counted in ob_ref_local); we clear and free it when the
-     * world restarts (tw_gc_free_handoff).  Written by the collector with
-     * the world stopped, then only by us. */
-    TwObject **gc_handoff;
-    size_t gc_handoff_len, gc_handoff_cap;
-    bool parked;                  /* in tw_stw_park_self: resumes there    */
     /* object_memory.c: block pools (owner only) and trashcan */
     TwPoolBlock *pool[TW_POOL_CLASSES];
     uint32_t pool_len[TW_POOL_CLASSES];
@@ -249,6 +242,13 @@ typedef struct TwNogilThread {
     uint64_t attached_since_ns;
     uint64_t detached_since_ns;
     TwNogilStats stats;
+    /* gc_stw.c: garbage of ours a collection found while we were parked:
+     * each holds a reference (counted in ob_ref_local); we clear and free
+     * it when the world restarts (tw_gc_free_handoff).  Written by the
+     * collector with the world stopped, then only by us. */
+    TwObject **gc_handoff;
+    size_t gc_handoff_len, gc_handoff_cap;
+    bool parked;                  /* in tw_stw_park_self: resumes there    */
 } TwNogilThread;
 
 static inline TwNogilThread *tw_nogil_thread(void) { return (TwNogilThread *)tw_tstate_tls; }

@@ -69,8 +69,15 @@ TwObject *tw_type_call_static_new(TwTypeObject *sb, TwTypeObject *type, TwObject
 TwObject *tw_type_repr_obj(TwTypeObject *tp);     /* "<class '...'>" */
 /* Interned str for a C identifier (immortal; never NULL after start-up). */
 TwObject *tw_id(const char *s);
-/* The same, looked up once per call site (interned strings never move). */
-#define ID(s) ({ static TwObject *_tw_id; if (!_tw_id) _tw_id = tw_id(s); _tw_id; })
+/* The same, looked up once per call site (interned strings never move);
+ * threads racing on the first lookup store the same pointer. */
+#define ID(s) ({ static TwObject *_tw_id;                                  \
+                 TwObject *_tw_v = __atomic_load_n(&_tw_id, __ATOMIC_ACQUIRE); \
+                 if (!_tw_v) {                                             \
+                     _tw_v = tw_id(s);                                     \
+                     __atomic_store_n(&_tw_id, _tw_v, __ATOMIC_RELEASE);   \
+                 }                                                         \
+                 _tw_v; })
 /* Call the special method `name` looked up on type(self) (not the
  * instance), binding self.  *found = 0 and NULL when absent. */
 TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args, size_t nargs, int *found);

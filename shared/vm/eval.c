@@ -253,20 +253,6 @@ static void unbound_deref(TwCodeObject *co, int i)
  * if the entry and both dicts still show the versions it checked. */
 #define TW_GLOBAL_CACHE_INVALID UINT64_MAX
 
-/* An interned name, made once (interned strings never move or die). */
-static TwObject *with_enter_name, *with_exit_name;
-
-static TwObject *interned_name(TwObject **slot, const char *s)
-{
-    TwObject *name = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    if (name == NULL) {
-        name = tw_str_intern_cstr(s);
-        if (name != NULL)
-            __atomic_store_n(slot, name, __ATOMIC_RELEASE);
-    }
-    return name;
-}
-
 /* Call a with statement's __exit__, found on type(mgr), as mgr's method:
  * functions and method descriptors take mgr as their first argument,
  * anything else is bound first (staticmethod, classmethod, ...). */
@@ -2124,8 +2110,8 @@ dispatch:
         TwObject *mgr = TOP();
         SAVE_FRAME_STATE();
         TwTypeObject *mtp = TW_TYPE(mgr);
-        TwObject *enter_name = interned_name(&with_enter_name, "__enter__");
-        TwObject *exit_name = interned_name(&with_exit_name, "__exit__");
+        TwObject *enter_name = ID("__enter__");
+        TwObject *exit_name = ID("__exit__");
         if (enter_name == NULL || exit_name == NULL)
             goto error;
         if (tw_type_lookup(mtp, enter_name) == NULL) {

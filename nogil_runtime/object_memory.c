@@ -8,19 +8,20 @@
  * (tw_object_publish) goes through QSBR whenever another thread is online
  * (see qsbr.c for the rule and why it is sound); otherwise it is immediate.
  *
- * Per-thread block pools.  Blocks of up to TW_POOL_CLASSES * 16 bytes
- * (ints, floats, small tuples, instances, with or without the GC prefix)
- * are rounded up to a multiple of 16 and, when freed, kept on the freeing
- * thread's own stack for that size (at most TW_POOL_MAX each) instead of
- * going back to the allocator; allocation pops from it first.  A block
- * enters a pool only at the point where it would otherwise be handed to
- * the allocator, i.e. when it may be reused at once: immediately when no
- * other thread is online, or when QSBR says its grace period is over
- * (tw_nogil_block_free, also called by qsbr.c).  So the pool changes
- * nothing in the reclamation argument, and only its owner touches it.
- * Pooled blocks count as freed in the memory counters (leak checks see
- * what they would without the pool); a thread's pool goes back to the
- * allocator when it exits.
+ * Per-thread block pools (tw_pool_tls; their fast paths, tw_pool_pop and
+ * tw_pool_push, are inline in runtime_inline.h).  Blocks of up to
+ * TW_POOL_CLASSES * 16 bytes (ints, floats, small tuples, instances, with
+ * or without the GC prefix) are rounded up to a multiple of 16 and, when
+ * freed, kept on the freeing thread's own stack for that size (at most
+ * TW_POOL_MAX each) instead of going back to the allocator; allocation
+ * pops from it first.  A block enters a pool only at the point where it
+ * would otherwise be handed to the allocator, i.e. when it may be reused
+ * at once: an object never published, immediately when no other thread is
+ * online, or when QSBR says its grace period is over (tw_nogil_block_free,
+ * also called by qsbr.c).  So the pool changes nothing in the reclamation
+ * argument, and only its owner touches it.  Pooled blocks count as freed
+ * in the memory counters (leak checks see what they would without the
+ * pool); a thread's pool goes back to the allocator when it exits.
  *
  * Trashcan: per-thread depth of nested container deallocations.  Past
  * TW_TRASH_LIMIT a container's dealloc is postponed (tw_trashcan_begin
@@ -54,58 +55,18 @@ void tw_dealloc(TwObject *op)
 
 /* ---------------- per-thread block pools ------------------------------ */
 
-/* memset with a constant size per class: plain vector stores, where a
- * variable size becomes `rep stos` and its start-up cost. */
-static inline void zero_block(void *b, size_t c)
-{
-    switch (c) {
-    case 1: memset(b, 0, 32); break;
-    case 2: memset(b, 0, 48); break;
-    case 3: memset(b, 0, 64); break;
-    case 4: memset(b, 0, 80); break;
-    case 5: memset(b, 0, 96); break;
-    case 6: memset(b, 0, 112); break;
-    case 7: memset(b, 0, 128); break;
-    default: memset(b, 0, (c + 1) << 4); break;
-    }
-}
+_Thread_local TwPoolTls tw_pool_tls;
 
 static inline __attribute__((always_inline)) void *block_calloc(size_t size)
 {
-    size_t bs = tw_pool_block_size(size);
-    if (tw_pool_fits(size)) {
-        TwNogilThread *t = tw_nogil_thread();
-        size_t c = (bs >> 4) - 1;
-        TwPoolBlock *b = t ? t->pool[c] : NULL;
-        if (b) {
-            t->pool[c] = b->next;
-            t->pool_len[c]--;
-            zero_block(b, c);
-            t->base.alloc_count++;
-            t->base.alloc_bytes += bs;
-            return b;
-        }
-    }
-    return tw_mem_calloc(bs);
+    void *b = tw_pool_pop(size);
+    return b ? b : tw_mem_calloc(tw_pool_block_size(size));
 }
 
 static inline __attribute__((always_inline)) void block_free(void *p, size_t size)
 {
-    size_t bs = tw_pool_block_size(size);
-    TwNogilThread *t = tw_nogil_thread();
-    if (tw_pool_fits(size) && t) {
-        size_t c = (bs >> 4) - 1;
-        if (t->pool_len[c] < TW_POOL_MAX) {
-            TwPoolBlock *b = p;
-            b->next = t->pool[c];
-            t->pool[c] = b;
-            t->pool_len[c]++;
-            t->base.free_count++;
-            t->base.free_bytes += bs;
-            return;
-        }
-    }
-    tw_mem_free(p, bs);
+    if (!tw_pool_push(p, size))
+        tw_mem_free(p, tw_pool_block_size(size));
 }
 
 void tw_nogil_block_free(void *p, size_t size)
@@ -113,24 +74,25 @@ void tw_nogil_block_free(void *p, size_t size)
     block_free(p, size);
 }
 
-/* Thread exit: the pooled blocks were counted as freed already, so count
- * them as allocated again before tw_mem_free counts them freed. */
+/* Thread exit (on the exiting thread): the pooled blocks were counted as
+ * freed already, so count them as allocated again before tw_mem_free
+ * counts them freed. */
 void tw_pool_thread_exit(TwNogilThread *t)
 {
     for (size_t c = 0; c < TW_POOL_CLASSES; c++) {
         size_t bs = (c + 1) << 4;
-        while (t->pool[c]) {
-            TwPoolBlock *b = t->pool[c];
-            t->pool[c] = b->next;
+        while (tw_pool_tls.head[c]) {
+            TwPoolBlock *b = tw_pool_tls.head[c];
+            tw_pool_tls.head[c] = b->next;
             t->base.alloc_count++;
             t->base.alloc_bytes += bs;
             tw_mem_free(b, bs);
         }
-        t->pool_len[c] = 0;
+        tw_pool_tls.len[c] = 0;
     }
 }
 
-TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
+TwObject *tw_object_alloc_slow(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
     TwObject *op = block_calloc(size);
@@ -156,7 +118,7 @@ static inline __attribute__((always_inline)) void free_object_memory(TwObject *o
         block_free(p, size);
 }
 
-void tw_object_free(TwObject *op, size_t size)
+void tw_object_free_slow(TwObject *op, size_t size)
 {
     if (op)
         free_object_memory(op, op, size);

@@ -77,4 +77,8 @@ static inline TwObject *tw_try_incref_item(TwObject **slot)
     return op;
 }
 
+/* Objects that are not tracked by the cycle collector (runtime.h). */
+TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
+void tw_object_free(TwObject *op, size_t size);
+
 #endif /* TWINPY_RUNTIME_INLINE_H */

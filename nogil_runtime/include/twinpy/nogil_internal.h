@@ -184,24 +184,8 @@ typedef struct TwBrcNode {
     TwObject *op;
 } TwBrcNode;
 
-/* object_memory.c: per-thread pools of small blocks, by multiple of 16. */
-#define TW_POOL_CLASSES 8
-#define TW_POOL_MAX 256
-typedef struct TwPoolBlock {
-    struct TwPoolBlock *next;
-} TwPoolBlock;
-
-/* The size a block of `size` bytes really has: pooled sizes are rounded up
- * to a multiple of 16 (the same jemalloc size class); others are exact. */
-static inline bool tw_pool_fits(size_t size)
-{
-    return size > 16 && size <= TW_POOL_CLASSES * 16;
-}
-static inline size_t tw_pool_block_size(size_t size)
-{
-    return tw_pool_fits(size) ? (size + 15) & ~(size_t)15 : size;
-}
-
+/* object_memory.c: per-thread pools of small blocks, by multiple of 16
+ * (TwPoolTls and the allocation fast paths are in runtime_inline.h). */
 typedef struct TwNogilThread {
     TwThreadState base;           /* must be first                          */
     /* Owner id while the thread lives; 0 once it has abandoned its objects.
@@ -219,9 +203,7 @@ typedef struct TwNogilThread {
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
-    /* object_memory.c: block pools (owner only) and trashcan */
-    TwPoolBlock *pool[TW_POOL_CLASSES];
-    uint32_t pool_len[TW_POOL_CLASSES];
+    /* object_memory.c: trashcan (the block pools are tw_pool_tls) */
     int trash_depth;
     bool trash_draining;
     TwObject **trash;

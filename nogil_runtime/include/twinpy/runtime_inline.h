@@ -28,11 +28,14 @@
  * only the cycle collector frees them (nogil_runtime/deferred_rc.c holds
  * the invariants).  The top bit keeps such an ob_tid from ever equalling a
  * thread id, so tw_is_owned_by_me is false for them.
- * Both special values sit at the top of the range, so the fast paths test
+ * Neither kind is ever owned, so the fast paths test ownership first; both
+ * special values sit at the top of the range, so the others then test
  * `local >= TW_REF_DEFERRED_LOCAL` once for both.
  */
 #ifndef TWINPY_RUNTIME_INLINE_H
 #define TWINPY_RUNTIME_INLINE_H
+
+#include <string.h>
 
 #define TW_REF_SHARED_SHIFT 2
 #define TW_REF_SHARED_FLAG_MASK 0x3
@@ -125,37 +128,45 @@ TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
     return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
 
+/* The owner's test comes first: an object whose ob_tid is this thread's id
+ * is neither immortal (ob_tid 0) nor deferred (ob_tid has the top bit), so
+ * the common case, a thread counting its own objects, costs one compare of
+ * ob_tid and a plain add.  Only the owner or a stopped world turns an owned
+ * object immortal or deferred (deferred_rc.c), so the owner never races
+ * with that change. */
 TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
+    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+        __atomic_store_n(&op->ob_ref_local,
+                         __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
+                         __ATOMIC_RELAXED);
+        return;
+    }
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
             tw_deferred_add(op, 1);
         return;
     }
-    if (tw_is_owned_by_me(op))
-        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
-    else
-        __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT,
-                           __ATOMIC_RELAXED);
+    __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
 }
 
 TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
 {
+    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+        uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
+        __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
+        if (local == 0)
+            tw_brc_merge_zero_local(op);
+        return;
+    }
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
             tw_deferred_add(op, -1);
         return;
     }
-    if (tw_is_owned_by_me(op)) {
-        local--;
-        __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
-        if (local == 0)
-            tw_brc_merge_zero_local(op);
-    } else {
-        tw_brc_decref_shared(op);
-    }
+    tw_brc_decref_shared(op);
 }
 
 static inline void tw_set_immortal(TwObject *op)
@@ -198,14 +209,16 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
  * the object's count may already have reached zero. */
 TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 {
+    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+        __atomic_store_n(&op->ob_ref_local,
+                         __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
+                         __ATOMIC_RELAXED);
+        return true;
+    }
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
     if (local >= TW_REF_DEFERRED_LOCAL) {
         if (local == TW_REF_DEFERRED_LOCAL)
             tw_deferred_add(op, 1);
-        return true;
-    }
-    if (tw_is_owned_by_me(op)) {
-        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
         return true;
     }
     return tw_brc_try_incref_shared(op);
@@ -296,6 +309,115 @@ TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
 TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) != 0;
+}
+
+/* ---- object allocation fast paths (nogil_runtime/object_memory.c) ----
+ *
+ * Per-thread block pools: blocks of up to TW_POOL_CLASSES * 16 bytes are
+ * rounded up to a multiple of 16 and, when freed, kept on the freeing
+ * thread's own stack for their size (at most TW_POOL_MAX each); allocation
+ * pops from it first.  Only the thread itself touches its pool, and only
+ * while it has a thread state.  A block enters a pool only where it may be
+ * reused at once (object_memory.c has the argument).  Pooled blocks count
+ * as freed in the memory counters. */
+#define TW_POOL_CLASSES 8
+#define TW_POOL_MAX 256
+typedef struct TwPoolBlock {
+    struct TwPoolBlock *next;
+} TwPoolBlock;
+typedef struct {
+    TwPoolBlock *head[TW_POOL_CLASSES];
+    uint32_t len[TW_POOL_CLASSES];
+} TwPoolTls;
+extern _Thread_local TwPoolTls tw_pool_tls;
+
+/* The size a block of `size` bytes really has: pooled sizes are rounded up
+ * to a multiple of 16 (the same jemalloc size class); others are exact. */
+static inline bool tw_pool_fits(size_t size)
+{
+    return size > 16 && size <= TW_POOL_CLASSES * 16;
+}
+static inline size_t tw_pool_block_size(size_t size)
+{
+    return tw_pool_fits(size) ? (size + 15) & ~(size_t)15 : size;
+}
+
+/* Clear a block of class c, (c + 1) * 16 bytes: constant sizes are plain
+ * vector stores, where a variable size becomes `rep stos` and its start-up
+ * cost. */
+TW_REFCOUNT_INLINE void tw_pool_zero(void *b, size_t c)
+{
+    switch (c) {
+    case 1: memset(b, 0, 32); break;
+    case 2: memset(b, 0, 48); break;
+    case 3: memset(b, 0, 64); break;
+    case 4: memset(b, 0, 80); break;
+    case 5: memset(b, 0, 96); break;
+    case 6: memset(b, 0, 112); break;
+    case 7: memset(b, 0, 128); break;
+    default: memset(b, 0, (c + 1) << 4); break;
+    }
+}
+
+/* A zeroed block from the calling thread's pool, or NULL (no thread state,
+ * size not pooled, pool empty).  Inline so that a constant size makes the
+ * class and the clearing constant. */
+TW_REFCOUNT_INLINE void *tw_pool_pop(size_t size)
+{
+    TwThreadState *ts = tw_tstate_tls;
+    if (!tw_pool_fits(size) || ts == NULL)
+        return NULL;
+    size_t bs = tw_pool_block_size(size), c = (bs >> 4) - 1;
+    TwPoolBlock *b = tw_pool_tls.head[c];
+    if (b == NULL)
+        return NULL;
+    tw_pool_tls.head[c] = b->next;
+    tw_pool_tls.len[c]--;
+    tw_pool_zero(b, c);
+    ts->alloc_count++;
+    ts->alloc_bytes += bs;
+    return b;
+}
+
+/* Keep block p (of `size` bytes, free to reuse now) in the pool: false if
+ * it does not fit or the pool is full. */
+TW_REFCOUNT_INLINE bool tw_pool_push(void *p, size_t size)
+{
+    TwThreadState *ts = tw_tstate_tls;
+    if (!tw_pool_fits(size) || ts == NULL)
+        return false;
+    size_t bs = tw_pool_block_size(size), c = (bs >> 4) - 1;
+    if (tw_pool_tls.len[c] >= TW_POOL_MAX)
+        return false;
+    TwPoolBlock *b = p;
+    b->next = tw_pool_tls.head[c];
+    tw_pool_tls.head[c] = b;
+    tw_pool_tls.len[c]++;
+    ts->free_count++;
+    ts->free_bytes += bs;
+    return true;
+}
+
+TwObject *tw_object_alloc_slow(TwTypeObject *tp, size_t size);
+void tw_object_free_slow(TwObject *op, size_t size);
+
+/* Objects that are not tracked by the cycle collector (runtime.h). */
+TW_REFCOUNT_INLINE TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
+{
+    TwObject *op = tw_pool_pop(size);
+    if (__builtin_expect(op == NULL, 0))
+        return tw_object_alloc_slow(tp, size);
+    tw_object_init_header(op, tp);
+    return op;
+}
+
+/* An object never published has no lock-free reader: its block is reused
+ * at once.  Published ones may need a grace period (the slow path). */
+TW_REFCOUNT_INLINE void tw_object_free(TwObject *op, size_t size)
+{
+    if (op && !tw_object_is_published(op) && tw_pool_push(op, size))
+        return;
+    tw_object_free_slow(op, size);
 }
 
 #define tw_atomic_load_ptr(pp) __atomic_load_n((pp), __ATOMIC_ACQUIRE)

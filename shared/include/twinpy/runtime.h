@@ -162,9 +162,10 @@ void tw_runtime_threads_unlock(void);
 void tw_mem_retire_thread(TwThreadState *ts);
 
 /* Objects that are not tracked by the cycle collector.  The header is
- * initialised (one reference, type set). */
-TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
-void tw_object_free(TwObject *op, size_t size);
+ * initialised (one reference, type set).  Declared (or defined inline) by
+ * the runtime's runtime_inline.h:
+ *   TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
+ *   void tw_object_free(TwObject *op, size_t size);  */
 
 /* ---------------- cycle collector ---------------------------------- */
 

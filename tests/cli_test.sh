@@ -71,6 +71,28 @@ EOT
     grep -v '^ *[~^]*$' "$tmp/err" >"$tmp/err_no_carets"
     cmp -s "$tmp/expected" "$tmp/err_no_carets" || { diff -u "$tmp/expected" "$tmp/err_no_carets"; fail "traceback differs"; }
     ;;
+fused_traceback_lines)
+    # an error inside a fused operand load + subscript / division is
+    # reported at the operation's line, in the right function
+    printf 'def f(s, i):\n    n = i\n    return s[n]\n\ndef g(a, b):\n    return (a\n            / b)\n\ng(1.0, 2.0)\nf([1], 5)\n' >"$tmp/tb.py"
+    run "$tw" "$tmp/tb.py"
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    cat >"$tmp/expected" <<EOT
+Traceback (most recent call last):
+  File "$tmp/tb.py", line 10, in <module>
+    f([1], 5)
+  File "$tmp/tb.py", line 3, in f
+    return s[n]
+IndexError: list index out of range
+EOT
+    grep -v '^ *[~^]*$' "$tmp/err" >"$tmp/err_no_carets"
+    cmp -s "$tmp/expected" "$tmp/err_no_carets" || { diff -u "$tmp/expected" "$tmp/err_no_carets"; fail "traceback differs"; }
+    printf 'def g(a, b):\n    x = 1\n    return (a\n            // b)\n\ng(1, 0)\n' >"$tmp/tb2.py"
+    run "$tw" "$tmp/tb2.py"
+    [ "$(rc)" = 1 ] || fail "status $(rc), expected 1"
+    [ "$(tail -n 1 "$tmp/err")" = "ZeroDivisionError: integer division or modulo by zero" ] || fail "unexpected last line"
+    grep -q '^  File "'"$tmp"'/tb2.py", line [34], in g$' "$tmp/err" || fail "not reported in g at the division"
+    ;;
 syntax_error)
     printf 'print("a")\nx = = 1\n' >"$tmp/bad.py"
     run "$tw" "$tmp/bad.py"
@@ -111,6 +133,8 @@ print(f(1))'
     [ "$(rc)" = 0 ] || fail "status $(rc)"
     [ -s "$tmp/out" ] || fail "no disassembly"
     grep -q "2" "$tmp/out" && ! grep -qx "2" "$tmp/out" || fail "the program ran instead of being disassembled"
+    # x + 1: the operand load is marked for fusing with the addition
+    grep -q "LOAD_FAST_FUSED" "$tmp/out" || fail "x + 1 not fused"
     ;;
 output_not_lost)
     run "$tw" -c 'for i in range(20000): print(i)

@@ -120,7 +120,7 @@ def overlaps(a, b):
 
 def case_threads(tmp, rt):
     trace = os.path.join(tmp, "t.json")
-    run(["--trace", trace], THREADS.replace("N", "1000000"), tmp)
+    run(["--trace", trace], THREADS.replace("N", "4000000"), tmp)
     spans, names, main = load_trace(trace)
     workers = sorted({e["tid"] for e in spans} - {main})
     if len(workers) != 2:

@@ -944,6 +944,169 @@ dispatch:
         PUSH(v);
         DISPATCH();
     }
+    /* A LOAD_FAST that the assembler found followed by LOAD_FAST or
+     * LOAD_CONST and then BINARY_OP, INPLACE_OP, COMPARE_OP or BINARY_SUBSCR
+     * (fuse_operand_loads, compile.c).  When both operands are bound and the
+     * operation has a fast path that runs no Python code, it is done here
+     * on the local's and the constant's own references: neither operand is
+     * counted, pushed or dropped, and ip moves past the operation (so an
+     * error is reported at it).  Otherwise this is exactly LOAD_FAST and
+     * the next two instructions run as usual; jumps to them are unaffected.
+     * Only this frame's code writes its locals, and none runs before the
+     * operation is done, so the locals' references outlive the operands' use. */
+    TARGET(LOAD_FAST_FUSED) {
+        TwObject *l = localsplus[oparg];
+        uint32_t w1 = ip[0], w2 = ip[1];
+        TwObject *r = TW_INSTR_OP(w1) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)]
+                                                          : consts[TW_INSTR_ARG(w1)];
+        uint32_t op2 = TW_INSTR_OP(w2), arg2 = TW_INSTR_ARG(w2);
+        if (l == NULL || r == NULL)
+            goto fused_plain;
+        if (op2 == TW_OP_COMPARE_OP) {
+            int b = -1;
+            if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
+                int64_t x = TW_INT_VALUE(l), y = TW_INT_VALUE(r);
+                switch (arg2) {
+                case TW_LT: b = x < y; break;
+                case TW_LE: b = x <= y; break;
+                case TW_EQ: b = x == y; break;
+                case TW_NE: b = x != y; break;
+                case TW_GT: b = x > y; break;
+                case TW_GE: b = x >= y; break;
+                }
+            } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
+                double x = TW_FLOAT_VALUE(l), y = TW_FLOAT_VALUE(r);
+                switch (arg2) {
+                case TW_LT: b = x < y; break;
+                case TW_LE: b = x <= y; break;
+                case TW_EQ: b = x == y; break;
+                case TW_NE: b = x != y; break;
+                case TW_GT: b = x > y; break;
+                case TW_GE: b = x >= y; break;
+                }
+            }
+            if (b < 0)
+                goto fused_plain;
+            ip += 2;
+            uint32_t next = *ip;
+            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_FALSE) {
+                ip++;
+                if (!b)
+                    JUMPTO(TW_INSTR_ARG(next));
+                DISPATCH();
+            }
+            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_TRUE) {
+                ip++;
+                if (b)
+                    JUMPTO(TW_INSTR_ARG(next));
+                DISPATCH();
+            }
+            PUSH(tw_newref(b ? Tw_True : Tw_False));
+            DISPATCH();
+        }
+        if (op2 == TW_OP_BINARY_SUBSCR) {
+            if (TW_TYPE(l) != &TwList_Type || !TW_INT_CHECK_EXACT(r))
+                goto fused_plain;
+            /* as BINARY_SUBSCR's inline lock-free read */
+            int64_t i = TW_INT_VALUE(r);
+            TwListObject *lo = (TwListObject *)l;
+            TwListArray *a;
+            TwObject *res = NULL;
+            if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
+                && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
+                res = tw_try_incref_item(&a->items[i]);
+            ip += 2;
+            if (res == NULL && (res = tw_list_get(l, (TwSsize)i)) == NULL)
+                goto error;
+            PUSH(res);
+            DISPATCH();
+        }
+        /* BINARY_OP or INPLACE_OP */
+        if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
+            int64_t a = TW_INT_VALUE(l), b = TW_INT_VALUE(r), c;
+            switch (arg2) {
+            case TW_BINOP_ADD:
+                if (__builtin_add_overflow(a, b, &c))
+                    goto fused_plain;
+                break;
+            case TW_BINOP_SUB:
+                if (__builtin_sub_overflow(a, b, &c))
+                    goto fused_plain;
+                break;
+            case TW_BINOP_MUL:
+                if (__builtin_mul_overflow(a, b, &c))
+                    goto fused_plain;
+                break;
+            case TW_BINOP_FLOORDIV:
+                if (b <= 0 || a < 0)
+                    goto fused_plain;
+                c = a / b;
+                break;
+            case TW_BINOP_MOD:
+                if (b <= 0 || a < 0)
+                    goto fused_plain;
+                c = a % b;
+                break;
+            case TW_BINOP_AND: c = a & b; break;
+            case TW_BINOP_OR: c = a | b; break;
+            case TW_BINOP_XOR: c = a ^ b; break;
+            default:
+                goto fused_plain;
+            }
+            /* `n = n - 1`: the local's is the only reference (see
+             * BINOP_REUSE_OPERAND); the store is done here */
+            uint32_t w3 = ip[2];
+            if ((c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX)
+                && TW_INSTR_OP(w3) == TW_OP_STORE_FAST && TW_INSTR_ARG(w3) == (uint32_t)oparg
+                && tw_refcnt_is_unshared(l, 1)) {
+                TW_INT_VALUE(l) = c;
+                ip += 3;
+                DISPATCH();
+            }
+            ip += 2;
+            TwObject *res = tw_int_from_i64(c);
+            if (res == NULL)
+                goto error;
+            PUSH(res);
+            DISPATCH();
+        }
+        if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
+            double a = TW_FLOAT_VALUE(l), b = TW_FLOAT_VALUE(r), d;
+            switch (arg2) {
+            case TW_BINOP_ADD: d = a + b; break;
+            case TW_BINOP_SUB: d = a - b; break;
+            case TW_BINOP_MUL: d = a * b; break;
+            case TW_BINOP_TRUEDIV:
+                if (b == 0.0)
+                    goto fused_plain;
+                d = a / b;
+                break;
+            default:
+                goto fused_plain;
+            }
+            uint32_t w3 = ip[2];
+            if (TW_INSTR_OP(w3) == TW_OP_STORE_FAST && TW_INSTR_ARG(w3) == (uint32_t)oparg
+                && tw_refcnt_is_unshared(l, 1)) {
+                TW_FLOAT_VALUE(l) = d;
+                ip += 3;
+                DISPATCH();
+            }
+            ip += 2;
+            TwObject *res = tw_float_from_double(d);
+            if (res == NULL)
+                goto error;
+            PUSH(res);
+            DISPATCH();
+        }
+    fused_plain:
+        if (l == NULL) {
+            unbound_local(TW_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        tw_incref(l);
+        PUSH(l);
+        DISPATCH();
+    }
     TARGET(STORE_FAST) {
         TwObject *v = POP();
         TwObject *old = localsplus[oparg];

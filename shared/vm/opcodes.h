@@ -30,6 +30,7 @@
     X(PUSH_NULL, NONE)           /* [] -> [NULL]                            */ \
     X(LOAD_CONST, CONST)                                                       \
     X(LOAD_FAST, LOCAL)                                                        \
+    X(LOAD_FAST_FUSED, LOCAL)    /* LOAD_FAST; may do the next two (eval.c) */ \
     X(STORE_FAST, LOCAL)                                                       \
     X(DELETE_FAST, LOCAL)                                                      \
     X(LOAD_DEREF, DEREF)                                                       \

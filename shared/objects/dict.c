@@ -305,6 +305,17 @@ static int lookup_optimistic(TwDictObject *d, TwObject *key, TwHash hash, TwObje
             bool match = false;
             if (sk == key) {
                 match = true;
+            } else if (sk != NULL && ep->hash == hash && TW_INT_CHECK_EXACT(key)
+                       && TW_INT_CHECK_EXACT(sk)) {
+                /* Exact int and str keys never change, and a published
+                 * key's memory outlives this read even if the key dies
+                 * meanwhile (a grace period, runtime.h): compare without
+                 * a reference.  An entry's key only ever goes from sk to
+                 * NULL, and the match is confirmed below. */
+                match = TW_INT_VALUE(sk) == TW_INT_VALUE(key);
+            } else if (sk != NULL && ep->hash == hash && TW_STR_CHECK_EXACT(key)
+                       && TW_STR_CHECK_EXACT(sk)) {
+                match = tw_str_eq(sk, key);
             } else if (sk != NULL && ep->hash == hash) {
                 TwObject *ref = tw_try_incref_item(&ep->key);
                 if (ref == NULL)

@@ -156,8 +156,15 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
     if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
         uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
         __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
-        if (local == 0)
-            tw_brc_merge_zero_local(op);
+        if (local == 0) {
+            /* The common death: nobody else counted it and no optimistic
+             * reader can have it (never published); else brc.c decides. */
+            if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
+                && !__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
+                tw_dealloc(op);
+            else
+                tw_brc_merge_zero_local(op);
+        }
         return;
     }
     uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);

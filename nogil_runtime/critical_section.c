@@ -18,9 +18,19 @@
  *   - tw_begin_blocking (sleep, join, lock waits, I/O) suspends all
  *     sections; tw_end_blocking re-locks only the innermost; each outer one
  *     is re-locked when the section above it ends.
+ *   - solo (the thread is the only one attached, tstate.c): a section is
+ *     ELIDED instead: pushed, counted as holding its objects, no lock
+ *     taken.  No other thread can touch the objects: none runs, and one
+ *     that wants to attach waits until the solo thread has left solo mode,
+ *     which first locks every elided section for real (tw_cs_hold_elided;
+ *     the locks are free: a thread that may take object locks while
+ *     detached has announced its arrival, and then nobody enters solo
+ *     mode) or, when it blocks, suspends them like the others.
  * Invariants:
- *   - the sections that hold their locks form a prefix of the stack from
- *     the top: if a section is suspended, so is every older one;
+ *   - the sections that hold their locks (or are elided) form a prefix of
+ *     the stack from the top: if a section is suspended, so is every
+ *     older one;
+ *   - elided sections exist only while the thread is solo;
  *   - code runs only while its innermost section holds its locks.
  *   - a section on an object the innermost active section already holds
  *     does nothing (a == NULL) and is not pushed.
@@ -37,6 +47,8 @@ _Thread_local TwCsThread tw_cs_tls;
 
 static inline void unlock_section(TwCriticalSection *cs)
 {
+    if (cs->elided)
+        return;
     tw_mutex_unlock(&cs->a->ob_mutex);
     if (cs->b)
         tw_mutex_unlock(&cs->b->ob_mutex);
@@ -55,8 +67,11 @@ static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
         tw_mutex_unlock(&cs->a->ob_mutex);
     }
     bool attached = __atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED;
-    if (attached)
-        tw_nogil_detach(t);
+    if (attached) {
+        /* still counted while we take locks detached: nobody runs solo
+         * while we may hold them (tstate.c) */
+        tw_nogil_detach_arrived(t);
+    }
     tw_mutex_lock(&cs->a->ob_mutex);
     if (cs->b)
         tw_mutex_lock(&cs->b->ob_mutex);
@@ -71,8 +86,23 @@ void tw_cs_suspend_all(TwNogilThread *t)
         if (cs->suspended)
             break;
         unlock_section(cs);
+        cs->elided = false;
         cs->suspended = true;
         t->stats.cs_suspended++;
+    }
+}
+
+/* Leaving solo mode: every elided section takes its locks for real (the
+ * elided ones are the newest: a prefix of the stack from the top). */
+void tw_cs_hold_elided(void)
+{
+    for (TwCriticalSection *cs = tw_cs_tls.top; cs && !cs->suspended; cs = cs->prev) {
+        if (!cs->elided)
+            continue;
+        tw_mutex_lock(&cs->a->ob_mutex);
+        if (cs->b)
+            tw_mutex_lock(&cs->b->ob_mutex);
+        cs->elided = false;
     }
 }
 
@@ -94,6 +124,7 @@ static inline bool holds(const TwCriticalSection *cs, const TwObject *op)
 static void begin_section(TwCriticalSection *cs)
 {
     TwNogilThread *t = tw_nogil_thread();
+    cs->elided = false;
     if (!t) {
         tw_mutex_lock(&cs->a->ob_mutex);
         if (cs->b)
@@ -143,13 +174,20 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
     cs->a = a;
     cs->b = b;
     cs->prev = top;
+    if (tw_cs_tls.solo) {
+        cs->suspended = false;
+        cs->elided = true;
+        tw_cs_tls.top = cs;
+        tw_cs_tls.fast++;
+        return;
+    }
     begin_section(cs);
 }
 
 /* Two objects, a parked waiter, or a suspended section below. */
 void tw_cs_end_slow(TwCriticalSection *cs)
 {
-    unlock_section(cs);
+    unlock_section(cs);    /* nothing for an elided section */
     tw_cs_tls.top = cs->prev;
     TwNogilThread *t = tw_nogil_thread();
     if (t && cs->prev && cs->prev->suspended)

@@ -72,6 +72,8 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "mutex_parked %llu\n", (unsigned long long)sum.mutex_parked);
     fprintf(out, "mutex_handoffs %llu\n", (unsigned long long)sum.mutex_handoff);
     fprintf(out, "critical_sections_suspended %llu\n", (unsigned long long)sum.cs_suspended);
+    fprintf(out, "solo_entries %llu\n", (unsigned long long)sum.solo_enter);
+    fprintf(out, "solo_revocations %llu\n", (unsigned long long)sum.solo_revoke);
     fprintf(out, "stw_count %llu\n", G(stw_count));
     fprintf(out, "stw_pause_total_us %llu\n", G(stw_total_ns) / 1000);
     fprintf(out, "stw_pause_max_us %llu\n", G(stw_max_ns) / 1000);

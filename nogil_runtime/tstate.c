@@ -23,9 +23,38 @@
  *
  * Thread ids (ob_tid of owned objects) come from a process-wide counter
  * starting at 1 and are never reused; 0 means "merged, no owner".
+ *
+ * Solo mode.  A thread that is the only attached one runs SOLO: its
+ * critical sections take no locks (elided, critical_section.c).  State:
+ *   arrived  threads that are attached, about to attach, or detached or
+ *            parked while holding object locks (t->arrived says whether t
+ *            is counted);
+ *   solo     the solo thread or NULL (written under solo_lock).
+ * Rules (what keeps another thread from touching an object inside an
+ * elided section):
+ *   - a thread counts itself (tw_solo_arrive) before it attaches and before
+ *     it waits for object locks while detached (lock_section), and stops
+ *     counting when it detaches holding no object lock;
+ *   - a thread becomes solo only while arrived == 1 (itself): it stores
+ *     solo, then reads arrived (and undoes if another arrived); an
+ *     arriving thread increments arrived, then reads solo (all seq_cst),
+ *     so one of the two sees the other;
+ *   - an arriving thread that finds a solo thread sets its
+ *     TW_EB_NOGIL_SOLO_LEAVE bit (under solo_lock, so the solo thread cannot
+ *     leave, exit and free its state meanwhile) and sleeps on solo_seq
+ *     until it has left; it does not attach before;
+ *   - the solo thread leaves at its next eval-breaker check, or when it
+ *     detaches, after locking its elided sections for real (no other
+ *     thread can hold those locks: it would be counted) or suspending them
+ *     (tw_begin_blocking);
+ *   - when a detach leaves one thread counted, that thread is asked to try
+ *     (TW_EB_NOGIL_SOLO_TRY); a thread also tries after it attaches.
+ * An arriving thread waits at most until the solo thread's next
+ * eval-breaker check (as for a stop-the-world).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,10 +170,132 @@ static void tstate_unlink_locked(TwNogilThread *t)
         __atomic_store_n(pp, (TwNogilThread *)t->base.next_all, __ATOMIC_RELEASE);
 }
 
+/* ---------------- solo mode ------------------------------------------ */
+
+static pthread_mutex_t solo_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t arrived;
+static TwNogilThread *solo;         /* written under solo_lock          */
+static uint32_t solo_seq;           /* bumped when a thread leaves solo */
+static uint32_t solo_waiters;
+static void solo_leave(TwNogilThread *t);
+
+/* Off with TWINPY_SOLO=0 in the environment, or tw_solo_disable(). */
+static bool solo_enabled = true;
+static pthread_once_t solo_env_once = PTHREAD_ONCE_INIT;
+
+static void solo_read_env(void)
+{
+    const char *v = getenv("TWINPY_SOLO");
+    if (v && strcmp(v, "0") == 0)
+        __atomic_store_n(&solo_enabled, false, __ATOMIC_RELAXED);
+}
+
+void tw_solo_disable(void)
+{
+    __atomic_store_n(&solo_enabled, false, __ATOMIC_RELAXED);
+    TwNogilThread *t = tw_nogil_thread();
+    if (t && tw_cs_tls.solo)
+        solo_leave(t);
+}
+
+void tw_solo_arrive(TwNogilThread *t)
+{
+    if (t->arrived)
+        return;
+    t->arrived = true;
+    __atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
+    for (;;) {
+        uint32_t seq = __atomic_load_n(&solo_seq, __ATOMIC_SEQ_CST);
+        /* Our increment, then this load; a thread entering solo stores
+         * solo, then loads arrived (all seq_cst): one sees the other. */
+        if (__atomic_load_n(&solo, __ATOMIC_SEQ_CST) == NULL)
+            return;
+        pthread_mutex_lock(&solo_lock);
+        TwNogilThread *s = __atomic_load_n(&solo, __ATOMIC_SEQ_CST);
+        if (s != NULL)
+            tw_eval_breaker_set(&s->base, TW_EB_NOGIL_SOLO_LEAVE);
+        pthread_mutex_unlock(&solo_lock);
+        if (s == NULL)
+            return;
+        t->stats.solo_revoke++;
+        __atomic_fetch_add(&solo_waiters, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&solo_seq, __ATOMIC_SEQ_CST) == seq)
+            tw_futex_wait(&solo_seq, seq, -1);
+        __atomic_fetch_sub(&solo_waiters, 1, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* Wake the threads waiting for the solo thread to leave. */
+static void solo_cleared(void)
+{
+    __atomic_fetch_add(&solo_seq, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&solo_waiters, __ATOMIC_SEQ_CST) != 0)
+        tw_futex_wake(&solo_seq, INT_MAX);
+}
+
+/* t (attached, the caller) becomes solo if it is the only thread counted. */
+static void solo_try_enter(TwNogilThread *t)
+{
+    if (tw_cs_tls.solo || __atomic_load_n(&arrived, __ATOMIC_SEQ_CST) != 1)
+        return;
+    pthread_once(&solo_env_once, solo_read_env);
+    if (!__atomic_load_n(&solo_enabled, __ATOMIC_RELAXED))
+        return;
+    bool undone = false;
+    pthread_mutex_lock(&solo_lock);
+    if (__atomic_load_n(&solo, __ATOMIC_SEQ_CST) == NULL) {
+        __atomic_store_n(&solo, t, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) == 1) {
+            tw_cs_tls.solo = true;
+            t->stats.solo_enter++;
+        } else {
+            __atomic_store_n(&solo, NULL, __ATOMIC_SEQ_CST);
+            undone = true;
+        }
+    }
+    pthread_mutex_unlock(&solo_lock);
+    if (undone)
+        solo_cleared();
+}
+
+/* The caller stops running solo: its elided sections take their locks. */
+static void solo_leave(TwNogilThread *t)
+{
+    if (!tw_cs_tls.solo)
+        return;
+    tw_cs_hold_elided();
+    tw_cs_tls.solo = false;
+    pthread_mutex_lock(&solo_lock);
+    __atomic_store_n(&solo, NULL, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&solo_lock);
+    solo_cleared();
+}
+
+/* t (attached, online, the caller) is about to detach: stop counting it
+ * unless it holds object locks; if that leaves one thread, ask it to try
+ * running solo. */
+static void solo_depart(TwNogilThread *t)
+{
+    solo_leave(t);
+    TwCriticalSection *top = tw_cs_tls.top;
+    if (!t->arrived || (top && !top->suspended))
+        return;
+    t->arrived = false;
+    if (__atomic_sub_fetch(&arrived, 1, __ATOMIC_SEQ_CST) != 1)
+        return;
+    for (TwNogilThread *o = tw_nogil_threads_first(); o; o = tw_nogil_threads_next(o)) {
+        if (o != t && __atomic_load_n(&o->status, __ATOMIC_SEQ_CST) == TW_TS_ATTACHED)
+            tw_eval_breaker_set(&o->base, TW_EB_NOGIL_SOLO_TRY);
+    }
+}
+
 /* ---------------- attach / detach ------------------------------------ */
 
 void tw_nogil_attach(TwNogilThread *t)
 {
+    if (__atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED)
+        return;
+    tw_solo_arrive(t);
     for (;;) {
         uint32_t s = TW_TS_DETACHED;
         if (__atomic_compare_exchange_n(&t->status, &s, TW_TS_ATTACHED, false,
@@ -162,14 +313,19 @@ void tw_nogil_attach(TwNogilThread *t)
         tw_trace_complete("blocked", t->base.ident, t->detached_since_ns, now);
     t->detached_since_ns = 0;
     t->attached_since_ns = now;
+    solo_try_enter(t);
 }
 
 extern uint32_t tw_stw_event;   /* stop_the_world.c */
 
-void tw_nogil_detach(TwNogilThread *t)
+static void detach(TwNogilThread *t, bool depart)
 {
     if (__atomic_load_n(&t->status, __ATOMIC_RELAXED) != TW_TS_ATTACHED)
         return;
+    if (depart)
+        solo_depart(t);
+    else
+        solo_leave(t);
     tw_qsbr_quiescent(t);
     tw_qsbr_process(t);
     tw_qsbr_offline(t);
@@ -182,6 +338,19 @@ void tw_nogil_detach(TwNogilThread *t)
         __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
         tw_futex_wake(&tw_stw_event, 1);
     }
+}
+
+void tw_nogil_detach(TwNogilThread *t)
+{
+    detach(t, true);
+}
+
+/* Detach and stay counted among the arrived threads (lock_section: about
+ * to take object locks while detached). */
+void tw_nogil_detach_arrived(TwNogilThread *t)
+{
+    detach(t, false);
+    tw_solo_arrive(t);
 }
 
 void tw_begin_blocking(void)
@@ -228,6 +397,14 @@ int tw_eval_breaker_handle(TwThreadState *ts)
 {
     TwNogilThread *t = (TwNogilThread *)ts;
     uint32_t bits = __atomic_load_n(&ts->eval_breaker, __ATOMIC_ACQUIRE);
+    if (bits & TW_EB_NOGIL_SOLO_LEAVE) {
+        tw_eval_breaker_clear(ts, TW_EB_NOGIL_SOLO_LEAVE);
+        solo_leave(t);
+    }
+    if (bits & TW_EB_NOGIL_SOLO_TRY) {
+        tw_eval_breaker_clear(ts, TW_EB_NOGIL_SOLO_TRY);
+        solo_try_enter(t);
+    }
     if (bits & TW_EB_STOP_THE_WORLD) {
         tw_eval_breaker_clear(ts, TW_EB_STOP_THE_WORLD);
         if (tw_stw_requested())

@@ -363,6 +363,15 @@ static void test_creator_exit_while_others_hold_its_objects(void)
     CHECK_EQ_INT(bad, 0);
 }
 
+/* These tests spin attached without eval-breaker checks while another
+ * thread attaches, and look at object locks directly: no solo mode (it is
+ * tested in test_nogil_solo.c). */
+static void setup_without_solo(void)
+{
+    tw_test_setup();
+    tw_solo_disable();
+}
+
 int main(void)
 {
     static const TwTestCase cases[] = {
@@ -376,7 +385,7 @@ int main(void)
         TW_CASE(test_objects_dropped_on_other_threads_are_freed_exactly_once),
         TW_CASE(test_creator_exit_while_others_hold_its_objects),
     };
-    TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };
+    TwTestOptions opts = { .setup = setup_without_solo, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);
 }
 

@@ -233,6 +233,15 @@ static void test_waiter_is_not_starved(void)
     CHECK_EQ_INT(g_waiter_got, 1);
 }
 
+/* These tests spin attached without eval-breaker checks while another
+ * thread attaches, and look at object locks directly: no solo mode (it is
+ * tested in test_nogil_solo.c). */
+static void setup_without_solo(void)
+{
+    tw_test_setup();
+    tw_solo_disable();
+}
+
 int main(void)
 {
     static const TwTestCase cases[] = {
@@ -244,7 +253,7 @@ int main(void)
         TW_CASE(test_blocking_suspends_and_resumes_critical_sections),
         TW_CASE(test_waiter_is_not_starved),
     };
-    TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };
+    TwTestOptions opts = { .setup = setup_without_solo, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);
 }
 

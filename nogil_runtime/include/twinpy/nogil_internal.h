@@ -167,6 +167,8 @@ typedef struct {
     uint64_t mutex_parked;
     uint64_t mutex_handoff;
     uint64_t cs_suspended;
+    uint64_t solo_enter;          /* times this thread started running solo */
+    uint64_t solo_revoke;         /* times it asked a solo thread to stop  */
     uint64_t qsbr_deferred;
     uint64_t qsbr_deferred_bytes;
     uint64_t qsbr_freed;
@@ -175,7 +177,7 @@ typedef struct {
 #define TW_NOGIL_STATS_FIELDS(X) \
     X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_merged) \
     X(brc_try_incref_fail) X(mutex_fast) X(mutex_slow) X(mutex_parked) \
-    X(mutex_handoff) X(cs_suspended) X(qsbr_deferred) X(qsbr_deferred_bytes) \
+    X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) X(qsbr_deferred) X(qsbr_deferred_bytes) \
     X(qsbr_freed) X(qsbr_polls)
 
 /* A node of a BRC queue (lock-free multi-producer stack). */
@@ -231,6 +233,8 @@ typedef struct TwNogilThread {
     TwObject **gc_handoff;
     size_t gc_handoff_len, gc_handoff_cap;
     bool parked;                  /* in tw_stw_park_self: resumes there    */
+    /* tstate.c: counted among the arrived threads (solo mode). */
+    bool arrived;
 } TwNogilThread;
 
 static inline TwNogilThread *tw_nogil_thread(void) { return (TwNogilThread *)tw_tstate_tls; }
@@ -253,6 +257,19 @@ uintptr_t tw_nogil_new_thread_id(void);
 /* Attach / detach without touching critical sections. */
 void tw_nogil_attach(TwNogilThread *t);
 void tw_nogil_detach(TwNogilThread *t);
+/* Solo mode (tstate.c): announce that the detached caller is about to
+ * attach (or to take object locks before attaching), waiting until no
+ * other thread runs solo; tw_nogil_attach does it when not done already. */
+void tw_solo_arrive(TwNogilThread *t);
+/* Detach, staying counted (about to take object locks while detached). */
+void tw_nogil_detach_arrived(TwNogilThread *t);
+/* No thread runs solo from now on (tests that spin attached without
+ * eval-breaker checks; TWINPY_SOLO=0 does the same for a whole run). */
+void tw_solo_disable(void);
+/* Eval-breaker bits of solo mode: leave it (another thread arrives), try
+ * to enter it (the others detached). */
+#define TW_EB_NOGIL_SOLO_LEAVE (1u << 27)
+#define TW_EB_NOGIL_SOLO_TRY (1u << 26)
 /* Take the list lock from a thread that may be attached without blocking a
  * stop-the-world (detaches around a contended acquire). */
 void tw_nogil_threads_lock_attached(void);
@@ -275,6 +292,8 @@ TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra);
 
 void tw_cs_suspend_all(TwNogilThread *t);
 void tw_cs_resume_top(TwNogilThread *t);
+/* Lock every elided section of the caller for real (leaving solo mode). */
+void tw_cs_hold_elided(void);
 
 /* ---------------- qsbr.c ---------------------------------------------- */
 

@@ -234,18 +234,25 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 /* ---- critical sections (nogil_runtime/critical_section.c) ---- */
 /* a == NULL: a nested section on an object the enclosing one already
  * holds (nothing to do at the end).  suspended: its locks were released
- * when the thread blocked; they are re-taken before it runs again. */
+ * when the thread blocked; they are re-taken before it runs again.
+ * elided: opened while the thread ran alone (solo, tstate.c): it counts
+ * as holding its objects but took no lock; it is locked for real, or
+ * suspended, before any other thread may attach. */
 typedef struct TwCriticalSection {
     struct TwCriticalSection *prev;
     TwObject *a, *b;
     bool suspended;
+    bool elided;
 } TwCriticalSection;
 
 /* The calling thread's stack of critical sections (only that thread
- * touches top) and how many it opened on the fast path, for --stats. */
+ * touches top and solo), how many it opened on the fast path (for
+ * --stats), and whether it is the only attached thread (solo: sections
+ * are elided; set and cleared by the thread itself, tstate.c). */
 typedef struct {
     TwCriticalSection *top;
     uint64_t fast;
+    bool solo;
 } TwCsThread;
 extern _Thread_local TwCsThread tw_cs_tls;
 
@@ -253,7 +260,8 @@ void tw_cs_begin_slow(TwCriticalSection *cs);
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);
 void tw_cs_end_slow(TwCriticalSection *cs);
 
-/* The fast path: op's mutex is free, or the innermost section holds it. */
+/* The fast path: the thread runs alone, or op's mutex is free, or the
+ * innermost section holds it. */
 static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection *cs,
                                                               TwObject *op)
 {
@@ -265,10 +273,17 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     }
     cs->a = op;
     cs->prev = top;
+    cs->suspended = false;
+    if (tw_cs_tls.solo) {
+        cs->elided = true;
+        tw_cs_tls.top = cs;
+        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+        return;
+    }
+    cs->elided = false;
     uint8_t expected = 0;
     if (__builtin_expect(__atomic_compare_exchange_n(&op->ob_mutex, &expected, 1, false,
                                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
-        cs->suspended = false;
         tw_cs_tls.top = cs;
         __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
         return;
@@ -276,18 +291,25 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     tw_cs_begin_slow(cs);
 }
 
-/* The fast path: one object, no parked waiter, no suspended section below. */
+/* The fast path: one object (or an elided section), no parked waiter, no
+ * suspended section below. */
 static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *cs)
 {
     TwObject *a = cs->a;
     if (a == NULL)
         return;
-    uint8_t expected = 1;
-    if (__builtin_expect(cs->b == NULL && (cs->prev == NULL || !cs->prev->suspended), 1) &&
-        __builtin_expect(__atomic_compare_exchange_n(&a->ob_mutex, &expected, 0, false,
-                                                     __ATOMIC_RELEASE, __ATOMIC_RELAXED), 1)) {
-        tw_cs_tls.top = cs->prev;
-        return;
+    if (__builtin_expect(cs->prev == NULL || !cs->prev->suspended, 1)) {
+        if (cs->elided) {
+            tw_cs_tls.top = cs->prev;
+            return;
+        }
+        uint8_t expected = 1;
+        if (__builtin_expect(cs->b == NULL, 1) &&
+            __builtin_expect(__atomic_compare_exchange_n(&a->ob_mutex, &expected, 0, false,
+                                                         __ATOMIC_RELEASE, __ATOMIC_RELAXED), 1)) {
+            tw_cs_tls.top = cs->prev;
+            return;
+        }
     }
     tw_cs_end_slow(cs);
 }

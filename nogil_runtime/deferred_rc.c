@@ -43,7 +43,11 @@
  *     thread state, counting falls back to atomics on ob_ref_shared;
  *   - the low two bits of ob_ref_shared stay 0 (DEFAULT) while deferred:
  *     the BRC slow paths (queueing, merging) are never reached for a
- *     deferred object, because every entry point tests ob_ref_local first.
+ *     deferred object, because every entry point tests ob_tid's deferred
+ *     bit (or ob_ref_local) first;
+ *   - a thread's first chunk is also reachable through
+ *     tw_deferred_chunk0_tls (set when the chunk is made, cleared when the
+ *     thread folds its slots at exit).
  * The collector (gc_stw.c) treats a deferred object whose folded count is
  * 0 as garbage; each unreachable deferred object is turned back into an
  * ordinary MERGED object (tw_deferred_convert_stopped) before the
@@ -73,6 +77,7 @@
 #include "twinpy/object.h"
 
 _Thread_local intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
+_Thread_local intptr_t *tw_deferred_chunk0_tls; /* and its chunk 0        */
 
 #define ID_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
 #define ID_CHUNK TW_DEFERRED_CHUNK
@@ -199,6 +204,8 @@ void tw_deferred_add_slow(TwObject *op, intptr_t delta)
             if (chunk) {
                 chunk[id & (ID_CHUNK - 1)] = delta;
                 __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
+                if ((id >> ID_CHUNK_BITS) == 0)
+                    tw_deferred_chunk0_tls = chunk;
                 return;
             }
         }
@@ -311,8 +318,10 @@ void tw_deferred_thread_exit(TwNogilThread *t)
         __atomic_store_n(&t->deferred_dir, NULL, __ATOMIC_RELEASE);
         tw_qsbr_retire_orphan(dir, ID_CHUNKS * sizeof *dir, true);
     }
-    if (tw_nogil_thread() == t)
+    if (tw_nogil_thread() == t) {
         tw_deferred_dir_tls = NULL;
+        tw_deferred_chunk0_tls = NULL;
+    }
 }
 
 /* ---------------- hot objects ---------------------------------------- */

@@ -28,9 +28,8 @@
  * only the cycle collector frees them (nogil_runtime/deferred_rc.c holds
  * the invariants).  The top bit keeps such an ob_tid from ever equalling a
  * thread id, so tw_is_owned_by_me is false for them.
- * Neither kind is ever owned, so the fast paths test ownership first; both
- * special values sit at the top of the range, so the others then test
- * `local >= TW_REF_DEFERRED_LOCAL` once for both.
+ * Neither kind is ever owned, so the fast paths test ownership first, then
+ * the deferred bit of the same ob_tid, then ob_ref_local for immortality.
  */
 #ifndef TWINPY_RUNTIME_INLINE_H
 #define TWINPY_RUNTIME_INLINE_H
@@ -96,26 +95,40 @@ bool tw_brc_try_incref_shared(TwObject *op);
 #define TW_DEFERRED_CHUNK_BITS 10
 #define TW_DEFERRED_CHUNK ((size_t)1 << TW_DEFERRED_CHUNK_BITS)
 extern _Thread_local intptr_t **tw_deferred_dir_tls;
+/* The same directory's first chunk (ids below TW_DEFERRED_CHUNK, which is
+ * where the ids of a program's functions, classes and modules fall), or
+ * NULL: one load fewer on the way to the slot. */
+extern _Thread_local intptr_t *tw_deferred_chunk0_tls;
 void tw_deferred_add_slow(TwObject *op, intptr_t delta);
 TwSsize tw_deferred_refcnt(const TwObject *op);
 
 #define TW_REFCOUNT_INLINE static inline __attribute__((always_inline))
 
-TW_REFCOUNT_INLINE void tw_deferred_add(TwObject *op, intptr_t delta)
+/* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
+TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
-    intptr_t **dir = tw_deferred_dir_tls;
-    size_t id = (size_t)(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) & ~TW_DEFERRED_TID_BIT);
-    if (__builtin_expect(dir != NULL, 1)) {
+    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
+    intptr_t *slot;
+    intptr_t *chunk0 = tw_deferred_chunk0_tls;
+    if (__builtin_expect(id < TW_DEFERRED_CHUNK && chunk0 != NULL, 1)) {
+        slot = &chunk0[id];
+    } else {
+        intptr_t **dir = tw_deferred_dir_tls;
+        intptr_t *chunk;
         /* only this thread stores its directory's chunk pointers */
-        intptr_t *chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED);
-        if (__builtin_expect(chunk != NULL, 1)) {
-            intptr_t *slot = &chunk[id & (TW_DEFERRED_CHUNK - 1)];
-            __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta,
-                             __ATOMIC_RELAXED);
+        if (dir == NULL ||
+            (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
+            tw_deferred_add_slow(op, delta);
             return;
         }
+        slot = &chunk[id & (TW_DEFERRED_CHUNK - 1)];
     }
-    tw_deferred_add_slow(op, delta);
+    __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
+}
+
+TW_REFCOUNT_INLINE void tw_deferred_add(TwObject *op, intptr_t delta)
+{
+    tw_deferred_add_tid(op, __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED), delta);
 }
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
@@ -133,27 +146,31 @@ TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
  * the common case, a thread counting its own objects, costs one compare of
  * ob_tid and a plain add.  Only the owner or a stopped world turns an owned
  * object immortal or deferred (deferred_rc.c), so the owner never races
- * with that change. */
+ * with that change.  Then the same ob_tid tells a deferred object (top
+ * bit); of the others (ob_tid 0 or another thread's), only the immortal
+ * have ob_ref_local == TW_REF_IMMORTAL_LOCAL. */
 TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
-    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (__builtin_expect(tid == tw_thread_id(), 1)) {
         __atomic_store_n(&op->ob_ref_local,
                          __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
                          __ATOMIC_RELAXED);
         return;
     }
-    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local >= TW_REF_DEFERRED_LOCAL) {
-        if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_add(op, 1);
+    if (tid & TW_DEFERRED_TID_BIT) {
+        tw_deferred_add_tid(op, tid, 1);
         return;
     }
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+        return;
     __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
 }
 
 TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
 {
-    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (__builtin_expect(tid == tw_thread_id(), 1)) {
         uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
         __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
         if (local == 0) {
@@ -167,12 +184,12 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
         }
         return;
     }
-    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local >= TW_REF_DEFERRED_LOCAL) {
-        if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_add(op, -1);
+    if (tid & TW_DEFERRED_TID_BIT) {
+        tw_deferred_add_tid(op, tid, -1);
         return;
     }
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+        return;
     tw_brc_decref_shared(op);
 }
 
@@ -216,18 +233,19 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
  * the object's count may already have reached zero. */
 TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 {
-    if (__builtin_expect(tw_is_owned_by_me(op), 1)) {
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (__builtin_expect(tid == tw_thread_id(), 1)) {
         __atomic_store_n(&op->ob_ref_local,
                          __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
                          __ATOMIC_RELAXED);
         return true;
     }
-    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-    if (local >= TW_REF_DEFERRED_LOCAL) {
-        if (local == TW_REF_DEFERRED_LOCAL)
-            tw_deferred_add(op, 1);
+    if (tid & TW_DEFERRED_TID_BIT) {
+        tw_deferred_add_tid(op, tid, 1);
         return true;
     }
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+        return true;
     return tw_brc_try_incref_shared(op);
 }
 

@@ -945,22 +945,44 @@ dispatch:
         DISPATCH();
     }
     /* A LOAD_FAST that the assembler found followed by LOAD_FAST or
-     * LOAD_CONST and then BINARY_OP, INPLACE_OP, COMPARE_OP or BINARY_SUBSCR
-     * (fuse_operand_loads, compile.c).  When both operands are bound and the
-     * operation has a fast path that runs no Python code, it is done here
-     * on the local's and the constant's own references: neither operand is
+     * LOAD_CONST and then BINARY_OP, INPLACE_OP, COMPARE_OP or BINARY_SUBSCR,
+     * or by RETURN_VALUE or LOAD_ATTR (fuse_operand_loads, compile.c).  When
+     * the operands are bound and the operation has a fast path (int/float
+     * arithmetic and comparisons, list[int], dict[key], x.name), it is done
+     * here on the local's and the constant's own references: no operand is
      * counted, pushed or dropped, and ip moves past the operation (so an
-     * error is reported at it).  Otherwise this is exactly LOAD_FAST and
-     * the next two instructions run as usual; jumps to them are unaffected.
-     * Only this frame's code writes its locals, and none runs before the
-     * operation is done, so the locals' references outlive the operands' use. */
+     * error is reported at it).  `return x` hands the local's reference
+     * over.  Otherwise this is exactly LOAD_FAST and the next instructions
+     * run as usual; jumps to them are unaffected.  Only this frame's code
+     * writes its locals, and none runs before the operation is done (code
+     * an attribute lookup or a dict key's __eq__ runs cannot rebind them),
+     * so the locals' references outlive the operands' use. */
     TARGET(LOAD_FAST_FUSED) {
         TwObject *l = localsplus[oparg];
-        uint32_t w1 = ip[0], w2 = ip[1];
-        TwObject *r = TW_INSTR_OP(w1) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)]
-                                                          : consts[TW_INSTR_ARG(w1)];
+        uint32_t w1 = ip[0];
+        uint32_t op1 = TW_INSTR_OP(w1);
+        if (l == NULL)
+            goto fused_plain;
+        if (op1 == TW_OP_RETURN_VALUE) {
+            /* `return x`: the frame ends here, so the local's reference
+             * becomes the return value (no count up and down) */
+            localsplus[oparg] = NULL;
+            PUSH(l);
+            DISPATCH();
+        }
+        if (op1 == TW_OP_LOAD_ATTR) {
+            /* `x.name`: the attribute of the local's object */
+            ip++;
+            TwObject *v = tw_object_getattr(l, names[TW_INSTR_ARG(w1)]);
+            if (v == NULL)
+                goto error;
+            PUSH(v);
+            DISPATCH();
+        }
+        uint32_t w2 = ip[1];
+        TwObject *r = op1 == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)] : consts[TW_INSTR_ARG(w1)];
         uint32_t op2 = TW_INSTR_OP(w2), arg2 = TW_INSTR_ARG(w2);
-        if (l == NULL || r == NULL)
+        if (r == NULL)
             goto fused_plain;
         if (op2 == TW_OP_COMPARE_OP) {
             int b = -1;
@@ -1005,6 +1027,20 @@ dispatch:
             DISPATCH();
         }
         if (op2 == TW_OP_BINARY_SUBSCR) {
+            if (TW_TYPE(l) == &TwDict_Type) {
+                /* as BINARY_SUBSCR's dict case (hashing and comparing may
+                 * run Python code; the locals keep both operands alive) */
+                TwObject *res;
+                ip += 2;
+                SAVE_FRAME_STATE();
+                int found = tw_dict_get_ref(l, r, &res);
+                if (found == 0)
+                    res = tw_object_getitem(l, r);   /* KeyError */
+                if (res == NULL)
+                    goto error;
+                PUSH(res);
+                DISPATCH();
+            }
             if (TW_TYPE(l) != &TwList_Type || !TW_INT_CHECK_EXACT(r))
                 goto fused_plain;
             /* as BINARY_SUBSCR's inline lock-free read */

@@ -174,3 +174,110 @@ def user_types(p, q):
 
 
 print(user_types(Num(1), Num(2)))
+
+
+# `return x`, `x.name` and dict[key] on a local
+
+
+def ident(x):
+    return x
+
+
+def ret_after_loop(n):
+    acc = []
+    for i in range(n):
+        acc.append(i)
+    return acc
+
+
+obj = [1, 2]
+r1 = ident(obj)
+r1.append(3)
+print(obj, r1 is obj, ident(None), ident(2.5), ret_after_loop(3))
+
+
+def gen(n):
+    k = n * 2
+    yield k
+    return k
+
+
+g = gen(4)
+print(next(g))
+try:
+    next(g)
+except StopIteration as e:
+    print("stop", e.value)
+
+
+class P:
+    cls_attr = "c"
+
+    def __init__(self, v):
+        self.v = v
+
+    @property
+    def double(self):
+        return self.v * 2
+
+    def __getattr__(self, name):
+        if name == "dyn":
+            return "dynamic"
+        raise AttributeError(name)
+
+    def get(self):
+        s = self
+        return s.v, s.double, s.dyn, s.cls_attr
+
+
+p = P(21)
+print(p.get())
+
+
+def attr_errors(o):
+    try:
+        return o.nope
+    except AttributeError as e:
+        return "AttributeError", str(e)
+
+
+print(attr_errors(p), attr_errors(3))
+
+
+class Ctx:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+with Ctx() as c:
+    print(type(c).__name__)
+
+
+class Key:
+    def __init__(self, k):
+        self.k = k
+
+    def __hash__(self):
+        return hash(self.k)
+
+    def __eq__(self, other):
+        return isinstance(other, Key) and self.k == other.k
+
+
+def dict_reads(d, k):
+    try:
+        return d[k]
+    except KeyError as e:
+        return "KeyError", type(e.args[0]).__name__
+
+
+d = {Key(1): "one", 2: "two", "s": "str", (1, 2): "tuple"}
+print(dict_reads(d, Key(1)), dict_reads(d, 2), dict_reads(d, "s"), dict_reads(d, (1, 2)),
+      dict_reads(d, 3), dict_reads(d, Key(9)))
+try:
+    dict_reads(d, [1])
+except TypeError as e:
+    print("TypeError", e)

@@ -1387,12 +1387,13 @@ static int compute_stacksize(Compiler *c, Unit *u)
 }
 
 /* Mark each LOAD_FAST whose value goes straight into a binary operation
- * whose other operand is a LOAD_FAST or LOAD_CONST, into `return` or into
- * an attribute load: LOAD_FAST_FUSED does the instructions at once when it
- * can (eval.c).  Only the first instruction changes, so jumps to the
- * others still find them.  After a binary operation the interpreter may
- * look at one more instruction (a STORE_FAST of the result); every unit
- * ends with RETURN_VALUE, so there is one. */
+ * or a subscript store whose other operand is a LOAD_FAST or LOAD_CONST,
+ * into `return`, or into an attribute load or store: LOAD_FAST_FUSED does
+ * the instructions at once when it can (eval.c).  Only the first
+ * instruction changes, so jumps to the others still find them.  After a
+ * binary operation the interpreter may look at one more instruction (a
+ * STORE_FAST of the result); every unit ends with RETURN_VALUE, so there
+ * is one. */
 static void fuse_operand_loads(uint32_t *code, int n)
 {
     for (int i = 0; i + 1 < n; i++) {
@@ -1400,10 +1401,10 @@ static void fuse_operand_loads(uint32_t *code, int n)
             continue;
         uint32_t op1 = TW_INSTR_OP(code[i + 1]);
         uint32_t op2 = i + 3 < n ? TW_INSTR_OP(code[i + 2]) : TW_OP_NOP;
-        if (op1 == TW_OP_RETURN_VALUE || op1 == TW_OP_LOAD_ATTR
+        if (op1 == TW_OP_RETURN_VALUE || op1 == TW_OP_LOAD_ATTR || op1 == TW_OP_STORE_ATTR
             || ((op1 == TW_OP_LOAD_FAST || op1 == TW_OP_LOAD_CONST)
                 && (op2 == TW_OP_BINARY_OP || op2 == TW_OP_INPLACE_OP || op2 == TW_OP_COMPARE_OP
-                    || op2 == TW_OP_BINARY_SUBSCR)))
+                    || op2 == TW_OP_BINARY_SUBSCR || op2 == TW_OP_STORE_SUBSCR)))
             code[i] = TW_INSTR(TW_OP_LOAD_FAST_FUSED, TW_INSTR_ARG(code[i]));
     }
 }

@@ -945,10 +945,11 @@ dispatch:
         DISPATCH();
     }
     /* A LOAD_FAST that the assembler found followed by LOAD_FAST or
-     * LOAD_CONST and then BINARY_OP, INPLACE_OP, COMPARE_OP or BINARY_SUBSCR,
-     * or by RETURN_VALUE or LOAD_ATTR (fuse_operand_loads, compile.c).  When
-     * the operands are bound and the operation has a fast path (int/float
-     * arithmetic and comparisons, list[int], dict[key], x.name), it is done
+     * LOAD_CONST and then BINARY_OP, INPLACE_OP, COMPARE_OP, BINARY_SUBSCR or
+     * STORE_SUBSCR, or by RETURN_VALUE, LOAD_ATTR or STORE_ATTR
+     * (fuse_operand_loads, compile.c).  When the operands are bound and the
+     * operation has a fast path (int/float arithmetic and comparisons,
+     * list[int], dict[key], x.name; any store), it is done
      * here on the local's and the constant's own references: no operand is
      * counted, pushed or dropped, and ip moves past the operation (so an
      * error is reported at it).  `return x` hands the local's reference
@@ -979,11 +980,35 @@ dispatch:
             PUSH(v);
             DISPATCH();
         }
+        if (op1 == TW_OP_STORE_ATTR) {
+            /* `x.name = v`: v on the stack, the owner in the local */
+            TwObject *v = POP();
+            ip++;
+            int rr = tw_object_setattr(l, names[TW_INSTR_ARG(w1)], v);
+            TW_DECREF(v);
+            if (rr < 0)
+                goto error;
+            DISPATCH();
+        }
         uint32_t w2 = ip[1];
         TwObject *r = op1 == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)] : consts[TW_INSTR_ARG(w1)];
         uint32_t op2 = TW_INSTR_OP(w2), arg2 = TW_INSTR_ARG(w2);
         if (r == NULL)
             goto fused_plain;
+        if (op2 == TW_OP_STORE_SUBSCR) {
+            /* `x[k] = v`: v on the stack; as STORE_SUBSCR */
+            TwObject *v = POP();
+            int rr;
+            ip += 2;
+            if (TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(r))
+                rr = tw_list_set(l, (TwSsize)TW_INT_VALUE(r), v);
+            else
+                rr = tw_object_setitem(l, r, v);
+            TW_DECREF(v);
+            if (rr < 0)
+                goto error;
+            DISPATCH();
+        }
         if (op2 == TW_OP_COMPARE_OP) {
             int b = -1;
             if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {

@@ -281,3 +281,62 @@ try:
     dict_reads(d, [1])
 except TypeError as e:
     print("TypeError", e)
+
+
+# x.name = v and x[k] = v on a local
+
+
+class Q:
+    def __init__(self, a):
+        self.a = a
+        self._b = 0
+
+    @property
+    def b(self):
+        return self._b
+
+    @b.setter
+    def b(self, v):
+        self._b = v * 10
+
+
+class RO:
+    @property
+    def ro(self):
+        return 1
+
+
+def attr_stores(o, v):
+    o.b = v
+    o.a = v + 1
+    return o.a, o.b
+
+
+print(attr_stores(Q(0), 4))
+try:
+    attr_stores(RO(), 1)
+except AttributeError as e:
+    print("AttributeError", type(e).__name__)
+
+
+class Box:
+    def __init__(self):
+        self.log = []
+
+    def __setitem__(self, k, v):
+        self.log.append((k, v))
+
+
+def item_stores(c, k, v):
+    c[k] = v
+    c[0] = v
+    return c
+
+
+print(item_stores([1, 2, 3], 1, "x"), item_stores([1, 2, 3], -1, "y"), item_stores({}, "k", 5),
+      item_stores(Box(), (1, 2), "t").log)
+for c, k in [([1], 5), ([1], -2), ({}, [1]), ((1, 2), 0)]:
+    try:
+        item_stores(c, k, 0)
+    except (IndexError, TypeError) as e:
+        print(type(e).__name__, e)

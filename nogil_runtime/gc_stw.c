@@ -10,12 +10,14 @@
  *   - a tracked object is on exactly one list of one registry, the one
  *     its prefix's `u` names; `u` never changes while the object stays
  *     tracked (except during a collection, which restores it);
- *   - a registry's links change only under its 1-byte lock, or with the
+ *   - a registry's links change only under its 1-byte lock, with the
  *     world stopped (a collection moves its survivors one generation up
- *     by splicing whole lists).  The owner's lock is uncontended;
- *     untracking an object another thread tracked (last reference dropped
- *     elsewhere) takes that registry's lock.  No global lock is taken by
- *     track/untrack;
+ *     by splicing whole lists), or by a solo thread (tstate.c: no other
+ *     thread is attached, and none attaches before it has left solo mode,
+ *     so none can track or untrack meanwhile).  The owner's lock is
+ *     uncontended; untracking an object another thread tracked (last
+ *     reference dropped elsewhere) takes that registry's lock.  No global
+ *     lock is taken by track/untrack;
  *   - lists are never freed: an exiting thread returns its list (objects
  *     and all) to a pool and the next new thread adopts it, so `u` always
  *     points at a live list.
@@ -248,6 +250,21 @@ static inline void count_change(TwNogilThread *t, int d)
 
 /* ---------------- tracking ------------------------------------------ */
 
+/* A registry's lock, unless the caller runs solo (see the invariants). */
+static inline bool list_lock(TwGcList *l)
+{
+    if (tw_cs_tls.solo)
+        return false;
+    tw_mutex_lock(&l->lock);
+    return true;
+}
+
+static inline void list_unlock(TwGcList *l, bool locked)
+{
+    if (locked)
+        tw_mutex_unlock(&l->lock);
+}
+
 void tw_gc_track(TwObject *op)
 {
     if (gc_bits(op) & TW_GC_TRACKED)
@@ -261,7 +278,7 @@ void tw_gc_track(TwObject *op)
         l = &stateless_list;
     }
     TwGcHead *g = TW_GC_HEAD(op);
-    tw_mutex_lock(&l->lock);
+    bool locked = list_lock(l);
     TwGcHead *young = &l->gens[0];
     g->prev = young->prev;
     g->next = young;
@@ -270,7 +287,7 @@ void tw_gc_track(TwObject *op)
     l->count++;
     g->u = (uintptr_t)l;
     gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
-    tw_mutex_unlock(&l->lock);
+    list_unlock(l, locked);
     count_change(t, 1);
 }
 
@@ -280,14 +297,14 @@ void tw_gc_untrack(TwObject *op)
         return;
     TwGcHead *g = TW_GC_HEAD(op);
     TwGcList *l = (TwGcList *)g->u;
-    tw_mutex_lock(&l->lock);
+    bool locked = list_lock(l);
     g->prev->next = g->next;
     g->next->prev = g->prev;
     g->next = g->prev = NULL;
     g->u = 0;
     l->count--;
     gc_bits_set(op, gc_bits(op) & ~TW_GC_TRACKED);
-    tw_mutex_unlock(&l->lock);
+    list_unlock(l, locked);
     count_change(tw_nogil_thread(), -1);
 }
 

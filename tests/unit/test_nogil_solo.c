@@ -10,10 +10,13 @@
  *     the lock once it has let the other in (the other's section waits);
  *   - stress: threads that keep blocking and waking (so one of them is
  *     often alone and solo, and the others keep arriving) increment one
- *     counter inside critical sections and lose no update, with the
- *     expected solo entries and revocations counted.  Under TSan an
- *     access inside an elided section that is not ordered before another
- *     thread's section is reported.
+ *     counter inside critical sections and lose no update, and swap
+ *     GC-tracked objects through shared slots (so each frees objects the
+ *     others tracked: untracking from their registries, which a solo
+ *     thread does without the registry lock); the registries' count is
+ *     back to its baseline; solo entries and revocations are counted.
+ *     Under TSan an access inside an elided section or a registry not
+ *     ordered before another thread's is reported.
  */
 #include "test_nogil_util.h"
 
@@ -41,6 +44,39 @@ static Box *box_new(void)
 }
 
 static Box *g_box;
+
+typedef struct {
+    TwObject ob_base;
+    long id;
+} Node;
+
+static void node_dealloc(TwObject *op)
+{
+    tw_gc_untrack(op);
+    tw_gc_free(op, sizeof(Node));
+}
+
+static int node_traverse(TwObject *op, TwVisitFn visit, void *arg) { return 0; }
+
+static TwTypeObject NodeType = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&NodeType),
+    .tp_name = "node",
+    .tp_basicsize = sizeof(Node),
+    .tp_flags = TW_TPFLAGS_HAVE_GC,
+    .tp_dealloc = node_dealloc,
+    .tp_traverse = node_traverse,
+};
+
+static TwObject *node_new(long id)
+{
+    Node *n = (Node *)tw_gc_alloc(&NodeType, sizeof(Node));
+    n->id = id;
+    tw_gc_track((TwObject *)n);
+    return (TwObject *)n;
+}
+
+#define N_SLOTS 64
+static TwObject *g_slots[N_SLOTS];   /* under g_box's critical section */
 
 /* The calling thread's own counters. */
 static uint64_t my_solo_entries(void) { return tw_nogil_thread()->stats.solo_enter; }
@@ -115,7 +151,7 @@ static void test_arriving_thread_waits_for_solo_to_end(void)
 }
 
 #define N_THREADS 3
-#define N_ROUNDS 400
+#define N_ROUNDS 150
 #define N_INCS 50
 
 static uint64_t g_entries, g_revokes;
@@ -134,6 +170,7 @@ static void toggling_worker(int idx, void *p)
                                   && tw_test_now() - t0 < 20.0;
          r++) {
         for (int i = 0; i < N_INCS; i++) {
+            TwObject *fresh = node_new(mine), *old;
             TW_BEGIN_CRITICAL_SECTION(g_box);
             long v = g_box->counter;
             if ((i & 7) == idx) {
@@ -143,7 +180,13 @@ static void toggling_worker(int idx, void *p)
                     tw_eval_breaker_handle(tw_tstate());
             }
             g_box->counter = v + 1;
+            /* swap a new tracked object in; the old one, likely another
+             * thread's, dies here */
+            old = g_slots[(mine + idx) % N_SLOTS];
+            g_slots[(mine + idx) % N_SLOTS] = fresh;
             TW_END_CRITICAL_SECTION();
+            if (old)
+                tw_decref(old);
             mine++;
         }
         if (tw_eval_breaker_pending(tw_tstate()))
@@ -162,16 +205,45 @@ static void toggling_worker(int idx, void *p)
     __atomic_fetch_add(&g_revokes, t->stats.solo_revoke, __ATOMIC_RELAXED);
 }
 
+/* Fills every slot with objects it tracks, then exits: its registry goes
+ * back to the pool (a later thread adopts it) while its objects live on,
+ * merged, to be freed by whichever thread drops them. */
+static void filler_worker(int idx, void *p)
+{
+    for (int k = 0; k < N_SLOTS; k++) {
+        TwObject *fresh = node_new(-k), *old;
+        TW_BEGIN_CRITICAL_SECTION(g_box);
+        old = g_slots[k];
+        g_slots[k] = fresh;
+        TW_END_CRITICAL_SECTION();
+        if (old)
+            tw_decref(old);
+    }
+}
+
 static void test_solo_toggling_loses_no_update(void)
 {
+    TwSsize tracked0 = tw_gc_tracked_count();
     g_box = box_new();
     g_entries = g_revokes = 0;
-    g_total = 0;
-    g_others_done = 0;
-    CHECK(tw_test_run_threads(N_THREADS, toggling_worker, NULL));
-    CHECK(g_total >= (long)(N_THREADS - 1) * N_ROUNDS * N_INCS);
-    CHECK_EQ_INT(g_box->counter, g_total);
+    long total = 0;
+    for (int round = 0; round < 4; round++) {
+        CHECK(tw_test_run_threads(1, filler_worker, NULL));
+        g_total = 0;
+        g_others_done = 0;
+        CHECK(tw_test_run_threads(N_THREADS, toggling_worker, NULL));
+        CHECK(g_total >= (long)(N_THREADS - 1) * N_ROUNDS * N_INCS);
+        total += g_total;
+    }
+    CHECK_EQ_INT(g_box->counter, total);
     CHECK_EQ_INT(g_box->ob_base.ob_mutex, 0);
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0 + N_SLOTS);
+    for (int k = 0; k < N_SLOTS; k++) {
+        if (g_slots[k])
+            tw_decref(g_slots[k]);
+        g_slots[k] = NULL;
+    }
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0);
     /* The threads did run alone at times, and did interrupt one another. */
     CHECK(g_entries > 0);
     CHECK(g_revokes > 0);

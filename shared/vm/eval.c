@@ -274,7 +274,7 @@ static TwObject *call_exit(TwObject *exitf, TwObject *mgr, TwObject *const args[
 }
 
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
-static inline TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
+static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
     TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
     uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);

@@ -36,7 +36,7 @@ static inline size_t tw_frame_size(const TwCodeObject *co)
 /* tw_frame_new(co, fn, fn's globals, fn's builtins, NULL, false) for a
  * function fn whose code is co.  steal: the frame takes over the caller's
  * reference to fn (on success only) instead of taking its own. */
-static inline TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn,
+static inline __attribute__((always_inline)) TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn,
                                                  bool steal)
 {
     size_t size = tw_frame_size(co);
@@ -76,7 +76,7 @@ static inline TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObj
 
 /* tw_frame_release, with the common case (a function's frame on the
  * frame stack, not the chunk's first) done here. */
-static inline void tw_frame_release_inline(TwFrame *f)
+static inline __attribute__((always_inline)) void tw_frame_release_inline(TwFrame *f)
 {
     TwFrameChunk *c = tw_frame_tls_chunk;
     if (!f->on_stack || f->owns_env || f->locals != NULL || (char *)f == c->data) {

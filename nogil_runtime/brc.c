@@ -208,6 +208,10 @@ void tw_brc_merge_zero_local(TwObject *op)
         me->stats.brc_local_zero++;
     if (shared == 0) {
         if (!tw_qsbr_needed(me)) {
+            /* No other thread is online, so none holds a pointer to op
+             * read optimistically (qsbr.c): op's block may be reused at
+             * once, and tw_object_free / tw_gc_free take their fast path. */
+            __atomic_store_n(&op->ob_published, 0, __ATOMIC_RELAXED);
             tw_dealloc(op);
             return;
         }

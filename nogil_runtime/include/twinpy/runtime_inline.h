@@ -346,7 +346,8 @@ static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *c
  * the dead mark for those readers (brc.c) and its memory waits for a grace
  * period (qsbr.c).  An object never published has no such reader, so it
  * dies and its block is reused at once.  Stores of 1 only, never reset
- * while the object lives: a plain check-then-store suffices. */
+ * while the object lives (at its death brc.c resets it when no other
+ * thread is online): a plain check-then-store suffices. */
 TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
 {
     if (!__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))

@@ -273,6 +273,93 @@ static TwObject *call_exit(TwObject *exitf, TwObject *mgr, TwObject *const args[
     return res;
 }
 
+/* ---------------- fast cases shared by the opcodes ------------------ */
+
+/* Two exact ints or two floats compared: 0 or 1; -1 when neither fast
+ * case applies (the generic protocol decides). */
+static inline __attribute__((always_inline)) int compare_fast(TwObject *l, TwObject *r, int op)
+{
+    if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
+        int64_t x = TW_INT_VALUE(l), y = TW_INT_VALUE(r);
+        switch (op) {
+        case TW_LT: return x < y;
+        case TW_LE: return x <= y;
+        case TW_EQ: return x == y;
+        case TW_NE: return x != y;
+        case TW_GT: return x > y;
+        case TW_GE: return x >= y;
+        }
+    } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
+        double x = TW_FLOAT_VALUE(l), y = TW_FLOAT_VALUE(r);
+        switch (op) {
+        case TW_LT: return x < y;
+        case TW_LE: return x <= y;
+        case TW_EQ: return x == y;
+        case TW_NE: return x != y;
+        case TW_GT: return x > y;
+        case TW_GE: return x >= y;
+        }
+    }
+    return -1;
+}
+
+/* a op b on exact ints: true with *c set; false when the generic protocol
+ * must decide (overflow, a negative operand of // or %, other operators). */
+static inline __attribute__((always_inline)) bool int_binop_fast(int op, int64_t a, int64_t b,
+                                                                 int64_t *c)
+{
+    switch (op) {
+    case TW_BINOP_ADD: return !__builtin_add_overflow(a, b, c);
+    case TW_BINOP_SUB: return !__builtin_sub_overflow(a, b, c);
+    case TW_BINOP_MUL: return !__builtin_mul_overflow(a, b, c);
+    case TW_BINOP_FLOORDIV:
+        if (b <= 0 || a < 0)
+            return false;
+        *c = a / b;
+        return true;
+    case TW_BINOP_MOD:
+        if (b <= 0 || a < 0)
+            return false;
+        *c = a % b;
+        return true;
+    case TW_BINOP_AND: *c = a & b; return true;
+    case TW_BINOP_OR: *c = a | b; return true;
+    case TW_BINOP_XOR: *c = a ^ b; return true;
+    default: return false;
+    }
+}
+
+/* a op b on floats: true with *d set; false for other operators and
+ * division by zero (the generic protocol raises). */
+static inline __attribute__((always_inline)) bool float_binop_fast(int op, double a, double b,
+                                                                   double *d)
+{
+    switch (op) {
+    case TW_BINOP_ADD: *d = a + b; return true;
+    case TW_BINOP_SUB: *d = a - b; return true;
+    case TW_BINOP_MUL: *d = a * b; return true;
+    case TW_BINOP_TRUEDIV:
+        if (b == 0.0)
+            return false;
+        *d = a / b;
+        return true;
+    default: return false;
+    }
+}
+
+/* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
+ * anything unusual (a negative index, a racing writer), which the caller
+ * hands to tw_list_get. */
+static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *list, int64_t i)
+{
+    TwListObject *lo = (TwListObject *)list;
+    TwListArray *a;
+    if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
+        && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
+        return tw_try_incref_item(&a->items[i]);
+    return NULL;
+}
+
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
 static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
@@ -835,6 +922,26 @@ TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
 
 /* Jump to an absolute instruction index. */
 #define JUMPTO(target) (ip = co->code + (target))
+/* A comparison's result b (0 or 1), its operands gone: fused with a
+ * following conditional jump, else pushed as a bool. */
+#define COMPARE_RESULT(b)                                        \
+    do {                                                         \
+        uint32_t next_ = *ip;                                    \
+        if (TW_INSTR_OP(next_) == TW_OP_POP_JUMP_IF_FALSE) {     \
+            ip++;                                                \
+            if (!(b))                                            \
+                JUMPTO(TW_INSTR_ARG(next_));                     \
+            DISPATCH();                                          \
+        }                                                        \
+        if (TW_INSTR_OP(next_) == TW_OP_POP_JUMP_IF_TRUE) {      \
+            ip++;                                                \
+            if (b)                                               \
+                JUMPTO(TW_INSTR_ARG(next_));                     \
+            DISPATCH();                                          \
+        }                                                        \
+        PUSH(tw_newref((b) ? Tw_True : Tw_False));               \
+        DISPATCH();                                              \
+    } while (0)
 
 TwObject *tw_eval_frame_ex(TwThreadState *ts, TwFrame *f, int throwflag)
 {
@@ -1010,46 +1117,11 @@ dispatch:
             DISPATCH();
         }
         if (op2 == TW_OP_COMPARE_OP) {
-            int b = -1;
-            if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
-                int64_t x = TW_INT_VALUE(l), y = TW_INT_VALUE(r);
-                switch (arg2) {
-                case TW_LT: b = x < y; break;
-                case TW_LE: b = x <= y; break;
-                case TW_EQ: b = x == y; break;
-                case TW_NE: b = x != y; break;
-                case TW_GT: b = x > y; break;
-                case TW_GE: b = x >= y; break;
-                }
-            } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
-                double x = TW_FLOAT_VALUE(l), y = TW_FLOAT_VALUE(r);
-                switch (arg2) {
-                case TW_LT: b = x < y; break;
-                case TW_LE: b = x <= y; break;
-                case TW_EQ: b = x == y; break;
-                case TW_NE: b = x != y; break;
-                case TW_GT: b = x > y; break;
-                case TW_GE: b = x >= y; break;
-                }
-            }
+            int b = compare_fast(l, r, (int)arg2);
             if (b < 0)
                 goto fused_plain;
             ip += 2;
-            uint32_t next = *ip;
-            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_FALSE) {
-                ip++;
-                if (!b)
-                    JUMPTO(TW_INSTR_ARG(next));
-                DISPATCH();
-            }
-            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_TRUE) {
-                ip++;
-                if (b)
-                    JUMPTO(TW_INSTR_ARG(next));
-                DISPATCH();
-            }
-            PUSH(tw_newref(b ? Tw_True : Tw_False));
-            DISPATCH();
+            COMPARE_RESULT(b);
         }
         if (op2 == TW_OP_BINARY_SUBSCR) {
             if (TW_TYPE(l) == &TwDict_Type) {
@@ -1068,14 +1140,8 @@ dispatch:
             }
             if (TW_TYPE(l) != &TwList_Type || !TW_INT_CHECK_EXACT(r))
                 goto fused_plain;
-            /* as BINARY_SUBSCR's inline lock-free read */
             int64_t i = TW_INT_VALUE(r);
-            TwListObject *lo = (TwListObject *)l;
-            TwListArray *a;
-            TwObject *res = NULL;
-            if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
-                && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
-                res = tw_try_incref_item(&a->items[i]);
+            TwObject *res = list_item_fast(l, i);
             ip += 2;
             if (res == NULL && (res = tw_list_get(l, (TwSsize)i)) == NULL)
                 goto error;
@@ -1084,36 +1150,9 @@ dispatch:
         }
         /* BINARY_OP or INPLACE_OP */
         if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
-            int64_t a = TW_INT_VALUE(l), b = TW_INT_VALUE(r), c;
-            switch (arg2) {
-            case TW_BINOP_ADD:
-                if (__builtin_add_overflow(a, b, &c))
-                    goto fused_plain;
-                break;
-            case TW_BINOP_SUB:
-                if (__builtin_sub_overflow(a, b, &c))
-                    goto fused_plain;
-                break;
-            case TW_BINOP_MUL:
-                if (__builtin_mul_overflow(a, b, &c))
-                    goto fused_plain;
-                break;
-            case TW_BINOP_FLOORDIV:
-                if (b <= 0 || a < 0)
-                    goto fused_plain;
-                c = a / b;
-                break;
-            case TW_BINOP_MOD:
-                if (b <= 0 || a < 0)
-                    goto fused_plain;
-                c = a % b;
-                break;
-            case TW_BINOP_AND: c = a & b; break;
-            case TW_BINOP_OR: c = a | b; break;
-            case TW_BINOP_XOR: c = a ^ b; break;
-            default:
+            int64_t c;
+            if (!int_binop_fast((int)arg2, TW_INT_VALUE(l), TW_INT_VALUE(r), &c))
                 goto fused_plain;
-            }
             /* `n = n - 1`: the local's is the only reference (see
              * BINOP_REUSE_OPERAND); the store is done here */
             uint32_t w3 = ip[2];
@@ -1132,19 +1171,9 @@ dispatch:
             DISPATCH();
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
-            double a = TW_FLOAT_VALUE(l), b = TW_FLOAT_VALUE(r), d;
-            switch (arg2) {
-            case TW_BINOP_ADD: d = a + b; break;
-            case TW_BINOP_SUB: d = a - b; break;
-            case TW_BINOP_MUL: d = a * b; break;
-            case TW_BINOP_TRUEDIV:
-                if (b == 0.0)
-                    goto fused_plain;
-                d = a / b;
-                break;
-            default:
+            double d;
+            if (!float_binop_fast((int)arg2, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto fused_plain;
-            }
             uint32_t w3 = ip[2];
             if (TW_INSTR_OP(w3) == TW_OP_STORE_FAST && TW_INSTR_ARG(w3) == (uint32_t)oparg
                 && tw_refcnt_is_unshared(l, 1)) {
@@ -1563,15 +1592,8 @@ dispatch:
         TwObject *container = TOP();
         TwObject *res;
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
-            /* list.c's lock-free read of one item, inline; anything
-             * unusual (negative index, a racing writer) takes tw_list_get */
             int64_t i = TW_INT_VALUE(key);
-            TwListObject *lo = (TwListObject *)container;
-            TwListArray *a;
-            res = NULL;
-            if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
-                && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
-                res = tw_try_incref_item(&a->items[i]);
+            res = list_item_fast(container, i);
             if (res == NULL)
                 res = tw_list_get(container, (TwSsize)i);
         } else if (TW_TYPE(container) == &TwDict_Type) {
@@ -1690,37 +1712,9 @@ dispatch:
         r = TOP();
         l = SECOND();
         if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
-            int64_t a = TW_INT_VALUE(l), b = TW_INT_VALUE(r), c;
-            switch (oparg) {
-            case TW_BINOP_ADD:
-                if (__builtin_add_overflow(a, b, &c))
-                    goto binop_slow;
-                goto binop_int;
-            case TW_BINOP_SUB:
-                if (__builtin_sub_overflow(a, b, &c))
-                    goto binop_slow;
-                goto binop_int;
-            case TW_BINOP_MUL:
-                if (__builtin_mul_overflow(a, b, &c))
-                    goto binop_slow;
-                goto binop_int;
-            case TW_BINOP_FLOORDIV:
-                if (b <= 0 || a < 0)
-                    goto binop_slow;
-                c = a / b;
-                goto binop_int;
-            case TW_BINOP_MOD:
-                if (b <= 0 || a < 0)
-                    goto binop_slow;
-                c = a % b;
-                goto binop_int;
-            case TW_BINOP_AND: c = a & b; goto binop_int;
-            case TW_BINOP_OR: c = a | b; goto binop_int;
-            case TW_BINOP_XOR: c = a ^ b; goto binop_int;
-            default:
+            int64_t c;
+            if (!int_binop_fast(oparg, TW_INT_VALUE(l), TW_INT_VALUE(r), &c))
                 goto binop_slow;
-            }
-        binop_int:
             if (c >= TW_SMALL_INT_MIN && c <= TW_SMALL_INT_MAX) {
                 res = tw_int_from_i64(c);
                 goto binop_done;
@@ -1730,20 +1724,9 @@ dispatch:
             goto binop_done;
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
-            double a = TW_FLOAT_VALUE(l), b = TW_FLOAT_VALUE(r);
             double d;
-            switch (oparg) {
-            case TW_BINOP_ADD: d = a + b; break;
-            case TW_BINOP_SUB: d = a - b; break;
-            case TW_BINOP_MUL: d = a * b; break;
-            case TW_BINOP_TRUEDIV:
-                if (b == 0.0)
-                    goto binop_slow;
-                d = a / b;
-                break;
-            default:
+            if (!float_binop_fast(oparg, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto binop_slow;
-            }
             BINOP_REUSE_OPERAND(TW_FLOAT_VALUE, d);
             res = tw_float_from_double(d);
             goto binop_done;
@@ -1816,48 +1799,12 @@ dispatch:
     }
     TARGET(COMPARE_OP) {
         TwObject *r = TOP(), *l = SECOND();
-        int b = -1;
-        if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
-            int64_t x = TW_INT_VALUE(l), y = TW_INT_VALUE(r);
-            switch (oparg) {
-            case TW_LT: b = x < y; break;
-            case TW_LE: b = x <= y; break;
-            case TW_EQ: b = x == y; break;
-            case TW_NE: b = x != y; break;
-            case TW_GT: b = x > y; break;
-            case TW_GE: b = x >= y; break;
-            }
-        } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
-            double x = TW_FLOAT_VALUE(l), y = TW_FLOAT_VALUE(r);
-            switch (oparg) {
-            case TW_LT: b = x < y; break;
-            case TW_LE: b = x <= y; break;
-            case TW_EQ: b = x == y; break;
-            case TW_NE: b = x != y; break;
-            case TW_GT: b = x > y; break;
-            case TW_GE: b = x >= y; break;
-            }
-        }
+        int b = compare_fast(l, r, oparg);
         if (b >= 0) {
             TW_DECREF(r);
             TW_DECREF(l);
             sp -= 2;
-            /* fused with a following conditional jump */
-            uint32_t next = *ip;
-            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_FALSE) {
-                ip++;
-                if (!b)
-                    JUMPTO(TW_INSTR_ARG(next));
-                DISPATCH();
-            }
-            if (TW_INSTR_OP(next) == TW_OP_POP_JUMP_IF_TRUE) {
-                ip++;
-                if (b)
-                    JUMPTO(TW_INSTR_ARG(next));
-                DISPATCH();
-            }
-            PUSH(tw_newref(b ? Tw_True : Tw_False));
-            DISPATCH();
+            COMPARE_RESULT(b);
         }
         SAVE_FRAME_STATE();
         TwObject *res = tw_object_richcompare(l, r, oparg);

@@ -1065,6 +1065,26 @@ dispatch:
      * writes its locals, and none runs before the operation is done (code
      * an attribute lookup or a dict key's __eq__ runs cannot rebind them),
      * so the locals' references outlive the operands' use. */
+    /* The result of a fused int or float operation on local l: `n = n - 1`
+     * (the next instruction stores it back into l's local, which holds the
+     * only reference: see BINOP_REUSE_OPERAND) updates l in place and skips
+     * the store; otherwise a new object is pushed. */
+#define FUSED_RESULT(VALUE, result, make, reusable)                               \
+    do {                                                                          \
+        uint32_t w3_ = ip[2];                                                     \
+        if ((reusable) && TW_INSTR_OP(w3_) == TW_OP_STORE_FAST                    \
+            && TW_INSTR_ARG(w3_) == (uint32_t)oparg && tw_refcnt_is_unshared(l, 1)) { \
+            VALUE(l) = (result);                                                  \
+            ip += 3;                                                              \
+            DISPATCH();                                                           \
+        }                                                                         \
+        ip += 2;                                                                  \
+        TwObject *res_ = make(result);                                            \
+        if (res_ == NULL)                                                         \
+            goto error;                                                           \
+        PUSH(res_);                                                               \
+        DISPATCH();                                                               \
+    } while (0)
     TARGET(LOAD_FAST_FUSED) {
         TwObject *l = localsplus[oparg];
         uint32_t w1 = ip[0];
@@ -1153,40 +1173,15 @@ dispatch:
             int64_t c;
             if (!int_binop_fast((int)arg2, TW_INT_VALUE(l), TW_INT_VALUE(r), &c))
                 goto fused_plain;
-            /* `n = n - 1`: the local's is the only reference (see
-             * BINOP_REUSE_OPERAND); the store is done here */
-            uint32_t w3 = ip[2];
-            if ((c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX)
-                && TW_INSTR_OP(w3) == TW_OP_STORE_FAST && TW_INSTR_ARG(w3) == (uint32_t)oparg
-                && tw_refcnt_is_unshared(l, 1)) {
-                TW_INT_VALUE(l) = c;
-                ip += 3;
-                DISPATCH();
-            }
-            ip += 2;
-            TwObject *res = tw_int_from_i64(c);
-            if (res == NULL)
-                goto error;
-            PUSH(res);
-            DISPATCH();
+            /* small results come from the cache, never stored in place */
+            FUSED_RESULT(TW_INT_VALUE, c, tw_int_from_i64,
+                         c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX);
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
             double d;
             if (!float_binop_fast((int)arg2, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto fused_plain;
-            uint32_t w3 = ip[2];
-            if (TW_INSTR_OP(w3) == TW_OP_STORE_FAST && TW_INSTR_ARG(w3) == (uint32_t)oparg
-                && tw_refcnt_is_unshared(l, 1)) {
-                TW_FLOAT_VALUE(l) = d;
-                ip += 3;
-                DISPATCH();
-            }
-            ip += 2;
-            TwObject *res = tw_float_from_double(d);
-            if (res == NULL)
-                goto error;
-            PUSH(res);
-            DISPATCH();
+            FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true);
         }
     fused_plain:
         if (l == NULL) {

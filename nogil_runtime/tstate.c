@@ -26,9 +26,9 @@
  *
  * Solo mode.  A thread that is the only attached one runs SOLO: its
  * critical sections take no locks (elided, critical_section.c).  State:
- *   arrived  threads that are attached, about to attach, or detached or
- *            parked while holding object locks (t->arrived says whether t
- *            is counted);
+ *   arrived  threads that are attached, about to attach, parked by a
+ *            stop-the-world, or detached while holding object locks
+ *            (t->arrived says whether t is counted);
  *   solo     the solo thread or NULL (written under solo_lock).
  * Rules (what keeps another thread from touching an object inside an
  * elided section):

@@ -196,13 +196,10 @@ void tw_brc_decref_shared(TwObject *op)
 
 void tw_brc_merge_zero_local(TwObject *op)
 {
+    /* tw_decref frees an object nobody else counted and nobody published
+     * itself; here it was counted elsewhere or published (or the other
+     * counts went meanwhile: the paths below free it too). */
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
-    /* The common death: nobody else counted it and no optimistic reader
-     * can have it (never published), so no mark and no stats. */
-    if (shared == 0 && !tw_object_is_published(op)) {
-        tw_dealloc(op);
-        return;
-    }
     TwNogilThread *me = tw_nogil_thread();
     if (me)
         me->stats.brc_local_zero++;

@@ -178,7 +178,7 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
         cs->suspended = false;
         cs->elided = true;
         tw_cs_tls.top = cs;
-        tw_cs_tls.fast++;
+        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
         return;
     }
     begin_section(cs);

@@ -231,6 +231,17 @@ static inline TwHash key_hash(TwObject *key)
     return tw_object_hash(key);
 }
 
+/* Equality of a stored key sk and key, both exact ints or both exact strs
+ * (1 or 0); -1 for any other pair (the caller takes the general path). */
+static inline int key_eq_fast(TwObject *sk, TwObject *key)
+{
+    if (TW_STR_CHECK_EXACT(key) && TW_STR_CHECK_EXACT(sk))
+        return tw_str_eq(sk, key);
+    if (TW_INT_CHECK_EXACT(key) && TW_INT_CHECK_EXACT(sk))
+        return TW_INT_VALUE(sk) == TW_INT_VALUE(key);
+    return -1;
+}
+
 /* Find key in d: its entry number, DKIX_EMPTY, or DKIX_ERROR.  Inside the
  * critical section (or with d private to the caller).  May run __eq__;
  * restarts if that changed the table under it. */
@@ -244,7 +255,6 @@ restart:;
     size_t mask = (size_t)keys_size(k) - 1;
     size_t perturb = (size_t)hash;
     size_t i = (size_t)hash & mask;
-    bool key_is_str = TW_STR_CHECK_EXACT(key);
     for (;;) {
         TwSsize ix = get_index(k, (TwSsize)i);
         if (ix == DKIX_EMPTY)
@@ -255,13 +265,10 @@ restart:;
             if (sk == key)
                 return ix;
             if (sk != NULL && ep->hash == hash) {
-                if (key_is_str && TW_STR_CHECK_EXACT(sk)) {
-                    if (tw_str_eq(sk, key))
-                        return ix;
-                } else if (TW_INT_CHECK_EXACT(key) && TW_INT_CHECK_EXACT(sk)) {
-                    if (TW_INT_VALUE(sk) == TW_INT_VALUE(key))
-                        return ix;
-                } else {
+                int eq = key_eq_fast(sk, key);
+                if (eq > 0)
+                    return ix;
+                if (eq < 0) {
                     tw_incref(sk);
                     int cmp = tw_object_richcompare_bool(sk, key, TW_EQ);
                     tw_decref(sk);
@@ -303,30 +310,21 @@ static int lookup_optimistic(TwDictObject *d, TwObject *key, TwHash hash, TwObje
             DictEntry *ep = &ep0[ix];
             TwObject *sk = tw_atomic_load_ptr(&ep->key);
             bool match = false;
+            int eq;
             if (sk == key) {
                 match = true;
-            } else if (sk != NULL && ep->hash == hash && TW_INT_CHECK_EXACT(key)
-                       && TW_INT_CHECK_EXACT(sk)) {
+            } else if (sk != NULL && ep->hash == hash && (eq = key_eq_fast(sk, key)) >= 0) {
                 /* Exact int and str keys never change, and a published
                  * key's memory outlives this read even if the key dies
-                 * meanwhile (a grace period, runtime.h): compare without
+                 * meanwhile (a grace period, runtime.h): compared without
                  * a reference.  An entry's key only ever goes from sk to
-                 * NULL, and the match is confirmed below. */
-                match = TW_INT_VALUE(sk) == TW_INT_VALUE(key);
-            } else if (sk != NULL && ep->hash == hash && TW_STR_CHECK_EXACT(key)
-                       && TW_STR_CHECK_EXACT(sk)) {
-                match = tw_str_eq(sk, key);
+                 * NULL, and a match is confirmed below. */
+                match = eq > 0;
             } else if (sk != NULL && ep->hash == hash) {
                 TwObject *ref = tw_try_incref_item(&ep->key);
                 if (ref == NULL)
                     return OPT_RETRY;
-                int cmp;
-                if (TW_STR_CHECK_EXACT(key) && TW_STR_CHECK_EXACT(ref))
-                    cmp = tw_str_eq(ref, key);
-                else if (TW_INT_CHECK_EXACT(key) && TW_INT_CHECK_EXACT(ref))
-                    cmp = TW_INT_VALUE(ref) == TW_INT_VALUE(key);
-                else
-                    cmp = tw_object_richcompare_bool(ref, key, TW_EQ);
+                int cmp = tw_object_richcompare_bool(ref, key, TW_EQ);
                 tw_decref(ref);
                 if (cmp < 0)
                     return OPT_ERROR;

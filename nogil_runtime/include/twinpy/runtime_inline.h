@@ -126,11 +126,6 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
     __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
 }
 
-TW_REFCOUNT_INLINE void tw_deferred_add(TwObject *op, intptr_t delta)
-{
-    tw_deferred_add_tid(op, __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED), delta);
-}
-
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;

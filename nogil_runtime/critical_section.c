@@ -26,11 +26,20 @@
  *     the locks are free: a thread that may take object locks while
  *     detached has announced its arrival, and then nobody enters solo
  *     mode) or, when it blocks, suspends them like the others.
+ *   - biased (bias.c): a one-object section on an object biased to this
+ *     thread is elided too (TW_CS_ELIDED_BIAS), solo or not.  An object
+ *     biased to another thread is unbiased (tw_bias_revoke) before this
+ *     thread locks it; a two-object section unbiases both first.  Whoever
+ *     unbiases converts open biased sections into real ones; a suspended
+ *     section re-checks the bit when it is resumed.
  * Invariants:
  *   - the sections that hold their locks (or are elided) form a prefix of
  *     the stack from the top: if a section is suspended, so is every
  *     older one;
- *   - elided sections exist only while the thread is solo;
+ *   - solo-elided sections exist only while the thread is solo, and only
+ *     on unbiased objects; bias-elided ones only on one object biased to
+ *     the thread;
+ *   - nobody takes the mutex of a biased object;
  *   - code runs only while its innermost section holds its locks.
  *   - a section on an object the innermost active section already holds
  *     does nothing (a == NULL) and is not pushed.
@@ -54,10 +63,37 @@ static inline void unlock_section(TwCriticalSection *cs)
         tw_mutex_unlock(&cs->b->ob_mutex);
 }
 
+static inline bool is_biased(const TwObject *op)
+{
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
+}
+
+/* Before cs locks its objects: true if cs is a one-object section on an
+ * object biased to this thread (now elided, holding it).  Otherwise any
+ * biased object of cs is unbiased first (may stop the world, or, for the
+ * caller's own object, convert the caller's elided sections on it into
+ * locked ones: they are released if cs has to wait, as any other). */
+static bool bias_prepare(TwCriticalSection *cs)
+{
+    if (!is_biased(cs->a) && !(cs->b && is_biased(cs->b)))
+        return false;
+    if (!cs->b && __atomic_load_n(&cs->a->ob_tid, __ATOMIC_RELAXED) == tw_thread_id()) {
+        cs->elided = TW_CS_ELIDED_BIAS;
+        cs->suspended = false;
+        return true;
+    }
+    tw_bias_revoke(cs->a);
+    if (cs->b)
+        tw_bias_revoke(cs->b);
+    return false;
+}
+
 /* Lock the section's objects (cs->a is the lower address); the thread holds
  * no other object lock.  Waits detached. */
 static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
 {
+    if (bias_prepare(cs))
+        return;
     if (tw_mutex_trylock(&cs->a->ob_mutex)) {
         if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
             t->stats.mutex_fast++;
@@ -86,7 +122,7 @@ void tw_cs_suspend_all(TwNogilThread *t)
         if (cs->suspended)
             break;
         unlock_section(cs);
-        cs->elided = false;
+        cs->elided = 0;
         cs->suspended = true;
         t->stats.cs_suspended++;
     }
@@ -97,12 +133,12 @@ void tw_cs_suspend_all(TwNogilThread *t)
 void tw_cs_hold_elided(void)
 {
     for (TwCriticalSection *cs = tw_cs_tls.top; cs && !cs->suspended; cs = cs->prev) {
-        if (!cs->elided)
+        if (cs->elided != TW_CS_ELIDED_SOLO)
             continue;
         tw_mutex_lock(&cs->a->ob_mutex);
         if (cs->b)
             tw_mutex_lock(&cs->b->ob_mutex);
-        cs->elided = false;
+        cs->elided = 0;
     }
 }
 
@@ -124,7 +160,11 @@ static inline bool holds(const TwCriticalSection *cs, const TwObject *op)
 static void begin_section(TwCriticalSection *cs)
 {
     TwNogilThread *t = tw_nogil_thread();
-    cs->elided = false;
+    cs->elided = 0;
+    if (bias_prepare(cs)) {
+        tw_cs_tls.top = cs;
+        return;
+    }
     if (!t) {
         tw_mutex_lock(&cs->a->ob_mutex);
         if (cs->b)
@@ -174,9 +214,9 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
     cs->a = a;
     cs->b = b;
     cs->prev = top;
-    if (tw_cs_tls.solo) {
+    if (tw_cs_tls.solo && !is_biased(a) && !is_biased(b)) {
         cs->suspended = false;
-        cs->elided = true;
+        cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;
         __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
         return;

@@ -163,6 +163,9 @@ void tw_object_set_deferred_rc(TwObject *op)
     size_t id = id_alloc(op);
     if (id == SIZE_MAX)
         return;
+    /* Every thread will count it: not private any more (and its ob_tid
+     * stops naming us, bias.c). */
+    tw_bias_escape(op);
     /* The owner's count moves into ob_ref_shared; a shared count that is
      * not a plain non-negative DEFAULT one (queued, merged) stays BRC. */
     intptr_t expected = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
@@ -419,6 +422,7 @@ static bool convert_hot_stopped(TwObject *op)
     size_t id = id_alloc(op);
     if (id == SIZE_MAX)
         return false;
+    tw_bias_clear_stopped(op);
     __atomic_store_n(&op->ob_ref_shared, (intptr_t)((uintptr_t)count << TW_REF_SHARED_SHIFT),
                      __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_flags, (uint8_t)TW_HOT_DONE, __ATOMIC_RELAXED);

@@ -69,6 +69,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "twinpy/nogil_internal.h"
 #include "twinpy/object.h"
@@ -124,7 +125,12 @@ void tw_gc_thread_init(TwNogilThread *t)
     if (l) {
         free_lists = l->next_free;
     } else {
-        l = calloc(1, sizeof *l);
+        /* Cache lines of its own: its owner writes it on every track and
+         * untrack, and a neighbour's list would share the line. */
+        size_t size = (sizeof *l + 127) & ~(size_t)127;
+        l = aligned_alloc(128, size);
+        if (l)
+            memset(l, 0, size);
         if (!l) {
             pthread_mutex_unlock(&pool_lock);
             fprintf(stderr, "twinpy: fatal: out of memory for a GC registry\n");
@@ -528,6 +534,8 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
              * here and now, instead of queueing it to its owner thread and
              * waiting for that thread to merge.  Objects the collecting
              * thread owns need no merge: its decrefs are the owner's. */
+            /* We clear and free it after the restart, whoever made it. */
+            tw_bias_drop_stopped(op);
             if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
                 tw_deferred_convert_stopped(op);
             else if (!tw_is_owned_by_me(op))

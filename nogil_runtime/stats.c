@@ -51,8 +51,9 @@ void tw_stats_dump(FILE *out)
 #define TW_X(f) sum.f += __atomic_load_n(&t->stats.f, __ATOMIC_RELAXED);
         TW_NOGIL_STATS_FIELDS(TW_X)
 #undef TW_X
-        if (t->cs)
-            sum.mutex_fast += __atomic_load_n(&t->cs->fast, __ATOMIC_RELAXED);
+        TwCsThread *cst = __atomic_load_n(&t->cs, __ATOMIC_ACQUIRE);
+        if (cst)
+            sum.mutex_fast += __atomic_load_n(&cst->fast, __ATOMIC_RELAXED);
     }
     tw_runtime_threads_unlock();
     uint64_t live_blocks = 0, live_bytes = 0;
@@ -74,6 +75,9 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "critical_sections_suspended %llu\n", (unsigned long long)sum.cs_suspended);
     fprintf(out, "solo_entries %llu\n", (unsigned long long)sum.solo_enter);
     fprintf(out, "solo_revocations %llu\n", (unsigned long long)sum.solo_revoke);
+    fprintf(out, "bias_revocations %llu\n", (unsigned long long)sum.bias_revoke);
+    fprintf(out, "bias_escapes %llu\n", (unsigned long long)sum.bias_escape);
+    fprintf(out, "bias_cleared %llu\n", (unsigned long long)sum.bias_cleared);
     fprintf(out, "stw_count %llu\n", G(stw_count));
     fprintf(out, "stw_pause_total_us %llu\n", G(stw_total_ns) / 1000);
     fprintf(out, "stw_pause_max_us %llu\n", G(stw_max_ns) / 1000);

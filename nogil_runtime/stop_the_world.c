@@ -41,12 +41,19 @@ uint32_t tw_stw_event;
 static uint32_t stw_requested;
 static pthread_mutex_t stw_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stw_start_ns;
+static TwNogilThread *stw_owner;   /* the requester, while stopped */
 
 void tw_nogil_threads_lock_raw(void);   /* tstate.c */
 
 bool tw_stw_requested(void)
 {
     return __atomic_load_n(&stw_requested, __ATOMIC_SEQ_CST) != 0;
+}
+
+bool tw_stw_is_mine(void)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    return me && __atomic_load_n(&stw_owner, __ATOMIC_RELAXED) == me;
 }
 
 void tw_stw_stop(void)
@@ -61,6 +68,7 @@ void tw_stw_stop(void)
     }
     stw_start_ns = tw_monotonic_ns();
     tw_nogil_threads_lock_attached();
+    __atomic_store_n(&stw_owner, me, __ATOMIC_RELAXED);
     __atomic_store_n(&stw_requested, 1, __ATOMIC_SEQ_CST);
     for (;;) {
         uint32_t ev = __atomic_load_n(&tw_stw_event, __ATOMIC_SEQ_CST);
@@ -101,6 +109,7 @@ void tw_stw_start(void)
             tw_futex_wake(&t->status, INT_MAX);
     }
     __atomic_store_n(&stw_requested, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&stw_owner, NULL, __ATOMIC_RELAXED);
     uint64_t end = tw_monotonic_ns();
     uint64_t pause = end - stw_start_ns;
     __atomic_fetch_add(&tw_nogil_gstats.stw_count, 1, __ATOMIC_RELAXED);

@@ -443,7 +443,8 @@ static void bind_and_attach(TwNogilThread *t)
 {
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
-    t->cs = &tw_cs_tls;
+    /* read by stop-the-world walkers (bias.c) and --stats */
+    __atomic_store_n(&t->cs, &tw_cs_tls, __ATOMIC_RELEASE);
     tw_thread_id_tls = t->tid;
     tw_nogil_attach(t);
 }

@@ -293,6 +293,7 @@ enum { OPT_FOUND = 1, OPT_MISSING = 0, OPT_ERROR = -1, OPT_RETRY = -2 };
  * means "could not be sure": do it again under the critical section. */
 static int lookup_optimistic(TwDictObject *d, TwObject *key, TwHash hash, TwObject **out)
 {
+    tw_bias_check_read((TwObject *)d);
     TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
     if (k == NULL)
         return OPT_MISSING;
@@ -381,8 +382,8 @@ static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObje
     TwSsize n = k->nentries;
     DictEntry *ep = &keys_entries(k)[n];
     ep->hash = hash;
-    tw_object_publish(key);
-    tw_object_publish(value);
+    tw_object_publish_into((TwObject *)d, key);
+    tw_object_publish_into((TwObject *)d, value);
     tw_atomic_store_ptr(&ep->key, tw_newref(key));
     tw_atomic_store_ptr(&ep->value, tw_newref(value));
     set_index(k, slot, n);
@@ -405,7 +406,7 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
     if (ix >= 0) {
         DictEntry *ep = &keys_entries(d->keys)[ix];
         *old = ep->value;
-        tw_object_publish(value);
+        tw_object_publish_into((TwObject *)d, value);
         tw_atomic_store_ptr(&ep->value, tw_newref(value));
         bump_version(d);
         return 0;
@@ -440,6 +441,7 @@ static void raise_key_error(TwObject *key)
  * Returns 1, or 0 at the end.  Lock-free, with a locked retry. */
 static int dict_next_ref(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject **value)
 {
+    tw_bias_check_read((TwObject *)d);
     TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
     if (k == NULL)
         return 0;

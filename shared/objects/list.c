@@ -154,11 +154,12 @@ static void move_items(TwObject **items, TwSsize dst, TwSsize src, TwSsize count
     }
 }
 
-/* Store an item entering the list (not one moving inside it): readers may
- * take it without the lock, so it is published first. */
-static inline void item_store(TwObject **slot, TwObject *v)
+/* Store an item entering list l (not one moving inside it): readers may
+ * take it without the lock, so it is published first (unless l is private
+ * to this thread, runtime.h). */
+static inline void item_store(TwListObject *l, TwObject **slot, TwObject *v)
 {
-    tw_object_publish(v);
+    tw_object_publish_into((TwObject *)l, v);
     tw_atomic_store_ptr(slot, v);
 }
 
@@ -174,6 +175,7 @@ static void clear_slots(TwObject **items, TwSsize from, TwSsize to)
  * out of range.  See the protocol at the top of the file. */
 static TwObject *list_item_ref(TwListObject *l, TwSsize i)
 {
+    tw_bias_check_read((TwObject *)l);
     if ((size_t)i >= (size_t)tw_atomic_load_ssize(&l->size))
         return NULL;
     TwListArray *a = tw_atomic_load_ptr(&l->array);
@@ -219,7 +221,7 @@ TwObject *tw_list_new(TwSsize n)
 
 void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v)
 {
-    item_store(&L(list)->array->items[i], v);
+    item_store(L(list), &L(list)->array->items[i], v);
 }
 
 int tw_list_append(TwObject *list, TwObject *v)
@@ -230,10 +232,10 @@ int tw_list_append(TwObject *list, TwObject *v)
     TW_BEGIN_CRITICAL_SECTION(l);
     TwSsize n = l->size;
     if (n < list_capacity(l)) {
-        item_store(&l->array->items[n], v);
+        item_store(l, &l->array->items[n], v);
         tw_atomic_store_ssize(&l->size, n + 1);
     } else if (list_resize(l, n + 1) == 0) {
-        item_store(&l->array->items[n], v);
+        item_store(l, &l->array->items[n], v);
     } else {
         rc = -1;
     }
@@ -265,7 +267,7 @@ int tw_list_set(TwObject *list, TwSsize i, TwObject *v)
         i += n;
     if (i >= 0 && i < n) {
         old = l->array->items[i];
-        item_store(&l->array->items[i], v);
+        item_store(l, &l->array->items[i], v);
         ok = true;
     }
     TW_END_CRITICAL_SECTION();
@@ -285,7 +287,7 @@ static TwObject *list_slice_locked(TwListObject *l, TwSsize lo, TwSsize step, Tw
     if (r == NULL)
         return NULL;
     for (TwSsize k = 0, j = lo; k < len; k++, j += step)
-        item_store(&L(r)->array->items[k], tw_newref(l->array->items[j]));
+        item_store(L(r), &L(r)->array->items[k], tw_newref(l->array->items[j]));
     return r;
 }
 
@@ -324,7 +326,7 @@ static int list_append_array(TwListObject *l, TwObject *const *items, TwSsize n)
         rc = -1;
     } else {
         for (TwSsize k = 0; k < n; k++)
-            item_store(&l->array->items[m + k], tw_newref(items[k]));
+            item_store(l, &l->array->items[m + k], tw_newref(items[k]));
     }
     return rc;
 }
@@ -344,7 +346,7 @@ int tw_list_extend(TwObject *list, TwObject *iterable)
             TwSsize n = l->size;
             if (n > 0 && list_resize(l, 2 * n) == 0) {
                 for (TwSsize k = 0; k < n; k++)
-                    item_store(&l->array->items[n + k], tw_newref(l->array->items[k]));
+                    item_store(l, &l->array->items[n + k], tw_newref(l->array->items[k]));
             } else if (n > 0) {
                 rc = -1;
             }
@@ -695,7 +697,7 @@ static int list_ass_slice_locked(TwListObject *l, TwSsize lo, TwSsize hi, TwObje
         move_items(it, hi + d, hi, size - hi);
     }
     for (TwSsize k = 0; k < n; k++)
-        item_store(&it[lo + k], items[k]);
+        item_store(l, &it[lo + k], items[k]);
     return 0;
 }
 
@@ -764,7 +766,7 @@ static int list_ass_subscript_slice(TwListObject *l, TwObject *slice, TwObject *
         if (v != NULL) {
             for (TwSsize k = 0, j = lo; k < len; k++, j += step) {
                 rec.items[rec.n++] = it[j];
-                item_store(&it[j], s.items[k]);
+                item_store(l, &it[j], s.items[k]);
             }
         } else {
             if (step < 0) {     /* same items, ascending */
@@ -1097,7 +1099,7 @@ static TwObject *list_inplace_repeat(TwObject *a, TwObject *b)
             TwObject **it = l->array->items;
             for (TwSsize k = 1; k < n; k++)
                 for (TwSsize i = 0; i < len; i++)
-                    item_store(&it[k * len + i], tw_newref(it[i]));
+                    item_store(l, &it[k * len + i], tw_newref(it[i]));
         }
     }
     TW_END_CRITICAL_SECTION();
@@ -1155,7 +1157,7 @@ static TwObject *list_m_insert(TwObject *self, TwObject *const *args, size_t nar
     } else {
         TwObject **it = l->array->items;
         move_items(it, i + 1, i, n - i);
-        item_store(&it[i], v);
+        item_store(l, &it[i], v);
     }
     TW_END_CRITICAL_SECTION();
     if (rc < 0) {

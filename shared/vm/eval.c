@@ -354,6 +354,7 @@ static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *
 {
     TwListObject *lo = (TwListObject *)list;
     TwListArray *a;
+    tw_bias_check_read(list);
     if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
         && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
         return tw_try_incref_item(&a->items[i]);

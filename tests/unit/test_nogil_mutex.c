@@ -235,11 +235,13 @@ static void test_waiter_is_not_starved(void)
 
 /* These tests spin attached without eval-breaker checks while another
  * thread attaches, and look at object locks directly: no solo mode (it is
- * tested in test_nogil_solo.c). */
+ * tested in test_nogil_solo.c) and no biased objects (test_nogil_bias.c),
+ * whose sections take no lock. */
 static void setup_without_solo(void)
 {
     tw_test_setup();
     tw_solo_disable();
+    tw_bias_disable();
 }
 
 int main(void)

@@ -268,6 +268,14 @@ static void test_disabled_solo_takes_locks(void)
     tw_decref((TwObject *)a);
 }
 
+/* Objects biased to their thread elide their sections solo or not
+ * (test_nogil_bias.c); these look at solo mode's own elision and locks. */
+static void setup_unbiased(void)
+{
+    tw_test_setup();
+    tw_bias_disable();
+}
+
 int main(void)
 {
     static const TwTestCase cases[] = {
@@ -277,7 +285,7 @@ int main(void)
         TW_CASE(test_alone_sections_take_no_lock),
         TW_CASE(test_disabled_solo_takes_locks),
     };
-    TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };
+    TwTestOptions opts = { .setup = setup_unbiased, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);
 }
 

@@ -63,6 +63,8 @@ static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
 /* Lock-free publication: plain loads and stores under the GIL, and no
  * reader ever looks at an object it holds no reference to. */
 static inline void tw_object_publish(TwObject *op) { (void)op; }
+static inline void tw_object_publish_into(TwObject *c, TwObject *op) { (void)c; (void)op; }
+static inline void tw_bias_check_read(TwObject *c) { (void)c; }
 
 #define tw_atomic_load_ptr(pp) (*(pp))
 #define tw_atomic_store_ptr(pp, v) (*(pp) = (v))

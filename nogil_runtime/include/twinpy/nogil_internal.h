@@ -13,6 +13,7 @@
  *   gc_stw.c            per-thread registries of tracked objects, cycle GC
  *   object_memory.c     object allocation, dealloc, trashcan
  *   deferred_rc.c       per-thread reference counts of hot shared objects
+ *   bias.c              biased containers: private to their owner until shared
  *   stats.c             --stats counters and the --trace recorder
  */
 #ifndef TWINPY_NOGIL_INTERNAL_H
@@ -55,6 +56,7 @@ void tw_futex_wake(uint32_t *addr, int n);
 /* ---------------- mutex.c -------------------------------------------- */
 
 enum { TW_MUTEX_LOCKED = 1, TW_MUTEX_PARKED = 2 };
+/* TW_MUTEX_BIASED (4, runtime_inline.h): not a lock state; see bias.c. */
 #define TW_MUTEX_HANDOFF ((uintptr_t)1)
 
 void tw_mutex_lock_slow(uint8_t *m);
@@ -169,6 +171,9 @@ typedef struct {
     uint64_t cs_suspended;
     uint64_t solo_enter;          /* times this thread started running solo */
     uint64_t solo_revoke;         /* times it asked a solo thread to stop  */
+    uint64_t bias_revoke;         /* stops to unbias another thread's object */
+    uint64_t bias_escape;         /* own objects unbiased on a shared store */
+    uint64_t bias_cleared;        /* objects this thread unbiased          */
     uint64_t qsbr_deferred;
     uint64_t qsbr_deferred_bytes;
     uint64_t qsbr_freed;
@@ -177,7 +182,8 @@ typedef struct {
 #define TW_NOGIL_STATS_FIELDS(X) \
     X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_merged) \
     X(brc_try_incref_fail) X(mutex_fast) X(mutex_slow) X(mutex_parked) \
-    X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) X(qsbr_deferred) X(qsbr_deferred_bytes) \
+    X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) \
+    X(bias_revoke) X(bias_escape) X(bias_cleared) X(qsbr_deferred) X(qsbr_deferred_bytes) \
     X(qsbr_freed) X(qsbr_polls)
 
 /* A node of a BRC queue (lock-free multi-producer stack). */
@@ -351,6 +357,17 @@ void tw_stw_start(void);
 /* Eval-breaker handler for TW_EB_STOP_THE_WORLD. */
 void tw_stw_park_self(TwNogilThread *t);
 bool tw_stw_requested(void);
+/* True while the caller is the thread that stopped the world. */
+bool tw_stw_is_mine(void);
+
+/* ---------------- bias.c ---------------------------------------------- */
+
+/* World stopped by the caller: unbias op (and what it reaches), converting
+ * every thread's elided sections on it. */
+void tw_bias_clear_stopped(TwObject *op);
+/* World stopped by the caller, op unreachable (cycle garbage): only its
+ * bit goes, nothing is published or followed (no reader can reach op). */
+void tw_bias_drop_stopped(TwObject *op);
 
 /* ---------------- gc_stw.c -------------------------------------------- */
 

@@ -54,7 +54,8 @@ struct TwObject {
     uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
     uint8_t ob_flags;          /* hot-object sampling state (deferred_rc.c)   */
     uint8_t ob_published;      /* 1 once stored where readers take no lock    */
-    uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked */
+    uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked;
+                                  bit 2 biased (bias.c)                       */
     uint8_t ob_gc_bits;        /* cycle-collector state                        */
     uint32_t ob_ref_local;     /* owner's count                                */
     intptr_t ob_ref_shared;    /* everyone else's count << 2 | state           */
@@ -69,12 +70,27 @@ struct TwObject {
 extern _Thread_local uintptr_t tw_thread_id_tls;
 static inline uintptr_t tw_thread_id(void) { return tw_thread_id_tls; }
 
+/* Biased containers (nogil_runtime/bias.c): TW_MUTEX_BIASED in ob_mutex
+ * while the object is private to its owner (ob_tid): the owner's critical
+ * sections on it take no lock and what it stores in it is not published.
+ * Set at allocation (tw_bias_initial: 0 with TWINPY_BIAS=0), cleared once. */
+#define TW_MUTEX_BIASED 4
+extern uint8_t tw_bias_initial;
+/* Unbias op, which is biased to another thread (or to no live one): stops
+ * the world.  For the caller's own op, unbiases it in place. */
+void tw_bias_revoke(TwObject *op);
+/* op is being stored where other threads may read it: unbias it (and what
+ * it reaches) if the caller owns it. */
+void tw_bias_escape(TwObject *op);
+/* Objects made from now on are not biased (tests; TWINPY_BIAS=0). */
+void tw_bias_disable(void);
+
 static inline void tw_object_init_header(TwObject *op, TwTypeObject *tp)
 {
     op->ob_tid = tw_thread_id();
     op->ob_flags = 0;
     op->ob_published = 0;
-    op->ob_mutex = 0;
+    op->ob_mutex = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED);
     op->ob_gc_bits = 0;
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
@@ -190,6 +206,9 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
 
 static inline void tw_set_immortal(TwObject *op)
 {
+    /* Made immortal by its creator before anyone else can see it: no
+     * section of another thread is open on it (bias.c). */
+    __atomic_store_n(&op->ob_mutex, op->ob_mutex & ~TW_MUTEX_BIASED, __ATOMIC_RELEASE);
     op->ob_tid = 0;
     __atomic_store_n(&op->ob_ref_local, TW_REF_IMMORTAL_LOCAL, __ATOMIC_RELAXED);
     __atomic_store_n(&op->ob_ref_shared, 0, __ATOMIC_RELAXED);
@@ -248,14 +267,18 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 /* a == NULL: a nested section on an object the enclosing one already
  * holds (nothing to do at the end).  suspended: its locks were released
  * when the thread blocked; they are re-taken before it runs again.
- * elided: opened while the thread ran alone (solo, tstate.c): it counts
- * as holding its objects but took no lock; it is locked for real, or
- * suspended, before any other thread may attach. */
+ * elided: it counts as holding its objects but took no lock:
+ *   TW_CS_ELIDED_SOLO  opened while the thread ran alone (solo, tstate.c);
+ *                      locked for real, or suspended, before any other
+ *                      thread may attach;
+ *   TW_CS_ELIDED_BIAS  one object, biased to this thread (bias.c); locked
+ *                      for real by whoever unbiases the object. */
+enum { TW_CS_ELIDED_SOLO = 1, TW_CS_ELIDED_BIAS = 2 };
 typedef struct TwCriticalSection {
     struct TwCriticalSection *prev;
     TwObject *a, *b;
     bool suspended;
-    bool elided;
+    uint8_t elided;
 } TwCriticalSection;
 
 /* The calling thread's stack of critical sections (only that thread
@@ -273,8 +296,10 @@ void tw_cs_begin_slow(TwCriticalSection *cs);
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);
 void tw_cs_end_slow(TwCriticalSection *cs);
 
-/* The fast path: the thread runs alone, or op's mutex is free, or the
- * innermost section holds it. */
+/* The fast path: op is biased to this thread, or the thread runs alone,
+ * or op's mutex is free, or the innermost section holds it.  An object
+ * biased to another thread goes to the slow path, which revokes the bias
+ * first (so solo sections are never on biased objects). */
 static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection *cs,
                                                               TwObject *op)
 {
@@ -287,13 +312,26 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     cs->a = op;
     cs->prev = top;
     cs->suspended = false;
+    /* Only the owner or a stopped world clears the bit under the owner
+     * (bias.c): a relaxed load suffices for the owner's test. */
+    if (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED) {
+        if (__builtin_expect(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id(), 1)) {
+            cs->elided = TW_CS_ELIDED_BIAS;
+            tw_cs_tls.top = cs;
+            __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+            return;
+        }
+        cs->elided = 0;
+        tw_cs_begin_slow(cs);
+        return;
+    }
     if (tw_cs_tls.solo) {
-        cs->elided = true;
+        cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;
         __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
         return;
     }
-    cs->elided = false;
+    cs->elided = 0;
     uint8_t expected = 0;
     if (__builtin_expect(__atomic_compare_exchange_n(&op->ob_mutex, &expected, 1, false,
                                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
@@ -352,6 +390,30 @@ TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
 TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) != 0;
+}
+
+/* op is being stored into container (inside its critical section).  A
+ * container biased to the caller has no reader but the caller: nothing to
+ * publish (unbiasing it publishes its items, bias.c).  Otherwise op is
+ * published, and if op is the caller's own biased object it is unbiased:
+ * other threads can now reach it. */
+TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op)
+{
+    if (__atomic_load_n(&container->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
+        return;
+    tw_object_publish(op);
+    if (__builtin_expect(__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED, 0))
+        tw_bias_escape(op);
+}
+
+/* The caller is about to read op's items without a lock: if op is biased
+ * to another thread, unbias it first (bias.c, B2).  The acquire pairs with
+ * the clearing store: the items are published by then. */
+TW_REFCOUNT_INLINE void tw_bias_check_read(TwObject *op)
+{
+    if (__builtin_expect(__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED, 0)
+        && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
+        tw_bias_revoke(op);
 }
 
 /* ---- object allocation fast paths (nogil_runtime/object_memory.c) ----

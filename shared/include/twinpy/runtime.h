@@ -30,6 +30,12 @@
  *                                tw_try_incref_item reads; every such store
  *                                calls it first (nogil: such an object's
  *                                memory is reclaimed only after a grace period)
+ *   tw_object_publish_into(c, op)  the same for a slot of container c, in
+ *                                c's critical section (nogil: nothing while
+ *                                c is private to its thread, see bias.c)
+ *   tw_bias_check_read(c)        before reading c's slots without a lock
+ *                                (nogil: makes c shared if another thread
+ *                                had it private; no-op under the GIL)
  *
  * The rest of the seam is ordinary functions, declared below and implemented
  * in each runtime's .c files.

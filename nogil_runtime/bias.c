@@ -1,0 +1,232 @@
+/*
+ * bias.c — biased containers: an object is private to the thread that
+ * made it until another thread wants to look inside it.  While it is, its
+ * owner's critical sections on it take no lock and what it stores in it is
+ * not published (runtime_inline.h: tw_cs_begin, tw_object_publish_into),
+ * so a list or dict that never leaves its thread costs what it costs
+ * under one thread: no lock instruction per mutation, no dead mark and no
+ * grace period for the items it drops.
+ *
+ * State: TW_MUTEX_BIASED in ob_mutex, set at allocation (tw_bias_initial;
+ * TWINPY_BIAS=0 or tw_bias_disable() turn it off), cleared once and never
+ * set again.  While it is set the mutex is not used as a lock.
+ *
+ * Invariants:
+ *   B1  while op is biased, only the thread whose id is op->ob_tid opens
+ *       sections on op without revoking first, and those sections are
+ *       ELIDED (TW_CS_ELIDED_BIAS: one object, no lock);
+ *   B2  while op is biased, no other thread reads op's items without a
+ *       lock (tw_bias_check_read revokes first) or locks op's mutex;
+ *   B3  when the bit is cleared, every object op refers to has been
+ *       published first (so items a reader may now load optimistically
+ *       die with the dead mark and a grace period), and every open elided
+ *       section on op of any thread holds op's lock for real;
+ *   B4  the bit is cleared only (a) by the owner itself (self-unbias: the
+ *       only thread that can have elided sections on op), or (b) with the
+ *       world stopped, by the thread that stopped it, which walks every
+ *       thread's stack of sections (t->cs) and converts the ones on op.
+ * Why B3 suffices: a reader that sees the bit clear (acquire) sees the
+ * publications before it; a section opened after the clear locks for
+ * real; a section opened before it is either converted (B4) or belongs
+ * to a thread that was suspended in a blocking call, whose sections hold
+ * nothing and take their locks when resumed (critical_section.c re-checks
+ * the bit then).  A stopped thread is stopped at an eval-breaker check or
+ * while detached, never inside the fast path of tw_cs_begin.
+ *
+ * Revocation (tw_bias_revoke, by a thread that finds op biased to someone
+ * else, including a dead owner or ob_tid 0 / deferred): stop the world,
+ * unbias op and, recursively, every biased object it refers to (one stop
+ * for a whole structure rather than one per nested container), restart.
+ * Revocations are one-off: the bit never comes back.  To keep them rare,
+ * an object biased to the caller that is stored into a container that is
+ * not biased (one other threads may read) is unbiased by its owner on the
+ * spot, with what it refers to (tw_bias_escape): a list put on a shared
+ * queue costs its producer a walk, not its consumer a stop.
+ * Objects whose ob_tid changes while the world is stopped (made deferred,
+ * found to be garbage) are unbiased there (tw_bias_clear_stopped).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "twinpy/nogil_internal.h"
+#include "twinpy/object.h"
+
+uint8_t tw_bias_initial = TW_MUTEX_BIASED;
+
+void tw_bias_disable(void)
+{
+    __atomic_store_n(&tw_bias_initial, 0, __ATOMIC_RELAXED);
+}
+
+/* Before main(): objects made by the earliest initialisers obey it too. */
+__attribute__((constructor)) static void bias_read_env(void)
+{
+    const char *v = getenv("TWINPY_BIAS");
+    if (v && strcmp(v, "0") == 0)
+        tw_bias_disable();
+}
+
+typedef struct {
+    TwObject **items;
+    size_t len, cap;
+    bool failed;
+} BiasStack;
+
+static void stack_push(BiasStack *s, TwObject *op)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 32;
+        TwObject **grown = realloc(s->items, cap * sizeof *grown);
+        if (!grown) {
+            s->failed = true;
+            return;
+        }
+        s->items = grown;
+        s->cap = cap;
+    }
+    s->items[s->len++] = op;
+}
+
+static inline bool biased(const TwObject *op)
+{
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
+}
+
+/* Convert t's open elided sections on op into sections that hold op's
+ * lock; true if there was one (the caller then leaves op locked).  t is
+ * the caller, or stopped. */
+static bool convert_sections(TwNogilThread *t, TwObject *op)
+{
+    bool held = false;
+    /* Set when t first binds to its OS thread; before that t has no
+     * sections. */
+    TwCsThread *cst = __atomic_load_n(&t->cs, __ATOMIC_ACQUIRE);
+    if (!cst)
+        return false;
+    for (TwCriticalSection *cs = cst->top; cs && !cs->suspended; cs = cs->prev) {
+        if (cs->elided == TW_CS_ELIDED_BIAS && cs->a == op) {
+            cs->elided = 0;
+            held = true;
+        }
+    }
+    return held;
+}
+
+/* Clear op's bit (B3: after publishing what op refers to and converting
+ * the open sections on it).  Only one section can have been elided on op
+ * (nested sections on an object already held are not pushed), but the
+ * lock is a single bit either way. */
+static void clear_bit(TwObject *op, bool held)
+{
+    __atomic_store_n(&op->ob_mutex, held ? (uint8_t)TW_MUTEX_LOCKED : (uint8_t)0, __ATOMIC_RELEASE);
+}
+
+typedef struct {
+    BiasStack *stack;
+    uintptr_t only_tid;      /* 0: every biased child; else only this owner's */
+} VisitArg;
+
+static int visit_publish(TwObject *child, void *arg)
+{
+    VisitArg *va = arg;
+    if (!child)
+        return 0;
+    tw_object_publish(child);
+    if (biased(child) &&
+        (va->only_tid == 0 || __atomic_load_n(&child->ob_tid, __ATOMIC_RELAXED) == va->only_tid))
+        stack_push(va->stack, child);
+    return 0;
+}
+
+/* Unbias op and what it reaches.  stopped: the world is stopped by the
+ * caller (every thread's sections are converted, every biased object
+ * followed); else the caller owns op and follows only its own objects. */
+static void unbias_tree(TwObject *op, bool stopped)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    BiasStack stack = { 0 };
+    VisitArg va = { &stack, stopped ? 0 : tw_thread_id() };
+    uint64_t n = 0;
+    stack_push(&stack, op);
+    while (stack.len) {
+        TwObject *x = stack.items[--stack.len];
+        if (!biased(x))
+            continue;
+        if (!stopped && __atomic_load_n(&x->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
+            continue;
+        bool held = false;
+        if (stopped) {
+            for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
+                held |= convert_sections(t, x);
+        } else if (me) {
+            held = convert_sections(me, x);
+        }
+        TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
+        size_t mark = stack.len;
+        if (trav)
+            trav(x, visit_publish, &va);
+        if (stack.failed) {
+            /* No room to follow x's children: publish them without
+             * following (they stay biased; a reader revokes them later). */
+            stack.failed = false;
+            stack.len = mark;
+        }
+        clear_bit(x, held);
+        n++;
+    }
+    free(stack.items);
+    if (me)
+        me->stats.bias_cleared += n;
+}
+
+void tw_bias_clear_stopped(TwObject *op)
+{
+    if (biased(op))
+        unbias_tree(op, true);
+}
+
+void tw_bias_drop_stopped(TwObject *op)
+{
+    if (!biased(op))
+        return;
+    bool held = false;
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
+        held |= convert_sections(t, op);
+    clear_bit(op, held);
+}
+
+void tw_bias_escape(TwObject *op)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (!biased(op) || __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
+        return;
+    if (me)
+        me->stats.bias_escape++;
+    unbias_tree(op, false);
+}
+
+void tw_bias_revoke(TwObject *op)
+{
+    if (!biased(op))
+        return;
+    TwNogilThread *me = tw_nogil_thread();
+    if (__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id()) {
+        unbias_tree(op, false);
+        return;
+    }
+    if (!me) {
+        /* Not a runtime thread: nothing to stop (and no section of ours
+         * can be on op). */
+        unbias_tree(op, true);
+        return;
+    }
+    if (tw_stw_is_mine()) {
+        unbias_tree(op, true);
+        return;
+    }
+    me->stats.bias_revoke++;
+    tw_stw_stop();
+    if (biased(op))
+        unbias_tree(op, true);
+    tw_stw_start();
+}

@@ -1,15 +1,18 @@
 /*
- * bias.c — biased containers: an object is private to the thread that
- * made it until another thread wants to look inside it.  While it is, its
+ * bias.c — biased containers: an object with the GC prefix (lists, dicts,
+ * sets, instances, tuples...) is private to the thread that made it until
+ * another thread wants to look inside it.  While it is, its
  * owner's critical sections on it take no lock and what it stores in it is
  * not published (runtime_inline.h: tw_cs_begin, tw_object_publish_into),
  * so a list or dict that never leaves its thread costs what it costs
  * under one thread: no lock instruction per mutation, no dead mark and no
  * grace period for the items it drops.
  *
- * State: TW_MUTEX_BIASED in ob_mutex, set at allocation (tw_bias_initial;
+ * State: TW_MUTEX_BIASED in ob_mutex, set by tw_gc_alloc (tw_bias_initial;
  * TWINPY_BIAS=0 or tw_bias_disable() turn it off), cleared once and never
- * set again.  While it is set the mutex is not used as a lock.
+ * set again.  While it is set the mutex is not used as a lock.  Objects
+ * without the GC prefix refer to no objects and start unbiased: a number
+ * stored into a shared dict costs no escape.
  *
  * Invariants:
  *   B1  while op is biased, only the thread whose id is op->ob_tid opens
@@ -66,21 +69,28 @@ __attribute__((constructor)) static void bias_read_env(void)
         tw_bias_disable();
 }
 
+/* Objects still to visit: on the C stack up to BIAS_STACK_SMALL (an escape
+ * is usually one container and a few items), then on the heap. */
+#define BIAS_STACK_SMALL 32
 typedef struct {
     TwObject **items;
     size_t len, cap;
     bool failed;
+    TwObject *small[BIAS_STACK_SMALL];
 } BiasStack;
 
 static void stack_push(BiasStack *s, TwObject *op)
 {
     if (s->len == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        TwObject **grown = realloc(s->items, cap * sizeof *grown);
+        size_t cap = s->cap * 2;
+        TwObject **grown = s->items == s->small ? malloc(cap * sizeof *grown)
+                                                : realloc(s->items, cap * sizeof *grown);
         if (!grown) {
             s->failed = true;
             return;
         }
+        if (s->items == s->small)
+            memcpy(grown, s->small, sizeof s->small);
         s->items = grown;
         s->cap = cap;
     }
@@ -144,7 +154,11 @@ static int visit_publish(TwObject *child, void *arg)
 static void unbias_tree(TwObject *op, bool stopped)
 {
     TwNogilThread *me = tw_nogil_thread();
-    BiasStack stack = { 0 };
+    BiasStack stack;
+    stack.items = stack.small;
+    stack.len = 0;
+    stack.cap = BIAS_STACK_SMALL;
+    stack.failed = false;
     VisitArg va = { &stack, stopped ? 0 : tw_thread_id() };
     uint64_t n = 0;
     stack_push(&stack, op);
@@ -174,7 +188,8 @@ static void unbias_tree(TwObject *op, bool stopped)
         clear_bit(x, held);
         n++;
     }
-    free(stack.items);
+    if (stack.items != stack.small)
+        free(stack.items);
     if (me)
         me->stats.bias_cleared += n;
 }

@@ -137,6 +137,7 @@ TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
     g->u = 0;
     TwObject *op = TW_GC_OBJ(g);
     tw_object_init_header(op, tp);
+    op->ob_mutex = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED);
     return op;
 }
 

@@ -73,7 +73,9 @@ static inline uintptr_t tw_thread_id(void) { return tw_thread_id_tls; }
 /* Biased containers (nogil_runtime/bias.c): TW_MUTEX_BIASED in ob_mutex
  * while the object is private to its owner (ob_tid): the owner's critical
  * sections on it take no lock and what it stores in it is not published.
- * Set at allocation (tw_bias_initial: 0 with TWINPY_BIAS=0), cleared once. */
+ * Set when tw_gc_alloc makes an object (tw_bias_initial: 0 with
+ * TWINPY_BIAS=0), cleared once.  Objects without the GC prefix (numbers,
+ * strings) hold no other objects and start unbiased. */
 #define TW_MUTEX_BIASED 4
 extern uint8_t tw_bias_initial;
 /* Unbias op, which is biased to another thread (or to no live one): stops
@@ -90,7 +92,7 @@ static inline void tw_object_init_header(TwObject *op, TwTypeObject *tp)
     op->ob_tid = tw_thread_id();
     op->ob_flags = 0;
     op->ob_published = 0;
-    op->ob_mutex = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED);
+    op->ob_mutex = 0;
     op->ob_gc_bits = 0;
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;

@@ -49,7 +49,7 @@ def local_bumpers():
     mine["items"][0].append(-1)
     run_bumpers(mine)
     mine["items"][0].append(-2)
-    print("after", mine["items"][0][:3], mine["items"][0][-2:])
+    print("after", mine["items"][0][:3], mine["items"][0][-1], len(mine["items"][0]))
 
 
 local_bumpers()

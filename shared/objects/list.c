@@ -229,6 +229,15 @@ int tw_list_append(TwObject *list, TwObject *v)
     TwListObject *l = L(list);
     int rc = 0;
     tw_incref(v);
+    if (tw_object_is_private(list)) {
+        /* Nobody else looks in (runtime.h): no lock, nothing to publish. */
+        TwSsize n = l->size;
+        if (n < list_capacity(l)) {
+            tw_atomic_store_ptr(&l->array->items[n], v);
+            tw_atomic_store_ssize(&l->size, n + 1);
+            return 0;
+        }
+    }
     TW_BEGIN_CRITICAL_SECTION(l);
     TwSsize n = l->size;
     if (n < list_capacity(l)) {
@@ -261,6 +270,18 @@ int tw_list_set(TwObject *list, TwSsize i, TwObject *v)
     TwObject *old = NULL;
     bool ok = false;
     tw_incref(v);
+    if (tw_object_is_private(list)) {
+        /* Nobody else looks in (runtime.h): no lock, nothing to publish;
+         * the old item's destructor runs after the store, as below. */
+        TwSsize n = l->size;
+        TwSsize k = i < 0 ? i + n : i;
+        if (k >= 0 && k < n) {
+            old = l->array->items[k];
+            tw_atomic_store_ptr(&l->array->items[k], v);
+            TW_XDECREF(old);
+            return 0;
+        }
+    }
     TW_BEGIN_CRITICAL_SECTION(l);
     TwSsize n = l->size;
     if (i < 0)

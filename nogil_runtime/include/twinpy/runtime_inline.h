@@ -408,6 +408,16 @@ TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op
         tw_bias_escape(op);
 }
 
+/* True when op is biased to the calling thread: no other thread can read
+ * or change what it holds until the caller next checks its eval breaker
+ * or blocks (a revocation waits for that), so a short mutation that does
+ * neither may skip the critical section and the publication. */
+TW_REFCOUNT_INLINE bool tw_object_is_private(const TwObject *op)
+{
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
+        && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
+}
+
 /* The caller is about to read op's items without a lock: if op is biased
  * to another thread, unbias it first (bias.c, B2).  The acquire pairs with
  * the clearing store: the items are published by then. */

@@ -36,6 +36,11 @@
  *   tw_bias_check_read(c)        before reading c's slots without a lock
  *                                (nogil: makes c shared if another thread
  *                                had it private; no-op under the GIL)
+ *   tw_object_is_private(c)      no other thread can look into c before the
+ *                                caller checks its eval breaker or blocks:
+ *                                a short mutation may skip the critical
+ *                                section and publication (always under the
+ *                                GIL; nogil: c is biased to the caller)
  *
  * The rest of the seam is ordinary functions, declared below and implemented
  * in each runtime's .c files.

@@ -35,7 +35,7 @@
 
 #include "gil_internal.h"
 
-_Thread_local TwThreadState *tw_tstate_tls;
+TW_TLS TwThreadState *tw_tstate_tls;
 
 static pthread_mutex_t g_threads_mutex = PTHREAD_MUTEX_INITIALIZER;
 static TwThreadState *g_threads_head;

@@ -52,7 +52,7 @@
 /* The stack's top lives in thread-local storage so that the inline fast
  * paths (runtime_inline.h: a free mutex, one object, nothing suspended)
  * need no thread-state lookup; everything else comes here. */
-_Thread_local TwCsThread tw_cs_tls;
+TW_TLS TwCsThread tw_cs_tls;
 
 static inline void unlock_section(TwCriticalSection *cs)
 {

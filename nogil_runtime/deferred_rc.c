@@ -76,8 +76,8 @@
 #include "twinpy/nogil_internal.h"
 #include "twinpy/object.h"
 
-_Thread_local intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
-_Thread_local intptr_t *tw_deferred_chunk0_tls; /* and its chunk 0        */
+TW_TLS intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
+TW_TLS intptr_t *tw_deferred_chunk0_tls; /* and its chunk 0        */
 
 #define ID_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
 #define ID_CHUNK TW_DEFERRED_CHUNK

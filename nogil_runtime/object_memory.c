@@ -55,7 +55,7 @@ void tw_dealloc(TwObject *op)
 
 /* ---------------- per-thread block pools ------------------------------ */
 
-_Thread_local TwPoolTls tw_pool_tls;
+TW_TLS TwPoolTls tw_pool_tls;
 
 static inline __attribute__((always_inline)) void *block_calloc(size_t size)
 {

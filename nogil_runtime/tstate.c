@@ -60,8 +60,8 @@
 
 #include "twinpy/nogil_internal.h"
 
-_Thread_local TwThreadState *tw_tstate_tls;
-_Thread_local uintptr_t tw_thread_id_tls;
+TW_TLS TwThreadState *tw_tstate_tls;
+TW_TLS uintptr_t tw_thread_id_tls;
 
 uint32_t tw_nogil_live_threads;
 

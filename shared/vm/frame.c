@@ -23,7 +23,7 @@
 
 #define FRAME_CHUNK_SIZE (256 * 1024)
 
-_Thread_local TwFrameChunk *tw_frame_tls_chunk;
+TW_TLS TwFrameChunk *tw_frame_tls_chunk;
 static _Thread_local TwFrameChunk *tls_spare;
 
 /* A thread's chunks are freed when it exits, through the destructor of a

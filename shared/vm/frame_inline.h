@@ -22,7 +22,7 @@ typedef struct TwFrameChunk {
 } TwFrameChunk;
 
 /* The chunk frames are pushed on (frame.c owns it). */
-extern _Thread_local TwFrameChunk *tw_frame_tls_chunk;
+extern TW_TLS TwFrameChunk *tw_frame_tls_chunk;
 
 /* Bytes of a frame for co (rounded as the frame stack rounds them). */
 static inline size_t tw_frame_size(const TwCodeObject *co)

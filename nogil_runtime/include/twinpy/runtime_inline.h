@@ -67,7 +67,7 @@ struct TwObject {
 
 /* This thread's owner id: unique for the life of the process, never 0,
  * never reused (so a dead owner's objects are never mistaken for ours). */
-extern _Thread_local uintptr_t tw_thread_id_tls;
+extern TW_TLS uintptr_t tw_thread_id_tls;
 static inline uintptr_t tw_thread_id(void) { return tw_thread_id_tls; }
 
 /* Biased containers (nogil_runtime/bias.c): TW_MUTEX_BIASED in ob_mutex
@@ -112,11 +112,11 @@ bool tw_brc_try_incref_shared(TwObject *op);
  * one, or counts in ob_ref_shared (threads without a directory). */
 #define TW_DEFERRED_CHUNK_BITS 10
 #define TW_DEFERRED_CHUNK ((size_t)1 << TW_DEFERRED_CHUNK_BITS)
-extern _Thread_local intptr_t **tw_deferred_dir_tls;
+extern TW_TLS intptr_t **tw_deferred_dir_tls;
 /* The same directory's first chunk (ids below TW_DEFERRED_CHUNK, which is
  * where the ids of a program's functions, classes and modules fall), or
  * NULL: one load fewer on the way to the slot. */
-extern _Thread_local intptr_t *tw_deferred_chunk0_tls;
+extern TW_TLS intptr_t *tw_deferred_chunk0_tls;
 void tw_deferred_add_slow(TwObject *op, intptr_t delta);
 TwSsize tw_deferred_refcnt(const TwObject *op);
 
@@ -292,7 +292,7 @@ typedef struct {
     uint64_t fast;
     bool solo;
 } TwCsThread;
-extern _Thread_local TwCsThread tw_cs_tls;
+extern TW_TLS TwCsThread tw_cs_tls;
 
 void tw_cs_begin_slow(TwCriticalSection *cs);
 void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b);
@@ -446,7 +446,7 @@ typedef struct {
     TwPoolBlock *head[TW_POOL_CLASSES];
     uint32_t len[TW_POOL_CLASSES];
 } TwPoolTls;
-extern _Thread_local TwPoolTls tw_pool_tls;
+extern TW_TLS TwPoolTls tw_pool_tls;
 
 /* The size a block of `size` bytes really has: pooled sizes are rounded up
  * to a multiple of 16 (the same jemalloc size class); others are exact. */

@@ -94,8 +94,13 @@ struct TwThreadState {
     TwThreadState *next_all;      /* runtime's list of live threads         */
 };
 
+/* Thread-locals of the runtime and the interpreter.  twinpy links its
+ * library only into executables, so every access may use the local-exec
+ * model: one %fs-relative load, not a GOT load first. */
+#define TW_TLS _Thread_local __attribute__((tls_model("local-exec")))
+
 /* The calling thread's state; NULL if the thread is not attached/created.  */
-extern _Thread_local TwThreadState *tw_tstate_tls;
+extern TW_TLS TwThreadState *tw_tstate_tls;
 static inline TwThreadState *tw_tstate(void) { return tw_tstate_tls; }
 
 #include "twinpy/runtime_inline.h"

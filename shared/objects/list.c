@@ -90,9 +90,16 @@ bool tw_alloc_exceeds_memory_slow(size_t bytes)
 }
 
 /* Free an array lock-free readers may still hold. */
-static void array_release(TwListArray *a)
+/* Free an array l no longer points to.  Lock-free readers may still be
+ * reading it, unless l is private to this thread (it always was, then:
+ * no other thread ever read it). */
+static void array_release(TwListObject *l, TwListArray *a)
 {
-    if (a != NULL && a != &sort_marker)
+    if (a == NULL || a == &sort_marker)
+        return;
+    if (tw_object_is_private((TwObject *)l))
+        tw_mem_free(a, array_bytes(a->allocated));
+    else
         tw_mem_free_delayed(a, array_bytes(a->allocated));
 }
 
@@ -138,7 +145,7 @@ static int list_resize(TwListObject *l, TwSsize newsize)
         tw_atomic_store_ssize(&l->size, newsize);
     tw_atomic_store_ptr(&l->array, fresh);
     tw_atomic_store_ssize(&l->size, newsize);
-    array_release(old);
+    array_release(l, old);
     return 0;
 }
 
@@ -412,7 +419,7 @@ static void list_clear_impl(TwListObject *l)
         return;
     for (TwSsize i = 0; i < n; i++)
         TW_XDECREF(a->items[i]);
-    array_release(a);
+    array_release(l, a);
 }
 
 /* ---------------- sort ---------------------------------------------- */
@@ -598,7 +605,7 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
         if (extra != NULL) {
             for (TwSsize i = 0; i < nextra; i++)
                 TW_XDECREF(extra->items[i]);
-            array_release(extra);
+            array_release(l, extra);
         }
         if (rc == 0) {
             tw_err_set_string(TwExc_ValueError, "list modified during sort");
@@ -701,7 +708,7 @@ static int list_ass_slice_locked(TwListObject *l, TwSsize lo, TwSsize hi, TwObje
         TwListArray *a = l->array;
         tw_atomic_store_ssize(&l->size, 0);
         tw_atomic_store_ptr(&l->array, NULL);
-        array_release(a);
+        array_release(l, a);
         return 0;
     }
     if (d > 0 && list_resize(l, size + d) < 0)

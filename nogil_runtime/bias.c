@@ -230,8 +230,9 @@ void tw_bias_revoke(TwObject *op)
         return;
     }
     if (!me) {
-        /* Not a runtime thread: nothing to stop (and no section of ours
-         * can be on op). */
+        /* Not a runtime thread (only before the runtime starts, or a
+         * thread outside it, which the runtime does not run alongside
+         * others): nothing to stop. */
         unbias_tree(op, true);
         return;
     }

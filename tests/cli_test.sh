@@ -109,6 +109,39 @@ stats)
     [ "$(cat "$tmp/out")" = "counted" ] || fail "unexpected stdout"
     [ -s "$tmp/err" ] || fail "no counters on stderr"
     ;;
+bias_stats)
+    # A list made by a thread and handed back through a closure cell: the
+    # main thread's first look inside stops the world once (nogil), unless
+    # TWINPY_BIAS=0.  The output is the same either way.
+    cat >"$tmp/hand.py" <<'EOF'
+import threading
+def go():
+    made = None
+    def make():
+        nonlocal made
+        made = [[i] for i in range(10)]
+    t = threading.Thread(target=make)
+    t.start()
+    t.join()
+    made.append([10])
+    print(len(made), made[3])
+go()
+EOF
+    run "$tw" --stats "$tmp/hand.py"
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ "$(cat "$tmp/out")" = "11 [3]" ] || fail "unexpected stdout"
+    if grep -q '^runtime nogil$' "$tmp/err"; then
+        n=$(sed -n 's/^bias_revocations //p' "$tmp/err")
+        [ -n "$n" ] && [ "$n" -ge 1 ] || fail "expected a revocation, got '$n'"
+        TWINPY_BIAS=0 run "$tw" --stats "$tmp/hand.py"
+        [ "$(rc)" = 0 ] || fail "TWINPY_BIAS=0: status $(rc)"
+        [ "$(cat "$tmp/out")" = "11 [3]" ] || fail "TWINPY_BIAS=0: unexpected stdout"
+        grep -q '^bias_revocations 0$' "$tmp/err" || fail "TWINPY_BIAS=0 still revoked"
+        grep -q '^bias_cleared 0$' "$tmp/err" || fail "TWINPY_BIAS=0 still biased objects"
+    else
+        grep -q '^bias_' "$tmp/err" && fail "the gil runtime reports bias counters"
+    fi
+    ;;
 trace)
     run "$tw" --trace "$tmp/trace.json" -c 'print(sum(range(1000)))'
     [ "$(rc)" = 0 ] || fail "status $(rc)"

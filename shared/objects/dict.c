@@ -26,7 +26,9 @@
  *       key and value;
  *     - never change a table's size in place: a resize builds a new
  *       TwDictKeys, publishes it with tw_atomic_store_ptr(&d->keys) and
- *       frees the old one with tw_mem_free_delayed (after a grace period).
+ *       frees the old one with tw_mem_free_delayed (after a grace period),
+ *       or at once when the dict is private to the thread
+ *       (tw_object_is_private: no other thread has looked into it).
  *   Entry numbers are only ever appended to, except that popitem trims
  *   trailing deleted entries; a reader therefore always validates what it
  *   found (below) instead of trusting an entry number.
@@ -37,7 +39,9 @@
  *   __eq__ is held by a reference during the call); after taking the
  *   value, check that d->keys and the entry's key are unchanged.  Any
  *   failure (a NULL where something was expected, a changed table) retries
- *   the whole lookup inside the critical section.
+ *   the whole lookup inside the critical section.  A reader on another
+ *   thread than a private dict's owner first makes it shared
+ *   (tw_bias_check_read), which publishes its keys and values.
  *
  *   Python code inside the critical section.  Writers must compare keys to
  *   find the slot, and a key's __eq__ is arbitrary code; as in CPython's

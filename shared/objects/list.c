@@ -19,6 +19,10 @@
  *       old one with tw_mem_free_delayed (after a grace period in nogil);
  *     - slots at or beyond size are NULL whenever a writer leaves the
  *       critical section (vacated slots are cleared).
+ *   A list private to the calling thread (tw_object_is_private: nogil, no
+ *   other thread has looked into it; always under the GIL) is changed by
+ *   set and append without the critical section, and a replaced array is
+ *   freed at once: no reader but the caller can exist.
  *
  *   Readers of one item (list[i], an iterator's next, `in`, index, count,
  *   comparisons, repr) take no lock: load size, bounds-check; load array
@@ -26,7 +30,9 @@
  *   (an old, smaller array is still valid memory); load the slot with
  *   tw_try_incref_item.  If the slot was NULL or changed under the reader,
  *   retry under the critical section.  The reader thus returns an item that
- *   was in the list at some moment during the call.
+ *   was in the list at some moment during the call.  A reader on another
+ *   thread than a private list's owner first makes it shared
+ *   (tw_bias_check_read), which publishes its items.
  *
  *   No Python code runs inside a critical section.  Comparisons (__eq__,
  *   __lt__), key functions, __index__ and destructors can do anything,
@@ -89,7 +95,6 @@ bool tw_alloc_exceeds_memory_slow(size_t bytes)
     return bytes > l;
 }
 
-/* Free an array lock-free readers may still hold. */
 /* Free an array l no longer points to.  Lock-free readers may still be
  * reading it, unless l is private to this thread (it always was, then:
  * no other thread ever read it). */

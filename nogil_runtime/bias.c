@@ -47,6 +47,9 @@
  * queue costs its producer a walk, not its consumer a stop.
  * Objects whose ob_tid changes while the world is stopped (made deferred,
  * found to be garbage) are unbiased there (tw_bias_clear_stopped).
+ * The cycle collector's per-thread registries are biased to their thread
+ * by the same rule (gc_stw.c: cleared with the world stopped when another
+ * thread untracks there).
  */
 #include <stdlib.h>
 #include <string.h>

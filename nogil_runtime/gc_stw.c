@@ -12,12 +12,20 @@
  *     tracked (except during a collection, which restores it);
  *   - a registry's links change only under its 1-byte lock, with the
  *     world stopped (a collection moves its survivors one generation up
- *     by splicing whole lists), or by a solo thread (tstate.c: no other
+ *     by splicing whole lists), by a solo thread (tstate.c: no other
  *     thread is attached, and none attaches before it has left solo mode,
- *     so none can track or untrack meanwhile).  The owner's lock is
- *     uncontended; untracking an object another thread tracked (last
- *     reference dropped elsewhere) takes that registry's lock.  No global
- *     lock is taken by track/untrack;
+ *     so none can track or untrack meanwhile), or by the owner of a
+ *     BIASED registry.  Biased: set (under the lock) when a thread adopts
+ *     the registry, cleared with the world stopped (registry_revoke) or
+ *     when the owner exits (under the lock).  Another thread untracking an
+ *     object there (last reference dropped elsewhere) takes the lock and
+ *     proceeds only if it then reads the registry unbiased; otherwise it
+ *     releases it and stops the world to clear the bit, once per
+ *     registry and owner.  So every change of the links is made either
+ *     by the owner while biased, or under the lock by a thread that saw
+ *     it unbiased under the lock: a bit that only a stopped world clears
+ *     and only a lock holder sets keeps the two apart.  No global lock
+ *     is taken by track/untrack;
  *   - lists are never freed: an exiting thread returns its list (objects
  *     and all) to a pool and the next new thread adopts it, so `u` always
  *     points at a live list.
@@ -51,6 +59,9 @@
  * for a long time, the collector frees itself.
  * Objects whose count is already 0 (a dealloc in progress, e.g. postponed
  * by the trashcan) count as roots: their own dealloc will release them.
+ * So do DYING objects (another thread is unbiasing their registry to
+ * untrack them, list_lock), which are not traversed either: their dealloc
+ * may have released what they held.
  * Deferred (per-thread counted) objects are the exception: their counts
  * are folded from every thread's slots in step 1 (deferred_rc.c), a decref
  * never frees them, so a folded count of 0 means garbage, not a dealloc in
@@ -141,6 +152,13 @@ void tw_gc_thread_init(TwNogilThread *t)
     }
     l->next_free = NULL;
     pthread_mutex_unlock(&pool_lock);
+    /* The lock orders us after any thread that untracked here while the
+     * registry was unbiased (pooled, or revoked). */
+    tw_mutex_lock(&l->lock);
+    __atomic_store_n(&l->owner, t, __ATOMIC_RELAXED);
+    __atomic_store_n(&l->biased, __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED) != 0,
+                     __ATOMIC_RELAXED);
+    tw_mutex_unlock(&l->lock);
     t->gc_list = l;
 }
 
@@ -151,6 +169,10 @@ void tw_gc_thread_exit(TwNogilThread *t)
     TwGcList *l = t->gc_list;
     if (!l)
         return;
+    tw_mutex_lock(&l->lock);
+    __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+    __atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
+    tw_mutex_unlock(&l->lock);
     pthread_mutex_lock(&pool_lock);
     l->next_free = free_lists;
     free_lists = l;
@@ -256,13 +278,43 @@ static inline void count_change(TwNogilThread *t, int d)
 
 /* ---------------- tracking ------------------------------------------ */
 
-/* A registry's lock, unless the caller runs solo (see the invariants). */
-static inline bool list_lock(TwGcList *l)
+/* Clear l's bias with the world stopped: its owner is then at an
+ * eval-breaker check or detached, never inside track/untrack. */
+static void registry_revoke(TwGcList *l)
+{
+    if (tw_stw_is_mine() || !tw_nogil_thread()) {
+        __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+        return;
+    }
+    tw_stw_stop();
+    __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+    tw_stw_start();
+    tw_nogil_thread()->stats.bias_revoke++;
+}
+
+/* A registry's lock, unless the caller runs solo or owns the registry
+ * while it is biased (see the invariants).  op: the object the caller is
+ * untracking.  While we stop the world to unbias another thread's
+ * registry, a collection may run first and find op still on the list, and
+ * op's dealloc may already have released what it held: it is marked
+ * DYING, which the collector counts as a root and never traverses (what op
+ * still holds then just looks referenced from outside, which it is). */
+static inline bool list_lock(TwGcList *l, TwObject *op)
 {
     if (tw_cs_tls.solo)
         return false;
-    tw_mutex_lock(&l->lock);
-    return true;
+    if (__atomic_load_n(&l->biased, __ATOMIC_RELAXED)
+        && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == tw_nogil_thread())
+        return false;
+    for (;;) {
+        tw_mutex_lock(&l->lock);
+        if (!__atomic_load_n(&l->biased, __ATOMIC_RELAXED))
+            return true;
+        tw_mutex_unlock(&l->lock);
+        if (op)
+            gc_bits_set(op, gc_bits(op) | TW_GC_DYING);
+        registry_revoke(l);
+    }
 }
 
 static inline void list_unlock(TwGcList *l, bool locked)
@@ -284,13 +336,13 @@ void tw_gc_track(TwObject *op)
         l = &stateless_list;
     }
     TwGcHead *g = TW_GC_HEAD(op);
-    bool locked = list_lock(l);
+    bool locked = list_lock(l, NULL);
     TwGcHead *young = &l->gens[0];
     g->prev = young->prev;
     g->next = young;
     young->prev->next = g;
     young->prev = g;
-    l->count++;
+    __atomic_store_n(&l->count, l->count + 1, __ATOMIC_RELAXED);
     g->u = (uintptr_t)l;
     gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
     list_unlock(l, locked);
@@ -303,13 +355,13 @@ void tw_gc_untrack(TwObject *op)
         return;
     TwGcHead *g = TW_GC_HEAD(op);
     TwGcList *l = (TwGcList *)g->u;
-    bool locked = list_lock(l);
+    bool locked = list_lock(l, op);
     g->prev->next = g->next;
     g->next->prev = g->prev;
     g->next = g->prev = NULL;
     g->u = 0;
-    l->count--;
-    gc_bits_set(op, gc_bits(op) & ~TW_GC_TRACKED);
+    __atomic_store_n(&l->count, l->count - 1, __ATOMIC_RELAXED);
+    gc_bits_set(op, gc_bits(op) & ~(TW_GC_TRACKED | TW_GC_DYING));
     list_unlock(l, locked);
     count_change(tw_nogil_thread(), -1);
 }
@@ -323,9 +375,7 @@ TwSsize tw_gc_tracked_count(void)
 {
     TwSsize n = 0;
     for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
-        tw_mutex_lock(&l->lock);
-        n += l->count;
-        tw_mutex_unlock(&l->lock);
+        n += __atomic_load_n(&l->count, __ATOMIC_RELAXED);
     }
     return n;
 }
@@ -471,6 +521,8 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
         if (rc == 0 && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) ==
                            TW_REF_DEFERRED_LOCAL)
             g->u = 0;
+        else if (gc_bits(op) & TW_GC_DYING)
+            g->u = (uintptr_t)1 << 40;        /* a root, never traversed */
         else
             g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
         gc_bits_set(op, (gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE)) | TW_GC_CANDIDATE);
@@ -480,7 +532,7 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
         TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
-        if (trav)
+        if (trav && !(gc_bits(op) & TW_GC_DYING))
             trav(op, visit_decref, NULL);
     }
     TwObjVec stack = { 0 };
@@ -492,7 +544,7 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
             while (stack.len && !stack.failed) {
                 TwObject *x = stack.items[--stack.len];
                 TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
-                if (trav)
+                if (trav && !(gc_bits(x) & TW_GC_DYING))
                     trav(x, visit_reach, &stack);
             }
         }

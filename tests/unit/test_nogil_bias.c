@@ -11,14 +11,19 @@
  *     with the world stopped, while the owner blocks;
  *   - an open elided section of the owner is converted: after the
  *     revocation it holds the lock for real, and the revoker waits for it;
+ *   - a thread's GC registry is biased to it too: another thread that
+ *     untracks an object there (drops its last reference) unbiases it;
  *   - stress: threads make holders, count in them inside critical sections
  *     (with eval-breaker checks and blocking inside some), swap them
  *     through shared slots so that each works on the others' biased
- *     holders, and read their leaves without a lock; no update is lost, no
- *     leaf is read after it died.  Under TSan an elided section that
- *     overlaps another thread's access is a reported race; under ASan a
- *     leaf freed without a grace period under a reader is a
- *     use-after-free.
+ *     holders, and read their leaves without a lock, while another thread
+ *     keeps collecting; no update is lost, no leaf is read after it died.
+ *     Half the holders release their leaves before they untrack (leaving
+ *     poison behind): a collection that traversed one while its untrack
+ *     waits to unbias the owner's registry would crash.  Under TSan an
+ *     elided section or a registry change that overlaps another thread's
+ *     access is a reported race; under ASan a leaf freed without a grace
+ *     period under a reader is a use-after-free.
  */
 #include "test_nogil_util.h"
 
@@ -72,14 +77,23 @@ static int holder_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return 0;
 }
 
+#define POISON ((TwObject *)(uintptr_t)0x10)
+
+/* Holders with an odd counter release their items first and leave poison
+ * in the slots; tw_gc_free untracks them afterwards (as some object types
+ * do): nothing may traverse them meanwhile. */
 static void holder_dealloc(TwObject *op)
 {
     Holder *h = (Holder *)op;
-    tw_gc_untrack(op);
+    bool late = (h->counter & 1) != 0;
+    if (!late)
+        tw_gc_untrack(op);
     __atomic_fetch_add(&g_dead_total, h->counter, __ATOMIC_RELAXED);
     for (int i = 0; i < N_ITEMS; i++) {
         if (h->items[i])
             tw_decref(h->items[i]);
+        if (late)
+            __atomic_store_n(&h->items[i], POISON, __ATOMIC_RELAXED);
     }
     tw_gc_free(op, sizeof(Holder));
 }
@@ -289,6 +303,117 @@ static void test_open_section_is_converted(void)
     tw_decref((TwObject *)g_holder);
 }
 
+static TwObject *g_tracked;
+static uint64_t g_worker_registry_revokes;
+static int g_holding, g_dropped;
+
+/* Takes a reference, waits until the maker dropped its own (the object is
+ * then merged: whoever drops the last reference frees it), drops it. */
+static void untracking_worker(int idx, void *p)
+{
+    uint64_t before = tw_nogil_thread()->stats.bias_revoke;
+    tw_incref(g_tracked);
+    __atomic_store_n(&g_holding, 1, __ATOMIC_RELEASE);
+    CHECK(tw_test_spin_until(&g_dropped, 1, 10.0));
+    tw_decref(g_tracked);              /* the last reference: untracked here */
+    g_worker_registry_revokes = tw_nogil_thread()->stats.bias_revoke - before;
+}
+
+static void test_registry_biased_until_another_thread_untracks(void)
+{
+    TwGcList *l = tw_nogil_thread()->gc_list;
+    CHECK(l->biased);
+    CHECK(l->owner == tw_nogil_thread());
+    TwSsize tracked0 = tw_gc_tracked_count();
+    Holder *h = holder_new();                  /* counter 0: untracks first */
+    CHECK_EQ_INT(l->lock, 0);
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0 + 1);
+    g_tracked = (TwObject *)h;
+    g_worker_registry_revokes = 0;
+    g_holding = g_dropped = 0;
+    uint64_t ident;
+    TwTestJob job = { untracking_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
+    CHECK(tw_test_spin_until(&g_holding, 1, 10.0));
+    tw_decref((TwObject *)h);
+    __atomic_store_n(&g_dropped, 1, __ATOMIC_RELEASE);
+    CHECK(tw_test_wait_alone(10.0));
+    CHECK_EQ_INT(g_worker_registry_revokes, 1);
+    CHECK(!l->biased);
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0);
+    /* an unbiased registry works under its lock */
+    Holder *h2 = holder_new();
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0 + 1);
+    tw_decref((TwObject *)h2);
+    CHECK_EQ_INT(tw_gc_tracked_count(), tracked0);
+}
+
+/* Rounds of: a maker thread builds holders that release their leaves
+ * before they untrack (poison left behind), hands them over and stays
+ * alive; a freer drops the last references, so each untrack goes to the
+ * maker's still biased registry (the first one unbiases it, with the world
+ * stopped); a third thread collects all the time.  A collection that ran
+ * while such an untrack waited for its stop, and traversed the holder,
+ * would follow the poison. */
+#define DYING_ROUNDS 100
+#define DYING_HOLDERS 16
+static Holder *g_handed[DYING_HOLDERS];
+static int g_made, g_freed, g_round_over;
+static uint64_t g_freer_revokes;
+
+static void dying_worker(int idx, void *p)
+{
+    if (idx == 0) {                                  /* maker */
+        for (int k = 0; k < DYING_HOLDERS; k++) {
+            Holder *h = holder_with_leaves();
+            h->counter = 1;                          /* odd: untracks late */
+            g_handed[k] = h;
+        }
+        __atomic_store_n(&g_made, 1, __ATOMIC_RELEASE);
+        CHECK(tw_test_spin_until(&g_freed, 1, 20.0));
+    } else if (idx == 1) {                           /* freer */
+        CHECK(tw_test_spin_until(&g_made, 1, 20.0));
+        for (int k = 0; k < DYING_HOLDERS; k++) {
+            tw_incref((TwObject *)g_handed[k]);
+            __atomic_store_n(&g_made, 2 + k, __ATOMIC_RELEASE);
+        }
+        __atomic_store_n(&g_freed, 1, __ATOMIC_RELEASE);
+        /* the maker drops its references below, after it saw g_freed;
+         * ours are the last ones */
+        CHECK(tw_test_spin_until(&g_round_over, 1, 20.0));
+        uint64_t before = tw_nogil_thread()->stats.bias_revoke;
+        for (int k = 0; k < DYING_HOLDERS; k++)
+            tw_decref((TwObject *)g_handed[k]);
+        g_freer_revokes += tw_nogil_thread()->stats.bias_revoke - before;
+        __atomic_store_n(&g_round_over, 2, __ATOMIC_RELEASE);
+    } else {                                         /* collector */
+        while (__atomic_load_n(&g_round_over, __ATOMIC_ACQUIRE) < 2) {
+            CHECK(tw_gc_collect(0) >= 0);
+            if (tw_eval_breaker_pending(tw_tstate()))
+                tw_eval_breaker_handle(tw_tstate());
+        }
+    }
+    if (idx == 0) {
+        for (int k = 0; k < DYING_HOLDERS; k++)
+            tw_decref((TwObject *)g_handed[k]);
+        __atomic_store_n(&g_round_over, 1, __ATOMIC_RELEASE);
+        CHECK(tw_test_spin_until(&g_round_over, 2, 20.0));
+    }
+}
+
+static void test_dying_untrack_is_not_traversed(void)
+{
+    g_freer_revokes = 0;
+    for (int r = 0; r < DYING_ROUNDS; r++) {
+        g_made = g_freed = g_round_over = 0;
+        g_dead_total = 0;
+        CHECK(tw_test_run_threads(3, dying_worker, NULL));
+        CHECK_EQ_INT(g_dead_total, DYING_HOLDERS);
+    }
+    /* each round's maker had a biased registry, which the freer unbiased */
+    CHECK_EQ_INT(g_freer_revokes, DYING_ROUNDS);
+}
+
 #define N_THREADS 4
 #define N_SLOTS 8
 #define N_ROUNDS 300
@@ -297,6 +422,20 @@ static void test_open_section_is_converted(void)
 static Holder *g_slots[N_SLOTS];    /* swapped atomically, never locked */
 static long g_counted;
 static uint64_t g_revokes;
+static int g_swappers_done;
+
+/* Collects until the swapping workers are done. */
+static void collecting_worker(int idx, void *p)
+{
+    while (__atomic_load_n(&g_swappers_done, __ATOMIC_ACQUIRE) < N_THREADS) {
+        CHECK(tw_gc_collect(0) >= 0);
+        if (tw_eval_breaker_pending(tw_tstate()))
+            tw_eval_breaker_handle(tw_tstate());
+        tw_begin_blocking();
+        usleep(200);
+        tw_end_blocking();
+    }
+}
 
 /* Count n times in h, inside critical sections, some with an eval-breaker
  * check or a blocking call inside. */
@@ -346,13 +485,23 @@ static void swapping_worker(int idx, void *p)
     }
     __atomic_fetch_add(&g_counted, mine, __ATOMIC_RELAXED);
     __atomic_fetch_add(&g_revokes, tw_nogil_thread()->stats.bias_revoke, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_swappers_done, 1, __ATOMIC_RELEASE);
+}
+
+static void stress_worker(int idx, void *p)
+{
+    if (idx == N_THREADS)
+        collecting_worker(idx, p);
+    else
+        swapping_worker(idx, p);
 }
 
 static void test_swapping_biased_holders_loses_no_update(void)
 {
     g_counted = g_dead_total = 0;
     g_revokes = 0;
-    CHECK(tw_test_run_threads(N_THREADS, swapping_worker, NULL));
+    g_swappers_done = 0;
+    CHECK(tw_test_run_threads(N_THREADS + 1, stress_worker, NULL));
     for (int k = 0; k < N_SLOTS; k++) {
         if (g_slots[k])
             tw_decref((TwObject *)g_slots[k]);
@@ -372,6 +521,8 @@ int main(void)
         TW_CASE(test_escape_unbiases_what_it_reaches),
         TW_CASE(test_reader_revokes_while_owner_blocks),
         TW_CASE(test_open_section_is_converted),
+        TW_CASE(test_registry_biased_until_another_thread_untracks),
+        TW_CASE(test_dying_untrack_is_not_traversed),
         TW_CASE(test_swapping_biased_holders_loses_no_update),
     };
     TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };

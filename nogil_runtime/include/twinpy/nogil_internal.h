@@ -140,6 +140,11 @@ typedef struct TwGcList {
      * or with the world stopped (promotion after a collection). */
     TwGcHead gens[3];
     uint8_t lock;             /* tw_mutex: owner and cross-thread untracks */
+    /* Biased to `owner` (gc_stw.c): the owner changes the links without
+     * the lock.  Set true by the adopting side under `lock`, false with
+     * the world stopped or when the owner exits. */
+    bool biased;
+    struct TwNogilThread *owner;    /* NULL while pooled                   */
     TwSsize count;            /* objects on the list (under lock)          */
     struct TwGcList *next_all;      /* every registry ever made            */
     struct TwGcList *next_free;     /* pool of unowned registries          */
@@ -154,6 +159,9 @@ enum {
     TW_GC_REACHABLE = 1u << 1,    /* only during a collection              */
     TW_GC_UNREACHABLE = 1u << 2,  /* found in a cycle, being cleared       */
     TW_GC_CANDIDATE = 1u << 3,    /* in the generations being collected    */
+    TW_GC_DYING = 1u << 4,        /* being untracked from another thread's
+                                     biased registry (gc_stw.c): maybe torn
+                                     down, never traversed                 */
 };
 
 /* Counters the owning thread writes with plain stores (summed by

@@ -100,11 +100,6 @@ static void stack_push(BiasStack *s, TwObject *op)
     s->items[s->len++] = op;
 }
 
-static inline bool biased(const TwObject *op)
-{
-    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
-}
-
 /* Convert t's open elided sections on op into sections that hold op's
  * lock; true if there was one (the caller then leaves op locked).  t is
  * the caller, or stopped. */
@@ -122,6 +117,15 @@ static bool convert_sections(TwNogilThread *t, TwObject *op)
             held = true;
         }
     }
+    return held;
+}
+
+/* World stopped: every thread's open elided sections on op. */
+static bool convert_all_sections(TwObject *op)
+{
+    bool held = false;
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
+        held |= convert_sections(t, op);
     return held;
 }
 
@@ -145,7 +149,7 @@ static int visit_publish(TwObject *child, void *arg)
     if (!child)
         return 0;
     tw_object_publish(child);
-    if (biased(child) &&
+    if (tw_object_is_biased(child) &&
         (va->only_tid == 0 || __atomic_load_n(&child->ob_tid, __ATOMIC_RELAXED) == va->only_tid))
         stack_push(va->stack, child);
     return 0;
@@ -167,17 +171,11 @@ static void unbias_tree(TwObject *op, bool stopped)
     stack_push(&stack, op);
     while (stack.len) {
         TwObject *x = stack.items[--stack.len];
-        if (!biased(x))
+        if (!tw_object_is_biased(x))
             continue;
         if (!stopped && __atomic_load_n(&x->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
             continue;
-        bool held = false;
-        if (stopped) {
-            for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
-                held |= convert_sections(t, x);
-        } else if (me) {
-            held = convert_sections(me, x);
-        }
+        bool held = stopped ? convert_all_sections(x) : me && convert_sections(me, x);
         TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
         size_t mark = stack.len;
         if (trav)
@@ -199,24 +197,20 @@ static void unbias_tree(TwObject *op, bool stopped)
 
 void tw_bias_clear_stopped(TwObject *op)
 {
-    if (biased(op))
+    if (tw_object_is_biased(op))
         unbias_tree(op, true);
 }
 
 void tw_bias_drop_stopped(TwObject *op)
 {
-    if (!biased(op))
-        return;
-    bool held = false;
-    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
-        held |= convert_sections(t, op);
-    clear_bit(op, held);
+    if (tw_object_is_biased(op))
+        clear_bit(op, convert_all_sections(op));
 }
 
 void tw_bias_escape(TwObject *op)
 {
     TwNogilThread *me = tw_nogil_thread();
-    if (!biased(op) || __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
+    if (!tw_object_is_biased(op) || __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
         return;
     if (me)
         me->stats.bias_escape++;
@@ -225,27 +219,23 @@ void tw_bias_escape(TwObject *op)
 
 void tw_bias_revoke(TwObject *op)
 {
-    if (!biased(op))
+    if (!tw_object_is_biased(op))
         return;
     TwNogilThread *me = tw_nogil_thread();
     if (__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id()) {
         unbias_tree(op, false);
         return;
     }
-    if (!me) {
-        /* Not a runtime thread (only before the runtime starts, or a
-         * thread outside it, which the runtime does not run alongside
-         * others): nothing to stop. */
-        unbias_tree(op, true);
-        return;
-    }
-    if (tw_stw_is_mine()) {
+    if (!me || tw_stw_is_mine()) {
+        /* The world is stopped by us already, or we are not a runtime
+         * thread (only before the runtime starts, or a thread outside it,
+         * which the runtime does not run alongside others). */
         unbias_tree(op, true);
         return;
     }
     me->stats.bias_revoke++;
     tw_stw_stop();
-    if (biased(op))
+    if (tw_object_is_biased(op))
         unbias_tree(op, true);
     tw_stw_start();
 }

@@ -63,11 +63,6 @@ static inline void unlock_section(TwCriticalSection *cs)
         tw_mutex_unlock(&cs->b->ob_mutex);
 }
 
-static inline bool is_biased(const TwObject *op)
-{
-    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
-}
-
 /* Before cs locks its objects: true if cs is a one-object section on an
  * object biased to this thread (now elided, holding it).  Otherwise any
  * biased object of cs is unbiased first (may stop the world, or, for the
@@ -75,9 +70,9 @@ static inline bool is_biased(const TwObject *op)
  * locked ones: they are released if cs has to wait, as any other). */
 static bool bias_prepare(TwCriticalSection *cs)
 {
-    if (!is_biased(cs->a) && !(cs->b && is_biased(cs->b)))
+    if (!tw_object_is_biased(cs->a) && !(cs->b && tw_object_is_biased(cs->b)))
         return false;
-    if (!cs->b && __atomic_load_n(&cs->a->ob_tid, __ATOMIC_RELAXED) == tw_thread_id()) {
+    if (!cs->b && tw_object_is_private(cs->a)) {
         cs->elided = TW_CS_ELIDED_BIAS;
         cs->suspended = false;
         return true;
@@ -214,7 +209,7 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
     cs->a = a;
     cs->b = b;
     cs->prev = top;
-    if (tw_cs_tls.solo && !is_biased(a) && !is_biased(b)) {
+    if (tw_cs_tls.solo && !tw_object_is_biased(a) && !tw_object_is_biased(b)) {
         cs->suspended = false;
         cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;

@@ -214,12 +214,9 @@ static int dict_resize(TwDictObject *d, uint8_t log2)
     k->nentries = j;
     k->usable -= j;
     tw_atomic_store_ptr(&d->keys, k);
-    /* Lock-free readers may still be reading the old table, unless d is
-     * private to this thread (then no other thread ever read it). */
-    if (old != NULL && tw_object_is_private((TwObject *)d))
-        tw_mem_free(old, keys_bytes(old));
-    else if (old != NULL)
-        tw_mem_free_delayed(old, keys_bytes(old));
+    /* Lock-free readers may still be reading the old table (runtime.h). */
+    if (old != NULL)
+        tw_mem_free_unlinked((TwObject *)d, old, keys_bytes(old));
     return 0;
 }
 

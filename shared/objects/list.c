@@ -95,17 +95,12 @@ bool tw_alloc_exceeds_memory_slow(size_t bytes)
     return bytes > l;
 }
 
-/* Free an array l no longer points to.  Lock-free readers may still be
- * reading it, unless l is private to this thread (it always was, then:
- * no other thread ever read it). */
+/* Free an array l no longer points to (lock-free readers may still be
+ * reading it, runtime.h). */
 static void array_release(TwListObject *l, TwListArray *a)
 {
-    if (a == NULL || a == &sort_marker)
-        return;
-    if (tw_object_is_private((TwObject *)l))
-        tw_mem_free(a, array_bytes(a->allocated));
-    else
-        tw_mem_free_delayed(a, array_bytes(a->allocated));
+    if (a != NULL && a != &sort_marker)
+        tw_mem_free_unlinked((TwObject *)l, a, array_bytes(a->allocated));
 }
 
 static inline TwSsize list_capacity(TwListObject *l)

@@ -148,7 +148,7 @@ static TwObject *holder_get(Holder *h, int i)
 
 static bool biased(void *op)
 {
-    return (__atomic_load_n(&((TwObject *)op)->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
+    return tw_object_is_biased((TwObject *)op);
 }
 
 /* A section on an unbiased object: it locks the object, or, when the

@@ -408,6 +408,13 @@ TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op
         tw_bias_escape(op);
 }
 
+/* True while op is biased to some thread (bias.c); the acquire pairs with
+ * the store that clears the bit, after op's items were published. */
+TW_REFCOUNT_INLINE bool tw_object_is_biased(const TwObject *op)
+{
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
+}
+
 /* True when op is biased to the calling thread: no other thread can read
  * or change what it holds until the caller next checks its eval breaker
  * or blocks (a revocation waits for that), so a short mutation that does
@@ -423,7 +430,7 @@ TW_REFCOUNT_INLINE bool tw_object_is_private(const TwObject *op)
  * the clearing store: the items are published by then. */
 TW_REFCOUNT_INLINE void tw_bias_check_read(TwObject *op)
 {
-    if (__builtin_expect(__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED, 0)
+    if (__builtin_expect(tw_object_is_biased(op), 0)
         && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
         tw_bias_revoke(op);
 }

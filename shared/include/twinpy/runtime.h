@@ -167,6 +167,16 @@ void tw_mem_free(void *p, size_t size);
  * list item arrays, dict key tables): immediate under the GIL, after a
  * grace period (QSBR) in the nogil runtime. */
 void tw_mem_free_delayed(void *p, size_t size);
+/* Free memory that held container c's internals and that c no longer
+ * points to: at once when c is private to the caller (then no other
+ * thread ever read it, tw_object_is_private), else tw_mem_free_delayed. */
+static inline void tw_mem_free_unlinked(TwObject *c, void *p, size_t size)
+{
+    if (tw_object_is_private(c))
+        tw_mem_free(p, size);
+    else
+        tw_mem_free_delayed(p, size);
+}
 /* Live allocation count and bytes over all threads (for leak tests).   */
 void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes);
 /* shared/vm/memory.c needs from the runtime: its list of live thread states

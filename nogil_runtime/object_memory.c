@@ -84,8 +84,8 @@ void tw_pool_thread_exit(TwNogilThread *t)
         while (tw_pool_tls.head[c]) {
             TwPoolBlock *b = tw_pool_tls.head[c];
             tw_pool_tls.head[c] = b->next;
-            t->base.alloc_count++;
-            t->base.alloc_bytes += bs;
+            tw_mem_count(&t->base.alloc_count, 1);
+            tw_mem_count(&t->base.alloc_bytes, bs);
             tw_mem_free(b, bs);
         }
         tw_pool_tls.len[c] = 0;

@@ -25,8 +25,8 @@ static inline void count_alloc(size_t size)
 {
     TwThreadState *ts = tw_tstate();
     if (ts) {
-        ts->alloc_count++;
-        ts->alloc_bytes += size;
+        tw_mem_count(&ts->alloc_count, 1);
+        tw_mem_count(&ts->alloc_bytes, size);
     } else {
         __atomic_fetch_add(&g_alloc_count, 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&g_alloc_bytes, size, __ATOMIC_RELAXED);
@@ -37,8 +37,8 @@ static inline void count_free(size_t size)
 {
     TwThreadState *ts = tw_tstate();
     if (ts) {
-        ts->free_count++;
-        ts->free_bytes += size;
+        tw_mem_count(&ts->free_count, 1);
+        tw_mem_count(&ts->free_bytes, size);
     } else {
         __atomic_fetch_add(&g_free_count, 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&g_free_bytes, size, __ATOMIC_RELAXED);

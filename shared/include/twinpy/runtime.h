@@ -94,6 +94,15 @@ struct TwThreadState {
     TwThreadState *next_all;      /* runtime's list of live threads         */
 };
 
+/* Add d to one of ts's allocation counters.  Only ts's own thread writes
+ * them; tw_mem_stats reads them from other threads (--stats at exit may
+ * run while a thread is still exiting): a relaxed store, no lock.  The
+ * nogil block pools' inline fast paths use plain adds instead. */
+static inline void tw_mem_count(uint64_t *counter, uint64_t d)
+{
+    __atomic_store_n(counter, *counter + d, __ATOMIC_RELAXED);
+}
+
 /* Thread-locals of the runtime and the interpreter.  twinpy links its
  * library only into executables, so every access may use the local-exec
  * model: one %fs-relative load, not a GOT load first. */

@@ -43,6 +43,13 @@ void tw_object_free(TwObject *op, size_t size)
     tw_mem_free(op, size);
 }
 
+/* Blocks go back to the allocator when freed: none is held for reuse. */
+void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes)
+{
+    (void)ts;
+    *blocks = *bytes = 0;
+}
+
 /* Under the GIL one thread counts at a time: nothing to defer. */
 void tw_object_set_deferred_rc(TwObject *op)
 {

@@ -19,9 +19,10 @@
  * at once: an object never published, immediately when no other thread is
  * online, or when QSBR says its grace period is over (tw_nogil_block_free,
  * also called by qsbr.c).  So the pool changes nothing in the reclamation
- * argument, and only its owner touches it.  Pooled blocks count as freed
- * in the memory counters (leak checks see what they would without the
- * pool); a thread's pool goes back to the allocator when it exits.
+ * argument, and only its owner touches it.  Pooled blocks are not live:
+ * tw_mem_stats subtracts them (tw_runtime_pooled), so leak checks see what
+ * they would without the pool; a thread's pool opens when its state is
+ * made and goes back to the allocator when it exits.
  *
  * Trashcan: per-thread depth of nested container deallocations.  Past
  * TW_TRASH_LIMIT a container's dealloc is postponed (tw_trashcan_begin
@@ -74,21 +75,43 @@ void tw_nogil_block_free(void *p, size_t size)
     block_free(p, size);
 }
 
-/* Thread exit (on the exiting thread): the pooled blocks were counted as
- * freed already, so count them as allocated again before tw_mem_free
- * counts them freed. */
+/* A new thread state (on its thread): the pool may take blocks. */
+void tw_pool_thread_start(TwNogilThread *t)
+{
+    for (size_t c = 0; c < TW_POOL_CLASSES; c++)
+        __atomic_store_n(&tw_pool_tls.room[c], TW_POOL_MAX, __ATOMIC_RELAXED);
+    __atomic_store_n(&t->pool, &tw_pool_tls, __ATOMIC_RELEASE);
+}
+
+/* Thread exit (on the exiting thread): the pool is closed (room 0: no
+ * block enters it from now on, e.g. frees later in the exit) and its
+ * blocks go back to the allocator. */
 void tw_pool_thread_exit(TwNogilThread *t)
 {
+    __atomic_store_n(&t->pool, NULL, __ATOMIC_RELAXED);
     for (size_t c = 0; c < TW_POOL_CLASSES; c++) {
         size_t bs = (c + 1) << 4;
+        __atomic_store_n(&tw_pool_tls.room[c], 0, __ATOMIC_RELAXED);
         while (tw_pool_tls.head[c]) {
             TwPoolBlock *b = tw_pool_tls.head[c];
             tw_pool_tls.head[c] = b->next;
-            tw_mem_count(&t->base.alloc_count, 1);
-            tw_mem_count(&t->base.alloc_bytes, bs);
             tw_mem_free(b, bs);
         }
-        tw_pool_tls.len[c] = 0;
+    }
+}
+
+/* Under the threads lock (tw_mem_stats); the pool's owner may be pushing
+ * and popping meanwhile: exact when it is quiet. */
+void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes)
+{
+    const TwPoolTls *pool = __atomic_load_n(&((const TwNogilThread *)ts)->pool, __ATOMIC_ACQUIRE);
+    *blocks = *bytes = 0;
+    if (pool == NULL)
+        return;
+    for (size_t c = 0; c < TW_POOL_CLASSES; c++) {
+        uint64_t n = TW_POOL_MAX - __atomic_load_n(&pool->room[c], __ATOMIC_RELAXED);
+        *blocks += n;
+        *bytes += n * ((c + 1) << 4);
     }
 }
 

@@ -445,6 +445,7 @@ static void bind_and_attach(TwNogilThread *t)
     tw_tstate_tls = &t->base;
     /* read by stop-the-world walkers (bias.c) and --stats */
     __atomic_store_n(&t->cs, &tw_cs_tls, __ATOMIC_RELEASE);
+    tw_pool_thread_start(t);
     tw_thread_id_tls = t->tid;
     tw_nogil_attach(t);
 }

@@ -129,6 +129,10 @@ void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes)
         fc += __atomic_load_n(&ts->free_count, __ATOMIC_RELAXED);
         ab += __atomic_load_n(&ts->alloc_bytes, __ATOMIC_RELAXED);
         fb += __atomic_load_n(&ts->free_bytes, __ATOMIC_RELAXED);
+        uint64_t pb = 0, pbytes = 0;
+        tw_runtime_pooled(ts, &pb, &pbytes);
+        fc += pb;
+        fb += pbytes;
     }
     tw_runtime_threads_unlock();
     if (live_blocks)

@@ -219,7 +219,9 @@ typedef struct TwNogilThread {
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
-    /* object_memory.c: trashcan (the block pools are tw_pool_tls) */
+    /* object_memory.c: the thread's tw_pool_tls while it has one (read by
+     * --stats under the threads lock), and the trashcan */
+    TwPoolTls *pool;
     int trash_depth;
     bool trash_draining;
     TwObject **trash;
@@ -417,6 +419,7 @@ void tw_trashcan_thread_exit(TwNogilThread *t);
 /* Free a block now (into the caller's pool if it fits): its grace period,
  * if it needed one, is over. */
 void tw_nogil_block_free(void *p, size_t size);
+void tw_pool_thread_start(TwNogilThread *t);
 void tw_pool_thread_exit(TwNogilThread *t);
 
 /* ---------------- stats.c --------------------------------------------- */

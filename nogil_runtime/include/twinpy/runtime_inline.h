@@ -144,6 +144,40 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
     __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
 }
 
+/* The owner's update of its own count.  Only the owner writes ob_ref_local
+ * (header comment), and other threads only load it (relaxed: to tell an
+ * immortal or deferred object, or for tw_refcnt), so no locked instruction
+ * is needed; on x86-64 the update is one unlocked read-modify-write on
+ * memory, which such a load sees whole, before or after.  Written as
+ * assembly because a C compiler keeps a relaxed atomic load and store
+ * apart (three instructions); ThreadSanitizer builds use those so that
+ * TSan sees the accesses. */
+#if defined(__x86_64__) && !defined(TW_SANITIZE_THREAD)
+TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
+{
+    __asm__("addl $1, %0" : "+m"(op->ob_ref_local));
+}
+/* Returns true when the count reached zero. */
+TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
+{
+    bool zero;
+    __asm__("subl $1, %0" : "+m"(op->ob_ref_local), "=@ccz"(zero));
+    return zero;
+}
+#else
+TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
+{
+    __atomic_store_n(&op->ob_ref_local, __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELAXED);
+}
+TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
+    __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
+    return local == 0;
+}
+#endif
+
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
     return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
@@ -166,9 +200,7 @@ TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
     if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        __atomic_store_n(&op->ob_ref_local,
-                         __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
-                         __ATOMIC_RELAXED);
+        tw_ref_local_inc(op);
         return;
     }
     if (tid & TW_DEFERRED_TID_BIT) {
@@ -184,9 +216,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
 {
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
     if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
-        __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
-        if (local == 0) {
+        if (tw_ref_local_dec_is_zero(op)) {
             /* The common death: nobody else counted it and no optimistic
              * reader can have it (never published); else brc.c decides. */
             if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
@@ -251,9 +281,7 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
 {
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
     if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        __atomic_store_n(&op->ob_ref_local,
-                         __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
-                         __ATOMIC_RELAXED);
+        tw_ref_local_inc(op);
         return true;
     }
     if (tid & TW_DEFERRED_TID_BIT) {
@@ -441,9 +469,13 @@ TW_REFCOUNT_INLINE void tw_bias_check_read(TwObject *op)
  * rounded up to a multiple of 16 and, when freed, kept on the freeing
  * thread's own stack for their size (at most TW_POOL_MAX each); allocation
  * pops from it first.  Only the thread itself touches its pool, and only
- * while it has a thread state.  A block enters a pool only where it may be
- * reused at once (object_memory.c has the argument).  Pooled blocks count
- * as freed in the memory counters. */
+ * while it has a thread state: room[c] (blocks the class may still take)
+ * is 0 before the state exists and after the thread's exit emptied the
+ * pool, so pushes fail then, and pops find nothing.  A block enters a pool
+ * only where it may be reused at once (object_memory.c has the argument).
+ * Neither path counts anything: pooled blocks stay allocated in the memory
+ * counters and tw_mem_stats subtracts what the pools hold
+ * (tw_runtime_pooled reads room[]). */
 #define TW_POOL_CLASSES 8
 #define TW_POOL_MAX 256
 typedef struct TwPoolBlock {
@@ -451,7 +483,7 @@ typedef struct TwPoolBlock {
 } TwPoolBlock;
 typedef struct {
     TwPoolBlock *head[TW_POOL_CLASSES];
-    uint32_t len[TW_POOL_CLASSES];
+    uint32_t room[TW_POOL_CLASSES];
 } TwPoolTls;
 extern TW_TLS TwPoolTls tw_pool_tls;
 
@@ -483,44 +515,38 @@ TW_REFCOUNT_INLINE void tw_pool_zero(void *b, size_t c)
     }
 }
 
-/* A zeroed block from the calling thread's pool, or NULL (no thread state,
- * size not pooled, pool empty).  Inline so that a constant size makes the
- * class and the clearing constant. */
+/* A zeroed block from the calling thread's pool, or NULL (size not
+ * pooled, pool empty).  Inline so that a constant size makes the class and
+ * the clearing constant.  room[] is written with plain adds (one
+ * instruction), as the per-thread stats counters are (stats.c); --stats
+ * reads it from other threads. */
 TW_REFCOUNT_INLINE void *tw_pool_pop(size_t size)
 {
-    TwThreadState *ts = tw_tstate_tls;
-    if (!tw_pool_fits(size) || ts == NULL)
+    if (!tw_pool_fits(size))
         return NULL;
-    size_t bs = tw_pool_block_size(size), c = (bs >> 4) - 1;
+    size_t c = (tw_pool_block_size(size) >> 4) - 1;
     TwPoolBlock *b = tw_pool_tls.head[c];
     if (b == NULL)
         return NULL;
     tw_pool_tls.head[c] = b->next;
-    tw_pool_tls.len[c]--;
+    tw_pool_tls.room[c]++;
     tw_pool_zero(b, c);
-    /* plain adds (one instruction each) on this hot path, as the
-     * per-thread stats counters are written (stats.c) */
-    ts->alloc_count++;
-    ts->alloc_bytes += bs;
     return b;
 }
 
 /* Keep block p (of `size` bytes, free to reuse now) in the pool: false if
- * it does not fit or the pool is full. */
+ * it does not fit, the pool is full, or the thread has no pool. */
 TW_REFCOUNT_INLINE bool tw_pool_push(void *p, size_t size)
 {
-    TwThreadState *ts = tw_tstate_tls;
-    if (!tw_pool_fits(size) || ts == NULL)
+    if (!tw_pool_fits(size))
         return false;
-    size_t bs = tw_pool_block_size(size), c = (bs >> 4) - 1;
-    if (tw_pool_tls.len[c] >= TW_POOL_MAX)
+    size_t c = (tw_pool_block_size(size) >> 4) - 1;
+    if (tw_pool_tls.room[c] == 0)
         return false;
     TwPoolBlock *b = p;
     b->next = tw_pool_tls.head[c];
     tw_pool_tls.head[c] = b;
-    tw_pool_tls.len[c]++;
-    ts->free_count++;
-    ts->free_bytes += bs;
+    tw_pool_tls.room[c]--;
     return true;
 }
 

@@ -195,6 +195,10 @@ TwThreadState *tw_runtime_threads_head(void);
 void tw_runtime_threads_lock(void);
 void tw_runtime_threads_unlock(void);
 void tw_mem_retire_thread(TwThreadState *ts);
+/* Blocks the runtime keeps for reuse on ts's thread (nogil: its block
+ * pools): allocated as far as the counters above know, but not live, so
+ * tw_mem_stats subtracts them.  Called under the threads lock. */
+void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes);
 
 /* Objects that are not tracked by the cycle collector.  The header is
  * initialised (one reference, type set).  Declared (or defined inline) by

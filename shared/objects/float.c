@@ -37,27 +37,23 @@
  * as far as a program needs them.  Objects outside the pool (the pool was
  * used up) come from and go back to the allocator as usual, so memory
  * accounting and leak checks see what they would without the pool.  The
- * free-threaded runtime never uses it: there an object's memory may be
- * reused only after a grace period (lock-free readers may still look at a
- * dead object's header), which tw_object_free provides. */
+ * free-threaded runtime never uses it (tw_object_static_pools is false:
+ * there a published object's memory may be reused only after a grace
+ * period, which tw_object_free provides, and its per-thread block pools
+ * recycle the others). */
 #define FLOAT_POOL_SIZE 65536
 static TwFloatObject float_pool[FLOAT_POOL_SIZE];
 static TwFloatObject *float_pool_free;      /* free list                          */
 static size_t float_pool_used;      /* slots ever handed out              */
-static size_t float_pool_limit;     /* 0 (pool off) or FLOAT_POOL_SIZE       */
-
-void tw_float_pool_init(void)
-{
-    if (tw_runtime_gil_enabled())
-        float_pool_limit = FLOAT_POOL_SIZE;
-}
 
 static inline TwObject *float_alloc(void)
 {
+    if (!tw_object_static_pools())
+        return tw_object_alloc(&TwFloat_Type, sizeof(TwFloatObject));
     TwFloatObject *op = float_pool_free;
     if (op != NULL) {
         memcpy(&float_pool_free, &op->value, sizeof(TwFloatObject *));
-    } else if (float_pool_used < float_pool_limit) {
+    } else if (float_pool_used < FLOAT_POOL_SIZE) {
         op = &float_pool[float_pool_used++];
     } else {
         return tw_object_alloc(&TwFloat_Type, sizeof(TwFloatObject));
@@ -68,7 +64,7 @@ static inline TwObject *float_alloc(void)
 
 static inline void float_free(TwObject *op)
 {
-    if ((uintptr_t)op - (uintptr_t)float_pool < sizeof float_pool) {
+    if (tw_object_static_pools() && (uintptr_t)op - (uintptr_t)float_pool < sizeof float_pool) {
         TwFloatObject *o = (TwFloatObject *)op;
         memcpy(&o->value, &float_pool_free, sizeof(TwFloatObject *));
         float_pool_free = o;

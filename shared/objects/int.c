@@ -52,27 +52,23 @@ static TwObject *int_overflow(void)
  * as far as a program needs them.  Objects outside the pool (the pool was
  * used up) come from and go back to the allocator as usual, so memory
  * accounting and leak checks see what they would without the pool.  The
- * free-threaded runtime never uses it: there an object's memory may be
- * reused only after a grace period (lock-free readers may still look at a
- * dead object's header), which tw_object_free provides. */
+ * free-threaded runtime never uses it (tw_object_static_pools is false:
+ * there a published object's memory may be reused only after a grace
+ * period, which tw_object_free provides, and its per-thread block pools
+ * recycle the others). */
 #define INT_POOL_SIZE 65536
 static TwIntObject int_pool[INT_POOL_SIZE];
 static TwIntObject *int_pool_free;      /* free list                          */
 static size_t int_pool_used;      /* slots ever handed out              */
-static size_t int_pool_limit;     /* 0 (pool off) or INT_POOL_SIZE       */
-
-void tw_int_pool_init(void)
-{
-    if (tw_runtime_gil_enabled())
-        int_pool_limit = INT_POOL_SIZE;
-}
 
 static inline TwObject *int_alloc(void)
 {
+    if (!tw_object_static_pools())
+        return tw_object_alloc(&TwInt_Type, sizeof(TwIntObject));
     TwIntObject *op = int_pool_free;
     if (op != NULL) {
         memcpy(&int_pool_free, &op->value, sizeof(TwIntObject *));
-    } else if (int_pool_used < int_pool_limit) {
+    } else if (int_pool_used < INT_POOL_SIZE) {
         op = &int_pool[int_pool_used++];
     } else {
         return tw_object_alloc(&TwInt_Type, sizeof(TwIntObject));
@@ -83,7 +79,7 @@ static inline TwObject *int_alloc(void)
 
 static inline void int_free(TwObject *op)
 {
-    if ((uintptr_t)op - (uintptr_t)int_pool < sizeof int_pool) {
+    if (tw_object_static_pools() && (uintptr_t)op - (uintptr_t)int_pool < sizeof int_pool) {
         TwIntObject *o = (TwIntObject *)op;
         memcpy(&o->value, &int_pool_free, sizeof(TwIntObject *));
         int_pool_free = o;

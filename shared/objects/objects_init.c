@@ -42,8 +42,6 @@ int tw_objects_init(void)
     tw_set_immortal(Tw_None);
     tw_set_immortal(Tw_NotImplemented);
     tw_set_immortal(Tw_Ellipsis);
-    tw_int_pool_init();
-    tw_float_pool_init();
     objects_ready = true;
     return 0;
 }

@@ -57,8 +57,6 @@ TwObject *tw_new_wrapper_new(TwTypeObject *tp);
  * tw_objects_init before readying them. */
 void tw_exceptions_prepare(void);
 /* int.c, float.c: make the object pools ready (GIL runtime only). */
-void tw_int_pool_init(void);
-void tw_float_pool_init(void);
 /* exceptions.c: make the MemoryError tw_err_no_memory raises. */
 int tw_exceptions_preallocate(void);
 

@@ -354,11 +354,39 @@ static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *
 {
     TwListObject *lo = (TwListObject *)list;
     TwListArray *a;
+    if (tw_object_is_private(list)) {
+        /* nobody else changes it (runtime.h): a plain read */
+        if ((uint64_t)i < (uint64_t)lo->size) {
+            TwObject *v = lo->array->items[i];
+            if (v != NULL)
+                tw_incref(v);
+            return v;
+        }
+        return NULL;
+    }
     tw_bias_check_read(list);
     if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
         && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
         return tw_try_incref_item(&a->items[i]);
     return NULL;
+}
+
+/* list[i] = v for 0 <= i < len(list), on a list private to this thread
+ * (as tw_list_set's own fast path, without its call and without counting
+ * v up and down): the caller's reference to v moves into the list and
+ * *old receives the item it held, which the caller releases.  False (and
+ * nothing done) otherwise: the caller calls tw_list_set. */
+static inline __attribute__((always_inline)) bool list_store_fast(TwObject *list, int64_t i,
+                                                                  TwObject *v, TwObject **old)
+{
+    TwListObject *lo = (TwListObject *)list;
+    if (tw_object_is_private(list) && (uint64_t)i < (uint64_t)lo->size) {
+        TwObject **slot = &lo->array->items[i];
+        *old = *slot;
+        tw_atomic_store_ptr(slot, v);
+        return true;
+    }
+    return false;
 }
 
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
@@ -1128,9 +1156,14 @@ dispatch:
             TwObject *v = POP();
             int rr;
             ip += 2;
-            if (TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(r))
+            if (TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(r)) {
+                TwObject *old;
+                if (list_store_fast(l, TW_INT_VALUE(r), v, &old)) {
+                    TW_XDECREF(old);
+                    DISPATCH();
+                }
                 rr = tw_list_set(l, (TwSsize)TW_INT_VALUE(r), v);
-            else
+            } else
                 rr = tw_object_setitem(l, r, v);
             TW_DECREF(v);
             if (rr < 0)
@@ -1615,6 +1648,13 @@ dispatch:
         TwObject *v = POP();
         int r;
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
+            TwObject *old;
+            if (list_store_fast(container, TW_INT_VALUE(key), v, &old)) {
+                TW_DECREF(key);
+                TW_DECREF(container);
+                TW_XDECREF(old);
+                DISPATCH();
+            }
             /* tw_list_set counts a negative index from the end itself */
             r = tw_list_set(container, (TwSsize)TW_INT_VALUE(key), v);
         } else {

@@ -67,6 +67,10 @@ static inline void tw_object_publish_into(TwObject *c, TwObject *op) { (void)c; 
 static inline void tw_bias_check_read(TwObject *c) { (void)c; }
 /* Under the GIL every object is as good as private to the running thread. */
 static inline bool tw_object_is_private(const TwObject *op) { (void)op; return true; }
+/* A freed object's memory may be handed to the next allocation of any
+ * thread at once (only the GIL holder does either): the static pools of
+ * int.c and float.c are sound.  A constant, so their test costs nothing. */
+static inline bool tw_object_static_pools(void) { return true; }
 
 #define tw_atomic_load_ptr(pp) (*(pp))
 #define tw_atomic_store_ptr(pp, v) (*(pp) = (v))

@@ -122,6 +122,50 @@ TwSsize tw_deferred_refcnt(const TwObject *op);
 
 #define TW_REFCOUNT_INLINE static inline __attribute__((always_inline))
 
+/* The owner's update of its own count.  Only the owner writes ob_ref_local
+ * (header comment), and other threads only load it (relaxed: to tell an
+ * immortal or deferred object, or for tw_refcnt), so no locked instruction
+ * is needed; on x86-64 the update is one unlocked read-modify-write on
+ * memory, which such a load sees whole, before or after.  Written as
+ * assembly because a C compiler keeps a relaxed atomic load and store
+ * apart (three instructions); ThreadSanitizer builds use those so that
+ * TSan sees the accesses. */
+#if defined(__x86_64__) && !defined(TW_SANITIZE_THREAD)
+/* The same for a thread's own slot of a deferred object's count
+ * (deferred_rc.c: only the slot's thread writes it). */
+TW_REFCOUNT_INLINE void tw_ref_slot_add(intptr_t *slot, intptr_t delta)
+{
+    __asm__("addq %1, %0" : "+m"(*slot) : "er"(delta));
+}
+TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
+{
+    __asm__("addl $1, %0" : "+m"(op->ob_ref_local));
+}
+/* Returns true when the count reached zero. */
+TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
+{
+    bool zero;
+    __asm__("subl $1, %0" : "+m"(op->ob_ref_local), "=@ccz"(zero));
+    return zero;
+}
+#else
+TW_REFCOUNT_INLINE void tw_ref_slot_add(intptr_t *slot, intptr_t delta)
+{
+    __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
+}
+TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
+{
+    __atomic_store_n(&op->ob_ref_local, __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELAXED);
+}
+TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
+{
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
+    __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
+    return local == 0;
+}
+#endif
+
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
@@ -141,42 +185,8 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
         }
         slot = &chunk[id & (TW_DEFERRED_CHUNK - 1)];
     }
-    __atomic_store_n(slot, __atomic_load_n(slot, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
+    tw_ref_slot_add(slot, delta);
 }
-
-/* The owner's update of its own count.  Only the owner writes ob_ref_local
- * (header comment), and other threads only load it (relaxed: to tell an
- * immortal or deferred object, or for tw_refcnt), so no locked instruction
- * is needed; on x86-64 the update is one unlocked read-modify-write on
- * memory, which such a load sees whole, before or after.  Written as
- * assembly because a C compiler keeps a relaxed atomic load and store
- * apart (three instructions); ThreadSanitizer builds use those so that
- * TSan sees the accesses. */
-#if defined(__x86_64__) && !defined(TW_SANITIZE_THREAD)
-TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
-{
-    __asm__("addl $1, %0" : "+m"(op->ob_ref_local));
-}
-/* Returns true when the count reached zero. */
-TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
-{
-    bool zero;
-    __asm__("subl $1, %0" : "+m"(op->ob_ref_local), "=@ccz"(zero));
-    return zero;
-}
-#else
-TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
-{
-    __atomic_store_n(&op->ob_ref_local, __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
-                     __ATOMIC_RELAXED);
-}
-TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
-{
-    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) - 1;
-    __atomic_store_n(&op->ob_ref_local, local, __ATOMIC_RELAXED);
-    return local == 0;
-}
-#endif
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
@@ -270,8 +280,12 @@ static inline TwSsize tw_refcnt(const TwObject *op)
  * non-owner's releasing decrement of ob_ref_shared. */
 TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
 {
-    return tw_is_owned_by_me(op)
-        && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
+    /* The local count first: it is what usually fails (an operand that a
+     * container or a variable also holds), and it fails for immortal and
+     * deferred objects too; only the owner's own loads of it are exact,
+     * hence the ownership test before the shared count. */
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
+        && tw_is_owned_by_me(op)
         && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
 }
 
@@ -452,6 +466,11 @@ TW_REFCOUNT_INLINE bool tw_object_is_private(const TwObject *op)
     return (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
         && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
+
+/* No process-wide pools of freed objects (int.c, float.c): threads
+ * allocate at once, and a published object's memory waits for a grace
+ * period.  Their objects come from the per-thread block pools below. */
+static inline bool tw_object_static_pools(void) { return false; }
 
 /* The caller is about to read op's items without a lock: if op is biased
  * to another thread, unbias it first (bias.c, B2).  The acquire pairs with

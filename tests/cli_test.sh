@@ -162,12 +162,17 @@ exit_status)
 dis)
     run "$tw" --dis -c 'def f(x):
     return x + 1
+def g(x):
+    return f(x) * 3 < x
 print(f(1))'
     [ "$(rc)" = 0 ] || fail "status $(rc)"
     [ -s "$tmp/out" ] || fail "no disassembly"
     grep -q "2" "$tmp/out" && ! grep -qx "2" "$tmp/out" || fail "the program ran instead of being disassembled"
     # x + 1: the operand load is marked for fusing with the addition
     grep -q "LOAD_FAST_FUSED" "$tmp/out" || fail "x + 1 not fused"
+    # f(x) * 3 < x: right operands of what is already on the stack
+    grep -q "LOAD_CONST_RIGHT .*(3)" "$tmp/out" || fail "* 3 not fused"
+    grep -q "LOAD_FAST_RIGHT .*(x)" "$tmp/out" || fail "< x not fused"
     ;;
 output_not_lost)
     run "$tw" -c 'for i in range(20000): print(i)

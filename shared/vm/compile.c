@@ -1407,6 +1407,21 @@ static void fuse_operand_loads(uint32_t *code, int n)
                     || op2 == TW_OP_BINARY_SUBSCR || op2 == TW_OP_STORE_SUBSCR)))
             code[i] = TW_INSTR(TW_OP_LOAD_FAST_FUSED, TW_INSTR_ARG(code[i]));
     }
+    /* Then each LOAD_CONST or LOAD_FAST that is the right operand of the
+     * next instruction, whose left operand is already on the stack: the
+     * *_RIGHT forms do the operation with it.  Not the second load of a
+     * pair just fused, which LOAD_FAST_FUSED reads (and skips) itself. */
+    for (int i = 0; i + 1 < n; i++) {
+        uint32_t op = TW_INSTR_OP(code[i]), op1 = TW_INSTR_OP(code[i + 1]);
+        if (op != TW_OP_LOAD_CONST && op != TW_OP_LOAD_FAST)
+            continue;
+        if (i > 0 && TW_INSTR_OP(code[i - 1]) == TW_OP_LOAD_FAST_FUSED)
+            continue;
+        if (op1 == TW_OP_COMPARE_OP || op1 == TW_OP_BINARY_OP || op1 == TW_OP_INPLACE_OP
+            || (op == TW_OP_LOAD_CONST && op1 == TW_OP_BINARY_SUBSCR))
+            code[i] = TW_INSTR(op == TW_OP_LOAD_CONST ? TW_OP_LOAD_CONST_RIGHT : TW_OP_LOAD_FAST_RIGHT,
+                               TW_INSTR_ARG(code[i]));
+    }
 }
 
 /* Build the code object of the current unit. */

@@ -1226,6 +1226,94 @@ dispatch:
         PUSH(l);
         DISPATCH();
     }
+    /* A LOAD_CONST or LOAD_FAST that the assembler found followed by
+     * COMPARE_OP, BINARY_OP or INPLACE_OP (or, for a constant,
+     * BINARY_SUBSCR) whose left operand is already on the stack
+     * (fuse_operand_loads): `n % d == 0`, `d * d <= n`, `f(x) + 1`,
+     * `row[0]`.  When the operation has a fast path it is done here on the
+     * constant's or the local's own reference, which is never counted,
+     * pushed or dropped, and ip moves past the operation; otherwise this is
+     * the plain load.  The left operand's reference is the stack's: it is
+     * dropped (or its int or float updated in place when the stack holds
+     * the only reference, see BINOP_REUSE_OPERAND) as the operation
+     * would. */
+    {
+        TwObject *rr;
+    TARGET(LOAD_CONST_RIGHT) {
+        rr = consts[oparg];
+        goto right_operand;
+    }
+    TARGET(LOAD_FAST_RIGHT) {
+        rr = localsplus[oparg];
+        if (rr == NULL) {
+            unbound_local(TW_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        goto right_operand;
+    }
+    right_operand: {
+        TwObject *l = TOP();
+        uint32_t w1 = *ip;
+        uint32_t op1 = TW_INSTR_OP(w1), arg1 = TW_INSTR_ARG(w1);
+        if (op1 == TW_OP_COMPARE_OP) {
+            int b = compare_fast(l, rr, (int)arg1);
+            if (b >= 0) {
+                ip++;
+                sp--;
+                TW_DECREF(l);
+                COMPARE_RESULT(b);
+            }
+        } else if (op1 == TW_OP_BINARY_SUBSCR) {
+            if (TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(rr)) {
+                TwObject *res = list_item_fast(l, TW_INT_VALUE(rr));
+                if (res != NULL) {
+                    ip++;
+                    SET_TOP(res);
+                    TW_DECREF(l);
+                    DISPATCH();
+                }
+            }
+        } else if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(rr)) {
+            /* BINARY_OP or INPLACE_OP */
+            int64_t c;
+            if (int_binop_fast((int)arg1, TW_INT_VALUE(l), TW_INT_VALUE(rr), &c)) {
+                ip++;
+                if ((c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX) && tw_refcnt_is_unshared(l, 1)) {
+                    TW_INT_VALUE(l) = c;
+                    DISPATCH();
+                }
+                TwObject *res = tw_int_from_i64(c);
+                TW_DECREF(l);
+                if (res == NULL) {
+                    sp--;
+                    goto error;
+                }
+                SET_TOP(res);
+                DISPATCH();
+            }
+        } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(rr) == &TwFloat_Type) {
+            double d;
+            if (float_binop_fast((int)arg1, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(rr), &d)) {
+                ip++;
+                if (tw_refcnt_is_unshared(l, 1)) {
+                    TW_FLOAT_VALUE(l) = d;
+                    DISPATCH();
+                }
+                TwObject *res = tw_float_from_double(d);
+                TW_DECREF(l);
+                if (res == NULL) {
+                    sp--;
+                    goto error;
+                }
+                SET_TOP(res);
+                DISPATCH();
+            }
+        }
+        tw_incref(rr);
+        PUSH(rr);
+        DISPATCH();
+    }
+    }
     TARGET(STORE_FAST) {
         TwObject *v = POP();
         TwObject *old = localsplus[oparg];

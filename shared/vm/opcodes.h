@@ -31,6 +31,8 @@
     X(LOAD_CONST, CONST)                                                       \
     X(LOAD_FAST, LOCAL)                                                        \
     X(LOAD_FAST_FUSED, LOCAL)    /* LOAD_FAST; may do the next two (eval.c) */ \
+    X(LOAD_CONST_RIGHT, CONST)   /* LOAD_CONST; may do the next (eval.c)    */ \
+    X(LOAD_FAST_RIGHT, LOCAL)    /* LOAD_FAST; may do the next (eval.c)     */ \
     X(STORE_FAST, LOCAL)                                                       \
     X(DELETE_FAST, LOCAL)                                                      \
     X(LOAD_DEREF, DEREF)                                                       \

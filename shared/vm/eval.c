@@ -398,7 +398,7 @@ static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobal
     if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
         && __atomic_load_n(&c->builtins_version, __ATOMIC_ACQUIRE) == bv
         && tw_atomic_load_ptr(&c->globals) == globals) {
-        TwObject *v = tw_try_incref_item(&c->value);
+        TwObject *v = tw_try_incref_global(&c->value);
         if (v) {
             if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
                 && __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE) == gv

@@ -98,7 +98,7 @@ static inline __attribute__((always_inline)) void tw_frame_release_inline(TwFram
     /* the frame's memory goes back before the function can die: a
      * destructor run by the last decref may push frames of its own */
     c->top = (char *)f;
-    TW_DECREF(fn);
+    tw_decref_likely_deferred(fn);
 }
 
 #endif /* TWINPY_FRAME_INLINE_H */

@@ -85,6 +85,10 @@ static inline TwObject *tw_try_incref_item(TwObject **slot)
     return op;
 }
 
+/* No deferred counting under the GIL: the plain forms. */
+#define tw_try_incref_global tw_try_incref_item
+#define tw_decref_likely_deferred tw_decref
+
 /* Objects that are not tracked by the cycle collector (runtime.h). */
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
 void tw_object_free(TwObject *op, size_t size);

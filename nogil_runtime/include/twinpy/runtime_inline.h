@@ -246,6 +246,20 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
     tw_brc_decref_shared(op);
 }
 
+/* The same two for references that are usually to a deferred object (a
+ * module-level function or class: the value of a global, a frame's
+ * function): the deferred test comes first and the deferred path is the
+ * one laid out inline. */
+TW_REFCOUNT_INLINE void tw_decref_likely_deferred(TwObject *op)
+{
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (__builtin_expect((tid & TW_DEFERRED_TID_BIT) != 0, 1)) {
+        tw_deferred_add_tid(op, tid, -1);
+        return;
+    }
+    tw_decref(op);
+}
+
 static inline void tw_set_immortal(TwObject *op)
 {
     /* Made immortal by its creator before anyone else can see it: no
@@ -596,18 +610,35 @@ TW_REFCOUNT_INLINE void tw_object_free(TwObject *op, size_t size)
 #define tw_atomic_load_ssize(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define tw_atomic_store_ssize(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
-TW_REFCOUNT_INLINE TwObject *tw_try_incref_item(TwObject **slot)
+/* likely_deferred: a constant; true where the item is usually a deferred
+ * object (see tw_decref_likely_deferred). */
+TW_REFCOUNT_INLINE TwObject *tw_try_incref_item_hinted(TwObject **slot, bool likely_deferred)
 {
     TwObject *op = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (op == NULL)
         return NULL;
-    if (!tw_try_incref(op))
+    uintptr_t tid;
+    if (likely_deferred
+        && __builtin_expect(((tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED)) & TW_DEFERRED_TID_BIT) != 0, 1))
+        tw_deferred_add_tid(op, tid, 1);
+    else if (!tw_try_incref(op))
         return NULL;
     if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) != op) {
         tw_decref(op);
         return NULL;
     }
     return op;
+}
+
+TW_REFCOUNT_INLINE TwObject *tw_try_incref_item(TwObject **slot)
+{
+    return tw_try_incref_item_hinted(slot, false);
+}
+
+/* A global's value: usually a module-level function, class or module. */
+TW_REFCOUNT_INLINE TwObject *tw_try_incref_global(TwObject **slot)
+{
+    return tw_try_incref_item_hinted(slot, true);
 }
 
 #endif /* TWINPY_RUNTIME_INLINE_H */

@@ -201,10 +201,23 @@ void tw_bias_clear_stopped(TwObject *op)
         unbias_tree(op, true);
 }
 
-void tw_bias_drop_stopped(TwObject *op)
+bool tw_bias_sections_open_stopped(void)
+{
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        TwCsThread *cst = __atomic_load_n(&t->cs, __ATOMIC_ACQUIRE);
+        if (!cst)
+            continue;
+        for (TwCriticalSection *cs = cst->top; cs && !cs->suspended; cs = cs->prev)
+            if (cs->elided == TW_CS_ELIDED_BIAS)
+                return true;
+    }
+    return false;
+}
+
+void tw_bias_drop_stopped(TwObject *op, bool sections_open)
 {
     if (tw_object_is_biased(op))
-        clear_bit(op, convert_all_sections(op));
+        clear_bit(op, sections_open && convert_all_sections(op));
 }
 
 void tw_bias_escape(TwObject *op)

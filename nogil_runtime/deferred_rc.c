@@ -109,8 +109,11 @@ static size_t id_alloc(TwObject *op)
             if (chunk)
                 __atomic_store_n(&id_table[c], chunk, __ATOMIC_RELEASE);
         }
-        if (id_table[c])
-            id = id_next++;
+        if (id_table[c]) {
+            id = id_next;
+            /* read without the lock by fold_slots and the collector */
+            __atomic_store_n(&id_next, id + 1, __ATOMIC_RELAXED);
+        }
     }
     if (id != SIZE_MAX)
         __atomic_store_n(&id_table[id >> ID_CHUNK_BITS][id & (ID_CHUNK - 1)], op,
@@ -277,17 +280,21 @@ TwSsize tw_deferred_refcnt(const TwObject *op)
 }
 
 /* Fold t's slots into the objects (t is the caller, attached, or the world
- * is stopped). */
-static void fold_slots(TwNogilThread *t)
+ * is stopped).  With the world stopped only ids handed out so far can have
+ * counts (the stop orders every id_alloc before it); an exiting thread
+ * folds them all. */
+static void fold_slots(TwNogilThread *t, bool stopped)
 {
     intptr_t **dir = t->deferred_dir;
     if (!dir)
         return;
-    for (size_t c = 0; c < ID_CHUNKS; c++) {
+    size_t limit = stopped ? __atomic_load_n(&id_next, __ATOMIC_RELAXED) : (size_t)ID_CHUNKS * ID_CHUNK;
+    for (size_t c = 0; c < ID_CHUNKS && (c << ID_CHUNK_BITS) < limit; c++) {
         intptr_t *chunk = dir[c];
         if (!chunk)
             continue;
-        for (size_t i = 0; i < ID_CHUNK; i++) {
+        size_t n = limit - (c << ID_CHUNK_BITS) < ID_CHUNK ? limit - (c << ID_CHUNK_BITS) : ID_CHUNK;
+        for (size_t i = 0; i < n; i++) {
             intptr_t v = __atomic_load_n(&chunk[i], __ATOMIC_RELAXED);
             if (v == 0)
                 continue;
@@ -308,7 +315,7 @@ void tw_deferred_thread_exit(TwNogilThread *t)
     t->hot_cand = NULL;
     t->hot_cap = 0;
     __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
-    fold_slots(t);
+    fold_slots(t, false);
     t->deferred_closed = true;
     __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
     /* Readers of the slots (tw_deferred_refcnt) may still walk to t: the
@@ -448,7 +455,7 @@ void tw_deferred_convert_hot(TwNogilThread *t)
 void tw_deferred_merge_all_stopped(void)
 {
     for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
-        fold_slots(t);
+        fold_slots(t, true);
 }
 
 bool tw_deferred_any_untracked(void)

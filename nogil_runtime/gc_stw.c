@@ -512,8 +512,58 @@ static bool handoff_push(TwNogilThread *t, TwObject *op)
  * reference a non-owner dropped while its owner was detached or off its
  * core, and everything that garbage reaches, would survive the collection
  * and count as long-lived. */
+/* Weak: the runtime's own unit tests link without the gc module (then
+ * every unreachable object is reported). */
+extern bool tw_gc_cpython_tracks_dict(TwObject *d) __attribute__((weak));
+extern TwObject *tw_gc_inline_dict(TwObject *op) __attribute__((weak));
+extern TwTypeObject TwDict_Type __attribute__((weak)); /* absent in runtime-only tests */
+
+static bool is_garbage(TwObject *op, bool failed)
+{
+    uint8_t bits = gc_bits(op);
+    return !failed && (bits & TW_GC_CANDIDATE) && !(bits & TW_GC_REACHABLE);
+}
+
+/* How many of this collection's garbage gc.collect() reports, as the gil
+ * build counts them (gcmodule.h): not exact dicts CPython 3.11 would not
+ * have tracked, nor the attribute dicts it would have kept as inline
+ * values of an instance that is garbage too, nor deferred objects nothing
+ * refers to at all (the gil build frees those when their last reference
+ * goes, without a collection: a class body's function).  World stopped, garbage
+ * known (not REACHABLE) but not yet merged or counted by the collector,
+ * so the counts tw_gc_inline_dict looks at are the program's.  A dict
+ * excluded by both rules is excluded once (TW_GC_UNREPORTED). */
+static TwSsize count_reported(int gen, bool failed)
+{
+    TwSsize n = 0;
+    bool rules = tw_gc_cpython_tracks_dict && tw_gc_inline_dict && &TwDict_Type;
+    FOR_EACH_CANDIDATE(l, g, gen) {
+        TwObject *op = TW_GC_OBJ(g);
+        if (!rules || !is_garbage(op, failed))
+            continue;
+        if ((TW_TYPE(op) == &TwDict_Type && !tw_gc_cpython_tracks_dict(op))
+            || (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL
+                && (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED) >> TW_REF_SHARED_SHIFT) == 0))
+            gc_bits_set(op, gc_bits(op) | TW_GC_UNREPORTED);
+        TwObject *d = tw_gc_inline_dict(op);
+        if (d != NULL && (gc_bits(d) & TW_GC_TRACKED) && is_garbage(d, false))
+            gc_bits_set(d, gc_bits(d) | TW_GC_UNREPORTED);
+    }
+    FOR_EACH_CANDIDATE(l, g, gen) {
+        TwObject *op = TW_GC_OBJ(g);
+        if (!is_garbage(op, failed))
+            continue;
+        if (gc_bits(op) & TW_GC_UNREPORTED)
+            gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREPORTED);
+        else
+            n++;
+    }
+    return n;
+}
+
 static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
-                             int64_t *handed, TwObject *const *queued, size_t nqueued)
+                             int64_t *handed, TwSsize *reported, TwObject *const *queued,
+                             size_t nqueued)
 {
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
@@ -551,6 +601,9 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
     }
     bool failed = stack.failed;
     free(stack.items);
+    if (reported)
+        *reported = count_reported(gen, failed);
+    bool sections_open = tw_bias_sections_open_stopped();
     int64_t alive = 0, given = 0;
     TwNogilThread *owner_cache = NULL;
     FOR_EACH_CANDIDATE(l, g, gen) {
@@ -587,7 +640,7 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
              * waiting for that thread to merge.  Objects the collecting
              * thread owns need no merge: its decrefs are the owner's. */
             /* We clear and free it after the restart, whoever made it. */
-            tw_bias_drop_stopped(op);
+            tw_bias_drop_stopped(op, sections_open);
             if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
                 tw_deferred_convert_stopped(op);
             else if (!tw_is_owned_by_me(op))
@@ -599,6 +652,21 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
     *handed = given;
 }
 
+/* Step 6's tp_clear of one unreachable object.  A dict that nothing but
+ * the collector's reference holds any more (what held it was cleared
+ * before it) is not cleared: dropping that reference frees it, which
+ * releases the same references (instances' __dict__s, most of a cycle's
+ * garbage). */
+static void clear_garbage(TwObject *op)
+{
+    TwInquiryFn clear = TW_TYPE(op)->tp_clear;
+    if (!clear)
+        return;
+    if (TW_TYPE(op) == &TwDict_Type && tw_refcnt(op) == 1)
+        return;
+    clear(op);
+}
+
 void tw_gc_free_handoff(TwNogilThread *t)
 {
     TwObject **objs = t->gc_handoff;
@@ -607,11 +675,8 @@ void tw_gc_free_handoff(TwNogilThread *t)
     t->gc_handoff_len = t->gc_handoff_cap = 0;
     bool was = freeing_garbage;
     freeing_garbage = true;
-    for (size_t i = 0; i < n; i++) {
-        TwInquiryFn clear = TW_TYPE(objs[i])->tp_clear;
-        if (clear)
-            clear(objs[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        clear_garbage(objs[i]);
     for (size_t i = 0; i < n; i++) {
         gc_bits_set(objs[i], gc_bits(objs[i]) & ~TW_GC_UNREACHABLE);
         tw_decref(objs[i]);
@@ -653,7 +718,9 @@ static TwSsize collect(int generation, bool explicit_call)
     tw_deferred_merge_all_stopped();
     TwObjVec unreachable = { 0 };
     int64_t survivors = 0, handed = 0;
-    find_unreachable(generation, &unreachable, &survivors, &handed, merged, nmerged);
+    TwSsize reported = 0;
+    find_unreachable(generation, &unreachable, &survivors, &handed,
+                     explicit_call ? &reported : NULL, merged, nmerged);
     promote(generation);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
@@ -695,12 +762,8 @@ static TwSsize collect(int generation, bool explicit_call)
         tw_decref(merged[i]);
     free(merged);
     free_dead_deferred(dead, ndead);
-    for (size_t i = 0; i < unreachable.len; i++) {
-        TwObject *op = unreachable.items[i];
-        TwInquiryFn clear = TW_TYPE(op)->tp_clear;
-        if (clear)
-            clear(op);
-    }
+    for (size_t i = 0; i < unreachable.len; i++)
+        clear_garbage(unreachable.items[i]);
     for (size_t i = 0; i < unreachable.len; i++) {
         TwObject *op = unreachable.items[i];
         gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREACHABLE);
@@ -735,7 +798,8 @@ static TwSsize collect(int generation, bool explicit_call)
     tw_stat_max(&tw_nogil_gstats.gc_pause_max_ns, pause);
     if (tw_trace_enabled())
         tw_trace_complete("gc", t->base.ident, start, end);
-    return found;
+    /* gc.collect() reports what the gil build would */
+    return explicit_call ? reported : found;
 }
 
 TwSsize tw_gc_collect(int generation)

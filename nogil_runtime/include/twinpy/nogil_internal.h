@@ -162,6 +162,8 @@ enum {
     TW_GC_DYING = 1u << 4,        /* being untracked from another thread's
                                      biased registry (gc_stw.c): maybe torn
                                      down, never traversed                 */
+    TW_GC_UNREPORTED = 1u << 5,   /* only while a collection counts what it
+                                     reports (gc_stw.c, count_reported)    */
 };
 
 /* Counters the owning thread writes with plain stores (summed by
@@ -375,9 +377,14 @@ bool tw_stw_is_mine(void);
 /* World stopped by the caller: unbias op (and what it reaches), converting
  * every thread's elided sections on it. */
 void tw_bias_clear_stopped(TwObject *op);
+/* World stopped by the caller: whether any thread has an open section
+ * elided by bias (none can open one until the world restarts). */
+bool tw_bias_sections_open_stopped(void);
 /* World stopped by the caller, op unreachable (cycle garbage): only its
- * bit goes, nothing is published or followed (no reader can reach op). */
-void tw_bias_drop_stopped(TwObject *op);
+ * bit goes, nothing is published or followed (no reader can reach op).
+ * sections_open: tw_bias_sections_open_stopped() of this stop; when false
+ * no thread's sections need looking at. */
+void tw_bias_drop_stopped(TwObject *op, bool sections_open);
 
 /* ---------------- gc_stw.c -------------------------------------------- */
 

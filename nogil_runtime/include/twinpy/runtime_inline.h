@@ -128,9 +128,9 @@ TwSsize tw_deferred_refcnt(const TwObject *op);
  * is needed; on x86-64 the update is one unlocked read-modify-write on
  * memory, which such a load sees whole, before or after.  Written as
  * assembly because a C compiler keeps a relaxed atomic load and store
- * apart (three instructions); ThreadSanitizer builds use those so that
- * TSan sees the accesses. */
-#if defined(__x86_64__) && !defined(TW_SANITIZE_THREAD)
+ * apart (three instructions); sanitizer builds (TW_SANITIZED) use those,
+ * so that ThreadSanitizer and AddressSanitizer see the accesses. */
+#if defined(__x86_64__) && !defined(TW_SANITIZED)
 /* The same for a thread's own slot of a deferred object's count
  * (deferred_rc.c: only the slot's thread writes it). */
 TW_REFCOUNT_INLINE void tw_ref_slot_add(intptr_t *slot, intptr_t delta)

@@ -1066,7 +1066,7 @@ dispatch:
     }
     TARGET(LOAD_CONST) {
         TwObject *v = consts[oparg];
-        tw_incref(v);
+        tw_incref_likely_immortal(v);
         PUSH(v);
         DISPATCH();
     }
@@ -1713,6 +1713,14 @@ dispatch:
             res = list_item_fast(container, i);
             if (res == NULL)
                 res = tw_list_get(container, (TwSsize)i);
+            tw_decref_likely_immortal(key);
+            TW_DECREF(container);
+            SET_TOP(res);
+            if (res == NULL) {
+                sp--;
+                goto error;
+            }
+            DISPATCH();
         } else if (TW_TYPE(container) == &TwDict_Type) {
             SAVE_FRAME_STATE();
             int r = tw_dict_get_ref(container, key, &res);
@@ -1738,7 +1746,7 @@ dispatch:
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
             TwObject *old;
             if (list_store_fast(container, TW_INT_VALUE(key), v, &old)) {
-                TW_DECREF(key);
+                tw_decref_likely_immortal(key);
                 TW_DECREF(container);
                 TW_XDECREF(old);
                 DISPATCH();

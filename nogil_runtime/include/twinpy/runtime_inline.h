@@ -260,6 +260,23 @@ TW_REFCOUNT_INLINE void tw_decref_likely_deferred(TwObject *op)
     tw_decref(op);
 }
 
+/* tw_incref / tw_decref where the object is usually immortal: a code
+ * object's constant (small ints, None, interned strings; else mostly a
+ * module-level function's deferred constants), an int index.  Immortality
+ * is tested first. */
+TW_REFCOUNT_INLINE void tw_incref_likely_immortal(TwObject *op)
+{
+    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
+        return;
+    tw_incref(op);
+}
+TW_REFCOUNT_INLINE void tw_decref_likely_immortal(TwObject *op)
+{
+    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
+        return;
+    tw_decref(op);
+}
+
 static inline void tw_set_immortal(TwObject *op)
 {
     /* Made immortal by its creator before anyone else can see it: no

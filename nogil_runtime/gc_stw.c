@@ -84,6 +84,7 @@
 
 #include "twinpy/nogil_internal.h"
 #include "twinpy/object.h"
+#include "twinpy/types.h"
 
 #define TW_GC_FLUSH_BATCH 8
 
@@ -462,6 +463,51 @@ static void splice(TwGcHead *to, TwGcHead *from)
 
 /* Survivors of a collection of generations 0..gen move one generation up
  * (those of the oldest stay in it); world stopped. */
+extern TwTypeObject TwTuple_Type __attribute__((weak)); /* absent in runtime-only tests */
+
+/* CPython's untrack_tuples, as the gil collector does it: a surviving
+ * tuple whose items are all atomic (not GC objects, or untracked tuples)
+ * can never be part of a cycle (tuples do not change once built), so it
+ * leaves its registry and later collections skip it (and gc.collect()
+ * reports what CPython would for a dict holding it).  World stopped,
+ * after find_unreachable.  Not a tuple still being filled (a NULL item),
+ * a deferred or immortal one (the collector finds dead untracked deferred
+ * objects by their id instead), or one another thread is untracking. */
+static void untrack_atomic_tuples_stopped(int gen)
+{
+    if (!&TwTuple_Type)
+        return;
+    for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
+        for (int k = 0; k <= gen; k++) {
+            TwGcHead *head = &l->gens[k];
+            for (TwGcHead *g = head->next, *next; g != head; g = next) {
+                next = g->next;
+                TwObject *op = TW_GC_OBJ(g);
+                if (TW_TYPE(op) != &TwTuple_Type ||
+                    (gc_bits(op) & (TW_GC_UNREACHABLE | TW_GC_DYING)) ||
+                    __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) >= TW_REF_DEFERRED_LOCAL)
+                    continue;
+                bool atomic = true;
+                for (TwSsize i = 0; i < TW_TUPLE_SIZE(op) && atomic; i++) {
+                    TwObject *item = TW_TUPLE_GET(op, i);
+                    if (item == NULL ||
+                        ((TW_TYPE(item)->tp_flags & TW_TPFLAGS_HAVE_GC) &&
+                         (TW_TYPE(item) != &TwTuple_Type || (gc_bits(item) & TW_GC_TRACKED))))
+                        atomic = false;
+                }
+                if (!atomic)
+                    continue;
+                g->prev->next = g->next;
+                g->next->prev = g->prev;
+                g->next = g->prev = NULL;
+                g->u = 0;
+                __atomic_store_n(&l->count, l->count - 1, __ATOMIC_RELAXED);
+                gc_bits_set(op, gc_bits(op) & ~TW_GC_TRACKED);
+            }
+        }
+    }
+}
+
 static void promote(int gen)
 {
     int to = gen < 2 ? gen + 1 : 2;
@@ -721,6 +767,7 @@ static TwSsize collect(int generation, bool explicit_call)
     TwSsize reported = 0;
     find_unreachable(generation, &unreachable, &survivors, &handed,
                      explicit_call ? &reported : NULL, merged, nmerged);
+    untrack_atomic_tuples_stopped(generation);
     promote(generation);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);

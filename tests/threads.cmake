@@ -14,16 +14,12 @@
 #                         (threads/test_gil_protocol.c).
 #
 # Run on the gil build only, for now:
-#   gc_counts_instances  collection counts for cycles through class
-#                        instances and dicts, compared with CPython's; only
-#                        the gil collector applies CPython's reporting rules
-#                        (modules/gcmodule.h) so far;
 #   gc_stats_automatic   gc.get_stats() counting automatic collections
 #                        (reported through tw_gc_note_automatic_collection);
 #   gil_switch_interval  the interval stored in whole microseconds, as
 #                        CPython (the nogil runtime keeps the double).
 if(TARGET twinpy)
-  set(TWIN_THREADS_ONLY_GIL gc_counts_instances gc_stats_automatic gil_switch_interval)
+  set(TWIN_THREADS_ONLY_GIL gc_stats_automatic gil_switch_interval)
   file(GLOB TWIN_THREAD_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/threads/*.py)
   foreach(script ${TWIN_THREAD_TESTS})
     get_filename_component(name ${script} NAME_WE)

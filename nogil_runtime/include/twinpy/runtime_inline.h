@@ -246,10 +246,10 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
     tw_brc_decref_shared(op);
 }
 
-/* The same two for references that are usually to a deferred object (a
- * module-level function or class: the value of a global, a frame's
- * function): the deferred test comes first and the deferred path is the
- * one laid out inline. */
+/* tw_decref for a reference that is usually to a deferred object (a
+ * module-level function or class: a frame's function; tw_try_incref_global
+ * below takes such references): the deferred test comes first and the
+ * deferred path is the one laid out inline. */
 TW_REFCOUNT_INLINE void tw_decref_likely_deferred(TwObject *op)
 {
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);

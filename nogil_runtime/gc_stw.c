@@ -293,6 +293,15 @@ static void registry_revoke(TwGcList *l)
     tw_nogil_thread()->stats.bias_revoke++;
 }
 
+/* True when the caller may change l's links without its lock: it runs
+ * solo, or owns l while l is biased (list_lock's fast answer). */
+static inline bool list_is_mine(TwGcList *l, TwNogilThread *t)
+{
+    return tw_cs_tls.solo
+        || (__atomic_load_n(&l->biased, __ATOMIC_RELAXED)
+            && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == t);
+}
+
 /* A registry's lock, unless the caller runs solo or owns the registry
  * while it is biased (see the invariants).  op: the object the caller is
  * untracking.  While we stop the world to unbias another thread's
@@ -302,10 +311,7 @@ static void registry_revoke(TwGcList *l)
  * still holds then just looks referenced from outside, which it is). */
 static inline bool list_lock(TwGcList *l, TwObject *op)
 {
-    if (tw_cs_tls.solo)
-        return false;
-    if (__atomic_load_n(&l->biased, __ATOMIC_RELAXED)
-        && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == tw_nogil_thread())
+    if (list_is_mine(l, tw_nogil_thread()))
         return false;
     for (;;) {
         tw_mutex_lock(&l->lock);
@@ -324,20 +330,10 @@ static inline void list_unlock(TwGcList *l, bool locked)
         tw_mutex_unlock(&l->lock);
 }
 
-void tw_gc_track(TwObject *op)
+/* The link changes themselves, with l held (or the caller's own). */
+static inline __attribute__((always_inline)) void link_young(TwGcList *l, TwObject *op)
 {
-    if (gc_bits(op) & TW_GC_TRACKED)
-        return;
-    TwNogilThread *t = tw_nogil_thread();
-    TwGcList *l;
-    if (t) {
-        l = t->gc_list;
-    } else {
-        pthread_once(&stateless_once, stateless_init);
-        l = &stateless_list;
-    }
     TwGcHead *g = TW_GC_HEAD(op);
-    bool locked = list_lock(l, NULL);
     TwGcHead *young = &l->gens[0];
     g->prev = young->prev;
     g->next = young;
@@ -346,25 +342,70 @@ void tw_gc_track(TwObject *op)
     __atomic_store_n(&l->count, l->count + 1, __ATOMIC_RELAXED);
     g->u = (uintptr_t)l;
     gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
-    list_unlock(l, locked);
-    count_change(t, 1);
 }
 
-void tw_gc_untrack(TwObject *op)
+static inline __attribute__((always_inline)) void unlink_tracked(TwGcList *l, TwObject *op)
 {
-    if (!(gc_bits(op) & TW_GC_TRACKED))
-        return;
     TwGcHead *g = TW_GC_HEAD(op);
-    TwGcList *l = (TwGcList *)g->u;
-    bool locked = list_lock(l, op);
     g->prev->next = g->next;
     g->next->prev = g->prev;
     g->next = g->prev = NULL;
     g->u = 0;
     __atomic_store_n(&l->count, l->count - 1, __ATOMIC_RELAXED);
     gc_bits_set(op, gc_bits(op) & ~(TW_GC_TRACKED | TW_GC_DYING));
+}
+
+/* The general cases, out of line so that the common one (the caller's own
+ * biased registry, or solo) needs no stack frame. */
+static __attribute__((noinline)) void track_slow(TwObject *op, TwNogilThread *t)
+{
+    TwGcList *l;
+    if (t) {
+        l = t->gc_list;
+    } else {
+        pthread_once(&stateless_once, stateless_init);
+        l = &stateless_list;
+    }
+    bool locked = list_lock(l, NULL);
+    link_young(l, op);
+    list_unlock(l, locked);
+    count_change(t, 1);
+}
+
+static __attribute__((noinline)) void untrack_slow(TwObject *op)
+{
+    TwGcList *l = (TwGcList *)TW_GC_HEAD(op)->u;
+    bool locked = list_lock(l, op);
+    unlink_tracked(l, op);
     list_unlock(l, locked);
     count_change(tw_nogil_thread(), -1);
+}
+
+void tw_gc_track(TwObject *op)
+{
+    if (gc_bits(op) & TW_GC_TRACKED)
+        return;
+    TwNogilThread *t = tw_nogil_thread();
+    if (__builtin_expect(t != NULL && list_is_mine(t->gc_list, t), 1)) {
+        link_young(t->gc_list, op);
+        count_change(t, 1);
+        return;
+    }
+    track_slow(op, t);
+}
+
+void tw_gc_untrack(TwObject *op)
+{
+    if (!(gc_bits(op) & TW_GC_TRACKED))
+        return;
+    TwNogilThread *t = tw_nogil_thread();
+    TwGcList *l = (TwGcList *)TW_GC_HEAD(op)->u;
+    if (__builtin_expect(t != NULL && list_is_mine(l, t), 1)) {
+        unlink_tracked(l, op);
+        count_change(t, -1);
+        return;
+    }
+    untrack_slow(op);
 }
 
 bool tw_gc_is_tracked(TwObject *op)

@@ -1237,6 +1237,25 @@ dispatch:
      * dropped (or its int or float updated in place when the stack holds
      * the only reference, see BINOP_REUSE_OPERAND) as the operation
      * would. */
+    /* The result of an int or float operation on the stack's l: stored in
+     * l when the stack holds its only reference, else a new object
+     * replaces l on the stack. */
+#define RIGHT_RESULT(VALUE, result, make, reusable)                                \
+    do {                                                                           \
+        ip++;                                                                      \
+        if ((reusable) && tw_refcnt_is_unshared(l, 1)) {                           \
+            VALUE(l) = (result);                                                   \
+            DISPATCH();                                                            \
+        }                                                                          \
+        TwObject *res_ = make(result);                                             \
+        TW_DECREF(l);                                                              \
+        if (res_ == NULL) {                                                        \
+            sp--;                                                                  \
+            goto error;                                                            \
+        }                                                                          \
+        SET_TOP(res_);                                                             \
+        DISPATCH();                                                                \
+    } while (0)
     {
         TwObject *rr;
     TARGET(LOAD_CONST_RIGHT) {
@@ -1274,40 +1293,15 @@ dispatch:
                 }
             }
         } else if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(rr)) {
-            /* BINARY_OP or INPLACE_OP */
+            /* BINARY_OP or INPLACE_OP; small results come from the cache */
             int64_t c;
-            if (int_binop_fast((int)arg1, TW_INT_VALUE(l), TW_INT_VALUE(rr), &c)) {
-                ip++;
-                if ((c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX) && tw_refcnt_is_unshared(l, 1)) {
-                    TW_INT_VALUE(l) = c;
-                    DISPATCH();
-                }
-                TwObject *res = tw_int_from_i64(c);
-                TW_DECREF(l);
-                if (res == NULL) {
-                    sp--;
-                    goto error;
-                }
-                SET_TOP(res);
-                DISPATCH();
-            }
+            if (int_binop_fast((int)arg1, TW_INT_VALUE(l), TW_INT_VALUE(rr), &c))
+                RIGHT_RESULT(TW_INT_VALUE, c, tw_int_from_i64,
+                             c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX);
         } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(rr) == &TwFloat_Type) {
             double d;
-            if (float_binop_fast((int)arg1, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(rr), &d)) {
-                ip++;
-                if (tw_refcnt_is_unshared(l, 1)) {
-                    TW_FLOAT_VALUE(l) = d;
-                    DISPATCH();
-                }
-                TwObject *res = tw_float_from_double(d);
-                TW_DECREF(l);
-                if (res == NULL) {
-                    sp--;
-                    goto error;
-                }
-                SET_TOP(res);
-                DISPATCH();
-            }
+            if (float_binop_fast((int)arg1, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(rr), &d))
+                RIGHT_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true);
         }
         tw_incref(rr);
         PUSH(rr);
@@ -1713,14 +1707,6 @@ dispatch:
             res = list_item_fast(container, i);
             if (res == NULL)
                 res = tw_list_get(container, (TwSsize)i);
-            tw_decref_likely_immortal(key);
-            TW_DECREF(container);
-            SET_TOP(res);
-            if (res == NULL) {
-                sp--;
-                goto error;
-            }
-            DISPATCH();
         } else if (TW_TYPE(container) == &TwDict_Type) {
             SAVE_FRAME_STATE();
             int r = tw_dict_get_ref(container, key, &res);
@@ -1729,7 +1715,8 @@ dispatch:
         } else {
             res = tw_object_getitem(container, key);
         }
-        TW_DECREF(key);
+        /* a small int or an interned string, mostly */
+        tw_decref_likely_immortal(key);
         TW_DECREF(container);
         SET_TOP(res);
         if (res == NULL) {

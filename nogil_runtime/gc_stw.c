@@ -502,8 +502,6 @@ static void splice(TwGcHead *to, TwGcHead *from)
     from->next = from->prev = from;
 }
 
-/* Survivors of a collection of generations 0..gen move one generation up
- * (those of the oldest stay in it); world stopped. */
 extern TwTypeObject TwTuple_Type __attribute__((weak)); /* absent in runtime-only tests */
 
 /* CPython's untrack_tuples, as the gil collector does it: a surviving
@@ -549,6 +547,8 @@ static void untrack_atomic_tuples_stopped(int gen)
     }
 }
 
+/* Survivors of a collection of generations 0..gen move one generation up
+ * (those of the oldest stay in it); world stopped. */
 static void promote(int gen)
 {
     int to = gen < 2 ? gen + 1 : 2;
@@ -592,13 +592,6 @@ static bool handoff_push(TwNogilThread *t, TwObject *op)
     return true;
 }
 
-/* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
- * `queued` are the objects step 1 took out of BRC queues: each still holds
- * the queue's reference (dropped after the restart), which no program
- * holds, so it does not make them roots.  Otherwise garbage whose last
- * reference a non-owner dropped while its owner was detached or off its
- * core, and everything that garbage reaches, would survive the collection
- * and count as long-lived. */
 /* Weak: the runtime's own unit tests link without the gc module (then
  * every unreachable object is reported). */
 extern bool tw_gc_cpython_tracks_dict(TwObject *d) __attribute__((weak));
@@ -648,6 +641,13 @@ static TwSsize count_reported(int gen, bool failed)
     return n;
 }
 
+/* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
+ * `queued` are the objects step 1 took out of BRC queues: each still holds
+ * the queue's reference (dropped after the restart), which no program
+ * holds, so it does not make them roots.  Otherwise garbage whose last
+ * reference a non-owner dropped while its owner was detached or off its
+ * core, and everything that garbage reaches, would survive the collection
+ * and count as long-lived. */
 static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
                              int64_t *handed, TwSsize *reported, TwObject *const *queued,
                              size_t nqueued)

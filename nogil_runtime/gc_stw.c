@@ -534,14 +534,8 @@ static void untrack_atomic_tuples_stopped(int gen)
                          (TW_TYPE(item) != &TwTuple_Type || (gc_bits(item) & TW_GC_TRACKED))))
                         atomic = false;
                 }
-                if (!atomic)
-                    continue;
-                g->prev->next = g->next;
-                g->next->prev = g->prev;
-                g->next = g->prev = NULL;
-                g->u = 0;
-                __atomic_store_n(&l->count, l->count - 1, __ATOMIC_RELAXED);
-                gc_bits_set(op, gc_bits(op) & ~TW_GC_TRACKED);
+                if (atomic)
+                    unlink_tracked(l, op);
             }
         }
     }

@@ -277,17 +277,10 @@ int tw_list_set(TwObject *list, TwSsize i, TwObject *v)
     TwObject *old = NULL;
     bool ok = false;
     tw_incref(v);
-    if (tw_object_is_private(list)) {
-        /* Nobody else looks in (runtime.h): no lock, nothing to publish;
-         * the old item's destructor runs after the store, as below. */
-        TwSsize n = l->size;
-        TwSsize k = i < 0 ? i + n : i;
-        if (k >= 0 && k < n) {
-            old = l->array->items[k];
-            tw_atomic_store_ptr(&l->array->items[k], v);
-            TW_XDECREF(old);
-            return 0;
-        }
+    if (tw_list_store_private(list, i < 0 ? i + l->size : i, v, &old)) {
+        /* the old item's destructor runs after the store, as below */
+        TW_XDECREF(old);
+        return 0;
     }
     TW_BEGIN_CRITICAL_SECTION(l);
     TwSsize n = l->size;

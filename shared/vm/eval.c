@@ -371,24 +371,6 @@ static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *
     return NULL;
 }
 
-/* list[i] = v for 0 <= i < len(list), on a list private to this thread
- * (as tw_list_set's own fast path, without its call and without counting
- * v up and down): the caller's reference to v moves into the list and
- * *old receives the item it held, which the caller releases.  False (and
- * nothing done) otherwise: the caller calls tw_list_set. */
-static inline __attribute__((always_inline)) bool list_store_fast(TwObject *list, int64_t i,
-                                                                  TwObject *v, TwObject **old)
-{
-    TwListObject *lo = (TwListObject *)list;
-    if (tw_object_is_private(list) && (uint64_t)i < (uint64_t)lo->size) {
-        TwObject **slot = &lo->array->items[i];
-        *old = *slot;
-        tw_atomic_store_ptr(slot, v);
-        return true;
-    }
-    return false;
-}
-
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
 static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
@@ -1158,7 +1140,7 @@ dispatch:
             ip += 2;
             if (TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(r)) {
                 TwObject *old;
-                if (list_store_fast(l, TW_INT_VALUE(r), v, &old)) {
+                if (tw_list_store_private(l, TW_INT_VALUE(r), v, &old)) {
                     TW_XDECREF(old);
                     DISPATCH();
                 }
@@ -1732,7 +1714,7 @@ dispatch:
         int r;
         if (TW_TYPE(container) == &TwList_Type && TW_INT_CHECK_EXACT(key)) {
             TwObject *old;
-            if (list_store_fast(container, TW_INT_VALUE(key), v, &old)) {
+            if (tw_list_store_private(container, TW_INT_VALUE(key), v, &old)) {
                 tw_decref_likely_immortal(key);
                 TW_DECREF(container);
                 TW_XDECREF(old);

@@ -144,6 +144,22 @@ void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v); /* steals; only f
 int tw_list_append(TwObject *list, TwObject *v);  /* borrows v                   */
 TwObject *tw_list_get(TwObject *list, TwSsize i); /* new ref; IndexError         */
 int tw_list_set(TwObject *list, TwSsize i, TwObject *v);  /* borrows v; IndexError */
+/* list[i] = v for 0 <= i < len(list) on a list private to the calling
+ * thread (tw_object_is_private: always so under the GIL), with no lock and
+ * nothing published: the caller's reference to v moves into the list and
+ * *old receives the item it replaced, which the caller releases
+ * afterwards.  False, and nothing done, for any other list or index
+ * (tw_list_set does those, and counts a negative index from the end). */
+static inline bool tw_list_store_private(TwObject *list, TwSsize i, TwObject *v, TwObject **old)
+{
+    TwListObject *l = (TwListObject *)list;
+    if (!tw_object_is_private(list) || (size_t)i >= (size_t)l->size)
+        return false;
+    TwObject **slot = &l->array->items[i];
+    *old = *slot;
+    tw_atomic_store_ptr(slot, v);
+    return true;
+}
 int tw_list_extend(TwObject *list, TwObject *iterable);
 int tw_list_sort(TwObject *list, TwObject *key, bool reverse);
 TwObject *tw_list_as_tuple(TwObject *list);

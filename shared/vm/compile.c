@@ -3089,6 +3089,89 @@ static int compile_classdef(Compiler *c, const TwStmt *s)
     return compile_name(c, s->v.ClassDef.name, NAME_STORE);
 }
 
+/* True when compiling e emits no store to a local of this frame (a
+ * walrus), no jump out of it (yield) and no nested code (lambdas,
+ * comprehensions): what a LOAD_FAST or LOAD_CONST emitted before e still
+ * loads the same object after it.  A whitelist: kinds not named here may
+ * do any of those. */
+static bool expr_keeps_locals(const TwExpr *e)
+{
+    if (e == NULL)
+        return true;
+    switch (e->kind) {
+    case TW_EXPR_NAME:
+    case TW_EXPR_CONSTANT:
+        return true;
+    case TW_EXPR_BINOP:
+        return expr_keeps_locals(e->v.BinOp.left) && expr_keeps_locals(e->v.BinOp.right);
+    case TW_EXPR_UNARYOP:
+        return expr_keeps_locals(e->v.UnaryOp.operand);
+    case TW_EXPR_ATTRIBUTE:
+        return expr_keeps_locals(e->v.Attribute.value);
+    case TW_EXPR_SUBSCRIPT:
+        return expr_keeps_locals(e->v.Subscript.value) && expr_keeps_locals(e->v.Subscript.slice);
+    case TW_EXPR_SLICE:
+        return expr_keeps_locals(e->v.Slice.lower) && expr_keeps_locals(e->v.Slice.upper)
+            && expr_keeps_locals(e->v.Slice.step);
+    case TW_EXPR_IFEXP:
+        return expr_keeps_locals(e->v.IfExp.test) && expr_keeps_locals(e->v.IfExp.body)
+            && expr_keeps_locals(e->v.IfExp.orelse);
+    case TW_EXPR_STARRED:
+        return expr_keeps_locals(e->v.Starred.value);
+    case TW_EXPR_BOOLOP:
+        for (int i = 0; i < e->v.BoolOp.values.count; i++)
+            if (!expr_keeps_locals(e->v.BoolOp.values.items[i]))
+                return false;
+        return true;
+    case TW_EXPR_TUPLE:
+    case TW_EXPR_LIST: {
+        const TwExprSeq *elts = e->kind == TW_EXPR_TUPLE ? &e->v.Tuple.elts : &e->v.List.elts;
+        for (int i = 0; i < elts->count; i++)
+            if (!expr_keeps_locals(elts->items[i]))
+                return false;
+        return true;
+    }
+    case TW_EXPR_COMPARE:
+        if (!expr_keeps_locals(e->v.Compare.left))
+            return false;
+        for (int i = 0; i < e->v.Compare.comparators.count; i++)
+            if (!expr_keeps_locals(e->v.Compare.comparators.items[i]))
+                return false;
+        return true;
+    case TW_EXPR_CALL:
+        if (!expr_keeps_locals(e->v.Call.func))
+            return false;
+        for (int i = 0; i < e->v.Call.args.count; i++)
+            if (!expr_keeps_locals(e->v.Call.args.items[i]))
+                return false;
+        for (int i = 0; i < e->v.Call.keywords.count; i++)
+            if (!expr_keeps_locals(e->v.Call.keywords.items[i]->value))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The instruction compile_expr just emitted for an operand, when it was
+ * one LOAD_FAST or LOAD_CONST (from `start`, where the operand began),
+ * else 0: an operand compile_augassign may load again instead of keeping
+ * it on the stack. */
+static uint32_t reloadable_load(Compiler *c, int start)
+{
+    Unit *u = c->u;
+    if (u->ncode != start + 1)
+        return 0;
+    uint32_t w = u->code[start];
+    return TW_INSTR_OP(w) == TW_OP_LOAD_FAST || TW_INSTR_OP(w) == TW_OP_LOAD_CONST ? w : 0;
+}
+
+/* `x.a op= v` and `x[k] op= v`.  When x (and k) are each one LOAD_FAST or
+ * LOAD_CONST and v cannot rebind a local (expr_keeps_locals), the target's
+ * operands are loaded again for the store instead of being kept under v
+ * with DUP_TOP / DUP_TOP_TWO and rotated back: the same objects, in
+ * Python's order (x, k, x[k], v, the operation, the store), and both loads
+ * become LOAD_FAST_FUSED pairs that count neither operand. */
 static int compile_augassign(Compiler *c, const TwStmt *s)
 {
     const TwExpr *t = s->v.AugAssign.target;
@@ -3101,27 +3184,52 @@ static int compile_augassign(Compiler *c, const TwStmt *s)
         if (emit(c, TW_OP_INPLACE_OP, op) < 0)
             return -1;
         return compile_name(c, t->v.Name.id, NAME_STORE);
-    case TW_EXPR_ATTRIBUTE:
-        if (compile_expr(c, t->v.Attribute.value) < 0 || emit(c, TW_OP_DUP_TOP, 0) < 0)
+    case TW_EXPR_ATTRIBUTE: {
+        int start = c->u->ncode;
+        if (compile_expr(c, t->v.Attribute.value) < 0)
+            return -1;
+        uint32_t x = expr_keeps_locals(s->v.AugAssign.value) ? reloadable_load(c, start) : 0;
+        if (!x && emit(c, TW_OP_DUP_TOP, 0) < 0)
             return -1;
         set_pos_expr(c, t);
         if (emit_name_op(c, TW_OP_LOAD_ATTR, t->v.Attribute.attr) < 0 || compile_expr(c, s->v.AugAssign.value) < 0)
             return -1;
         set_pos_stmt(c, s);
-        if (emit(c, TW_OP_INPLACE_OP, op) < 0 || emit(c, TW_OP_ROT_TWO, 0) < 0)
+        if (emit(c, TW_OP_INPLACE_OP, op) < 0)
+            return -1;
+        if (x ? emit(c, (int)TW_INSTR_OP(x), (int)TW_INSTR_ARG(x)) < 0 : emit(c, TW_OP_ROT_TWO, 0) < 0)
             return -1;
         return emit_name_op(c, TW_OP_STORE_ATTR, t->v.Attribute.attr);
-    case TW_EXPR_SUBSCRIPT:
-        if (compile_expr(c, t->v.Subscript.value) < 0 || compile_subscript_slice(c, t->v.Subscript.slice) < 0
-            || emit(c, TW_OP_DUP_TOP_TWO, 0) < 0)
+    }
+    case TW_EXPR_SUBSCRIPT: {
+        int start = c->u->ncode;
+        uint32_t x = 0, k = 0;
+        if (compile_expr(c, t->v.Subscript.value) < 0)
+            return -1;
+        if (expr_keeps_locals(s->v.AugAssign.value))
+            x = reloadable_load(c, start);
+        start = c->u->ncode;
+        if (compile_subscript_slice(c, t->v.Subscript.slice) < 0)
+            return -1;
+        if (x)
+            k = reloadable_load(c, start);
+        if (!k && emit(c, TW_OP_DUP_TOP_TWO, 0) < 0)
             return -1;
         set_pos_expr(c, t);
         if (emit(c, TW_OP_BINARY_SUBSCR, 0) < 0 || compile_expr(c, s->v.AugAssign.value) < 0)
             return -1;
         set_pos_stmt(c, s);
-        if (emit(c, TW_OP_INPLACE_OP, op) < 0 || emit(c, TW_OP_ROT_THREE, 0) < 0)
+        if (emit(c, TW_OP_INPLACE_OP, op) < 0)
             return -1;
+        if (k) {
+            if (emit(c, (int)TW_INSTR_OP(x), (int)TW_INSTR_ARG(x)) < 0
+                || emit(c, (int)TW_INSTR_OP(k), (int)TW_INSTR_ARG(k)) < 0)
+                return -1;
+        } else if (emit(c, TW_OP_ROT_THREE, 0) < 0) {
+            return -1;
+        }
         return emit(c, TW_OP_STORE_SUBSCR, 0);
+    }
     default:
         return ERR_EXPR(c, t, "'%s' is an illegal expression for augmented assignment", "expression");
     }

@@ -28,9 +28,11 @@
  *   comparisons, repr) take no lock: load size, bounds-check; load array
  *   (tw_atomic_load_ptr), bounds-check against that array's own allocated
  *   (an old, smaller array is still valid memory); load the slot with
- *   tw_try_incref_item.  If the slot was NULL or changed under the reader,
- *   retry under the critical section.  The reader thus returns an item that
- *   was in the list at some moment during the call.  A reader on another
+ *   tw_try_incref_item, which fails when the slot was NULL or when it
+ *   could not take a reference (another thread's object that died or left
+ *   the slot meanwhile); then retry under the critical section.  The
+ *   reader thus returns an item that was in the list at some moment during
+ *   the call.  A reader on another
  *   thread than a private list's owner first makes it shared
  *   (tw_bias_check_read), which publishes its items.
  *

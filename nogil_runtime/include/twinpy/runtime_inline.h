@@ -628,17 +628,37 @@ TW_REFCOUNT_INLINE void tw_object_free(TwObject *op, size_t size)
 #define tw_atomic_store_ssize(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
 /* likely_deferred: a constant; true where the item is usually a deferred
- * object (see tw_decref_likely_deferred). */
+ * object (see tw_decref_likely_deferred).
+ * The object loaded from the slot was alive then (the slot held a
+ * reference), and it stays alive at least until the caller's next eval
+ * breaker check or blocking call when it is the caller's own (only its
+ * owner frees an owned object; another thread's decrement of it is queued
+ * to the owner, brc.c), deferred (only the collector frees one, with the
+ * world stopped) or immortal: a reference to it is taken at once, even if
+ * the slot has changed since (a read ordered before that store).  Only a
+ * shared increment, which may race with the object's death in another
+ * thread, checks that the slot still holds it. */
 TW_REFCOUNT_INLINE TwObject *tw_try_incref_item_hinted(TwObject **slot, bool likely_deferred)
 {
     TwObject *op = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (op == NULL)
         return NULL;
-    uintptr_t tid;
-    if (likely_deferred
-        && __builtin_expect(((tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED)) & TW_DEFERRED_TID_BIT) != 0, 1))
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    if (likely_deferred && __builtin_expect((tid & TW_DEFERRED_TID_BIT) != 0, 1)) {
         tw_deferred_add_tid(op, tid, 1);
-    else if (!tw_try_incref(op))
+        return op;
+    }
+    if (__builtin_expect(tid == tw_thread_id(), 1)) {
+        tw_ref_local_inc(op);
+        return op;
+    }
+    if (tid & TW_DEFERRED_TID_BIT) {
+        tw_deferred_add_tid(op, tid, 1);
+        return op;
+    }
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+        return op;
+    if (!tw_brc_try_incref_shared(op))
         return NULL;
     if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) != op) {
         tw_decref(op);

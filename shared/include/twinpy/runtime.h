@@ -24,8 +24,9 @@
  *   tw_atomic_store_ssize        publication of container internals that are
  *                                read without a lock (plain under the GIL)
  *   tw_try_incref_item(slot)     load *slot and return a new reference, or
- *                                NULL if the slot changed under the reader
- *                                (caller then retries under the critical section)
+ *                                NULL if none could be taken (the object died
+ *                                or the slot changed under the reader: the
+ *                                caller retries under the critical section)
  *   tw_object_publish(op)        op is about to be stored in a slot that
  *                                tw_try_incref_item reads; every such store
  *                                calls it first (nogil: such an object's

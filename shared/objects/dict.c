@@ -466,7 +466,10 @@ static int dict_next_ref(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject
                 goto locked;
             }
         }
-        if (tw_atomic_load_ptr(&d->keys) != k) {
+        /* the entry may have been deleted and, after popitem trimmed it,
+         * reused for another key since kk was loaded: kk and vv are a pair
+         * only if the entry still holds kk */
+        if (tw_atomic_load_ptr(&d->keys) != k || tw_atomic_load_ptr(&ep[i].key) != kk) {
             tw_decref(kk);
             TW_XDECREF(vv);
             goto locked;

@@ -5,7 +5,9 @@ mixed reads, writes, deletes and iteration, then the invariants are checked.
 
 Atomic operations must lose nothing: every list.append and every dict/set
 store of a key no other thread touches is still there at the end, values
-intact.  Pushes and pops of a second list conserve the total.  Iterating a
+intact.  Pushes and pops of a second list conserve the total, and so do
+popitem-and-reinsert on a second dict (whose items are always consistent
+pairs, also while others iterate it).  Iterating a
 container another thread changes either works or raises RuntimeError; any
 other exception, a wrong value or a lost item fails the run (exit 1).
 """
@@ -21,6 +23,10 @@ shared_list = []          # append-only: every item must survive
 stack = [0] * 64          # pushed and popped by everyone: the sum is conserved
 shared_dict = {}          # disjoint keys per thread, plus one hot key for all
 shared_set = set()
+# popped and refilled by everyone: popitem frees the dict's last entries,
+# which the next insert reuses for another key, under concurrent iteration.
+# Every value is its key's pair value; the number of items is conserved.
+churn_dict = {(t, -1): t * 2 - 4 for t in range(N)}
 
 
 class Box:
@@ -65,6 +71,15 @@ def worker(tid):
                 old = (tid, i - 1)
                 del shared_dict[old]
                 shared_set.discard(old)
+            # pop anyone's pair, put back one of our own
+            try:
+                ck, cv = churn_dict.popitem()
+                if cv != ck[0] * 2 + ck[1] * 4:
+                    raise AssertionError(f"popitem(): {ck!r} -> {cv!r}")
+            except KeyError:
+                ck = None
+            if ck is not None:
+                churn_dict[(tid, i)] = tid * 2 + i * 4
             # reads of everyone's data
             n = len(shared_list)
             if n:
@@ -96,6 +111,9 @@ def worker(tid):
                         cnt += 1
                         if cnt > 100:
                             break
+                    for k, v in churn_dict.items():
+                        if v != k[0] * 2 + k[1] * 4:
+                            raise AssertionError(f"churn items(): {k!r} -> {v!r}")
                     cnt = 0
                     for x in shared_set:
                         check_item(x, "set iteration")
@@ -149,6 +167,11 @@ if len(shared_dict) != len(expected_keys) + 1:
     fail(f"len(dict) {len(shared_dict)} != {len(expected_keys) + 1}")
 if shared_set != expected_keys or len(shared_set) != len(expected_keys):
     fail(f"set wrong: len {len(shared_set)}, expected {len(expected_keys)}")
+if len(churn_dict) != N:
+    fail(f"popitem/insert not conserved: {len(churn_dict)} items, expected {N}")
+for k, v in churn_dict.items():
+    if v != k[0] * 2 + k[1] * 4:
+        fail(f"churn dict value wrong at {k!r}: {v!r}")
 if sum(pushed) != sum(popped) + sum(stack):
     fail(f"push/pop not conserved: pushed {sum(pushed)}, popped {sum(popped)}, left {sum(stack)}")
 if len(stack) != 64:

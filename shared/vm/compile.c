@@ -3094,6 +3094,16 @@ static int compile_classdef(Compiler *c, const TwStmt *s)
  * comprehensions): what a LOAD_FAST or LOAD_CONST emitted before e still
  * loads the same object after it.  A whitelist: kinds not named here may
  * do any of those. */
+static bool expr_keeps_locals(const TwExpr *e);
+
+static bool seq_keeps_locals(const TwExprSeq *seq)
+{
+    for (int i = 0; i < seq->count; i++)
+        if (!expr_keeps_locals(seq->items[i]))
+            return false;
+    return true;
+}
+
 static bool expr_keeps_locals(const TwExpr *e)
 {
     if (e == NULL)
@@ -3119,31 +3129,16 @@ static bool expr_keeps_locals(const TwExpr *e)
     case TW_EXPR_STARRED:
         return expr_keeps_locals(e->v.Starred.value);
     case TW_EXPR_BOOLOP:
-        for (int i = 0; i < e->v.BoolOp.values.count; i++)
-            if (!expr_keeps_locals(e->v.BoolOp.values.items[i]))
-                return false;
-        return true;
+        return seq_keeps_locals(&e->v.BoolOp.values);
     case TW_EXPR_TUPLE:
-    case TW_EXPR_LIST: {
-        const TwExprSeq *elts = e->kind == TW_EXPR_TUPLE ? &e->v.Tuple.elts : &e->v.List.elts;
-        for (int i = 0; i < elts->count; i++)
-            if (!expr_keeps_locals(elts->items[i]))
-                return false;
-        return true;
-    }
+        return seq_keeps_locals(&e->v.Tuple.elts);
+    case TW_EXPR_LIST:
+        return seq_keeps_locals(&e->v.List.elts);
     case TW_EXPR_COMPARE:
-        if (!expr_keeps_locals(e->v.Compare.left))
-            return false;
-        for (int i = 0; i < e->v.Compare.comparators.count; i++)
-            if (!expr_keeps_locals(e->v.Compare.comparators.items[i]))
-                return false;
-        return true;
+        return expr_keeps_locals(e->v.Compare.left) && seq_keeps_locals(&e->v.Compare.comparators);
     case TW_EXPR_CALL:
-        if (!expr_keeps_locals(e->v.Call.func))
+        if (!expr_keeps_locals(e->v.Call.func) || !seq_keeps_locals(&e->v.Call.args))
             return false;
-        for (int i = 0; i < e->v.Call.args.count; i++)
-            if (!expr_keeps_locals(e->v.Call.args.items[i]))
-                return false;
         for (int i = 0; i < e->v.Call.keywords.count; i++)
             if (!expr_keeps_locals(e->v.Call.keywords.items[i]->value))
                 return false;

@@ -320,11 +320,11 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
         && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
 }
 
-/* Take a reference to an object found without a lock.  Fails (false) if
- * the object's count may already have reached zero. */
-TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
+/* The increments that cannot fail: op (whose ob_tid the caller loaded as
+ * tid) is the caller's own, deferred or immortal, and the reference is
+ * taken (true); false when only a shared increment would do. */
+TW_REFCOUNT_INLINE bool tw_incref_unshared(TwObject *op, uintptr_t tid)
 {
-    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
     if (__builtin_expect(tid == tw_thread_id(), 1)) {
         tw_ref_local_inc(op);
         return true;
@@ -333,9 +333,15 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
         tw_deferred_add_tid(op, tid, 1);
         return true;
     }
-    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
-        return true;
-    return tw_brc_try_incref_shared(op);
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
+}
+
+/* Take a reference to an object found without a lock.  Fails (false) if
+ * the object's count may already have reached zero. */
+TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
+{
+    return tw_incref_unshared(op, __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED))
+        || tw_brc_try_incref_shared(op);
 }
 
 /* ---- critical sections (nogil_runtime/critical_section.c) ---- */
@@ -648,15 +654,7 @@ TW_REFCOUNT_INLINE TwObject *tw_try_incref_item_hinted(TwObject **slot, bool lik
         tw_deferred_add_tid(op, tid, 1);
         return op;
     }
-    if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        tw_ref_local_inc(op);
-        return op;
-    }
-    if (tid & TW_DEFERRED_TID_BIT) {
-        tw_deferred_add_tid(op, tid, 1);
-        return op;
-    }
-    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+    if (tw_incref_unshared(op, tid))
         return op;
     if (!tw_brc_try_incref_shared(op))
         return NULL;

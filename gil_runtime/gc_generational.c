@@ -303,21 +303,8 @@ static void untrack_tuples(TwGCHead *young)
     while (g != young) {
         TwGCHead *next = g->next;
         TwObject *op = FROM_GC(g);
-        if (TW_TYPE(op) == &TwTuple_Type) {
-            TwSsize n = TW_TUPLE_SIZE(op);
-            bool atomic = true;
-            for (TwSsize i = 0; i < n && atomic; i++) {
-                TwObject *item = TW_TUPLE_GET(op, i);
-                /* CPython's _PyObject_GC_MAY_BE_TRACKED: any other GC
-                 * object may be tracked later */
-                if (item == NULL ||
-                    (is_gc_object(item) &&
-                     (TW_TYPE(item) != &TwTuple_Type || AS_GC(item)->next != NULL)))
-                    atomic = false;
-            }
-            if (atomic)
-                tw_gc_untrack(op);
-        }
+        if (TW_TYPE(op) == &TwTuple_Type && tw_gc_tuple_is_atomic(op))
+            tw_gc_untrack(op);
         g = next;
     }
 }

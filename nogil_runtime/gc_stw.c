@@ -508,18 +508,20 @@ static void splice(TwGcHead *to, TwGcHead *from)
 }
 
 extern TwTypeObject TwTuple_Type __attribute__((weak)); /* absent in runtime-only tests */
+extern bool tw_gc_tuple_is_atomic(TwObject *t) __attribute__((weak)); /* gcmodule.h */
 
 /* CPython's untrack_tuples, as the gil collector does it: a surviving
  * tuple whose items are all atomic (not GC objects, or untracked tuples)
  * can never be part of a cycle (tuples do not change once built), so it
  * leaves its registry and later collections skip it (and gc.collect()
  * reports what CPython would for a dict holding it).  World stopped,
- * after find_unreachable.  Not a tuple still being filled (a NULL item),
- * a deferred or immortal one (the collector finds dead untracked deferred
- * objects by their id instead), or one another thread is untracking. */
+ * after find_unreachable (tw_gc_tuple_is_atomic, gcmodule.h, is the
+ * test both collectors use).  Not a deferred or immortal tuple (the
+ * collector finds dead untracked deferred objects by their id instead),
+ * or one another thread is untracking. */
 static void untrack_atomic_tuples_stopped(int gen)
 {
-    if (!&TwTuple_Type)
+    if (!&TwTuple_Type || !tw_gc_tuple_is_atomic)
         return;
     for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
         for (int k = 0; k <= gen; k++) {
@@ -527,19 +529,10 @@ static void untrack_atomic_tuples_stopped(int gen)
             for (TwGcHead *g = head->next, *next; g != head; g = next) {
                 next = g->next;
                 TwObject *op = TW_GC_OBJ(g);
-                if (TW_TYPE(op) != &TwTuple_Type ||
-                    (gc_bits(op) & (TW_GC_UNREACHABLE | TW_GC_DYING)) ||
-                    __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) >= TW_REF_DEFERRED_LOCAL)
-                    continue;
-                bool atomic = true;
-                for (TwSsize i = 0; i < TW_TUPLE_SIZE(op) && atomic; i++) {
-                    TwObject *item = TW_TUPLE_GET(op, i);
-                    if (item == NULL ||
-                        ((TW_TYPE(item)->tp_flags & TW_TPFLAGS_HAVE_GC) &&
-                         (TW_TYPE(item) != &TwTuple_Type || (gc_bits(item) & TW_GC_TRACKED))))
-                        atomic = false;
-                }
-                if (atomic)
+                if (TW_TYPE(op) == &TwTuple_Type &&
+                    !(gc_bits(op) & (TW_GC_UNREACHABLE | TW_GC_DYING)) &&
+                    __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) < TW_REF_DEFERRED_LOCAL &&
+                    tw_gc_tuple_is_atomic(op))
                     unlink_tracked(l, op);
             }
         }
@@ -753,6 +746,19 @@ static void clear_garbage(TwObject *op)
     clear(op);
 }
 
+/* Step 6 for n unreachable objects the caller holds a reference to
+ * each: clear them all (breaking their cycles), then drop the references,
+ * which frees them. */
+static void release_garbage(TwObject **objs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        clear_garbage(objs[i]);
+    for (size_t i = 0; i < n; i++) {
+        gc_bits_set(objs[i], gc_bits(objs[i]) & ~TW_GC_UNREACHABLE);
+        tw_decref(objs[i]);
+    }
+}
+
 void tw_gc_free_handoff(TwNogilThread *t)
 {
     TwObject **objs = t->gc_handoff;
@@ -761,12 +767,7 @@ void tw_gc_free_handoff(TwNogilThread *t)
     t->gc_handoff_len = t->gc_handoff_cap = 0;
     bool was = freeing_garbage;
     freeing_garbage = true;
-    for (size_t i = 0; i < n; i++)
-        clear_garbage(objs[i]);
-    for (size_t i = 0; i < n; i++) {
-        gc_bits_set(objs[i], gc_bits(objs[i]) & ~TW_GC_UNREACHABLE);
-        tw_decref(objs[i]);
-    }
+    release_garbage(objs, n);
     freeing_garbage = was;
     free(objs);
 }
@@ -849,13 +850,7 @@ static TwSsize collect(int generation, bool explicit_call)
         tw_decref(merged[i]);
     free(merged);
     free_dead_deferred(dead, ndead);
-    for (size_t i = 0; i < unreachable.len; i++)
-        clear_garbage(unreachable.items[i]);
-    for (size_t i = 0; i < unreachable.len; i++) {
-        TwObject *op = unreachable.items[i];
-        gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREACHABLE);
-        tw_decref(op);
-    }
+    release_garbage(unreachable.items, unreachable.len);
     TwSsize found = (TwSsize)unreachable.len + (TwSsize)handed;
     free(unreachable.items);
     /* The garbage just freed may have held the last references to

@@ -20,6 +20,16 @@ static bool may_be_tracked(TwObject *o)
     return true;
 }
 
+bool tw_gc_tuple_is_atomic(TwObject *t)
+{
+    for (TwSsize i = 0; i < TW_TUPLE_SIZE(t); i++) {
+        TwObject *item = TW_TUPLE_GET(t, i);
+        if (item == NULL || may_be_tracked(item))
+            return false;
+    }
+    return true;
+}
+
 bool tw_gc_cpython_tracks_dict(TwObject *d)
 {
     TwSsize pos = 0;

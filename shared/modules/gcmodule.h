@@ -23,6 +23,12 @@
  * value may be tracked: a GC object, except a tuple that is untracked. */
 bool tw_gc_cpython_tracks_dict(TwObject *d);
 
+/* CPython's untrack_tuples test: every item of tuple t is there (not a
+ * tuple still being filled) and can never be part of a cycle (not a GC
+ * object, or an untracked tuple), so t, which never changes, cannot be
+ * either and a collector may untrack it. */
+bool tw_gc_tuple_is_atomic(TwObject *t);
+
 /* The attribute dict of instance op that CPython 3.11 would keep as inline
  * values (borrowed), or NULL: op's class added the dict slot (its static
  * base has none), the dict is an exact dict referenced by op alone, and it

@@ -56,7 +56,6 @@ TwObject *tw_new_wrapper_new(TwTypeObject *tp);
 /* exceptions.c: patch the exception types' special slots; called by
  * tw_objects_init before readying them. */
 void tw_exceptions_prepare(void);
-/* int.c, float.c: make the object pools ready (GIL runtime only). */
 /* exceptions.c: make the MemoryError tw_err_no_memory raises. */
 int tw_exceptions_preallocate(void);
 

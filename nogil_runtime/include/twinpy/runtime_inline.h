@@ -198,6 +198,22 @@ TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
     return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
 
+/* The increments that cannot fail: op (whose ob_tid the caller loaded as
+ * tid) is the caller's own, deferred or immortal, and the reference is
+ * taken (true); false when only a shared increment would do. */
+TW_REFCOUNT_INLINE bool tw_incref_unshared(TwObject *op, uintptr_t tid)
+{
+    if (__builtin_expect(tid == tw_thread_id(), 1)) {
+        tw_ref_local_inc(op);
+        return true;
+    }
+    if (tid & TW_DEFERRED_TID_BIT) {
+        tw_deferred_add_tid(op, tid, 1);
+        return true;
+    }
+    return tw_is_immortal(op);
+}
+
 /* The owner's test comes first: an object whose ob_tid is this thread's id
  * is neither immortal (ob_tid 0) nor deferred (ob_tid has the top bit), so
  * the common case, a thread counting its own objects, costs one compare of
@@ -208,18 +224,8 @@ TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
  * have ob_ref_local == TW_REF_IMMORTAL_LOCAL. */
 TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
-    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
-    if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        tw_ref_local_inc(op);
-        return;
-    }
-    if (tid & TW_DEFERRED_TID_BIT) {
-        tw_deferred_add_tid(op, tid, 1);
-        return;
-    }
-    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
-        return;
-    __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
+    if (!tw_incref_unshared(op, __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED)))
+        __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
 }
 
 TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
@@ -318,22 +324,6 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
     return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
         && tw_is_owned_by_me(op)
         && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
-}
-
-/* The increments that cannot fail: op (whose ob_tid the caller loaded as
- * tid) is the caller's own, deferred or immortal, and the reference is
- * taken (true); false when only a shared increment would do. */
-TW_REFCOUNT_INLINE bool tw_incref_unshared(TwObject *op, uintptr_t tid)
-{
-    if (__builtin_expect(tid == tw_thread_id(), 1)) {
-        tw_ref_local_inc(op);
-        return true;
-    }
-    if (tid & TW_DEFERRED_TID_BIT) {
-        tw_deferred_add_tid(op, tid, 1);
-        return true;
-    }
-    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
 }
 
 /* Take a reference to an object found without a lock.  Fails (false) if

@@ -47,7 +47,8 @@
  *     bit (or ob_ref_local) first;
  *   - a thread's first chunk is also reachable through
  *     tw_deferred_chunk0_tls (set when the chunk is made, cleared when the
- *     thread folds its slots at exit).
+ *     thread folds its slots at exit), and tw_deferred_chunk0_limit_tls
+ *     says whether it is set (both written only by the thread itself).
  * The collector (gc_stw.c) treats a deferred object whose folded count is
  * 0 as garbage; each unreachable deferred object is turned back into an
  * ordinary MERGED object (tw_deferred_convert_stopped) before the
@@ -78,6 +79,7 @@
 
 TW_TLS intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
 TW_TLS intptr_t *tw_deferred_chunk0_tls; /* and its chunk 0        */
+TW_TLS uintptr_t tw_deferred_chunk0_limit_tls; /* set with it         */
 
 #define ID_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
 #define ID_CHUNK TW_DEFERRED_CHUNK
@@ -210,8 +212,10 @@ void tw_deferred_add_slow(TwObject *op, intptr_t delta)
             if (chunk) {
                 chunk[id & (ID_CHUNK - 1)] = delta;
                 __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
-                if ((id >> ID_CHUNK_BITS) == 0)
+                if ((id >> ID_CHUNK_BITS) == 0) {
                     tw_deferred_chunk0_tls = chunk;
+                    tw_deferred_chunk0_limit_tls = TW_DEFERRED_TID_BIT | TW_DEFERRED_CHUNK;
+                }
                 return;
             }
         }
@@ -331,6 +335,7 @@ void tw_deferred_thread_exit(TwNogilThread *t)
     if (tw_nogil_thread() == t) {
         tw_deferred_dir_tls = NULL;
         tw_deferred_chunk0_tls = NULL;
+        tw_deferred_chunk0_limit_tls = 0;
     }
 }
 

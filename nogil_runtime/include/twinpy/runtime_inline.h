@@ -117,6 +117,10 @@ extern TW_TLS intptr_t **tw_deferred_dir_tls;
  * where the ids of a program's functions, classes and modules fall), or
  * NULL: one load fewer on the way to the slot. */
 extern TW_TLS intptr_t *tw_deferred_chunk0_tls;
+/* TW_DEFERRED_TID_BIT | TW_DEFERRED_CHUNK while tw_deferred_chunk0_tls is
+ * set, else 0: a deferred object's ob_tid (TW_DEFERRED_TID_BIT | id) is
+ * below it exactly when the thread has a chunk 0 and id falls in it. */
+extern TW_TLS uintptr_t tw_deferred_chunk0_limit_tls;
 void tw_deferred_add_slow(TwObject *op, intptr_t delta);
 TwSsize tw_deferred_refcnt(const TwObject *op);
 
@@ -169,23 +173,23 @@ TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
-    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
-    intptr_t *slot;
-    intptr_t *chunk0 = tw_deferred_chunk0_tls;
-    if (__builtin_expect(id < TW_DEFERRED_CHUNK && chunk0 != NULL, 1)) {
-        slot = &chunk0[id];
-    } else {
-        intptr_t **dir = tw_deferred_dir_tls;
-        intptr_t *chunk;
-        /* only this thread stores its directory's chunk pointers */
-        if (dir == NULL ||
-            (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
-            tw_deferred_add_slow(op, delta);
-            return;
-        }
-        slot = &chunk[id & (TW_DEFERRED_CHUNK - 1)];
+    if (__builtin_expect(tid < tw_deferred_chunk0_limit_tls, 1)) {
+        /* id's slot in chunk 0: tid * sizeof(intptr_t) is id's offset,
+         * the top bit shifting out (modulo 2^64) */
+        tw_ref_slot_add((intptr_t *)((uintptr_t)tw_deferred_chunk0_tls + tid * sizeof(intptr_t)),
+                        delta);
+        return;
     }
-    tw_ref_slot_add(slot, delta);
+    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
+    intptr_t **dir = tw_deferred_dir_tls;
+    intptr_t *chunk;
+    /* only this thread stores its directory's chunk pointers */
+    if (dir == NULL ||
+        (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
+        tw_deferred_add_slow(op, delta);
+        return;
+    }
+    tw_ref_slot_add(&chunk[id & (TW_DEFERRED_CHUNK - 1)], delta);
 }
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)

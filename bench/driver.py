@@ -245,6 +245,67 @@ def run_once(interp, script, threads, size, timeout):
     return res
 
 
+# Single-thread instruction counts (cachegrind, no cache simulation).
+# Deterministic where times are not: machine load and the code's layout
+# in memory (a function's alignment alone moves a twinpy time by 5-10%)
+# do not change them, so they say what each runtime executes.  Sizes give
+# a few hundred million instructions; the same script at size 1 (start-up:
+# parsing, imports, one iteration) is subtracted.  producer_consumer and
+# io_latency are left out: their threads wait for each other, and under
+# valgrind (one thread at a time) how long a waiter spins depends on the
+# scheduling.
+INSN_SIZES = {
+    "countdown": 2_000_000,
+    "fib": 27,
+    "factorise": 3_000,
+    "nbody": 5_000,
+    "alloc_churn": 50_000,
+    "shared_read": 500_000,
+    "shared_dict_lock": 200_000,
+    "cycles": 50_000,
+}
+
+
+def count_instructions(valgrind, exe, script, size, timeout):
+    """Instructions one single-thread run executes, or None (with a log line)."""
+    cmd = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+           exe, os.path.join(SCRIPTS_DIR, script + ".py"), "1", str(size)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log(f"\n  instructions: {script} size {size} with {exe}: timed out after {timeout:.0f} s")
+        return None
+    m = re.search(r"I\s+refs:\s+([\d,]+)", p.stderr)
+    if p.returncode != 0 or not m or "RESULT " not in p.stdout:
+        tail = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+        log(f"\n  instructions: {script} size {size} with {exe}: exit status {p.returncode} {tail}")
+        return None
+    return int(m.group(1).replace(",", ""))
+
+
+def run_instructions(interps, scripts, timeout):
+    """{interpreter: {script: instructions of the work}}; None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        log("valgrind not found: no instruction counts (tools/twin bench installs it)")
+        return None
+    todo = [s for s in scripts if s in INSN_SIZES]
+    out = {name: {} for name in interps}
+    total, done = len(todo) * len(interps) * 2, 0
+    for script in todo:
+        for name, interp in interps.items():
+            counts = []
+            for size in (INSN_SIZES[script], 1):
+                done += 1
+                progress(f"[{done}/{total}] instructions: {script} size {size} {name}")
+                counts.append(count_instructions(valgrind, interp["exe"], script, size, timeout))
+            if None not in counts:
+                out[name][script] = counts[0] - counts[1]
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    return out
+
+
 def thread_counts(arg, quick):
     if arg:
         return sorted({int(x) for x in arg.split(",")})
@@ -468,6 +529,8 @@ def main():
     ap.add_argument("--out", default=None, help="output folder (default bench/results/<time>)")
     ap.add_argument("--no-build", action="store_true", help="use the existing build/release-* trees")
     ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
+    ap.add_argument("--no-instructions", action="store_true",
+                    help="skip the single-thread instruction counts (valgrind)")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("TWIN_JOBS", os.cpu_count() or 2)))
     ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 30)")
     ap.add_argument("--publish", action="store_true",
@@ -546,6 +609,7 @@ def main():
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     micro = {} if args.no_micro else run_micro(bdirs, args.quick, 1 if args.quick else 3)
+    insns = None if args.no_instructions else run_instructions(interps, scripts, timeout)
     machine["loadavg_end"] = os.getloadavg()
 
     def cell(script, name, t, key):
@@ -678,6 +742,29 @@ def main():
         gms.append(fx(statistics.geometric_mean(rs), 3) if rs else "n/a")
     L.append("| **geometric mean** | | " + " | ".join(gms) + " |" + " |" * (len(others) + 1))
     L.append("")
+    if insns:
+        L.append("Instructions executed by the same work at one thread (cachegrind; "
+                 "start-up subtracted; independent of load and code layout, unlike the "
+                 "times above):")
+        L.append("")
+        L.append("| script | size | twinpy-gil | " + " | ".join(f"{n} / gil" for n in others) + " |")
+        L.append("|---|---|---|" + "---|" * len(others))
+        iratios = {n: [] for n in others}
+        for script in throughput_scripts:
+            gi = insns.get("twinpy-gil", {}).get(script)
+            if script not in INSN_SIZES:
+                continue
+            row = [f"{gi / 1e6:.1f}M" if gi else "fail"]
+            for n in others:
+                r = ratio(insns.get(n, {}).get(script), gi)
+                if r:
+                    iratios[n].append(r)
+                row.append(fx(r, 3))
+            L.append(f"| {script} | {INSN_SIZES[script]:,} | " + " | ".join(row) + " |")
+        L.append("| **geometric mean** | | | " + " | ".join(
+            fx(statistics.geometric_mean(iratios[n]), 3) if iratios[n] else "n/a"
+            for n in others) + " |")
+        L.append("")
     L.append(f"Peak RSS at {counts[-1]} threads, nogil / gil: " + ", ".join(
         f"{s} {fx(ratio(cell(s, 'twinpy-nogil', counts[-1], 'max_rss_kib'), cell(s, 'twinpy-gil', counts[-1], 'max_rss_kib')))}"
         for s in scripts) + ".")
@@ -779,7 +866,8 @@ def main():
     with open(os.path.join(outdir, "raw.json"), "w") as f:
         json.dump({"machine": machine, "mode": "quick" if args.quick else "full",
                    "counts": counts, "reps": reps, "sizes": {s: SIZES[s] for s in scripts},
-                   "interpreters": interps, "runs": runs, "micro": micro}, f, indent=1)
+                   "interpreters": interps, "runs": runs, "micro": micro,
+                   "instructions": insns, "instruction_sizes": INSN_SIZES}, f, indent=1)
     print("\n".join(L))
     log(f"report: {os.path.join(outdir, 'report.md')}  ({time.monotonic() - started:.0f} s)")
     if args.publish:

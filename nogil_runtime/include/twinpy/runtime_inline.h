@@ -170,69 +170,6 @@ TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
 }
 #endif
 
-/* Header fields read only to be compared: one compare (or test) on
- * memory.  GCC keeps an __atomic_load_n apart from the compare that uses
- * it (a mov, then the compare: one instruction more on every refcount
- * path), so on x86-64 each is one `asm volatile` instruction instead: a
- * single aligned load, as atomic as the relaxed load it stands for, never
- * merged with another (volatile).  An x86-64 load is an acquire load; the
- * _acquire forms are also compiler barriers, so that no later access is
- * moved before them.  Sanitizer builds (TW_SANITIZED) use the atomics,
- * which the sanitizers see. */
-#if defined(__x86_64__) && !defined(TW_SANITIZED)
-TW_REFCOUNT_INLINE bool tw_hdr_u32_is(const uint32_t *p, uint32_t v)
-{
-    bool z;
-    __asm__ __volatile__("cmpl %2, %1" : "=@ccz"(z) : "m"(*p), "ir"(v));
-    return z;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_is_zero(const uint8_t *p)
-{
-    bool z;
-    __asm__ __volatile__("cmpb $0, %1" : "=@ccz"(z) : "m"(*p));
-    return z;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_has(const uint8_t *p, uint8_t bits)
-{
-    bool nz;
-    __asm__ __volatile__("testb %2, %1" : "=@ccnz"(nz) : "m"(*p), "i"(bits));
-    return nz;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_has_acquire(const uint8_t *p, uint8_t bits)
-{
-    bool nz;
-    __asm__ __volatile__("testb %2, %1" : "=@ccnz"(nz) : "m"(*p), "i"(bits) : "memory");
-    return nz;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_iptr_is_zero_acquire(const intptr_t *p)
-{
-    bool z;
-    __asm__ __volatile__("cmpq $0, %1" : "=@ccz"(z) : "m"(*p) : "memory");
-    return z;
-}
-#else
-TW_REFCOUNT_INLINE bool tw_hdr_u32_is(const uint32_t *p, uint32_t v)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED) == v;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_is_zero(const uint8_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED) == 0;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_has(const uint8_t *p, uint8_t bits)
-{
-    return (__atomic_load_n(p, __ATOMIC_RELAXED) & bits) != 0;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_u8_has_acquire(const uint8_t *p, uint8_t bits)
-{
-    return (__atomic_load_n(p, __ATOMIC_ACQUIRE) & bits) != 0;
-}
-TW_REFCOUNT_INLINE bool tw_hdr_iptr_is_zero_acquire(const intptr_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_ACQUIRE) == 0;
-}
-#endif
-
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
@@ -257,7 +194,7 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)
 {
-    return tw_hdr_u32_is(&op->ob_ref_local, TW_REF_IMMORTAL_LOCAL);
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL;
 }
 
 TW_REFCOUNT_INLINE bool tw_is_owned_by_me(const TwObject *op)
@@ -302,8 +239,8 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
         if (tw_ref_local_dec_is_zero(op)) {
             /* The common death: nobody else counted it and no optimistic
              * reader can have it (never published); else brc.c decides. */
-            if (tw_hdr_iptr_is_zero_acquire(&op->ob_ref_shared)
-                && tw_hdr_u8_is_zero(&op->ob_published))
+            if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
+                && !__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
                 tw_dealloc(op);
             else
                 tw_brc_merge_zero_local(op);
@@ -314,7 +251,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
         tw_deferred_add_tid(op, tid, -1);
         return;
     }
-    if (tw_is_immortal(op))
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
         return;
     tw_brc_decref_shared(op);
 }
@@ -339,13 +276,13 @@ TW_REFCOUNT_INLINE void tw_decref_likely_deferred(TwObject *op)
  * is tested first. */
 TW_REFCOUNT_INLINE void tw_incref_likely_immortal(TwObject *op)
 {
-    if (__builtin_expect(tw_is_immortal(op), 1))
+    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
         return;
     tw_incref(op);
 }
 TW_REFCOUNT_INLINE void tw_decref_likely_immortal(TwObject *op)
 {
-    if (__builtin_expect(tw_is_immortal(op), 1))
+    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
         return;
     tw_decref(op);
 }
@@ -388,9 +325,9 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
      * container or a variable also holds), and it fails for immortal and
      * deferred objects too; only the owner's own loads of it are exact,
      * hence the ownership test before the shared count. */
-    return tw_hdr_u32_is(&op->ob_ref_local, (uint32_t)n)
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
         && tw_is_owned_by_me(op)
-        && tw_hdr_iptr_is_zero_acquire(&op->ob_ref_shared);
+        && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
 }
 
 /* Take a reference to an object found without a lock.  Fails (false) if
@@ -452,7 +389,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     cs->suspended = false;
     /* Only the owner or a stopped world clears the bit under the owner
      * (bias.c): a relaxed load suffices for the owner's test. */
-    if (tw_hdr_u8_has(&op->ob_mutex, TW_MUTEX_BIASED)) {
+    if (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED) {
         if (__builtin_expect(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id(), 1)) {
             cs->elided = TW_CS_ELIDED_BIAS;
             tw_cs_tls.top = cs;
@@ -521,13 +458,13 @@ static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *c
  * thread is online): a plain check-then-store suffices. */
 TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
 {
-    if (tw_hdr_u8_is_zero(&op->ob_published))
+    if (!__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
         __atomic_store_n(&op->ob_published, 1, __ATOMIC_RELAXED);
 }
 
 TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
 {
-    return !tw_hdr_u8_is_zero(&op->ob_published);
+    return __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) != 0;
 }
 
 /* op is being stored into container (inside its critical section).  A
@@ -537,10 +474,10 @@ TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
  * other threads can now reach it. */
 TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op)
 {
-    if (tw_hdr_u8_has(&container->ob_mutex, TW_MUTEX_BIASED))
+    if (__atomic_load_n(&container->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
         return;
     tw_object_publish(op);
-    if (__builtin_expect(tw_hdr_u8_has(&op->ob_mutex, TW_MUTEX_BIASED), 0))
+    if (__builtin_expect(__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED, 0))
         tw_bias_escape(op);
 }
 
@@ -548,7 +485,7 @@ TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op
  * the store that clears the bit, after op's items were published. */
 TW_REFCOUNT_INLINE bool tw_object_is_biased(const TwObject *op)
 {
-    return tw_hdr_u8_has_acquire(&op->ob_mutex, TW_MUTEX_BIASED);
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_ACQUIRE) & TW_MUTEX_BIASED) != 0;
 }
 
 /* True when op is biased to the calling thread: no other thread can read
@@ -557,7 +494,7 @@ TW_REFCOUNT_INLINE bool tw_object_is_biased(const TwObject *op)
  * neither may skip the critical section and the publication. */
 TW_REFCOUNT_INLINE bool tw_object_is_private(const TwObject *op)
 {
-    return tw_hdr_u8_has(&op->ob_mutex, TW_MUTEX_BIASED)
+    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
         && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
 

@@ -403,6 +403,43 @@ static void test_stats_report_pauses(void)
     CHECK(strstr(buf, "qsbr_deferred_bytes ") != NULL);
 }
 
+/* Deferred counts land in the counting thread's slot for the object's id,
+ * whether the id falls in the thread's first chunk (the inline path finds
+ * it with one compare, runtime_inline.h) or beyond it (the directory):
+ * more objects than one chunk holds, each counted up three times and down
+ * once, then released; the collector frees them. */
+#define N_DEFERRED ((int)TW_DEFERRED_CHUNK + 200)
+
+static void test_deferred_counts_in_and_beyond_the_first_chunk(void)
+{
+    static TwObject *objs[N_DEFERRED];
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    for (int i = 0; i < N_DEFERRED; i++) {
+        objs[i] = node_new(i);
+        tw_object_set_deferred_rc(objs[i]);
+    }
+    size_t beyond = 0;
+    for (int i = 0; i < N_DEFERRED; i++) {
+        TwObject *op = objs[i];
+        CHECK(op->ob_tid & TW_DEFERRED_TID_BIT);
+        beyond += (op->ob_tid & ~TW_DEFERRED_TID_BIT) >= TW_DEFERRED_CHUNK;
+        tw_incref(op);
+        tw_incref(op);
+        tw_incref(op);
+        tw_decref(op);
+        CHECK_EQ_INT(tw_refcnt(op), 3);
+    }
+    CHECK(beyond > 0);
+    for (int i = 0; i < N_DEFERRED; i++) {
+        tw_decref(objs[i]);
+        tw_decref(objs[i]);
+        tw_decref(objs[i]);
+    }
+    CHECK_EQ_INT(tw_gc_collect(2), N_DEFERRED);
+    CHECK_EQ_INT(g_node_deallocs, N_DEFERRED);
+}
+
 int main(void)
 {
     static const TwTestCase cases[] = {
@@ -414,6 +451,7 @@ int main(void)
         TW_CASE(test_parked_owner_frees_its_own_garbage),
         TW_CASE(test_threshold_schedules_a_collection),
         TW_CASE(test_stats_report_pauses),
+        TW_CASE(test_deferred_counts_in_and_beyond_the_first_chunk),
     };
     TwTestOptions opts = { .setup = tw_test_setup, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);

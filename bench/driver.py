@@ -10,13 +10,16 @@ each build (alternating builds), and writes to bench/results/<UTC time>/
 (and points bench/results/latest at it):
 
   report.md           machine and commit; the design's quality bars; speedup
-                      vs threads; single-thread time and peak RSS ratios;
-                      GC pauses; convoy latency; micro results side by side
+                      vs threads; single-thread time and peak RSS ratios,
+                      instruction counts, and the nogil/gil time ratios over
+                      several code layouts (LAYOUT_FLAGS); GC pauses; convoy
+                      latency; micro results side by side
   scaling_<script>.svg/.png, micro.svg/.png   gnuplot plots
   raw.json            every run, every micro result, the machine
 
 usage: bench/driver.py [--quick] [--python EXE]... [--reps N] [--threads 1,2,4]
-                       [--scripts a,b] [--out DIR] [--no-build] [--no-micro] [--publish]
+                       [--scripts a,b] [--out DIR] [--no-build] [--no-micro]
+                       [--no-instructions] [--layouts N] [--publish]
 
 --publish also copies the report and plots to bench/published/ (in git) and
 the report's main tables into README.md's Results section.
@@ -54,6 +57,9 @@ SIZES = {
 # Scripts whose threads do independent work: the "two threads of
 # independent work" quality bar is judged on these.
 INDEPENDENT = ("countdown", "fib", "factorise", "nbody")
+# Single-thread CPU work the free-threaded runtime should run about as fast
+# as the GIL build: the "within 5% of the gil build" bar is judged on these.
+SINGLE_THREAD_BAR = ("countdown", "fib", "factorise", "nbody", "alloc_churn")
 
 
 def log(msg):
@@ -78,11 +84,33 @@ def capture(cmd, cwd=None):
 
 # ---------------------------------------------------------------- building
 
-def build(runtime, jobs):
-    bdir = os.path.join(ROOT, "build", "release-" + runtime)
-    progress(f"building {runtime} (Release) in {os.path.relpath(bdir, ROOT)}")
-    r = subprocess.run(["cmake", "-S", ROOT, "-B", bdir, "-DTWIN_RUNTIME=" + runtime,
-                        "-DCMAKE_BUILD_TYPE=Release"], capture_output=True, text=True)
+# Code layouts.  A build's single-thread times move by 5-10% with where its
+# hot code happens to land (the alignment of the interpreter loop's
+# branches and jump targets against the front end's fetch blocks and
+# predictors), as much as the nogil/gil differences being measured, and an
+# unrelated change anywhere in the loop deals a new layout.  So both
+# runtimes are also built with each of these alignment options (same code,
+# same optimisations: only addresses move) and every single-thread script is
+# timed on every pair; the median over the layouts is the comparison that
+# does not rest on one layout's luck.  Layout 0 is the plain Release build.
+LAYOUT_FLAGS = ("", "-falign-functions=64", "-falign-jumps=16", "-falign-loops=32")
+
+
+def layout_dir(runtime, layout):
+    name = "release-" + runtime + (f"-layout{layout}" if layout else "")
+    return os.path.join(ROOT, "build", name)
+
+
+def build(runtime, jobs, layout=0):
+    bdir = layout_dir(runtime, layout)
+    flags = LAYOUT_FLAGS[layout]
+    progress(f"building {runtime} (Release{', ' + flags if flags else ''}) in "
+             f"{os.path.relpath(bdir, ROOT)}")
+    cfg = ["cmake", "-S", ROOT, "-B", bdir, "-DTWIN_RUNTIME=" + runtime,
+           "-DCMAKE_BUILD_TYPE=Release"]
+    if layout:
+        cfg.append("-DCMAKE_C_FLAGS=" + flags)
+    r = subprocess.run(cfg, capture_output=True, text=True)
     if r.returncode != 0:
         log(r.stdout[-2000:] + r.stderr[-2000:])
         sys.exit(f"driver: configuring {runtime} failed")
@@ -91,7 +119,7 @@ def build(runtime, jobs):
     if r.returncode != 0:
         log(r.stdout[-3000:] + r.stderr[-2000:])
         sys.exit(f"driver: building {runtime} failed")
-    for target in ("twin_micro", "twin_peak_rss"):
+    for target in () if layout else ("twin_micro", "twin_peak_rss"):
         r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", target],
                            capture_output=True, text=True)
         if r.returncode != 0:
@@ -304,6 +332,37 @@ def run_instructions(interps, scripts, timeout):
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     return out
+
+
+def run_layouts(layouts, scripts, reps, quick, timeout):
+    """Single-thread runs of every script on every layout's pair of builds
+    ({layout: {name: interp}}), repetitions outermost, the two runtimes in
+    alternating order.  Returns the runs (script, layout, interp, seconds)."""
+    runs = []
+    total = reps * len(scripts) * sum(len(v) for v in layouts.values())
+    done, t0 = 0, time.monotonic()
+    for rep in range(reps):
+        for script in scripts:
+            size = SIZES[script][1 if quick else 0]
+            for layout, pair in layouts.items():
+                names = list(pair)
+                if (rep + layout) % 2:
+                    names.reverse()
+                for name in names:
+                    done += 1
+                    elapsed = time.monotonic() - t0
+                    eta = elapsed / max(done - 1, 1) * (total - done + 1) if done > 1 else 0
+                    progress(f"[{done}/{total}] layouts: rep {rep + 1}/{reps} {script} "
+                             f"layout {layout} {name}  ({elapsed:.0f} s, eta {eta:.0f} s)")
+                    r = run_once(pair[name], script, 1, size, timeout)
+                    runs.append({"script": script, "layout": layout, "interp": name,
+                                 "rep": rep, "ok": r["ok"], "seconds": r["seconds"],
+                                 "error": r["error"]})
+                    if not r["ok"]:
+                        log(f"\n  failed: {script} layout {layout} {name}: {r['error']}")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    return runs
 
 
 def thread_counts(arg, quick):
@@ -531,6 +590,9 @@ def main():
     ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
     ap.add_argument("--no-instructions", action="store_true",
                     help="skip the single-thread instruction counts (valgrind)")
+    ap.add_argument("--layouts", type=int, default=None, metavar="N",
+                    help=f"code layouts to time single-thread runs on, 1-{len(LAYOUT_FLAGS)} "
+                         f"(default {len(LAYOUT_FLAGS)}; quick 1, which skips the sweep)")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("TWIN_JOBS", os.cpu_count() or 2)))
     ap.add_argument("--timeout", type=float, default=None, help="seconds per run (default 300; quick 30)")
     ap.add_argument("--publish", action="store_true",
@@ -542,6 +604,9 @@ def main():
     reps = args.reps or (3 if args.quick else 5)
     timeout = args.timeout or (30.0 if args.quick else 300.0)
     counts = thread_counts(args.threads, args.quick)
+    nlayouts = args.layouts if args.layouts is not None else (1 if args.quick else len(LAYOUT_FLAGS))
+    if not 1 <= nlayouts <= len(LAYOUT_FLAGS):
+        ap.error(f"--layouts must be 1 to {len(LAYOUT_FLAGS)}")
     scripts = args.scripts.split(",") if args.scripts else list(SIZES)
     for s in scripts:
         if s not in SIZES:
@@ -610,6 +675,21 @@ def main():
         sys.stderr.write("\n")
     micro = {} if args.no_micro else run_micro(bdirs, args.quick, 1 if args.quick else 3)
     insns = None if args.no_instructions else run_instructions(interps, scripts, timeout)
+    sweep_scripts = [s for s in scripts if s != "io_latency"]
+    layouts = {0: {f"twinpy-{rt}": interps[f"twinpy-{rt}"] for rt in RUNTIMES}}
+    for k in range(1, nlayouts if sweep_scripts else 1):
+        pair = {}
+        for rt in RUNTIMES:
+            bdir = layout_dir(rt, k) if args.no_build else build(rt, args.jobs, k)
+            exe = os.path.join(bdir, "twinpy")
+            if os.path.exists(exe):
+                pair[f"twinpy-{rt}"] = {"exe": exe, "twinpy": True}
+            else:
+                log(f"{exe} missing: layout {k} left out (build it, or drop --no-build)")
+        if len(pair) == len(RUNTIMES):
+            layouts[k] = pair
+    layout_runs = (run_layouts(layouts, sweep_scripts, reps, args.quick, timeout)
+                   if len(layouts) > 1 else [])
     machine["loadavg_end"] = os.getloadavg()
 
     def cell(script, name, t, key):
@@ -667,6 +747,29 @@ def main():
     g = statistics.geometric_mean(st_ratios) if st_ratios else None
     bar("nogil single-thread time / gil (geometric mean)", fx(g, 3), "<= 1.03x",
         g is not None and g <= 1.03)
+
+    def layout_ratio(script, layout):
+        def med(name):
+            return median([r["seconds"] for r in layout_runs if r["script"] == script
+                           and r["layout"] == layout and r["interp"] == name and r["ok"]])
+        return ratio(med("twinpy-nogil"), med("twinpy-gil"))
+
+    def layout_median(script):
+        rs = [layout_ratio(script, k) for k in layouts]
+        rs = [x for x in rs if x]
+        return statistics.median(rs) if len(rs) == len(layouts) else None
+    if layout_runs:
+        lm = [layout_median(s) for s in throughput_scripts]
+        lm = [x for x in lm if x]
+        lg = statistics.geometric_mean(lm) if lm else None
+        bar(f"the same, median over {len(layouts)} code layouts (geometric mean)", fx(lg, 3),
+            "<= 1.03x", lg is not None and lg <= 1.03)
+        cpu = [s for s in SINGLE_THREAD_BAR if s in scripts]
+        wm = [layout_median(s) for s in cpu]
+        worst = max(wm) if wm and None not in wm else None
+        bar(f"nogil single-thread time / gil, worst of {', '.join(cpu)} (median over "
+            f"{len(layouts)} code layouts)", fx(worst, 3), "<= 1.05x",
+            worst is not None and worst <= 1.05)
     if two:
         for rt, target in (("nogil", 1.9), ("gil", 0.95)):
             sps = [speedup(s, f"twinpy-{rt}", 2) for s in INDEPENDENT if s in scripts]
@@ -764,6 +867,34 @@ def main():
         L.append("| **geometric mean** | | | " + " | ".join(
             fx(statistics.geometric_mean(iratios[n]), 3) if iratios[n] else "n/a"
             for n in others) + " |")
+        L.append("")
+    if layout_runs:
+        ks = list(layouts)
+        L.append(f"nogil / gil single-thread time on {len(ks)} code layouts (both runtimes "
+                 f"built again with each alignment option: the same code, only its addresses "
+                 f"move; {reps} repetitions each, interleaved, medians). The spread is what "
+                 f"one build's layout alone can do to a ratio; the median does not rest on it:")
+        L.append("")
+        L.append("| script | " + " | ".join(f"`{LAYOUT_FLAGS[k]}`" if k else "default"
+                                             for k in ks) + " | median | spread |")
+        L.append("|---|" + "---|" * (len(ks) + 2))
+        cols = {k: [] for k in ks}
+        meds = []
+        for script in throughput_scripts:
+            rs = [layout_ratio(script, k) for k in ks]
+            for k, r in zip(ks, rs):
+                if r:
+                    cols[k].append(r)
+            m = layout_median(script)
+            if m:
+                meds.append(m)
+            ok = [r for r in rs if r]
+            spread = f"{min(ok):.3f}-{max(ok):.3f}" if ok else "n/a"
+            L.append(f"| {script} | " + " | ".join(fx(r, 3) for r in rs)
+                     + f" | {fx(m, 3)} | {spread} |")
+        L.append("| **geometric mean** | " + " | ".join(
+            fx(statistics.geometric_mean(cols[k]), 3) if cols[k] else "n/a" for k in ks)
+            + " | " + (fx(statistics.geometric_mean(meds), 3) if meds else "n/a") + " | |")
         L.append("")
     L.append(f"Peak RSS at {counts[-1]} threads, nogil / gil: " + ", ".join(
         f"{s} {fx(ratio(cell(s, 'twinpy-nogil', counts[-1], 'max_rss_kib'), cell(s, 'twinpy-gil', counts[-1], 'max_rss_kib')))}"
@@ -867,7 +998,9 @@ def main():
         json.dump({"machine": machine, "mode": "quick" if args.quick else "full",
                    "counts": counts, "reps": reps, "sizes": {s: SIZES[s] for s in scripts},
                    "interpreters": interps, "runs": runs, "micro": micro,
-                   "instructions": insns, "instruction_sizes": INSN_SIZES}, f, indent=1)
+                   "instructions": insns, "instruction_sizes": INSN_SIZES,
+                   "layouts": {"flags": {k: LAYOUT_FLAGS[k] for k in layouts},
+                               "runs": layout_runs}}, f, indent=1)
     print("\n".join(L))
     log(f"report: {os.path.join(outdir, 'report.md')}  ({time.monotonic() - started:.0f} s)")
     if args.publish:

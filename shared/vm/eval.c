@@ -277,6 +277,12 @@ static TwObject *call_exit(TwObject *exitf, TwObject *mgr, TwObject *const args[
 
 /* Two exact ints or two floats compared: 0 or 1; -1 when neither fast
  * case applies (the generic protocol decides). */
+/* x op y for two C numbers of one type: 0 or 1, or -1 for an op that is
+ * not one of TW_LT..TW_GE. */
+#define COMPARE_VALUES(op, x, y)                                                   \
+    ((op) == TW_LT ? (x) < (y) : (op) == TW_LE ? (x) <= (y) : (op) == TW_EQ ? (x) == (y) \
+     : (op) == TW_NE ? (x) != (y) : (op) == TW_GT ? (x) > (y) : (op) == TW_GE ? (x) >= (y) : -1)
+
 static inline __attribute__((always_inline)) int compare_fast(TwObject *l, TwObject *r, int op)
 {
     if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
@@ -1079,8 +1085,12 @@ dispatch:
     /* The result of a fused int or float operation on local l: `n = n - 1`
      * (the next instruction stores it back into l's local, which holds the
      * only reference: see BINOP_REUSE_OPERAND) updates l in place and skips
-     * the store; otherwise a new object is pushed. */
-#define FUSED_RESULT(VALUE, result, make, reusable)                               \
+     * the store; `d * d <= n`, `n % d == 0` (the next instructions compare
+     * it with a local or constant of the same type: LOAD_*_RIGHT and
+     * COMPARE_OP) compares the C value and makes no object; otherwise a new
+     * object is pushed.  CHECK_EXACT: the type test of the other operand. */
+#define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
+#define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
         if ((reusable) && TW_INSTR_OP(w3_) == TW_OP_STORE_FAST                    \
@@ -1088,6 +1098,21 @@ dispatch:
             VALUE(l) = (result);                                                  \
             ip += 3;                                                              \
             DISPATCH();                                                           \
+        }                                                                         \
+        if (TW_INSTR_OP(w3_) == TW_OP_LOAD_FAST_RIGHT                             \
+            || TW_INSTR_OP(w3_) == TW_OP_LOAD_CONST_RIGHT) {                      \
+            /* a *_RIGHT load is followed by its operation */                     \
+            uint32_t w4_ = ip[3];                                                 \
+            TwObject *y_ = TW_INSTR_OP(w3_) == TW_OP_LOAD_FAST_RIGHT              \
+                               ? localsplus[TW_INSTR_ARG(w3_)]                    \
+                               : consts[TW_INSTR_ARG(w3_)];                       \
+            if (TW_INSTR_OP(w4_) == TW_OP_COMPARE_OP && y_ != NULL && CHECK_EXACT(y_)) { \
+                int b_ = COMPARE_VALUES((int)TW_INSTR_ARG(w4_), (result), VALUE(y_)); \
+                if (b_ >= 0) {                                                    \
+                    ip += 4;                                                      \
+                    COMPARE_RESULT(b_);                                           \
+                }                                                                 \
+            }                                                                     \
         }                                                                         \
         ip += 2;                                                                  \
         TwObject *res_ = make(result);                                            \
@@ -1191,13 +1216,13 @@ dispatch:
                 goto fused_plain;
             /* small results come from the cache, never stored in place */
             FUSED_RESULT(TW_INT_VALUE, c, tw_int_from_i64,
-                         c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX);
+                         c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX, TW_INT_CHECK_EXACT);
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
             double d;
             if (!float_binop_fast((int)arg2, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto fused_plain;
-            FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true);
+            FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT);
         }
     fused_plain:
         if (l == NULL) {

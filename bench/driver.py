@@ -111,13 +111,15 @@ def build(runtime, jobs, layout=0):
     if layout:
         cfg.append("-DCMAKE_C_FLAGS=" + flags)
     r = subprocess.run(cfg, capture_output=True, text=True)
-    if r.returncode != 0:
-        log(r.stdout[-2000:] + r.stderr[-2000:])
-        sys.exit(f"driver: configuring {runtime} failed")
-    r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", "twinpy"],
-                       capture_output=True, text=True)
+    if r.returncode == 0:
+        r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", "twinpy"],
+                           capture_output=True, text=True)
     if r.returncode != 0:
         log(r.stdout[-3000:] + r.stderr[-2000:])
+        if layout:
+            # the runs made so far are kept: the sweep goes on without it
+            log(f"driver: building {runtime} for layout {layout} ({flags}) failed")
+            return None
         sys.exit(f"driver: building {runtime} failed")
     for target in () if layout else ("twin_micro", "twin_peak_rss"):
         r = subprocess.run(["cmake", "--build", bdir, "-j", str(jobs), "--target", target],
@@ -681,8 +683,8 @@ def main():
         pair = {}
         for rt in RUNTIMES:
             bdir = layout_dir(rt, k) if args.no_build else build(rt, args.jobs, k)
-            exe = os.path.join(bdir, "twinpy")
-            if os.path.exists(exe):
+            exe = os.path.join(bdir or layout_dir(rt, k), "twinpy")
+            if bdir and os.path.exists(exe):
                 pair[f"twinpy-{rt}"] = {"exe": exe, "twinpy": True}
             else:
                 log(f"{exe} missing: layout {k} left out (build it, or drop --no-build)")

@@ -275,14 +275,14 @@ static TwObject *call_exit(TwObject *exitf, TwObject *mgr, TwObject *const args[
 
 /* ---------------- fast cases shared by the opcodes ------------------ */
 
-/* Two exact ints or two floats compared: 0 or 1; -1 when neither fast
- * case applies (the generic protocol decides). */
 /* x op y for two C numbers of one type: 0 or 1, or -1 for an op that is
  * not one of TW_LT..TW_GE. */
 #define COMPARE_VALUES(op, x, y)                                                   \
     ((op) == TW_LT ? (x) < (y) : (op) == TW_LE ? (x) <= (y) : (op) == TW_EQ ? (x) == (y) \
      : (op) == TW_NE ? (x) != (y) : (op) == TW_GT ? (x) > (y) : (op) == TW_GE ? (x) >= (y) : -1)
 
+/* Two exact ints or two floats compared: 0 or 1; -1 when neither fast
+ * case applies (the generic protocol decides). */
 static inline __attribute__((always_inline)) int compare_fast(TwObject *l, TwObject *r, int op)
 {
     if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {

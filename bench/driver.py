@@ -677,9 +677,9 @@ def main():
         sys.stderr.write("\n")
     micro = {} if args.no_micro else run_micro(bdirs, args.quick, 1 if args.quick else 3)
     insns = None if args.no_instructions else run_instructions(interps, scripts, timeout)
-    sweep_scripts = [s for s in scripts if s != "io_latency"]
+    throughput_scripts = [s for s in scripts if s != "io_latency"]
     layouts = {0: {f"twinpy-{rt}": interps[f"twinpy-{rt}"] for rt in RUNTIMES}}
-    for k in range(1, nlayouts if sweep_scripts else 1):
+    for k in range(1, nlayouts if throughput_scripts else 1):
         pair = {}
         for rt in RUNTIMES:
             bdir = layout_dir(rt, k) if args.no_build else build(rt, args.jobs, k)
@@ -690,7 +690,7 @@ def main():
                 log(f"{exe} missing: layout {k} left out (build it, or drop --no-build)")
         if len(pair) == len(RUNTIMES):
             layouts[k] = pair
-    layout_runs = (run_layouts(layouts, sweep_scripts, reps, args.quick, timeout)
+    layout_runs = (run_layouts(layouts, throughput_scripts, reps, args.quick, timeout)
                    if len(layouts) > 1 else [])
     machine["loadavg_end"] = os.getloadavg()
 
@@ -712,7 +712,6 @@ def main():
     def fx(v, digits=2, suffix="x"):
         return f"{v:.{digits}f}{suffix}" if v is not None else "fail"
 
-    throughput_scripts = [s for s in scripts if s != "io_latency"]
     L = ["# twinpy benchmark report", ""]
     L.append(f"- **Machine**: {machine['cpu']}, {machine['cores']} cores "
              f"({machine['usable_cores']} usable), {machine['arch']}, "

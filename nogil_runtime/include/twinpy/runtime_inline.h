@@ -251,7 +251,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
         tw_deferred_add_tid(op, tid, -1);
         return;
     }
-    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL)
+    if (tw_is_immortal(op))
         return;
     tw_brc_decref_shared(op);
 }
@@ -276,13 +276,13 @@ TW_REFCOUNT_INLINE void tw_decref_likely_deferred(TwObject *op)
  * is tested first. */
 TW_REFCOUNT_INLINE void tw_incref_likely_immortal(TwObject *op)
 {
-    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
+    if (__builtin_expect(tw_is_immortal(op), 1))
         return;
     tw_incref(op);
 }
 TW_REFCOUNT_INLINE void tw_decref_likely_immortal(TwObject *op)
 {
-    if (__builtin_expect(__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_IMMORTAL_LOCAL, 1))
+    if (__builtin_expect(tw_is_immortal(op), 1))
         return;
     tw_decref(op);
 }

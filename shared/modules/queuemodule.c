@@ -9,9 +9,14 @@
  *
  * Protocol: one mutex guards the items and unfinished_tasks; three
  * conditions share it: not_empty (get waits), not_full (put waits on a
- * bounded queue), all_tasks_done (join waits).  Every put notifies
- * not_empty, every get notifies not_full, task_done notifies all
- * joiners when the count reaches zero.
+ * bounded queue), all_tasks_done (join waits).  A put notifies not_empty
+ * and a get not_full when a thread waits on it, task_done notifies all
+ * joiners when the count reaches zero.  put and get take the mutex
+ * itself (`with self.mutex`, not through the Condition's __enter__) and
+ * look at the waiters list before calling notify: the same lock and the
+ * same effect (notify with no waiter does nothing), without two Python
+ * calls per item inside the critical section, the part two threads
+ * handing items over one queue cannot overlap.
  * Invariants: 0 <= len(items) <= maxsize when maxsize > 0;
  * unfinished_tasks >= 0 (task_done past zero raises ValueError).
  */
@@ -66,7 +71,7 @@ static const char queue_source[] =
     "            return 0 < self.maxsize and self.maxsize <= self._qsize()\n"
     "\n"
     "    def put(self, item, block=True, timeout=None):\n"
-    "        with self.not_full:\n"
+    "        with self.mutex:\n"
     "            if self.maxsize > 0:\n"
     "                if not block:\n"
     "                    if self._qsize() >= self.maxsize:\n"
@@ -85,10 +90,11 @@ static const char queue_source[] =
     "                        self.not_full.wait(remaining)\n"
     "            self._put(item)\n"
     "            self.unfinished_tasks += 1\n"
-    "            self.not_empty.notify()\n"
+    "            if self.not_empty._waiters:\n"
+    "                self.not_empty.notify()\n"
     "\n"
     "    def get(self, block=True, timeout=None):\n"
-    "        with self.not_empty:\n"
+    "        with self.mutex:\n"
     "            if not block:\n"
     "                if not self._qsize():\n"
     "                    raise Empty\n"
@@ -105,7 +111,8 @@ static const char queue_source[] =
     "                        raise Empty\n"
     "                    self.not_empty.wait(remaining)\n"
     "            item = self._get()\n"
-    "            self.not_full.notify()\n"
+    "            if self.not_full._waiters:\n"
+    "                self.not_full.notify()\n"
     "            return item\n"
     "\n"
     "    def put_nowait(self, item):\n"

@@ -11,6 +11,12 @@
  *   gil_switches            times the GIL passed to a different thread
  *   gil_wait_ms             total time threads spent waiting for the GIL
  *   gil_wait_ms.thread<N>   the same per thread (N: 0 = main, in start order)
+ *   thread_lock_spun        _thread lock acquisitions (Lock, RLock, and so
+ *                           Condition, Queue...) that found the lock held and
+ *                           took it by spinning (nogil only: under the GIL the
+ *                           holder cannot run while one spins)
+ *   thread_lock_slept       ... that slept until it was released (or timed out)
+ *   thread_lock_wait_ms     the time those sleeps took
  *   gc_runs, gc_runs.gen<G> collections, all and per generation
  *   gc_collected            unreachable objects found
  *   gc_pause_ms_total, gc_pause_ms_max
@@ -107,6 +113,12 @@ void tw_stats_dump(FILE *out)
             fprintf(out, "gil_wait_ms.thread%u %.3f\n", recs[i].serial, ms(recs[i].wait_ns));
     }
     free(recs);
+
+    uint64_t lock_spun, lock_slept, lock_wait_ns;
+    tw_thread_lock_stats(&lock_spun, &lock_slept, &lock_wait_ns);
+    fprintf(out, "thread_lock_spun %llu\n", (unsigned long long)lock_spun);
+    fprintf(out, "thread_lock_slept %llu\n", (unsigned long long)lock_slept);
+    fprintf(out, "thread_lock_wait_ms %.3f\n", ms(lock_wait_ns));
 
     uint64_t runs[3], collected, pause_total, pause_max;
     tw_gc_counters(runs, &collected, &pause_total, &pause_max);

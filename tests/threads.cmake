@@ -10,6 +10,8 @@
 #   threads.gil_flag      sys._is_gil_enabled() says which runtime this is.
 #   threads.stats         gil build: `--stats` counters are real and agree
 #                         with the workload (threads/stats_check.sh).
+#   threads.lock_stats    both builds: `--stats` counts the waits on _thread
+#                         locks (threads/lock_stats_check.sh).
 #   threads.gil_protocol  gil build: the GIL's hand-over protocol in C
 #                         (threads/test_gil_protocol.c).
 #
@@ -45,6 +47,11 @@ if(TARGET twinpy)
     COMMAND $<TARGET_FILE:twinpy> -c "import sys; print(sys._is_gil_enabled())")
   set_tests_properties(threads.gil_flag PROPERTIES LABELS "threads" TIMEOUT 30
     PASS_REGULAR_EXPRESSION "${TWIN_EXPECT_GIL}")
+
+  add_test(NAME threads.lock_stats
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/lock_stats_check.sh $<TARGET_FILE:twinpy>
+            ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/lock_wait_workload.py)
+  set_tests_properties(threads.lock_stats PROPERTIES LABELS "threads" TIMEOUT 60)
 
   if(TWIN_RUNTIME STREQUAL "gil")
     # The hand-over protocol itself, through the runtime's private header.

@@ -123,10 +123,15 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
         return 1;
     if (timeout == 0)
         return 0;
+    TwThreadState *ts = tw_tstate();
     /* The spin lasts some tens of microseconds: not for shorter timeouts. */
-    if ((timeout < 0 || timeout >= 1e-3) && lock_spin_flag(lk))
+    if ((timeout < 0 || timeout >= 1e-3) && lock_spin_flag(lk)) {
+        if (ts)
+            tw_mem_count(&ts->lock_spun, 1);
         return 1;
-    int64_t deadline = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
+    }
+    int64_t start = monotonic_ns();
+    int64_t deadline = timeout > 0 ? start + (int64_t)(timeout * 1e9) : 0;
     int got = 0;
     tw_begin_blocking();
     for (;;) {
@@ -148,6 +153,10 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
         syscall(SYS_futex, &lk->state, FUTEX_WAIT_PRIVATE, 2u, relp, NULL, 0);
     }
     tw_end_blocking();
+    if (ts) {
+        tw_mem_count(&ts->lock_slept, 1);
+        tw_mem_count(&ts->lock_wait_ns, (uint64_t)(monotonic_ns() - start));
+    }
     return got;
 }
 

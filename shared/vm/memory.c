@@ -19,6 +19,7 @@
 #include "twinpy/runtime.h"
 
 static uint64_t g_alloc_count, g_free_count, g_alloc_bytes, g_free_bytes;
+static uint64_t g_lock_spun, g_lock_slept, g_lock_wait_ns;   /* exited threads */
 /* The runtime's list of live threads, for summing (see tw_mem_stats). */
 
 static inline void count_alloc(size_t size)
@@ -108,6 +109,10 @@ void tw_mem_free(void *p, size_t size)
 /* Fold an exiting thread's counters into the process totals. */
 void tw_mem_retire_thread(TwThreadState *ts)
 {
+    __atomic_fetch_add(&g_lock_spun, ts->lock_spun, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_lock_slept, ts->lock_slept, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_lock_wait_ns, ts->lock_wait_ns, __ATOMIC_RELAXED);
+    ts->lock_spun = ts->lock_slept = ts->lock_wait_ns = 0;
     __atomic_fetch_add(&g_alloc_count, ts->alloc_count, __ATOMIC_RELAXED);
     __atomic_fetch_add(&g_free_count, ts->free_count, __ATOMIC_RELAXED);
     __atomic_fetch_add(&g_alloc_bytes, ts->alloc_bytes, __ATOMIC_RELAXED);
@@ -139,4 +144,21 @@ void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes)
         *live_blocks = ac - fc;
     if (live_bytes)
         *live_bytes = ab - fb;
+}
+
+void tw_thread_lock_stats(uint64_t *spun, uint64_t *slept, uint64_t *wait_ns)
+{
+    uint64_t sp = __atomic_load_n(&g_lock_spun, __ATOMIC_RELAXED);
+    uint64_t sl = __atomic_load_n(&g_lock_slept, __ATOMIC_RELAXED);
+    uint64_t ns = __atomic_load_n(&g_lock_wait_ns, __ATOMIC_RELAXED);
+    tw_runtime_threads_lock();
+    for (TwThreadState *ts = tw_runtime_threads_head(); ts; ts = ts->next_all) {
+        sp += __atomic_load_n(&ts->lock_spun, __ATOMIC_RELAXED);
+        sl += __atomic_load_n(&ts->lock_slept, __ATOMIC_RELAXED);
+        ns += __atomic_load_n(&ts->lock_wait_ns, __ATOMIC_RELAXED);
+    }
+    tw_runtime_threads_unlock();
+    *spun = sp;
+    *slept = sl;
+    *wait_ns = ns;
 }

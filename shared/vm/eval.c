@@ -960,6 +960,11 @@ TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
         DISPATCH();                                              \
     } while (0)
 
+/* The interpreter loop starts on a 64-byte boundary: where it starts
+ * modulo 64 decides how its hot jumps fall on the front end's 32- and
+ * 64-byte windows, which moved single-thread times by 5-15% whenever a
+ * change elsewhere in the binary shifted it (see README, code layout). */
+__attribute__((aligned(64)))
 TwObject *tw_eval_frame_ex(TwThreadState *ts, TwFrame *f, int throwflag)
 {
 #if TW_USE_COMPUTED_GOTO

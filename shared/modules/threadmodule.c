@@ -124,7 +124,9 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
     if (timeout == 0)
         return 0;
     TwThreadState *ts = tw_tstate();
-    /* The spin lasts some tens of microseconds: not for shorter timeouts. */
+    /* The spin is 128 pause instructions (1.4 us on the development
+     * machine, up to about 5 us where a pause takes 140 cycles): not for
+     * timeouts under a millisecond. */
     if ((timeout < 0 || timeout >= 1e-3) && lock_spin_flag(lk)) {
         if (ts)
             tw_mem_count(&ts->lock_spun, 1);

@@ -47,6 +47,9 @@
  * online later sees only what is still reachable (see tw_qsbr_needed), so
  * frees are immediate and a single running thread pays no fence (the
  * membarrier in tw_qsbr_online stands in for it; see tw_qsbr_needed).
+ * A thread that has just seen another online frees this way again only
+ * after a run of frees alone (alone mode, tw_qsbr_needed), and a thread
+ * going online runs membarrier only while some thread is in alone mode.
  * The deferred item records the block outside the object, so a stray
  * reader's increment of ob_ref_shared on a dead object is harmless.
  *
@@ -95,7 +98,30 @@ void tw_qsbr_quiescent(TwNogilThread *t)
 }
 
 uint32_t tw_qsbr_online_count;
+uint32_t tw_qsbr_alone_count;
 bool tw_qsbr_asym_fence;
+
+/* True when t is now in alone mode (its flag set, nobody else online):
+ * see tw_qsbr_needed. */
+bool tw_qsbr_alone_try(TwNogilThread *t)
+{
+    if (t->qsbr_alone_wait > 0) {
+        t->qsbr_alone_wait--;
+        return false;
+    }
+    __atomic_fetch_add(&tw_qsbr_alone_count, 1, __ATOMIC_SEQ_CST);
+    t->qsbr_alone = true;
+    if (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_SEQ_CST) <= 1)
+        return true;
+    tw_qsbr_alone_leave(t);
+    return false;
+}
+
+void tw_qsbr_alone_leave(TwNogilThread *t)
+{
+    t->qsbr_alone = false;
+    __atomic_fetch_sub(&tw_qsbr_alone_count, 1, __ATOMIC_SEQ_CST);
+}
 static pthread_once_t asym_once = PTHREAD_ONCE_INIT;
 
 static void asym_fence_init(void)
@@ -106,10 +132,13 @@ static void asym_fence_init(void)
         __atomic_store_n(&tw_qsbr_asym_fence, true, __ATOMIC_SEQ_CST);
 }
 
-/* Going online.  If another thread is online it may be freeing memory
- * right now on the strength of a count read without a fence (see
- * tw_qsbr_needed): the membarrier after our increment makes each such
- * thread either see the increment or have its unlinks visible to us.
+/* Going online.  If another thread is online in alone mode it may be
+ * freeing memory right now on the strength of a count read without a fence
+ * (see tw_qsbr_needed): the membarrier after our increment makes each such
+ * thread either see the increment or have its unlinks visible to us.  With
+ * nobody in alone mode (tw_qsbr_alone_count read after the increment) no
+ * thread frees without a grace period, and none starts before it reads
+ * the count our increment is in: no membarrier.
  * When nobody else is online nobody frees without looking again (a thread
  * that goes online after us sees our increment: it is ordered after it). */
 void tw_qsbr_online(TwNogilThread *t)
@@ -118,6 +147,7 @@ void tw_qsbr_online(TwNogilThread *t)
     if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0) {
         uint32_t prev = __atomic_fetch_add(&tw_qsbr_online_count, 1, __ATOMIC_SEQ_CST);
         if (prev > 0 && __atomic_load_n(&tw_qsbr_asym_fence, __ATOMIC_RELAXED) &&
+            __atomic_load_n(&tw_qsbr_alone_count, __ATOMIC_SEQ_CST) != 0 &&
             syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
             /* Cannot happen once registered; fail safe: everyone fences. */
             __atomic_store_n(&tw_qsbr_asym_fence, false, __ATOMIC_SEQ_CST);
@@ -129,6 +159,8 @@ void tw_qsbr_online(TwNogilThread *t)
 
 void tw_qsbr_offline(TwNogilThread *t)
 {
+    if (t->qsbr_alone)
+        tw_qsbr_alone_leave(t);
     if (__atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) == 0)
         return;
     __atomic_store_n(&t->qsbr_seq, 0, __ATOMIC_SEQ_CST);

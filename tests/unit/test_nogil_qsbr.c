@@ -5,7 +5,9 @@
  *   - with another attached thread that has not passed a quiescent state,
  *     a delayed free waits; once it passes one, the free happens;
  *   - a detached (offline) thread does not hold frees back: with no other
- *     thread online, delayed frees are immediate;
+ *     thread online, a delayed free waits only for the caller's next
+ *     quiescent point, and after TW_QSBR_ALONE_AFTER such frees they are
+ *     immediate again (alone mode, see tw_qsbr_needed);
  *   - objects freed while several threads live wait for a grace period;
  *   - stress: readers load items from a shared array with
  *     tw_try_incref_item while a writer replaces items and whole arrays;
@@ -77,16 +79,29 @@ static void test_delayed_free_waits_for_every_attached_thread(void)
     CHECK_EQ_INT(tw_test_live_blocks(), before);
 
     /* The reader is now detached (offline): it cannot hold an optimistic
-     * pointer, so a delayed free is immediate. */
+     * pointer, so a delayed free waits for nobody but the caller's next
+     * quiescent point; after TW_QSBR_ALONE_AFTER of them, this thread is
+     * in alone mode and frees at once. */
     tw_test_spin_until(&g_step, 3, 10.0);
     double t0 = tw_test_now();
     while (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_ACQUIRE) > 1 &&
            tw_test_now() - t0 < 10.0)
         sched_yield();
+    CHECK(!tw_nogil_thread()->qsbr_alone);
+    for (int i = 0; i < TW_QSBR_ALONE_AFTER; i++) {
+        p = tw_mem_alloc(128);
+        tw_mem_free_delayed(p, 128);
+        CHECK(pending() <= 1);
+        quiesce_self();
+        CHECK_EQ_INT(pending(), 0);
+    }
+    CHECK_EQ_INT(tw_test_live_blocks(), before);
     p = tw_mem_alloc(128);
     tw_mem_free_delayed(p, 128);
     CHECK_EQ_INT(pending(), 0);
     CHECK_EQ_INT(tw_test_live_blocks(), before);
+    CHECK(tw_nogil_thread()->qsbr_alone);
+    CHECK_EQ_INT(__atomic_load_n(&tw_qsbr_alone_count, __ATOMIC_ACQUIRE), 1);
     __atomic_store_n(&g_step, 4, __ATOMIC_RELEASE);
     CHECK(tw_test_wait_alone(10.0));
 }

@@ -218,6 +218,8 @@ typedef struct TwNogilThread {
     /* qsbr.c */
     uint64_t qsbr_seq;            /* last write sequence seen; 0 offline   */
     TwQsbrQueue qsbr_queue;
+    bool qsbr_alone;              /* frees without grace periods (owner)   */
+    uint32_t qsbr_alone_wait;     /* frees alone before it tries again     */
     /* gc_stw.c */
     TwGcList *gc_list;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
@@ -317,6 +319,8 @@ void tw_cs_hold_elided(void);
 
 /* Threads that are online (attached), maintained by tw_qsbr_online/offline. */
 extern uint32_t tw_qsbr_online_count;
+/* Threads whose qsbr_alone flag is set (see tw_qsbr_needed). */
+extern uint32_t tw_qsbr_alone_count;
 /* True once the process uses asymmetric fences (membarrier, see qsbr.c). */
 extern bool tw_qsbr_asym_fence;
 /* True when memory the caller has just made unreachable must wait for a
@@ -329,8 +333,36 @@ extern bool tw_qsbr_asym_fence;
  * increment, which puts a full barrier into every running thread; so the
  * freeing side, which runs for every object that dies, needs only a
  * compiler barrier (a full fence where membarrier is unavailable, and in
- * TSan builds, which do not model membarrier).  t may be NULL. */
-static inline bool tw_qsbr_needed(const TwNogilThread *t)
+ * TSan builds, which do not model membarrier).  t may be NULL.
+ *
+ * Alone mode.  An online thread frees without a grace period only while
+ * its qsbr_alone flag is set, and a thread going online runs membarrier
+ * only when some thread has it set (tw_qsbr_alone_count != 0), so threads
+ * that take turns sleeping (a queue's producer and consumer) do not pay an
+ * interprocessor interrupt on every wake-up.  Rules (qsbr.c):
+ *   - the flag is set by tw_qsbr_alone_try: increment tw_qsbr_alone_count
+ *     (seq_cst read-modify-write: a full barrier), then read the online
+ *     count (seq_cst); if it shows another thread the flag is cleared again;
+ *   - it is cleared (tw_qsbr_alone_leave: decrement, seq_cst, so it
+ *     releases every earlier unlink) as soon as the owner reads a count
+ *     that shows another thread online, and when the owner goes offline;
+ *   - tw_qsbr_online: increment the online count, then read
+ *     tw_qsbr_alone_count (both seq_cst); membarrier only if non-zero.
+ * Why it is safe: if the newcomer N reads zero, then for any thread F that
+ * had the flag, either F's decrement came first (F's unlinks before it are
+ * visible to N, and F frees without a grace period again only after a new
+ * tw_qsbr_alone_try, whose read of the count comes after N's increment and
+ * fails), or F's increment comes after N's read (same: F's read of the
+ * count sees N).  If N reads non-zero it runs membarrier, as before.
+ * A thread that has seen another thread online tries alone mode again
+ * only after TW_QSBR_ALONE_AFTER frees in a row that found it alone
+ * (they wait for a grace period, which passes at its next quiescent
+ * point), so short stretches alone (the other side of a hand-off asleep
+ * for some microseconds) stay out of it; a new thread tries at once. */
+#define TW_QSBR_ALONE_AFTER 1024
+bool tw_qsbr_alone_try(TwNogilThread *t);
+void tw_qsbr_alone_leave(TwNogilThread *t);
+static inline bool tw_qsbr_needed(TwNogilThread *t)
 {
 #if defined(__SANITIZE_THREAD__)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -342,7 +374,17 @@ static inline bool tw_qsbr_needed(const TwNogilThread *t)
 #endif
     uint32_t online = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_SEQ_CST);
     uint32_t self = t && __atomic_load_n(&t->qsbr_seq, __ATOMIC_RELAXED) != 0;
-    return online > self;
+    if (online > self) {
+        if (t) {
+            if (t->qsbr_alone)
+                tw_qsbr_alone_leave(t);
+            t->qsbr_alone_wait = TW_QSBR_ALONE_AFTER;
+        }
+        return true;
+    }
+    if (!self || t->qsbr_alone)
+        return false;
+    return !tw_qsbr_alone_try(t);
 }
 /* size may carry TW_QSBR_OBJECT_BLOCK: p is an object block (from
  * object_memory.c), freed through tw_nogil_block_free. */

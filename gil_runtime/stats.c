@@ -114,11 +114,7 @@ void tw_stats_dump(FILE *out)
     }
     free(recs);
 
-    uint64_t lock_spun, lock_slept, lock_wait_ns;
-    tw_thread_lock_stats(&lock_spun, &lock_slept, &lock_wait_ns);
-    fprintf(out, "thread_lock_spun %llu\n", (unsigned long long)lock_spun);
-    fprintf(out, "thread_lock_slept %llu\n", (unsigned long long)lock_slept);
-    fprintf(out, "thread_lock_wait_ms %.3f\n", ms(lock_wait_ns));
+    tw_thread_lock_stats_dump(out);
 
     uint64_t runs[3], collected, pause_total, pause_max;
     tw_gc_counters(runs, &collected, &pause_total, &pause_max);

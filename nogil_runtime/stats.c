@@ -58,8 +58,6 @@ void tw_stats_dump(FILE *out)
     tw_runtime_threads_unlock();
     uint64_t live_blocks = 0, live_bytes = 0;
     tw_mem_stats(&live_blocks, &live_bytes);
-    uint64_t lock_spun, lock_slept, lock_wait_ns;
-    tw_thread_lock_stats(&lock_spun, &lock_slept, &lock_wait_ns);
     TwNogilGlobalStats *g = &tw_nogil_gstats;
 #define G(f) (unsigned long long)__atomic_load_n(&g->f, __ATOMIC_RELAXED)
     fprintf(out, "runtime nogil\n");
@@ -74,9 +72,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "mutex_slow %llu\n", (unsigned long long)sum.mutex_slow);
     fprintf(out, "mutex_parked %llu\n", (unsigned long long)sum.mutex_parked);
     fprintf(out, "mutex_handoffs %llu\n", (unsigned long long)sum.mutex_handoff);
-    fprintf(out, "thread_lock_spun %llu\n", (unsigned long long)lock_spun);
-    fprintf(out, "thread_lock_slept %llu\n", (unsigned long long)lock_slept);
-    fprintf(out, "thread_lock_wait_ms %.3f\n", (double)lock_wait_ns / 1e6);
+    tw_thread_lock_stats_dump(out);
     fprintf(out, "critical_sections_suspended %llu\n", (unsigned long long)sum.cs_suspended);
     fprintf(out, "solo_entries %llu\n", (unsigned long long)sum.solo_enter);
     fprintf(out, "solo_revocations %llu\n", (unsigned long long)sum.solo_revoke);

@@ -146,7 +146,7 @@ void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes)
         *live_bytes = ab - fb;
 }
 
-void tw_thread_lock_stats(uint64_t *spun, uint64_t *slept, uint64_t *wait_ns)
+void tw_thread_lock_stats_dump(FILE *out)
 {
     uint64_t sp = __atomic_load_n(&g_lock_spun, __ATOMIC_RELAXED);
     uint64_t sl = __atomic_load_n(&g_lock_slept, __ATOMIC_RELAXED);
@@ -158,7 +158,7 @@ void tw_thread_lock_stats(uint64_t *spun, uint64_t *slept, uint64_t *wait_ns)
         ns += __atomic_load_n(&ts->lock_wait_ns, __ATOMIC_RELAXED);
     }
     tw_runtime_threads_unlock();
-    *spun = sp;
-    *slept = sl;
-    *wait_ns = ns;
+    fprintf(out, "thread_lock_spun %llu\n", (unsigned long long)sp);
+    fprintf(out, "thread_lock_slept %llu\n", (unsigned long long)sl);
+    fprintf(out, "thread_lock_wait_ms %.3f\n", (double)ns / 1e6);
 }

@@ -94,13 +94,13 @@ struct TwThreadState {
     uint64_t alloc_bytes, free_bytes;
     /* _thread lock acquisitions that found the lock held and got it by
      * spinning / by sleeping, and the time slept (ns): owner-written,
-     * summed by tw_thread_lock_stats */
+     * summed by tw_thread_lock_stats_dump */
     uint64_t lock_spun, lock_slept, lock_wait_ns;
     TwThreadState *next_all;      /* runtime's list of live threads         */
 };
 
 /* Add d to one of ts's counters (allocation, lock waits).  Only ts's own
- * thread writes them; tw_mem_stats and tw_thread_lock_stats read them from
+ * thread writes them; tw_mem_stats and tw_thread_lock_stats_dump read them from
  * other threads (--stats at exit may
  * run while a thread is still exiting): a relaxed store, no lock.  The
  * nogil block pools' inline fast paths use plain adds instead. */
@@ -194,9 +194,10 @@ static inline void tw_mem_free_unlinked(TwObject *c, void *p, size_t size)
 }
 /* Live allocation count and bytes over all threads (for leak tests).   */
 void tw_mem_stats(uint64_t *live_blocks, uint64_t *live_bytes);
-/* The lock_* counters of TwThreadState over all threads, live and exited
- * (--stats: thread_lock_spun, thread_lock_slept, thread_lock_wait_ms). */
-void tw_thread_lock_stats(uint64_t *spun, uint64_t *slept, uint64_t *wait_ns);
+/* Print the lock_* counters of TwThreadState summed over all threads,
+ * live and exited, as --stats lines of both runtimes: thread_lock_spun,
+ * thread_lock_slept, thread_lock_wait_ms.  Takes the threads lock. */
+void tw_thread_lock_stats_dump(FILE *out);
 /* shared/vm/memory.c needs from the runtime: its list of live thread states
  * (linked through next_all) and the lock that guards the list's shape.
  * A runtime calls tw_mem_retire_thread before freeing an exiting thread's

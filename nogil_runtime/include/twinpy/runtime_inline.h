@@ -170,6 +170,64 @@ TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
 }
 #endif
 
+/* Header fields tested where they are loaded.  Several fast paths test a
+ * field that other threads may write (ob_ref_shared, ob_published,
+ * ob_mutex) or read (ob_ref_local) with a relaxed or acquire atomic load.
+ * A C compiler keeps such a load apart from the compare that uses it
+ * (`mov` then `cmp`/`test`: two instructions where one with a memory
+ * operand does); on x86-64 each test below is that one instruction, one
+ * aligned load like the atomic one.  Every x86-64 load is an acquire in
+ * hardware; for the compiler, what follows tw_peek_ssize_is_zero_acquire
+ * (tw_refcnt_is_unshared: a store into the object) depends on its outcome
+ * and is never moved above the branch.  Not every test is written so:
+ * tw_is_immortal and the shared-count test of tw_decref stay C atomics,
+ * which the interpreter loop's register allocation measured better with
+ * (instruction counts, bench/driver.py's scripts).  Sanitizer builds use
+ * C atomics throughout, so that ThreadSanitizer sees the accesses. */
+#if defined(__x86_64__) && !defined(TW_SANITIZED)
+TW_REFCOUNT_INLINE bool tw_peek_u32_eq(const uint32_t *p, uint32_t v)
+{
+    bool eq;
+    __asm__("cmpl %2, %1" : "=@ccz"(eq) : "m"(*p), "ir"(v));
+    return eq;
+}
+TW_REFCOUNT_INLINE bool tw_peek_ssize_is_zero_acquire(const intptr_t *p)
+{
+    bool zero;
+    __asm__("cmpq $0, %1" : "=@ccz"(zero) : "m"(*p));
+    return zero;
+}
+TW_REFCOUNT_INLINE bool tw_peek_u8_is_zero(const uint8_t *p)
+{
+    bool zero;
+    __asm__("cmpb $0, %1" : "=@ccz"(zero) : "m"(*p));
+    return zero;
+}
+TW_REFCOUNT_INLINE bool tw_peek_u8_has(const uint8_t *p, uint8_t mask)
+{
+    bool any;
+    __asm__("testb %2, %1" : "=@ccnz"(any) : "m"(*p), "i"(mask));
+    return any;
+}
+#else
+TW_REFCOUNT_INLINE bool tw_peek_u32_eq(const uint32_t *p, uint32_t v)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED) == v;
+}
+TW_REFCOUNT_INLINE bool tw_peek_ssize_is_zero_acquire(const intptr_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE) == 0;
+}
+TW_REFCOUNT_INLINE bool tw_peek_u8_is_zero(const uint8_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED) == 0;
+}
+TW_REFCOUNT_INLINE bool tw_peek_u8_has(const uint8_t *p, uint8_t mask)
+{
+    return (__atomic_load_n(p, __ATOMIC_RELAXED) & mask) != 0;
+}
+#endif
+
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
@@ -240,7 +298,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
             /* The common death: nobody else counted it and no optimistic
              * reader can have it (never published); else brc.c decides. */
             if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
-                && !__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
+                && tw_peek_u8_is_zero(&op->ob_published))
                 tw_dealloc(op);
             else
                 tw_brc_merge_zero_local(op);
@@ -325,9 +383,9 @@ TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
      * container or a variable also holds), and it fails for immortal and
      * deferred objects too; only the owner's own loads of it are exact,
      * hence the ownership test before the shared count. */
-    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == (uint32_t)n
+    return tw_peek_u32_eq(&op->ob_ref_local, (uint32_t)n)
         && tw_is_owned_by_me(op)
-        && __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0;
+        && tw_peek_ssize_is_zero_acquire(&op->ob_ref_shared);
 }
 
 /* Take a reference to an object found without a lock.  Fails (false) if
@@ -389,7 +447,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     cs->suspended = false;
     /* Only the owner or a stopped world clears the bit under the owner
      * (bias.c): a relaxed load suffices for the owner's test. */
-    if (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED) {
+    if (tw_peek_u8_has(&op->ob_mutex, TW_MUTEX_BIASED)) {
         if (__builtin_expect(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id(), 1)) {
             cs->elided = TW_CS_ELIDED_BIAS;
             tw_cs_tls.top = cs;
@@ -458,13 +516,13 @@ static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *c
  * thread is online): a plain check-then-store suffices. */
 TW_REFCOUNT_INLINE void tw_object_publish(TwObject *op)
 {
-    if (!__atomic_load_n(&op->ob_published, __ATOMIC_RELAXED))
+    if (tw_peek_u8_is_zero(&op->ob_published))
         __atomic_store_n(&op->ob_published, 1, __ATOMIC_RELAXED);
 }
 
 TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
 {
-    return __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) != 0;
+    return !tw_peek_u8_is_zero(&op->ob_published);
 }
 
 /* op is being stored into container (inside its critical section).  A
@@ -474,10 +532,10 @@ TW_REFCOUNT_INLINE bool tw_object_is_published(const TwObject *op)
  * other threads can now reach it. */
 TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op)
 {
-    if (__atomic_load_n(&container->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
+    if (tw_peek_u8_has(&container->ob_mutex, TW_MUTEX_BIASED))
         return;
     tw_object_publish(op);
-    if (__builtin_expect(__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED, 0))
+    if (__builtin_expect(tw_peek_u8_has(&op->ob_mutex, TW_MUTEX_BIASED), 0))
         tw_bias_escape(op);
 }
 
@@ -494,7 +552,7 @@ TW_REFCOUNT_INLINE bool tw_object_is_biased(const TwObject *op)
  * neither may skip the critical section and the publication. */
 TW_REFCOUNT_INLINE bool tw_object_is_private(const TwObject *op)
 {
-    return (__atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) & TW_MUTEX_BIASED)
+    return tw_peek_u8_has(&op->ob_mutex, TW_MUTEX_BIASED)
         && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id();
 }
 

@@ -9,7 +9,8 @@ all of them alike, takes medians, runs the Google Benchmark micro suite of
 each build (alternating builds), and writes to bench/results/<UTC time>/
 (and points bench/results/latest at it):
 
-  report.md           machine and commit; the design's quality bars; speedup
+  report.md           machine and commit; how much repeated timings of one
+                      run differed (timing noise); the design's quality bars; speedup
                       vs threads; single-thread time and peak RSS ratios,
                       instruction counts, and the nogil/gil time ratios over
                       several code layouts (LAYOUT_FLAGS); GC pauses; convoy
@@ -388,6 +389,31 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
+# Timing noise.  On a shared or virtual machine the same binary running the
+# same work can take 10-50% longer from one run to the next (other guests,
+# the host's frequency changes), which no interleaving or median of three
+# removes.  The report states how much repetitions of one single-thread
+# cell (interpreter, script, layout) differed, so that a reader knows what
+# size of time ratio the run can resolve; instruction counts (valgrind)
+# are unaffected by it.  Above NOISE_WARN the report says so up front.
+NOISE_WARN = 0.10
+
+
+def timing_noise(runs):
+    """Spread of each single-thread cell's successful timings, as (max - min)
+    / median, over cells with at least 3 of them: (median over cells, worst,
+    number of cells), or None when no cell has 3."""
+    cells = {}
+    for r in runs:
+        if r.get("ok") and r.get("seconds") and r.get("threads", 1) == 1:
+            key = (r.get("script"), r.get("interp"), r.get("layout"))
+            cells.setdefault(key, []).append(r["seconds"])
+    spreads = [(max(v) - min(v)) / statistics.median(v) for v in cells.values() if len(v) >= 3]
+    if not spreads:
+        return None
+    return statistics.median(spreads), max(spreads), len(spreads)
+
+
 # ---------------------------------------------------------------- micro
 
 def micro_name(name):
@@ -724,6 +750,17 @@ def main():
              f"{machine['loadavg_end'][0]:.2f} at end")
     for name in names:
         L.append(f"- **{name}**: `{interps[name]['exe']}` ({interps[name]['version']})")
+    noise = timing_noise(runs + layout_runs)
+    machine["timing_noise"] = noise
+    if noise:
+        L.append(f"- **Timing noise**: repetitions of one single-thread run differed by "
+                 f"{noise[0]:.1%} (median over {noise[2]} cells of (max - min) / median; "
+                 f"worst {noise[1]:.1%})")
+    if noise and noise[0] > NOISE_WARN:
+        L.append("")
+        L.append(f"> Warning: repetitions of the same single-thread run differed by "
+                 f"{noise[0]:.0%} (median over cells): time ratios below are uncertain at "
+                 f"about that level. The instruction counts are not affected.")
     if machine["loadavg_start"][0] > 0.5 * machine["cores"]:
         L.append("")
         L.append(f"> Warning: the machine was busy (load {machine['loadavg_start'][0]:.1f} on "

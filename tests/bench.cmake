@@ -18,3 +18,13 @@ if(TARGET twinpy)
       FAIL_REGULAR_EXPRESSION "Traceback|Error")
   endforeach()
 endif()
+
+# The driver's timing-noise figure (what the report says about how much
+# repeated timings differed) on made-up runs: pure Python, no timing.
+find_program(TWIN_BENCH_PYTHON3 NAMES python3)
+if(TWIN_BENCH_PYTHON3)
+  add_test(NAME bench.driver_timing_noise
+    COMMAND ${TWIN_BENCH_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/bench/timing_noise_test.py)
+  set_tests_properties(bench.driver_timing_noise PROPERTIES LABELS "bench" TIMEOUT 60
+    PASS_REGULAR_EXPRESSION "^ok")
+endif()

@@ -4,6 +4,7 @@
 # refused.  Threads still take turns at the shortest interval.
 import sys
 import threading
+import time
 
 print(sys.getswitchinterval())
 for v in (0.001, 0.0015, 2.5, 1e-9, 1e-6, 0.005):
@@ -21,11 +22,26 @@ seen = [set(), set()]
 owner = [None]
 
 
+def turns_taken():
+    return 1 in seen[0] and 0 in seen[1]
+
+
+deadline = time.monotonic() + 20.0
+
+
 def spin(me):
-    for i in range(200000):
+    # Until each thread has seen the other one write in between its own
+    # writes (one may run alone for a while before the other has started),
+    # or 20 s at most: without switches, the thread that ran first never
+    # sees the other's write.
+    i = 0
+    while not turns_taken():
         if owner[0] != me:
             seen[me].add(owner[0])
             owner[0] = me
+        i += 1
+        if i % 1000 == 0 and time.monotonic() > deadline:
+            break
 
 
 ts = [threading.Thread(target=spin, args=(k,)) for k in range(2)]
@@ -34,6 +50,6 @@ for t in ts:
 for t in ts:
     t.join()
 # each thread saw the other one write in between its own writes
-print(1 in seen[0] or 0 in seen[1])
+print(turns_taken())
 sys.setswitchinterval(0.005)
 print(sys.getswitchinterval())

@@ -16,7 +16,14 @@
  * look at the waiters list before calling notify: the same lock and the
  * same effect (notify with no waiter does nothing), without two Python
  * calls per item inside the critical section, the part two threads
- * handing items over one queue cannot overlap.
+ * handing items over one queue cannot overlap.  For the same reason, a
+ * queue whose class keeps Queue's own _qsize, _put and _get (_plain, set
+ * by __init__: Queue and SimpleQueue) has put and get without a timeout
+ * work on the list directly when they need not wait, two or three Python
+ * calls fewer inside the section; a subclass that overrides one of them
+ * (LifoQueue, PriorityQueue, user classes), a timeout, and a put or get
+ * that must wait take the general path, which keeps every wait and error
+ * of CPython's queue.py.
  * Invariants: 0 <= len(items) <= maxsize when maxsize > 0;
  * unfinished_tasks >= 0 (task_done past zero raises ValueError).
  */
@@ -43,6 +50,9 @@ static const char queue_source[] =
     "        self.not_full = threading.Condition(self.mutex)\n"
     "        self.all_tasks_done = threading.Condition(self.mutex)\n"
     "        self.unfinished_tasks = 0\n"
+    "        cls = type(self)\n"
+    "        self._plain = (cls._qsize is Queue._qsize and cls._put is Queue._put\n"
+    "                       and cls._get is Queue._get)\n"
     "\n"
     "    def task_done(self):\n"
     "        with self.all_tasks_done:\n"
@@ -72,6 +82,15 @@ static const char queue_source[] =
     "\n"
     "    def put(self, item, block=True, timeout=None):\n"
     "        with self.mutex:\n"
+    "            if self._plain and timeout is None:\n"
+    "                q = self.queue\n"
+    "                maxsize = self.maxsize\n"
+    "                if maxsize <= 0 or len(q) < maxsize:\n"
+    "                    q.append(item)\n"
+    "                    self.unfinished_tasks += 1\n"
+    "                    if self.not_empty._waiters:\n"
+    "                        self.not_empty.notify()\n"
+    "                    return\n"
     "            if self.maxsize > 0:\n"
     "                if not block:\n"
     "                    if self._qsize() >= self.maxsize:\n"
@@ -95,6 +114,13 @@ static const char queue_source[] =
     "\n"
     "    def get(self, block=True, timeout=None):\n"
     "        with self.mutex:\n"
+    "            if self._plain and timeout is None:\n"
+    "                q = self.queue\n"
+    "                if len(q):\n"
+    "                    item = q.pop(0)\n"
+    "                    if self.not_full._waiters:\n"
+    "                        self.not_full.notify()\n"
+    "                    return item\n"
     "            if not block:\n"
     "                if not self._qsize():\n"
     "                    raise Empty\n"

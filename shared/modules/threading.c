@@ -600,7 +600,7 @@ TwObject *tw_threading_module_init(void)
     TW_DECREF(name);
     if (thread_mod == NULL)
         return NULL;
-    TwObject *m = tw_threads_module_from_source("threading", threading_source, "_thread", thread_mod);
+    TwObject *m = tw_threads_module_from_source("threading", threading_source, "_thread", thread_mod, NULL);
     TW_DECREF(thread_mod);
     if (m == NULL)
         return NULL;

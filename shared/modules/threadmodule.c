@@ -275,6 +275,23 @@ static TwObject *lock_exit(TwObject *self, TwObject *const *args, size_t nargs, 
     TW_RETURN_NONE;
 }
 
+bool tw_thread_lock_enter(TwObject *lock)
+{
+    if (TW_TYPE(lock) != &TwLock_Type)
+        return false;
+    lock_acquire_flag((TwLockObject *)lock, -1);
+    return true;
+}
+
+int tw_thread_lock_exit(TwObject *lock)
+{
+    if (lock_release_flag((TwLockObject *)lock) < 0) {
+        tw_err_set_string(TwExc_RuntimeError, "release unlocked lock");
+        return -1;
+    }
+    return 0;
+}
+
 static TwObject *lock_locked(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     if (tw_arg_check_count("locked", nargs, 0, 0) < 0)
@@ -655,7 +672,8 @@ TwObject *tw_thread_module_init(void)
 /* ---------------- modules from Python source ----------------------- */
 
 TwObject *tw_threads_module_from_source(const char *name, const char *src,
-                                        const char *dep_name, TwObject *dep)
+                                        const char *dep_name, TwObject *dep,
+                                        const TwMethodDef *functions)
 {
     TwObject *m = tw_module_new(name);
     if (m == NULL)
@@ -668,7 +686,8 @@ TwObject *tw_threads_module_from_source(const char *name, const char *src,
     if (builtins == NULL || modname == NULL ||
         tw_dict_set_str(d, "__builtins__", builtins) < 0 ||
         tw_dict_set_str(d, "__name__", modname) < 0 ||
-        (dep && tw_dict_set_str(d, dep_name, dep) < 0)) {
+        (dep && tw_dict_set_str(d, dep_name, dep) < 0) ||
+        (functions && tw_module_add_functions(m, functions) < 0)) {
         TW_XDECREF(builtins);
         TW_XDECREF(modname);
         TW_DECREF(m);

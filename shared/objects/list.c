@@ -1202,14 +1202,9 @@ static TwObject *list_m_insert(TwObject *self, TwObject *const *args, size_t nar
     TW_RETURN_NONE;
 }
 
-static TwObject *list_m_pop(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+TwObject *tw_list_pop(TwObject *list, TwSsize i)
 {
-    if (tw_arg_check_no_kwargs("pop", kwnames) < 0 || tw_arg_check_count("pop", nargs, 0, 1) < 0)
-        return NULL;
-    TwSsize i = -1;
-    if (nargs == 1 && tw_number_as_ssize(args[0], &i) < 0)
-        return NULL;
-    TwListObject *l = L(self);
+    TwListObject *l = L(list);
     TwObject *v = NULL;
     bool empty = false;
     TW_BEGIN_CRITICAL_SECTION(l);
@@ -1231,6 +1226,16 @@ static TwObject *list_m_pop(TwObject *self, TwObject *const *args, size_t nargs,
     if (v == NULL)
         tw_err_set_string(TwExc_IndexError, empty ? "pop from empty list" : "pop index out of range");
     return v;
+}
+
+static TwObject *list_m_pop(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("pop", kwnames) < 0 || tw_arg_check_count("pop", nargs, 0, 1) < 0)
+        return NULL;
+    TwSsize i = -1;
+    if (nargs == 1 && tw_number_as_ssize(args[0], &i) < 0)
+        return NULL;
+    return tw_list_pop(self, i);
 }
 
 /* Index of the first item equal to v in [start, stop), -1 if none, -2 on

@@ -83,3 +83,38 @@ s = queue.SimpleQueue()
 s.put(1)
 s.put(2)
 print(s.get(), s.get(), s.empty())
+
+# put and get without a wait look attributes up as Python code does: a
+# float maxsize, a property count and an RLock mutex are all honoured
+import threading
+
+
+class Counted(queue.Queue):
+    @property
+    def unfinished_tasks(self):
+        return self._count
+
+    @unfinished_tasks.setter
+    def unfinished_tasks(self, n):
+        print("count", n)
+        self._count = n
+
+
+c = Counted(maxsize=1.5)
+c.put("u")
+c.put("v", block=False)
+print(c.full(), c.qsize())
+try:
+    c.put("w", block=False)
+except queue.Full:
+    print("Full at", c.qsize())
+print(c.get(), c.get(), c.unfinished_tasks)
+
+rq = queue.Queue()
+rq.mutex = threading.RLock()
+rq.not_empty = threading.Condition(rq.mutex)
+rq.not_full = threading.Condition(rq.mutex)
+rq.put("r1")
+with rq.mutex:
+    rq.put("r2")   # an RLock may be taken again by its owner
+print(rq.get(), rq.get(), rq.mutex._is_owned())

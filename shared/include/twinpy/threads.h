@@ -30,8 +30,18 @@ TwObject *tw_queue_module_init(void);
 /* Private to the three thread modules: build module `name` by running
  * Python source `src` (shown in tracebacks as "<frozen NAME>") in a fresh
  * module whose globals already hold `dep` under `dep_name` (if dep is not
- * NULL).  New reference, or NULL with an exception set. */
+ * NULL) and the C functions of `functions` (if not NULL).  New reference,
+ * or NULL with an exception set. */
 TwObject *tw_threads_module_from_source(const char *name, const char *src,
-                                        const char *dep_name, TwObject *dep);
+                                        const char *dep_name, TwObject *dep,
+                                        const TwMethodDef *functions);
+
+/* Private to queue's C paths (queuemodule.c): take `lock`, a _thread.lock
+ * exactly, as `with lock:` does (waiting as long as it takes), and give it
+ * back.  tw_thread_lock_enter returns false, and takes nothing, for any
+ * other object; tw_thread_lock_exit returns -1 with RuntimeError set if
+ * the lock was not held, as lock.__exit__ does. */
+bool tw_thread_lock_enter(TwObject *lock);
+int tw_thread_lock_exit(TwObject *lock);
 
 #endif /* TWINPY_THREADS_H */

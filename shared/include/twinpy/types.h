@@ -144,6 +144,7 @@ void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v); /* steals; only f
 int tw_list_append(TwObject *list, TwObject *v);  /* borrows v                   */
 TwObject *tw_list_get(TwObject *list, TwSsize i); /* new ref; IndexError         */
 int tw_list_set(TwObject *list, TwSsize i, TwObject *v);  /* borrows v; IndexError */
+TwObject *tw_list_pop(TwObject *list, TwSsize i);  /* list.pop(i): new ref; IndexError */
 /* list[i] = v for 0 <= i < len(list) on a list private to the calling
  * thread (tw_object_is_private: always so under the GIL), with no lock and
  * nothing published: the caller's reference to v moves into the list and

@@ -196,10 +196,15 @@ static int notify_if_waiting(TwObject *q, TwObject *cond_name)
     return waiting < 0 ? -1 : 0;
 }
 
-/* The queue's mutex taken as `with q.mutex:` takes it, or NULL: an error
- * (set), or (none set) a mutex other than a plain _thread.lock. */
-static TwObject *enter_plain(TwObject *q)
+/* The arguments of fname(q, x) checked, then the queue's mutex taken as
+ * `with q.mutex:` takes it; or NULL: an error (set), or (none set) a queue
+ * that is not plain or a mutex other than a _thread.lock. */
+static TwObject *enter_plain(const char *fname, TwObject *const *args, size_t nargs,
+                             TwObject *kwnames)
 {
+    if (tw_arg_check_no_kwargs(fname, kwnames) < 0 || tw_arg_check_count(fname, nargs, 2, 2) < 0)
+        return NULL;
+    TwObject *q = args[0];
     TwObject *plain = tw_object_getattr(q, s_plain);
     if (plain == NULL)
         return NULL;
@@ -231,13 +236,10 @@ static int exit_plain(TwObject *mutex, int rc)
 static TwObject *queue_put_fast(TwObject *self, TwObject *const *args, size_t nargs,
                                 TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("_put_fast", kwnames) < 0 ||
-        tw_arg_check_count("_put_fast", nargs, 2, 2) < 0)
-        return NULL;
-    TwObject *q = args[0], *item = args[1];
-    TwObject *mutex = enter_plain(q);
+    TwObject *mutex = enter_plain("_put_fast", args, nargs, kwnames);
     if (mutex == NULL)
         return tw_err_occurred() ? NULL : tw_bool_from(false);
+    TwObject *q = args[0], *item = args[1];
     int rc = 0;   /* 1 put, 0 general path, -1 error */
     TwObject *list = NULL, *maxsize = NULL, *unfinished = NULL, *next = NULL;
     if ((list = tw_object_getattr(q, s_queue)) == NULL ||
@@ -273,13 +275,10 @@ out:
 static TwObject *queue_get_fast(TwObject *self, TwObject *const *args, size_t nargs,
                                 TwObject *kwnames)
 {
-    if (tw_arg_check_no_kwargs("_get_fast", kwnames) < 0 ||
-        tw_arg_check_count("_get_fast", nargs, 2, 2) < 0)
-        return NULL;
-    TwObject *q = args[0], *miss = args[1];
-    TwObject *mutex = enter_plain(q);
+    TwObject *mutex = enter_plain("_get_fast", args, nargs, kwnames);
     if (mutex == NULL)
-        return tw_err_occurred() ? NULL : tw_newref(miss);
+        return tw_err_occurred() ? NULL : tw_newref(args[1]);
+    TwObject *q = args[0], *miss = args[1];
     TwObject *item = NULL;
     TwObject *list = tw_object_getattr(q, s_queue);
     if (list != NULL) {

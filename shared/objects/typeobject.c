@@ -574,7 +574,9 @@ static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
     return NULL;
 }
 
-TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
+/* tw_type_lookup without a cache hit (out of line, so that the hit path
+ * saves no registers for it). */
+static __attribute__((noinline)) TwObject *type_lookup_miss(TwTypeObject *tp, TwObject *name)
 {
     if (!(tp->tp_flags & TW_TPFLAGS_READY)) {
         if (tw_type_ready(tp) < 0) {
@@ -584,11 +586,6 @@ TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
     }
     uint64_t version = __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE);
     bool cacheable = version != 0 && TW_STR_CHECK_EXACT(name) && ((TwStrObject *)name)->interned;
-    if (cacheable) {
-        TwMCacheEntry *e = &mcache[mcache_index(version, name)];
-        if (e->version == version && e->name == name)
-            return e->value;
-    }
     /* a failing hash/compare while looking up must not leak out: lookup
      * reports "absent" without an exception */
     TwObject *saved = tw_err_fetch();
@@ -604,6 +601,19 @@ TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
         e->value = r;
     }
     return r;
+}
+
+TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
+{
+    if (__builtin_expect((tp->tp_flags & TW_TPFLAGS_READY) != 0, 1)) {
+        /* Only cacheable lookups (a versioned type, an interned name) are
+         * stored, and no entry names NULL: a hit needs no test of its own. */
+        uint64_t version = __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE);
+        TwMCacheEntry *e = &mcache[mcache_index(version, name)];
+        if (e->version == version && e->name == name)
+            return e->value;
+    }
+    return type_lookup_miss(tp, name);
 }
 
 TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name)

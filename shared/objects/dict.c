@@ -233,6 +233,8 @@ static inline TwHash key_hash(TwObject *key)
             return h;
         return tw_str_hash(key);
     }
+    if (TW_INT_CHECK_EXACT(key))
+        return tw_int_hash_fast(TW_INT_VALUE(key));
     return tw_object_hash(key);
 }
 

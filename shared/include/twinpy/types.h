@@ -313,6 +313,11 @@ TwObject *tw_int_divmod(TwObject *a, TwObject *b);
 TwObject *tw_float_divmod(TwObject *a, TwObject *b);
 /* CPython's numeric hashes (modulus 2**61 - 1): equal numbers hash equal. */
 TwHash tw_int_hash_i64(int64_t v);
+/* hash(v) for an exact int: v itself when 0 <= v < 2**61 - 1, inline. */
+static inline TwHash tw_int_hash_fast(int64_t v)
+{
+    return (uint64_t)v < ((uint64_t)1 << 61) - 1 ? (TwHash)v : tw_int_hash_i64(v);
+}
 TwHash tw_float_hash_double(double v);
 /* float(s) parsing with Python's grammar; ValueError on junk. */
 TwObject *tw_float_from_string(const char *s, size_t len);

@@ -70,7 +70,16 @@ static inline __attribute__((always_inline)) TwFrame *tw_frame_new_for_function(
     f->owns_env = 0;
     f->gen = NULL;
     f->alloc_size = size;
-    memset(f->localsplus, 0, nslots * sizeof(TwObject *));
+    /* most functions have a few locals: stores, not a call to memset */
+    TwObject **ls = f->localsplus;
+    switch (nslots) {
+    case 4: ls[3] = NULL; /* fall through */
+    case 3: ls[2] = NULL; /* fall through */
+    case 2: ls[1] = NULL; /* fall through */
+    case 1: ls[0] = NULL; /* fall through */
+    case 0: break;
+    default: memset(ls, 0, nslots * sizeof(TwObject *)); break;
+    }
     return f;
 }
 

@@ -171,7 +171,7 @@ static void maybe_schedule(void)
 
 TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
 {
-    TwGCHead *g = tw_mem_calloc(sizeof(TwGCHead) + size);
+    TwGCHead *g = tw_pool_calloc(sizeof(TwGCHead) + size);
     if (g == NULL) {
         tw_err_no_memory();
         return NULL;
@@ -190,7 +190,7 @@ void tw_gc_free(TwObject *op, size_t size)
         list_remove(g);
     if (g_gens[0].count > 0)
         g_gens[0].count--;
-    tw_mem_free(g, sizeof(TwGCHead) + size);
+    tw_pool_free(g, sizeof(TwGCHead) + size);
 }
 
 void tw_gc_track(TwObject *op)

@@ -60,6 +60,10 @@ typedef struct TwGilThread {
     TwTraceEvent *trace_events;
     size_t trace_len, trace_cap;
 
+    /* object_alloc.c: the thread's tw_pool_tls while it has one (read by
+     * tw_mem_stats from other threads) */
+    TwPoolTls *pool;
+
     /* tstate.c: what a spawned thread runs */
     void (*start_fn)(void *);
     void *start_arg;

@@ -14,7 +14,10 @@
  *     the object down (tw_gc_untrack of an untracked object does nothing).
  *   - Under the GIL no reader can hold a pointer it did not count, so
  *     "delayed" frees (for the nogil runtime's lock-free readers) are
- *     immediate here.
+ *     immediate here, and every freed object's block may be reused at
+ *     once: small ones go to the freeing thread's pool (twinpy/pool.h, as
+ *     in the nogil build), opened when its thread state is made
+ *     (tstate.c), and the next allocation of their size takes them back.
  */
 #include "gil_internal.h"
 #include "twinpy/errors.h"
@@ -29,7 +32,7 @@ void tw_dealloc(TwObject *op)
 
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 {
-    TwObject *op = tw_mem_calloc(size);
+    TwObject *op = tw_pool_calloc(size);
     if (op == NULL) {
         tw_err_no_memory();
         return NULL;
@@ -40,14 +43,15 @@ TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 
 void tw_object_free(TwObject *op, size_t size)
 {
-    tw_mem_free(op, size);
+    tw_pool_free(op, size);
 }
 
-/* Blocks go back to the allocator when freed: none is held for reuse. */
+/* Under the threads lock (tw_mem_stats); the pool's owner may be pushing
+ * and popping meanwhile: exact when it is quiet. */
 void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes)
 {
-    (void)ts;
-    *blocks = *bytes = 0;
+    tw_pool_held(__atomic_load_n(&((const TwGilThread *)ts)->pool, __ATOMIC_ACQUIRE), blocks,
+                 bytes);
 }
 
 /* Under the GIL one thread counts at a time: nothing to defer. */

@@ -9,9 +9,11 @@
  *     attaches it before running; a foreign pthread (benchmarks, embedders)
  *     makes one with tw_thread_attach_current and frees it with
  *     tw_thread_detach_current.
- *   - A spawned thread: sets its TLS, links itself into the list, takes the
- *     GIL, runs fn(arg), then — still holding the GIL — retires its trace
- *     events and counters, unlinks itself and folds its memory counters into
+ *   - A spawned thread: sets its TLS, opens its block pool (twinpy/pool.h),
+ *     links itself into the list, takes the GIL, runs fn(arg), then — still
+ *     holding the GIL — retires its trace events and counters, closes its
+ *     pool (its blocks go back to the allocator), unlinks itself and folds
+ *     its memory counters into
  *     the process totals (both under g_threads_mutex, so tw_mem_stats sees
  *     each block counted exactly once), drops the GIL and frees its state.
  *
@@ -125,6 +127,8 @@ static void thread_attach(TwGilThread *t)
     tw_gil_init();
     t->base.ident = (uint64_t)pthread_self();
     tw_tstate_tls = &t->base;
+    tw_pool_open();
+    __atomic_store_n(&t->pool, &tw_pool_tls, __ATOMIC_RELEASE);
     thread_link(t);
     tw_gil_take(t);
 }
@@ -135,6 +139,8 @@ static void thread_detach(TwGilThread *t)
 {
     tw_trace_retire_thread(t);
     tw_stats_retire_thread(t);
+    __atomic_store_n(&t->pool, NULL, __ATOMIC_RELAXED);
+    tw_pool_close();
     thread_unlink_and_retire(t);
     tw_gil_drop(t, false);
     tw_tstate_tls = NULL;

@@ -8,8 +8,7 @@
  * (tw_object_publish) goes through QSBR whenever another thread is online
  * (see qsbr.c for the rule and why it is sound); otherwise it is immediate.
  *
- * Per-thread block pools (tw_pool_tls; their fast paths, tw_pool_pop and
- * tw_pool_push, are inline in runtime_inline.h).  Blocks of up to
+ * Per-thread block pools (twinpy/pool.h, shared with the GIL build).  Blocks of up to
  * TW_POOL_CLASSES * 16 bytes (ints, floats, small tuples, instances, with
  * or without the GC prefix) are rounded up to a multiple of 16 and, when
  * freed, kept on the freeing thread's own stack for that size (at most
@@ -56,69 +55,39 @@ void tw_dealloc(TwObject *op)
 
 /* ---------------- per-thread block pools ------------------------------ */
 
-TW_TLS TwPoolTls tw_pool_tls;
-
-static inline __attribute__((always_inline)) void *block_calloc(size_t size)
-{
-    void *b = tw_pool_pop(size);
-    return b ? b : tw_mem_calloc(tw_pool_block_size(size));
-}
-
-static inline __attribute__((always_inline)) void block_free(void *p, size_t size)
-{
-    if (!tw_pool_push(p, size))
-        tw_mem_free(p, tw_pool_block_size(size));
-}
-
 void tw_nogil_block_free(void *p, size_t size)
 {
-    block_free(p, size);
+    tw_pool_free(p, size);
 }
 
 /* A new thread state (on its thread): the pool may take blocks. */
 void tw_pool_thread_start(TwNogilThread *t)
 {
-    for (size_t c = 0; c < TW_POOL_CLASSES; c++)
-        __atomic_store_n(&tw_pool_tls.room[c], TW_POOL_MAX, __ATOMIC_RELAXED);
+    tw_pool_open();
     __atomic_store_n(&t->pool, &tw_pool_tls, __ATOMIC_RELEASE);
 }
 
-/* Thread exit (on the exiting thread): the pool is closed (room 0: no
- * block enters it from now on, e.g. frees later in the exit) and its
- * blocks go back to the allocator. */
+/* Thread exit (on the exiting thread): the pool is closed (no block
+ * enters it from now on, e.g. frees later in the exit) and its blocks go
+ * back to the allocator. */
 void tw_pool_thread_exit(TwNogilThread *t)
 {
     __atomic_store_n(&t->pool, NULL, __ATOMIC_RELAXED);
-    for (size_t c = 0; c < TW_POOL_CLASSES; c++) {
-        size_t bs = (c + 1) << 4;
-        __atomic_store_n(&tw_pool_tls.room[c], 0, __ATOMIC_RELAXED);
-        while (tw_pool_tls.head[c]) {
-            TwPoolBlock *b = tw_pool_tls.head[c];
-            tw_pool_tls.head[c] = b->next;
-            tw_mem_free(b, bs);
-        }
-    }
+    tw_pool_close();
 }
 
 /* Under the threads lock (tw_mem_stats); the pool's owner may be pushing
  * and popping meanwhile: exact when it is quiet. */
 void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes)
 {
-    const TwPoolTls *pool = __atomic_load_n(&((const TwNogilThread *)ts)->pool, __ATOMIC_ACQUIRE);
-    *blocks = *bytes = 0;
-    if (pool == NULL)
-        return;
-    for (size_t c = 0; c < TW_POOL_CLASSES; c++) {
-        uint64_t n = TW_POOL_MAX - __atomic_load_n(&pool->room[c], __ATOMIC_RELAXED);
-        *blocks += n;
-        *bytes += n * ((c + 1) << 4);
-    }
+    tw_pool_held(__atomic_load_n(&((const TwNogilThread *)ts)->pool, __ATOMIC_ACQUIRE), blocks,
+                 bytes);
 }
 
 TwObject *tw_object_alloc_slow(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
-    TwObject *op = block_calloc(size);
+    TwObject *op = tw_pool_calloc(size);
     if (!op) {
         if (tw_err_no_memory)
             tw_err_no_memory();
@@ -138,7 +107,7 @@ static inline __attribute__((always_inline)) void free_object_memory(TwObject *o
     if (tw_object_is_published(op) && t && tw_qsbr_needed(t))
         tw_qsbr_defer_free(t, p, tw_pool_block_size(size) | TW_QSBR_OBJECT_BLOCK);
     else
-        block_free(p, size);
+        tw_pool_free(p, size);
 }
 
 void tw_object_free_slow(TwObject *op, size_t size)
@@ -150,7 +119,7 @@ void tw_object_free_slow(TwObject *op, size_t size)
 TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
-    TwGcHead *g = block_calloc(sizeof(TwGcHead) + size);
+    TwGcHead *g = tw_pool_calloc(sizeof(TwGcHead) + size);
     if (!g) {
         if (tw_err_no_memory)
             tw_err_no_memory();

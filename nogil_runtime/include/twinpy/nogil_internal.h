@@ -203,7 +203,7 @@ typedef struct TwBrcNode {
 } TwBrcNode;
 
 /* object_memory.c: per-thread pools of small blocks, by multiple of 16
- * (TwPoolTls and the allocation fast paths are in runtime_inline.h). */
+ * (TwPoolTls and its fast paths are in twinpy/pool.h). */
 typedef struct TwNogilThread {
     TwThreadState base;           /* must be first                          */
     /* Owner id while the thread lives; 0 once it has abandoned its objects.

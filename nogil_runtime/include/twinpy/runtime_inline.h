@@ -573,91 +573,9 @@ TW_REFCOUNT_INLINE void tw_bias_check_read(TwObject *op)
 
 /* ---- object allocation fast paths (nogil_runtime/object_memory.c) ----
  *
- * Per-thread block pools: blocks of up to TW_POOL_CLASSES * 16 bytes are
- * rounded up to a multiple of 16 and, when freed, kept on the freeing
- * thread's own stack for their size (at most TW_POOL_MAX each); allocation
- * pops from it first.  Only the thread itself touches its pool, and only
- * while it has a thread state: room[c] (blocks the class may still take)
- * is 0 before the state exists and after the thread's exit emptied the
- * pool, so pushes fail then, and pops find nothing.  A block enters a pool
- * only where it may be reused at once (object_memory.c has the argument).
- * Neither path counts anything: pooled blocks stay allocated in the memory
- * counters and tw_mem_stats subtracts what the pools hold
- * (tw_runtime_pooled reads room[]). */
-#define TW_POOL_CLASSES 8
-#define TW_POOL_MAX 256
-typedef struct TwPoolBlock {
-    struct TwPoolBlock *next;
-} TwPoolBlock;
-typedef struct {
-    TwPoolBlock *head[TW_POOL_CLASSES];
-    uint32_t room[TW_POOL_CLASSES];
-} TwPoolTls;
-extern TW_TLS TwPoolTls tw_pool_tls;
-
-/* The size a block of `size` bytes really has: pooled sizes are rounded up
- * to a multiple of 16 (the same jemalloc size class); others are exact. */
-static inline bool tw_pool_fits(size_t size)
-{
-    return size > 16 && size <= TW_POOL_CLASSES * 16;
-}
-static inline size_t tw_pool_block_size(size_t size)
-{
-    return tw_pool_fits(size) ? (size + 15) & ~(size_t)15 : size;
-}
-
-/* Clear a block of class c, (c + 1) * 16 bytes: constant sizes are plain
- * vector stores, where a variable size becomes `rep stos` and its start-up
- * cost. */
-TW_REFCOUNT_INLINE void tw_pool_zero(void *b, size_t c)
-{
-    switch (c) {
-    case 1: memset(b, 0, 32); break;
-    case 2: memset(b, 0, 48); break;
-    case 3: memset(b, 0, 64); break;
-    case 4: memset(b, 0, 80); break;
-    case 5: memset(b, 0, 96); break;
-    case 6: memset(b, 0, 112); break;
-    case 7: memset(b, 0, 128); break;
-    default: memset(b, 0, (c + 1) << 4); break;
-    }
-}
-
-/* A zeroed block from the calling thread's pool, or NULL (size not
- * pooled, pool empty).  Inline so that a constant size makes the class and
- * the clearing constant.  room[] is written with plain adds (one
- * instruction), as the per-thread stats counters are (stats.c); --stats
- * reads it from other threads. */
-TW_REFCOUNT_INLINE void *tw_pool_pop(size_t size)
-{
-    if (!tw_pool_fits(size))
-        return NULL;
-    size_t c = (tw_pool_block_size(size) >> 4) - 1;
-    TwPoolBlock *b = tw_pool_tls.head[c];
-    if (b == NULL)
-        return NULL;
-    tw_pool_tls.head[c] = b->next;
-    tw_pool_tls.room[c]++;
-    tw_pool_zero(b, c);
-    return b;
-}
-
-/* Keep block p (of `size` bytes, free to reuse now) in the pool: false if
- * it does not fit, the pool is full, or the thread has no pool. */
-TW_REFCOUNT_INLINE bool tw_pool_push(void *p, size_t size)
-{
-    if (!tw_pool_fits(size))
-        return false;
-    size_t c = (tw_pool_block_size(size) >> 4) - 1;
-    if (tw_pool_tls.room[c] == 0)
-        return false;
-    TwPoolBlock *b = p;
-    b->next = tw_pool_tls.head[c];
-    tw_pool_tls.head[c] = b;
-    tw_pool_tls.room[c]--;
-    return true;
-}
-
+ * Blocks come from the calling thread's pool (twinpy/pool.h) first.  A
+ * block enters a pool only where it may be reused at once
+ * (object_memory.c has the argument). */
 TwObject *tw_object_alloc_slow(TwTypeObject *tp, size_t size);
 void tw_object_free_slow(TwObject *op, size_t size);
 

@@ -118,6 +118,7 @@ static inline void tw_mem_count(uint64_t *counter, uint64_t d)
 extern TW_TLS TwThreadState *tw_tstate_tls;
 static inline TwThreadState *tw_tstate(void) { return tw_tstate_tls; }
 
+#include "twinpy/pool.h"
 #include "twinpy/runtime_inline.h"
 
 /* ---------------- runtime identity and lifecycle ------------------- */

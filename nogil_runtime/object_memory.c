@@ -8,20 +8,21 @@
  * (tw_object_publish) goes through QSBR whenever another thread is online
  * (see qsbr.c for the rule and why it is sound); otherwise it is immediate.
  *
- * Per-thread block pools (twinpy/pool.h, shared with the GIL build).  Blocks of up to
- * TW_POOL_CLASSES * 16 bytes (ints, floats, small tuples, instances, with
- * or without the GC prefix) are rounded up to a multiple of 16 and, when
- * freed, kept on the freeing thread's own stack for that size (at most
- * TW_POOL_MAX each) instead of going back to the allocator; allocation
- * pops from it first.  A block enters a pool only at the point where it
- * would otherwise be handed to the allocator, i.e. when it may be reused
- * at once: an object never published, immediately when no other thread is
- * online, or when QSBR says its grace period is over (tw_nogil_block_free,
- * also called by qsbr.c).  So the pool changes nothing in the reclamation
- * argument, and only its owner touches it.  Pooled blocks are not live:
- * tw_mem_stats subtracts them (tw_runtime_pooled), so leak checks see what
- * they would without the pool; a thread's pool opens when its state is
- * made and goes back to the allocator when it exits.
+ * Per-thread block pools (twinpy/pool.h, shared with the GIL build).  Blocks
+ * of up to TW_POOL_CLASSES * 16 bytes (ints, floats, small tuples,
+ * instances, with or without the GC prefix) are rounded up to a multiple of
+ * 16 and, when freed, kept on the freeing thread's own stack for that size
+ * (at most TW_POOL_MAX each) instead of going back to the allocator;
+ * allocation pops from it first.  A block enters a pool only at the point
+ * where it would otherwise be handed to the allocator, i.e. when it may be
+ * reused at once: an object never published, immediately when no other
+ * thread is online, or when QSBR says its grace period is over
+ * (tw_nogil_block_free, also called by qsbr.c).  So the pool changes
+ * nothing in the reclamation argument, and only its owner touches it.
+ * Pooled blocks are not live: tw_mem_stats subtracts them
+ * (tw_runtime_pooled), so leak checks see what they would without the pool;
+ * a thread's pool opens when its state is made and goes back to the
+ * allocator when it exits.
  *
  * Trashcan: per-thread depth of nested container deallocations.  Past
  * TW_TRASH_LIMIT a container's dealloc is postponed (tw_trashcan_begin

@@ -13,9 +13,9 @@
  *     links itself into the list, takes the GIL, runs fn(arg), then — still
  *     holding the GIL — retires its trace events and counters, closes its
  *     pool (its blocks go back to the allocator), unlinks itself and folds
- *     its memory counters into
- *     the process totals (both under g_threads_mutex, so tw_mem_stats sees
- *     each block counted exactly once), drops the GIL and frees its state.
+ *     its memory counters into the process totals (both under
+ *     g_threads_mutex, so tw_mem_stats sees each block counted exactly
+ *     once), drops the GIL and frees its state.
  *
  * Invariants:
  *   - The list (linked through base.next_all) changes shape only under

@@ -392,10 +392,11 @@ def median(xs):
 # Timing noise.  On a shared or virtual machine the same binary running the
 # same work has taken up to 70% longer from one run to the next (countdown,
 # 0.33-0.57 s, on a guest with nothing else running), which no interleaving
-# or median of three removes.  The report states how much repetitions of one single-thread
-# cell (interpreter, script, layout) differed, so that a reader knows what
-# size of time ratio the run can resolve; instruction counts (valgrind)
-# are unaffected by it.  Above NOISE_WARN the report says so up front.
+# or median of three removes.  The report states how much repetitions of
+# one single-thread cell (interpreter, script, layout) differed, so that a
+# reader knows what size of time ratio the run can resolve; instruction
+# counts (valgrind) are unaffected by it.  Above NOISE_WARN the report says
+# so up front.
 NOISE_WARN = 0.10
 
 

@@ -23,7 +23,7 @@
  *   - a block of class c is (c + 1) * 16 bytes to the allocator both when
  *     it is made and when it is finally freed (tw_pool_block_size).
  * Neither fast path counts anything; room[] is written with plain adds
- * (one instruction), as the per-thread stats counters are, and --stats
+ * (one instruction), as nogil_runtime/stats.c's counters are, and --stats
  * reads it from other threads.
  */
 #ifndef TWINPY_POOL_H

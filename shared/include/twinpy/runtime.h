@@ -103,7 +103,7 @@ struct TwThreadState {
  * thread writes them; tw_mem_stats and tw_thread_lock_stats_dump read them from
  * other threads (--stats at exit may
  * run while a thread is still exiting): a relaxed store, no lock.  The
- * nogil block pools' inline fast paths use plain adds instead. */
+ * block pools' inline fast paths (twinpy/pool.h) use plain adds instead. */
 static inline void tw_mem_count(uint64_t *counter, uint64_t d)
 {
     __atomic_store_n(counter, *counter + d, __ATOMIC_RELAXED);

@@ -56,6 +56,22 @@
  *   Iterators advance a position in the entries array without locking and
  *   raise RuntimeError when `used` changed ("dictionary changed size during
  *   iteration"), as CPython does.
+ *
+ * Tracking (CPython's MAINTAIN_TRACKING).  An exact dict is born untracked
+ * by the cycle collector and is tracked by the first store of a key or
+ * value that may take part in a cycle (may_be_tracked: an object of a GC
+ * type other than an untracked tuple, whose items are atomic for good);
+ * it stays tracked when such items leave.  Until then everything it holds
+ * is atomic, so it can be in no cycle, and the collector's work and the
+ * track/untrack of short-lived dicts of numbers and strings are saved.
+ * The store that tracks it does so inside the critical section, right
+ * after the item is stored and before anything that could let a
+ * collection run (no Python code, no allocation, no eval-breaker check in
+ * between), so a collection never finds a non-atomic item in an untracked
+ * dict (it would only count as an outside reference anyway: safe, not a
+ * leak).  Subclass instances are
+ * tracked from birth, a copy as python3's would be (copy_is_tracked).
+ * gc.is_tracked then answers as python3's does.
  */
 #include <string.h>
 
@@ -376,6 +392,23 @@ static int get_ref_hashed(TwDictObject *d, TwObject *key, TwHash hash, TwObject 
     return r;
 }
 
+/* CPython's _PyObject_GC_MAY_BE_TRACKED. */
+static inline bool may_be_tracked(TwObject *o)
+{
+    if (!TW_HAS_TPFLAG(o, TW_TPFLAGS_HAVE_GC))
+        return false;
+    return TW_TYPE(o) != &TwTuple_Type || tw_gc_is_tracked(o);
+}
+
+/* d (inside its critical section) now holds key and value: track it if
+ * they may be part of a cycle (see Tracking above).  tw_gc_track
+ * returns at once for a dict already tracked. */
+static inline void maintain_tracking(TwDictObject *d, TwObject *key, TwObject *value)
+{
+    if (may_be_tracked(value) || may_be_tracked(key))
+        tw_gc_track((TwObject *)d);
+}
+
 /* Append a key known to be absent, inside the critical section.  Takes
  * new references to key and value. */
 static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value)
@@ -398,6 +431,7 @@ static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObje
     k->usable--;
     tw_atomic_store_ssize(&d->used, d->used + 1);
     bump_version(d);
+    maintain_tracking(d, key, value);
     return 0;
 }
 
@@ -416,6 +450,8 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
         tw_object_publish_into((TwObject *)d, value);
         tw_atomic_store_ptr(&ep->value, tw_newref(value));
         bump_version(d);
+        if (may_be_tracked(value))     /* the entry keeps its own key */
+            tw_gc_track((TwObject *)d);
         return 0;
     }
     return insert_new_locked(d, key, hash, value);
@@ -515,8 +551,7 @@ TwObject *tw_dict_new(void)
     d->used = 0;
     d->version = 0;
     d->keys = NULL;
-    tw_gc_track((TwObject *)d);
-    return (TwObject *)d;
+    return (TwObject *)d;    /* untracked until it holds a container */
 }
 
 TwObject *tw_dict_get_borrowed(TwObject *op, TwObject *key)
@@ -668,6 +703,20 @@ static TwObject *dict_alloc(TwTypeObject *tp)
     return op;
 }
 
+/* Whether a copy of src (not empty) is tracked, as in python3: a dense
+ * table is cloned and tracked as its source is; from a sparse one (a
+ * third of its entries deleted) the items are inserted one by one. */
+static bool copy_is_tracked(TwDictObject *src, TwDictKeys *k)
+{
+    if (src->used >= k->nentries * 2 / 3)
+        return tw_gc_is_tracked((TwObject *)src);
+    DictEntry *ep = keys_entries(k);
+    for (TwSsize i = 0; i < k->nentries; i++)
+        if (ep[i].key != NULL && (may_be_tracked(ep[i].key) || may_be_tracked(ep[i].value)))
+            return true;
+    return false;
+}
+
 TwObject *tw_dict_copy(TwObject *op)
 {
     TwDictObject *src = D(op);
@@ -698,6 +747,8 @@ TwObject *tw_dict_copy(TwObject *op)
             d->used = j;
         }
     }
+    if (rc == 0 && d->used > 0 && copy_is_tracked(src, k))
+        tw_gc_track((TwObject *)d);
     TW_END_CRITICAL_SECTION();
     if (rc < 0) {
         TW_DECREF(d);

@@ -17,7 +17,9 @@
  *     so none can track or untrack meanwhile), or by the owner of a
  *     BIASED registry.  Biased: set (under the lock) when a thread adopts
  *     the registry, cleared with the world stopped (registry_revoke) or
- *     when the owner exits (under the lock).  Another thread untracking an
+ *     when the owner exits (under the lock); the owner's gc_own names the
+ *     registry exactly while it is biased (set and cleared with the bit),
+ *     so the owner's test is one load.  Another thread untracking an
  *     object there (last reference dropped elsewhere) takes the lock and
  *     proceeds only if it then reads the registry unbiased; otherwise it
  *     releases it and stops the world to clear the bit, once per
@@ -113,7 +115,6 @@ static void list_init(TwGcList *l)
         l->gens[k].u = 0;
     }
     l->lock = 0;
-    l->count = 0;
 }
 
 static void list_publish(TwGcList *l)
@@ -156,9 +157,10 @@ void tw_gc_thread_init(TwNogilThread *t)
     /* The lock orders us after any thread that untracked here while the
      * registry was unbiased (pooled, or revoked). */
     tw_mutex_lock(&l->lock);
+    bool biased = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED) != 0;
     __atomic_store_n(&l->owner, t, __ATOMIC_RELAXED);
-    __atomic_store_n(&l->biased, __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED) != 0,
-                     __ATOMIC_RELAXED);
+    __atomic_store_n(&l->biased, biased, __ATOMIC_RELAXED);
+    __atomic_store_n(&t->gc_own, biased ? l : NULL, __ATOMIC_RELAXED);
     tw_mutex_unlock(&l->lock);
     t->gc_list = l;
 }
@@ -171,6 +173,7 @@ void tw_gc_thread_exit(TwNogilThread *t)
     if (!l)
         return;
     tw_mutex_lock(&l->lock);
+    __atomic_store_n(&t->gc_own, NULL, __ATOMIC_RELAXED);
     __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
     __atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
     tw_mutex_unlock(&l->lock);
@@ -189,6 +192,29 @@ static inline uint8_t gc_bits(const TwObject *op)
 static inline void gc_bits_set(TwObject *op, uint8_t v)
 {
     __atomic_store_n(&op->ob_gc_bits, v, __ATOMIC_RELAXED);
+}
+
+/* gc_bits_set(op, gc_bits(op) | v) and (op, gc_bits(op) & ~v), for the
+ * track/untrack fast paths: the same unlocked read-modify-write (whoever
+ * changes an object's bits holds its registry or the stopped world), one
+ * instruction on x86-64 where the C atomics make three (see
+ * runtime_inline.h's tw_peek_*). */
+static inline void gc_bits_or(TwObject *op, uint8_t v)
+{
+#if defined(__x86_64__) && !defined(TW_SANITIZED)
+    __asm__("orb %1, %0" : "+m"(op->ob_gc_bits) : "i"(v));
+#else
+    gc_bits_set(op, gc_bits(op) | v);
+#endif
+}
+
+static inline void gc_bits_clear(TwObject *op, uint8_t v)
+{
+#if defined(__x86_64__) && !defined(TW_SANITIZED)
+    __asm__("andb %1, %0" : "+m"(op->ob_gc_bits) : "i"((uint8_t)~v));
+#else
+    gc_bits_set(op, gc_bits(op) & (uint8_t)~v);
+#endif
 }
 
 /* ---------------- counts and scheduling ----------------------------- */
@@ -286,25 +312,32 @@ static inline void count_change(TwNogilThread *t, int d)
 
 /* Clear l's bias with the world stopped: its owner is then at an
  * eval-breaker check or detached, never inside track/untrack. */
+static void registry_unbias_stopped(TwGcList *l)
+{
+    TwNogilThread *owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+    if (owner)
+        __atomic_store_n(&owner->gc_own, NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+}
+
 static void registry_revoke(TwGcList *l)
 {
     if (tw_stw_is_mine() || !tw_nogil_thread()) {
-        __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+        registry_unbias_stopped(l);
         return;
     }
     tw_stw_stop();
-    __atomic_store_n(&l->biased, false, __ATOMIC_RELAXED);
+    registry_unbias_stopped(l);
     tw_stw_start();
     tw_nogil_thread()->stats.bias_revoke++;
 }
 
-/* True when the caller may change l's links without its lock: it runs
- * solo, or owns l while l is biased (list_lock's fast answer). */
+/* True when the caller may change l's links without its lock: it owns l
+ * while l is biased (t->gc_own, which only the world stopped or t itself
+ * changes), or it runs solo (list_lock's fast answer). */
 static inline bool list_is_mine(TwGcList *l, TwNogilThread *t)
 {
-    return tw_cs_tls.solo
-        || (__atomic_load_n(&l->biased, __ATOMIC_RELAXED)
-            && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == t);
+    return l == __atomic_load_n(&t->gc_own, __ATOMIC_RELAXED) || tw_cs_tls.solo;
 }
 
 /* A registry's lock, unless the caller runs solo or owns the registry
@@ -316,7 +349,8 @@ static inline bool list_is_mine(TwGcList *l, TwNogilThread *t)
  * still holds then just looks referenced from outside, which it is). */
 static inline bool list_lock(TwGcList *l, TwObject *op)
 {
-    if (list_is_mine(l, tw_nogil_thread()))
+    TwNogilThread *t = tw_nogil_thread();
+    if (t ? list_is_mine(l, t) : tw_cs_tls.solo)
         return false;
     for (;;) {
         tw_mutex_lock(&l->lock);
@@ -344,9 +378,8 @@ static inline __attribute__((always_inline)) void link_young(TwGcList *l, TwObje
     g->next = young;
     young->prev->next = g;
     young->prev = g;
-    __atomic_store_n(&l->count, l->count + 1, __ATOMIC_RELAXED);
     g->u = (uintptr_t)l;
-    gc_bits_set(op, gc_bits(op) | TW_GC_TRACKED);
+    gc_bits_or(op, TW_GC_TRACKED);
 }
 
 static inline __attribute__((always_inline)) void unlink_tracked(TwGcList *l, TwObject *op)
@@ -356,8 +389,7 @@ static inline __attribute__((always_inline)) void unlink_tracked(TwGcList *l, Tw
     g->next->prev = g->prev;
     g->next = g->prev = NULL;
     g->u = 0;
-    __atomic_store_n(&l->count, l->count - 1, __ATOMIC_RELAXED);
-    gc_bits_set(op, gc_bits(op) & ~(TW_GC_TRACKED | TW_GC_DYING));
+    gc_bits_clear(op, TW_GC_TRACKED | TW_GC_DYING);
 }
 
 /* The general cases, out of line so that the common one (the caller's own
@@ -420,10 +452,17 @@ bool tw_gc_is_tracked(TwObject *op)
 
 TwSsize tw_gc_tracked_count(void)
 {
+    bool stop = tw_nogil_thread() && !tw_stw_is_mine();
+    if (stop)
+        tw_stw_stop();
     TwSsize n = 0;
     for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
-        n += __atomic_load_n(&l->count, __ATOMIC_RELAXED);
+        for (int k = 0; k < 3; k++)
+            for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next)
+                n++;
     }
+    if (stop)
+        tw_stw_start();
     return n;
 }
 
@@ -435,18 +474,23 @@ typedef struct {
     bool failed;
 } TwObjVec;
 
-static void vec_push(TwObjVec *v, TwObject *op)
+static __attribute__((noinline)) bool vec_grow(TwObjVec *v)
 {
-    if (v->len == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 256;
-        TwObject **grown = realloc(v->items, cap * sizeof *grown);
-        if (!grown) {
-            v->failed = true;
-            return;
-        }
-        v->items = grown;
-        v->cap = cap;
+    size_t cap = v->cap ? v->cap * 2 : 256;
+    TwObject **grown = realloc(v->items, cap * sizeof *grown);
+    if (!grown) {
+        v->failed = true;
+        return false;
     }
+    v->items = grown;
+    v->cap = cap;
+    return true;
+}
+
+static inline void vec_push(TwObjVec *v, TwObject *op)
+{
+    if (__builtin_expect(v->len == v->cap, 0) && !vec_grow(v))
+        return;
     v->items[v->len++] = op;
 }
 

@@ -145,7 +145,6 @@ typedef struct TwGcList {
      * the world stopped or when the owner exits. */
     bool biased;
     struct TwNogilThread *owner;    /* NULL while pooled                   */
-    TwSsize count;            /* objects on the list (under lock)          */
     struct TwGcList *next_all;      /* every registry ever made            */
     struct TwGcList *next_free;     /* pool of unowned registries          */
 } TwGcList;
@@ -222,6 +221,10 @@ typedef struct TwNogilThread {
     uint32_t qsbr_alone_wait;     /* frees alone before it tries again     */
     /* gc_stw.c */
     TwGcList *gc_list;
+    /* gc_list while it is biased to this thread, else NULL: the owner's
+     * one-load test for changing its links without the lock.  Set with
+     * the bias, cleared with it (world stopped, or by the owner). */
+    TwGcList *gc_own;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
     /* object_memory.c: the thread's tw_pool_tls while it has one (read by
      * --stats under the threads lock), and the trashcan */
@@ -434,6 +437,7 @@ void tw_gc_thread_init(TwNogilThread *t);
 void tw_gc_thread_exit(TwNogilThread *t);
 void tw_gc_flush_count(TwNogilThread *t);
 void tw_gc_free_handoff(TwNogilThread *t);
+/* Objects on every registry, counted on the lists (stops the world). */
 TwSsize tw_gc_tracked_count(void);
 
 /* ---------------- deferred_rc.c --------------------------------------- */

@@ -145,6 +145,12 @@ TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
 {
     __asm__("addl $1, %0" : "+m"(op->ob_ref_local));
 }
+/* One of the thread's own counters for --stats (other threads read it,
+ * relaxed): one unlocked add to memory. */
+TW_REFCOUNT_INLINE void tw_stat_inc(uint64_t *counter)
+{
+    __asm__("addq $1, %0" : "+m"(*counter));
+}
 /* Returns true when the count reached zero. */
 TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
 {
@@ -161,6 +167,10 @@ TW_REFCOUNT_INLINE void tw_ref_local_inc(TwObject *op)
 {
     __atomic_store_n(&op->ob_ref_local, __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) + 1,
                      __ATOMIC_RELAXED);
+}
+TW_REFCOUNT_INLINE void tw_stat_inc(uint64_t *counter)
+{
+    __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
 }
 TW_REFCOUNT_INLINE bool tw_ref_local_dec_is_zero(TwObject *op)
 {
@@ -451,7 +461,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
         if (__builtin_expect(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id(), 1)) {
             cs->elided = TW_CS_ELIDED_BIAS;
             tw_cs_tls.top = cs;
-            __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+            tw_stat_inc(&tw_cs_tls.fast);
             return;
         }
         cs->elided = 0;
@@ -461,7 +471,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     if (tw_cs_tls.solo) {
         cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;
-        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+        tw_stat_inc(&tw_cs_tls.fast);
         return;
     }
     cs->elided = 0;
@@ -469,7 +479,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     if (__builtin_expect(__atomic_compare_exchange_n(&op->ob_mutex, &expected, 1, false,
                                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
         tw_cs_tls.top = cs;
-        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+        tw_stat_inc(&tw_cs_tls.fast);
         return;
     }
     tw_cs_begin_slow(cs);

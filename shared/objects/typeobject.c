@@ -945,16 +945,14 @@ static int slot_tp_init(TwObject *self, TwObject *const *args, size_t nargs, TwO
         return 0;
     tw_incref(descr);
     TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
-    tw_decref(descr);
+    tw_decref_likely_deferred(descr);    /* a function of the class body */
+    if (r == Tw_None)
+        return 0;                        /* immortal: nothing to drop */
     if (!r)
         return -1;
-    if (r != Tw_None) {
-        tw_err_format(TwExc_TypeError, "__init__() should return None, not '%T'", r);
-        tw_decref(r);
-        return -1;
-    }
+    tw_err_format(TwExc_TypeError, "__init__() should return None, not '%T'", r);
     tw_decref(r);
-    return 0;
+    return -1;
 }
 
 /* __new__ is a static method: cls is passed explicitly. */

@@ -250,3 +250,17 @@ try:
 except TypeError as e:
     print("TypeError:", e)
 print(EqOnly(1) == EqOnly(1), EqOnly(1) != EqOnly(2))
+
+
+class BadInit:
+    def __init__(self, v):
+        self.v = v
+        return v
+
+
+print(BadInit(None).v)
+for bad in (1, "s", [2]):
+    try:
+        BadInit(bad)
+    except TypeError as e:
+        print("TypeError:", e)

@@ -138,7 +138,9 @@ void tw_gc_free(TwObject *op, size_t size)
 {
     if (!op)
         return;
-    tw_gc_untrack(op);
+    /* most deallocs untracked op already */
+    if (__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED)
+        tw_gc_untrack(op);
     free_object_memory(op, TW_GC_HEAD(op), sizeof(TwGcHead) + size);
 }
 

@@ -213,7 +213,7 @@ void tw_cs_begin2(TwCriticalSection *cs, TwObject *a, TwObject *b)
         cs->suspended = false;
         cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;
-        __atomic_store_n(&tw_cs_tls.fast, tw_cs_tls.fast + 1, __ATOMIC_RELAXED);
+        tw_stat_inc(&tw_cs_tls.elided);
         return;
     }
     begin_section(cs);

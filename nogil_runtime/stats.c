@@ -32,7 +32,9 @@ void tw_stats_retire_thread(TwNogilThread *t)
 {
     if (t->cs) {                      /* t is the caller: its own TLS */
         t->stats.mutex_fast += t->cs->fast;
+        t->stats.cs_elided += t->cs->elided;
         __atomic_store_n(&t->cs->fast, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&t->cs->elided, 0, __ATOMIC_RELAXED);
     }
 #define TW_X(f) __atomic_fetch_add(&retired.f, t->stats.f, __ATOMIC_RELAXED);
     TW_NOGIL_STATS_FIELDS(TW_X)
@@ -52,8 +54,10 @@ void tw_stats_dump(FILE *out)
         TW_NOGIL_STATS_FIELDS(TW_X)
 #undef TW_X
         TwCsThread *cst = __atomic_load_n(&t->cs, __ATOMIC_ACQUIRE);
-        if (cst)
+        if (cst) {
             sum.mutex_fast += __atomic_load_n(&cst->fast, __ATOMIC_RELAXED);
+            sum.cs_elided += __atomic_load_n(&cst->elided, __ATOMIC_RELAXED);
+        }
     }
     tw_runtime_threads_unlock();
     uint64_t live_blocks = 0, live_bytes = 0;
@@ -73,6 +77,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "mutex_parked %llu\n", (unsigned long long)sum.mutex_parked);
     fprintf(out, "mutex_handoffs %llu\n", (unsigned long long)sum.mutex_handoff);
     tw_thread_lock_stats_dump(out);
+    fprintf(out, "critical_sections_elided %llu\n", (unsigned long long)sum.cs_elided);
     fprintf(out, "critical_sections_suspended %llu\n", (unsigned long long)sum.cs_suspended);
     fprintf(out, "solo_entries %llu\n", (unsigned long long)sum.solo_enter);
     fprintf(out, "solo_revocations %llu\n", (unsigned long long)sum.solo_revoke);

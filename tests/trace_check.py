@@ -35,6 +35,18 @@ for t in ts: t.join()
 print("done")
 """
 
+SOLO_STORES = """
+import threading
+d = {}
+def work(n):
+    for k in range(n):
+        d[k % 64] = k
+t = threading.Thread(target=work, args=(20000,))
+t.start()
+t.join()
+print("done")
+"""
+
 GC = """
 import gc, threading
 state = {"started": False, "stop": False}
@@ -212,13 +224,20 @@ def case_stats(tmp, rt):
         if two["gil_drop_requests"] < 1 or two["gil_wait_ms"] <= 0:
             fail("two competing threads but no drop request or no wait time", err)
     else:
-        for key in ("stw_count", "threads_started", "mutex_fast"):
+        for key in ("stw_count", "threads_started", "mutex_fast", "critical_sections_elided"):
             if key not in many:
                 fail(f"no {key} counter", err)
         if many["stw_count"] < 1:
             fail("a collection ran but stw_count < 1", err)
         if two["threads_started"] < 2:
             fail("two threads ran but threads_started < 2", err)
+        # One thread storing into a dict it did not make: its sections are
+        # elided (it runs solo), not counted as locked.
+        solo, err = stats_of(tmp, SOLO_STORES)
+        if solo["critical_sections_elided"] < 20000:
+            fail("a solo thread's 20,000 dict stores were not counted as elided", err)
+        if solo["mutex_fast"] > 10000:
+            fail("a solo thread's dict stores were counted as locked", err)
 
 
 def main():

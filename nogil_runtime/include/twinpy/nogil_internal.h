@@ -173,7 +173,8 @@ typedef struct {
     uint64_t brc_queued;          /* objects this thread queued to owners  */
     uint64_t brc_merged;          /* refcounts merged into ob_ref_shared   */
     uint64_t brc_try_incref_fail;
-    uint64_t mutex_fast;
+    uint64_t mutex_fast;          /* sections that found their mutex free  */
+    uint64_t cs_elided;           /* sections that took no lock (solo, biased) */
     uint64_t mutex_slow;
     uint64_t mutex_parked;
     uint64_t mutex_handoff;
@@ -190,7 +191,7 @@ typedef struct {
 } TwNogilStats;
 #define TW_NOGIL_STATS_FIELDS(X) \
     X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_merged) \
-    X(brc_try_incref_fail) X(mutex_fast) X(mutex_slow) X(mutex_parked) \
+    X(brc_try_incref_fail) X(mutex_fast) X(cs_elided) X(mutex_slow) X(mutex_parked) \
     X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) \
     X(bias_revoke) X(bias_escape) X(bias_cleared) X(qsbr_deferred) X(qsbr_deferred_bytes) \
     X(qsbr_freed) X(qsbr_polls)

@@ -425,12 +425,14 @@ typedef struct TwCriticalSection {
 } TwCriticalSection;
 
 /* The calling thread's stack of critical sections (only that thread
- * touches top and solo), how many it opened on the fast path (for
- * --stats), and whether it is the only attached thread (solo: sections
- * are elided; set and cleared by the thread itself, tstate.c). */
+ * touches top and solo), how many it opened by locking a free mutex at
+ * once (fast) and how many it opened without a lock (elided: solo or
+ * biased), for --stats, and whether it is the only attached thread (solo:
+ * sections are elided; set and cleared by the thread itself, tstate.c). */
 typedef struct {
     TwCriticalSection *top;
     uint64_t fast;
+    uint64_t elided;
     bool solo;
 } TwCsThread;
 extern TW_TLS TwCsThread tw_cs_tls;
@@ -461,7 +463,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
         if (__builtin_expect(__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tw_thread_id(), 1)) {
             cs->elided = TW_CS_ELIDED_BIAS;
             tw_cs_tls.top = cs;
-            tw_stat_inc(&tw_cs_tls.fast);
+            tw_stat_inc(&tw_cs_tls.elided);
             return;
         }
         cs->elided = 0;
@@ -471,7 +473,7 @@ static inline __attribute__((always_inline)) void tw_cs_begin(TwCriticalSection 
     if (tw_cs_tls.solo) {
         cs->elided = TW_CS_ELIDED_SOLO;
         tw_cs_tls.top = cs;
-        tw_stat_inc(&tw_cs_tls.fast);
+        tw_stat_inc(&tw_cs_tls.elided);
         return;
     }
     cs->elided = 0;

@@ -23,7 +23,9 @@
  *   B3  when the bit is cleared, every object op refers to has been
  *       published first (so items a reader may now load optimistically
  *       die with the dead mark and a grace period), and every open elided
- *       section on op of any thread holds op's lock for real;
+ *       section on op of any thread holds op's lock for real (the
+ *       innermost; older ones of the same thread are suspended, and lock
+ *       for real when resumed);
  *   B4  the bit is cleared only (a) by the owner itself (self-unbias: the
  *       only thread that can have elided sections on op), or (b) with the
  *       world stopped, by the thread that stopped it, which walks every
@@ -100,9 +102,16 @@ static void stack_push(BiasStack *s, TwObject *op)
     s->items[s->len++] = op;
 }
 
-/* Convert t's open elided sections on op into sections that hold op's
+/* Convert t's open elided sections on op into a section that holds op's
  * lock; true if there was one (the caller then leaves op locked).  t is
- * the caller, or stopped. */
+ * the caller, or stopped.  Only the innermost of them can hold the lock:
+ * an older section that elided op too (opened before sections on other
+ * objects, which then opened one on op again: Python code run inside a
+ * section can do that) is suspended, with every section older than it, as
+ * when the thread blocks; each takes its locks for real when the section
+ * above it ends (critical_section.c).  Their code is not running (the
+ * thread is inside a newer section), and code leaves its objects
+ * consistent before it runs anything that can reach a revocation. */
 static bool convert_sections(TwNogilThread *t, TwObject *op)
 {
     bool held = false;
@@ -112,10 +121,14 @@ static bool convert_sections(TwNogilThread *t, TwObject *op)
     if (!cst)
         return false;
     for (TwCriticalSection *cs = cst->top; cs && !cs->suspended; cs = cs->prev) {
-        if (cs->elided == TW_CS_ELIDED_BIAS && cs->a == op) {
-            cs->elided = 0;
-            held = true;
+        if (cs->elided != TW_CS_ELIDED_BIAS || cs->a != op)
+            continue;
+        if (held) {
+            tw_cs_suspend_from(t, cs);
+            break;
         }
+        cs->elided = 0;
+        held = true;
     }
     return held;
 }
@@ -130,9 +143,7 @@ static bool convert_all_sections(TwObject *op)
 }
 
 /* Clear op's bit (B3: after publishing what op refers to and converting
- * the open sections on it).  Only one section can have been elided on op
- * (nested sections on an object already held are not pushed), but the
- * lock is a single bit either way. */
+ * the open sections on it: one holds op's lock, convert_sections). */
 static void clear_bit(TwObject *op, bool held)
 {
     __atomic_store_n(&op->ob_mutex, held ? (uint8_t)TW_MUTEX_LOCKED : (uint8_t)0, __ATOMIC_RELEASE);

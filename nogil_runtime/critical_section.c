@@ -111,9 +111,9 @@ static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
     cs->suspended = false;
 }
 
-void tw_cs_suspend_all(TwNogilThread *t)
+void tw_cs_suspend_from(TwNogilThread *t, TwCriticalSection *from)
 {
-    for (TwCriticalSection *cs = tw_cs_tls.top; cs; cs = cs->prev) {
+    for (TwCriticalSection *cs = from; cs; cs = cs->prev) {
         if (cs->suspended)
             break;
         unlock_section(cs);
@@ -121,6 +121,11 @@ void tw_cs_suspend_all(TwNogilThread *t)
         cs->suspended = true;
         t->stats.cs_suspended++;
     }
+}
+
+void tw_cs_suspend_all(TwNogilThread *t)
+{
+    tw_cs_suspend_from(t, tw_cs_tls.top);
 }
 
 /* Leaving solo mode: every elided section takes its locks for real (the

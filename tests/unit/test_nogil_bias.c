@@ -303,6 +303,63 @@ static void test_open_section_is_converted(void)
     tw_decref((TwObject *)g_holder);
 }
 
+/* Sections on the same biased object nested with another between them
+ * (`x`, then `w`, then `x` again: Python code run inside the outer two
+ * can do that) are both elided.  A revocation while they are open leaves
+ * the innermost holding x's lock; the outer one is suspended and takes
+ * the lock for real when the sections above it end, instead of going on
+ * as if it held a lock the inner one released. */
+static void test_nested_sections_on_one_object_are_converted(void)
+{
+    g_holder = holder_new();
+    Holder *w = holder_new();
+    uint8_t *x_mutex = &g_holder->ob_base.ob_mutex;
+    g_attached = g_done = 0;
+    TW_BEGIN_CRITICAL_SECTION(g_holder);
+    TwCriticalSection *outer = &_tw_cs;
+    CHECK_EQ_INT(outer->elided, TW_CS_ELIDED_BIAS);
+    g_holder->counter = 1;
+    TW_BEGIN_CRITICAL_SECTION(w);
+    TwCriticalSection *middle = &_tw_cs;
+    CHECK_EQ_INT(middle->elided, TW_CS_ELIDED_BIAS);
+    TW_BEGIN_CRITICAL_SECTION(g_holder);
+    TwCriticalSection *inner = &_tw_cs;
+    CHECK(inner->a == (TwObject *)g_holder);
+    CHECK_EQ_INT(inner->elided, TW_CS_ELIDED_BIAS);
+    uint64_t ident;
+    TwTestJob job = { locking_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
+    double t0 = tw_test_now();
+    while (biased(g_holder) && tw_test_now() - t0 < 10.0) {
+        if (tw_eval_breaker_pending(tw_tstate()))
+            tw_eval_breaker_handle(tw_tstate());
+        sched_yield();
+    }
+    CHECK(!biased(g_holder));
+    CHECK_EQ_INT(inner->elided, 0);
+    CHECK(!inner->suspended);
+    CHECK(tw_mutex_is_locked(x_mutex));
+    CHECK(outer->suspended);
+    CHECK(biased(w));                     /* not revoked: still elided */
+    CHECK(!middle->suspended);
+    g_holder->counter = 5;
+    TW_END_CRITICAL_SECTION();            /* inner: x's lock goes */
+    CHECK(tw_test_spin_until(&g_done, 1, 10.0));   /* the worker had its turn */
+    CHECK_EQ_INT(g_holder->counter, 15);
+    TW_END_CRITICAL_SECTION();            /* middle: the outer takes x for real */
+    CHECK(!outer->suspended);
+    CHECK_EQ_INT(outer->elided, 0);
+    CHECK(tw_mutex_is_locked(x_mutex));
+    g_holder->counter += 1;
+    TW_END_CRITICAL_SECTION();            /* outer */
+    CHECK(!tw_mutex_is_locked(x_mutex));
+    CHECK(tw_cs_tls.top == NULL);
+    CHECK(tw_test_wait_alone(10.0));
+    CHECK_EQ_INT(g_holder->counter, 16);
+    tw_decref((TwObject *)w);
+    tw_decref((TwObject *)g_holder);
+}
+
 static TwObject *g_tracked;
 static uint64_t g_worker_registry_revokes;
 static int g_holding, g_dropped;
@@ -521,6 +578,7 @@ int main(void)
         TW_CASE(test_escape_unbiases_what_it_reaches),
         TW_CASE(test_reader_revokes_while_owner_blocks),
         TW_CASE(test_open_section_is_converted),
+        TW_CASE(test_nested_sections_on_one_object_are_converted),
         TW_CASE(test_registry_biased_until_another_thread_untracks),
         TW_CASE(test_dying_untrack_is_not_traversed),
         TW_CASE(test_swapping_biased_holders_loses_no_update),

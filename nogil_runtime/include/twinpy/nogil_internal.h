@@ -315,6 +315,9 @@ TwSsize tw_brc_explicit_merge(TwObject *op, TwSsize extra);
 /* ---------------- critical_section.c ---------------------------------- */
 
 void tw_cs_suspend_all(TwNogilThread *t);
+/* Suspend `from` and every older section of t (t is the caller, or the
+ * world is stopped): bias.c, converting sections. */
+void tw_cs_suspend_from(TwNogilThread *t, TwCriticalSection *from);
 void tw_cs_resume_top(TwNogilThread *t);
 /* Lock every elided section of the caller for real (leaving solo mode). */
 void tw_cs_hold_elided(void);

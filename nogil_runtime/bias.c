@@ -17,7 +17,8 @@
  * Invariants:
  *   B1  while op is biased, only the thread whose id is op->ob_tid opens
  *       sections on op without revoking first, and those sections are
- *       ELIDED (TW_CS_ELIDED_BIAS: one object, no lock);
+ *       ELIDED (TW_CS_ELIDED_BIAS: op alone, or op and another object
+ *       biased to the same thread; no lock);
  *   B2  while op is biased, no other thread reads op's items without a
  *       lock (tw_bias_check_read revokes first) or locks op's mutex;
  *   B3  when the bit is cleared, every object op refers to has been
@@ -121,13 +122,26 @@ static bool convert_sections(TwNogilThread *t, TwObject *op)
     if (!cst)
         return false;
     for (TwCriticalSection *cs = cst->top; cs && !cs->suspended; cs = cs->prev) {
-        if (cs->elided != TW_CS_ELIDED_BIAS || cs->a != op)
+        /* what cs elides of op: bit 0 a, bit 1 b */
+        int on = 0;
+        if (cs->elided == TW_CS_ELIDED_BIAS)
+            on = (cs->a == op) | (cs->b == op) << 1;
+        else if (cs->elided == TW_CS_ELIDED_BIAS_A)
+            on = cs->a == op;
+        else if (cs->elided == TW_CS_ELIDED_BIAS_B)
+            on = (cs->b == op) << 1;
+        if (!on)
             continue;
         if (held) {
             tw_cs_suspend_from(t, cs);
             break;
         }
-        cs->elided = 0;
+        /* cs takes op's lock; a two-object section still elides the other
+         * one if it did (it is biased to t too) */
+        if (cs->elided == TW_CS_ELIDED_BIAS && cs->b)
+            cs->elided = on == 1 ? TW_CS_ELIDED_BIAS_B : TW_CS_ELIDED_BIAS_A;
+        else
+            cs->elided = 0;
         held = true;
     }
     return held;
@@ -219,7 +233,8 @@ bool tw_bias_sections_open_stopped(void)
         if (!cst)
             continue;
         for (TwCriticalSection *cs = cst->top; cs && !cs->suspended; cs = cs->prev)
-            if (cs->elided == TW_CS_ELIDED_BIAS)
+            if (cs->elided == TW_CS_ELIDED_BIAS || cs->elided == TW_CS_ELIDED_BIAS_A
+                || cs->elided == TW_CS_ELIDED_BIAS_B)
                 return true;
     }
     return false;

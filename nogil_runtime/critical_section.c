@@ -26,18 +26,21 @@
  *     the locks are free: a thread that may take object locks while
  *     detached has announced its arrival, and then nobody enters solo
  *     mode) or, when it blocks, suspends them like the others.
- *   - biased (bias.c): a one-object section on an object biased to this
+ *   - biased (bias.c): a section on one object, or on two, biased to this
  *     thread is elided too (TW_CS_ELIDED_BIAS), solo or not.  An object
  *     biased to another thread is unbiased (tw_bias_revoke) before this
- *     thread locks it; a two-object section unbiases both first.  Whoever
- *     unbiases converts open biased sections into real ones; a suspended
- *     section re-checks the bit when it is resumed.
+ *     thread locks it; a two-object section that cannot elide both
+ *     unbiases the biased ones first.  Whoever unbiases an object converts
+ *     the open sections that elide it: the innermost takes its lock (a
+ *     two-object section may then hold one lock and still elide the other
+ *     object: TW_CS_ELIDED_BIAS_A/_B), older ones are suspended; a
+ *     suspended section re-checks the bits when it is resumed.
  * Invariants:
  *   - the sections that hold their locks (or are elided) form a prefix of
  *     the stack from the top: if a section is suspended, so is every
  *     older one;
  *   - solo-elided sections exist only while the thread is solo, and only
- *     on unbiased objects; bias-elided ones only on one object biased to
+ *     on unbiased objects; a bias-elided object of a section is biased to
  *     the thread;
  *   - nobody takes the mutex of a biased object;
  *   - code runs only while its innermost section holds its locks.
@@ -56,23 +59,25 @@ TW_TLS TwCsThread tw_cs_tls;
 
 static inline void unlock_section(TwCriticalSection *cs)
 {
-    if (cs->elided)
+    if (cs->elided == TW_CS_ELIDED_SOLO || cs->elided == TW_CS_ELIDED_BIAS)
         return;
-    tw_mutex_unlock(&cs->a->ob_mutex);
-    if (cs->b)
+    if (cs->elided != TW_CS_ELIDED_BIAS_A)
+        tw_mutex_unlock(&cs->a->ob_mutex);
+    if (cs->b && cs->elided != TW_CS_ELIDED_BIAS_B)
         tw_mutex_unlock(&cs->b->ob_mutex);
 }
 
-/* Before cs locks its objects: true if cs is a one-object section on an
- * object biased to this thread (now elided, holding it).  Otherwise any
- * biased object of cs is unbiased first (may stop the world, or, for the
- * caller's own object, convert the caller's elided sections on it into
- * locked ones: they are released if cs has to wait, as any other). */
+/* Before cs locks its objects: true if cs's object, or both of its
+ * objects, are biased to this thread (now elided, holding them).
+ * Otherwise any biased object of cs is unbiased first (may stop the world,
+ * or, for the caller's own object, convert the caller's elided sections
+ * on it into locked ones: they are released if cs has to wait, as any
+ * other). */
 static bool bias_prepare(TwCriticalSection *cs)
 {
     if (!tw_object_is_biased(cs->a) && !(cs->b && tw_object_is_biased(cs->b)))
         return false;
-    if (!cs->b && tw_object_is_private(cs->a)) {
+    if (tw_object_is_private(cs->a) && (!cs->b || tw_object_is_private(cs->b))) {
         cs->elided = TW_CS_ELIDED_BIAS;
         cs->suspended = false;
         return true;
@@ -163,6 +168,7 @@ static void begin_section(TwCriticalSection *cs)
     cs->elided = 0;
     if (bias_prepare(cs)) {
         tw_cs_tls.top = cs;
+        tw_stat_inc(&tw_cs_tls.elided);
         return;
     }
     if (!t) {

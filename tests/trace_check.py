@@ -47,6 +47,23 @@ t.join()
 print("done")
 """
 
+PAIR_MERGES = """
+import threading
+def work(n):
+    for k in range(n):
+        a = [k]
+        b = [k, k]
+        a.extend(b)
+        a += b
+        s = {k}
+        s |= {k + 1}
+        s.update({k + 2})
+ts = [threading.Thread(target=work, args=(5000,)) for _ in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+print("done")
+"""
+
 GC = """
 import gc, threading
 state = {"started": False, "stop": False}
@@ -238,6 +255,13 @@ def case_stats(tmp, rt):
             fail("a solo thread's 20,000 dict stores were not counted as elided", err)
         if solo["mutex_fast"] > 10000:
             fail("a solo thread's dict stores were counted as locked", err)
+        # Two threads merging their own lists and sets (sections on two
+        # objects): the containers stay private, no lock is taken.
+        pairs, err = stats_of(tmp, PAIR_MERGES)
+        if pairs["bias_cleared"] > 5000:
+            fail("merging a thread's own containers made them shared", err)
+        if pairs["mutex_fast"] > 5000 or pairs["critical_sections_elided"] < 40000:
+            fail("merging a thread's own containers took locks", err)
 
 
 def main():

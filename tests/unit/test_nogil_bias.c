@@ -360,6 +360,102 @@ static void test_nested_sections_on_one_object_are_converted(void)
     tw_decref((TwObject *)g_holder);
 }
 
+/* A section on two holders both biased to this thread takes no lock
+ * either.  Another thread's revocation of one of them while it is open
+ * makes it hold that one's lock and go on eliding the other; a second
+ * revocation takes the other one's lock too. */
+static Holder *g_pair;
+
+static void pair_locking_worker(int idx, void *p)
+{
+    __atomic_store_n(&g_attached, 1, __ATOMIC_RELEASE);
+    TW_BEGIN_CRITICAL_SECTION2(g_holder, g_pair);   /* revokes both */
+    g_holder->counter += 10;
+    g_pair->counter += 10;
+    TW_END_CRITICAL_SECTION();
+    __atomic_store_n(&g_done, 1, __ATOMIC_RELEASE);
+}
+
+static void handle_breaker_until_unbiased(Holder *h)
+{
+    double t0 = tw_test_now();
+    while (biased(h) && tw_test_now() - t0 < 10.0) {
+        if (tw_eval_breaker_pending(tw_tstate()))
+            tw_eval_breaker_handle(tw_tstate());
+        sched_yield();
+    }
+}
+
+static void test_two_object_sections_on_own_objects(void)
+{
+    Holder *h1 = holder_new(), *h2 = holder_new();
+    uint64_t cleared = tw_nogil_thread()->stats.bias_cleared;
+    TW_BEGIN_CRITICAL_SECTION2(h1, h2);
+    CHECK_EQ_INT(_tw_cs.elided, TW_CS_ELIDED_BIAS);
+    CHECK_EQ_INT(h1->ob_base.ob_mutex, TW_MUTEX_BIASED);
+    CHECK_EQ_INT(h2->ob_base.ob_mutex, TW_MUTEX_BIASED);
+    h1->counter++;
+    h2->counter++;
+    TW_END_CRITICAL_SECTION();
+    CHECK(tw_cs_tls.top == NULL);
+    CHECK(biased(h1) && biased(h2));
+    CHECK_EQ_INT(tw_nogil_thread()->stats.bias_cleared, cleared);
+    /* one of them shared: both locked for real, the other unbiased first */
+    tw_bias_revoke((TwObject *)h1);
+    TW_BEGIN_CRITICAL_SECTION2(h1, h2);
+    CHECK_EQ_INT(_tw_cs.elided, 0);
+    CHECK(!biased(h2));
+    CHECK(tw_mutex_is_locked(&h1->ob_base.ob_mutex));
+    CHECK(tw_mutex_is_locked(&h2->ob_base.ob_mutex));
+    TW_END_CRITICAL_SECTION();
+    CHECK_EQ_INT(h1->ob_base.ob_mutex, 0);
+    CHECK_EQ_INT(h2->ob_base.ob_mutex, 0);
+    tw_decref((TwObject *)h1);
+    tw_decref((TwObject *)h2);
+
+    /* open while another thread revokes one, then the other */
+    g_holder = holder_new();
+    g_pair = holder_new();
+    g_attached = g_done = 0;
+    TW_BEGIN_CRITICAL_SECTION2(g_holder, g_pair);
+    TwCriticalSection *cs = &_tw_cs;
+    CHECK_EQ_INT(cs->elided, TW_CS_ELIDED_BIAS);
+    g_holder->counter = 1;
+    g_pair->counter = 2;
+    uint64_t ident;
+    TwTestJob job = { pair_locking_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
+    /* the worker revokes the lower address first (address order) */
+    Holder *lo = (uintptr_t)g_holder < (uintptr_t)g_pair ? g_holder : g_pair;
+    Holder *hi = lo == g_holder ? g_pair : g_holder;
+    handle_breaker_until_unbiased(lo);
+    CHECK(!biased(lo));
+    CHECK(tw_mutex_is_locked(&lo->ob_base.ob_mutex));
+    CHECK_EQ_INT(cs->elided, TW_CS_ELIDED_BIAS_B);   /* b (hi) still elided */
+    CHECK(!cs->suspended);
+    handle_breaker_until_unbiased(hi);
+    CHECK(!biased(hi));
+    CHECK_EQ_INT(cs->elided, 0);
+    CHECK(tw_mutex_is_locked(&lo->ob_base.ob_mutex));
+    CHECK(tw_mutex_is_locked(&hi->ob_base.ob_mutex));
+    CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
+    double t0 = tw_test_now();
+    while (tw_test_now() - t0 < 0.02)
+        sched_yield();
+    CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
+    g_holder->counter += 4;
+    g_pair->counter += 4;
+    TW_END_CRITICAL_SECTION();
+    CHECK(tw_test_spin_until(&g_done, 1, 10.0));
+    CHECK(tw_test_wait_alone(10.0));
+    CHECK_EQ_INT(g_holder->counter, 15);
+    CHECK_EQ_INT(g_pair->counter, 16);
+    CHECK_EQ_INT(g_holder->ob_base.ob_mutex, 0);
+    CHECK_EQ_INT(g_pair->ob_base.ob_mutex, 0);
+    tw_decref((TwObject *)g_holder);
+    tw_decref((TwObject *)g_pair);
+}
+
 static TwObject *g_tracked;
 static uint64_t g_worker_registry_revokes;
 static int g_holding, g_dropped;
@@ -515,6 +611,33 @@ static long count_in(Holder *h, int n, int idx, int round)
     return n;
 }
 
+/* Count n times in both h (which other threads can reach) and pair (the
+ * caller's own), inside two-object sections with an eval-breaker check or
+ * a blocking call in some: another thread's revocation of h converts an
+ * open section halfway (h locked, pair still elided). */
+static long count_in2(Holder *h, Holder *pair, int n, int idx)
+{
+    for (int i = 0; i < n; i++) {
+        TW_BEGIN_CRITICAL_SECTION2(h, pair);
+        long v = h->counter, w = pair->counter;
+        if ((i & 3) == (idx & 3))
+            sched_yield();                /* a window for a revocation */
+        if (tw_eval_breaker_pending(tw_tstate()))
+            tw_eval_breaker_handle(tw_tstate());
+        if (i == 1 && (idx & 1)) {
+            tw_begin_blocking();
+            usleep(20);
+            tw_end_blocking();
+            v = h->counter;
+            w = pair->counter;
+        }
+        h->counter = v + 1;
+        pair->counter = w + 1;
+        TW_END_CRITICAL_SECTION();
+    }
+    return 2L * n;
+}
+
 static void swapping_worker(int idx, void *p)
 {
     long mine = 0;
@@ -523,7 +646,12 @@ static void swapping_worker(int idx, void *p)
         Holder *h = holder_with_leaves();
         mine += count_in(h, N_INCS, idx, r);
         seed = seed * 1103515245u + 12345u;
+        tw_incref((TwObject *)h);
         Holder *other = __atomic_exchange_n(&g_slots[(seed >> 8) % N_SLOTS], h, __ATOMIC_ACQ_REL);
+        Holder *pair = holder_new();
+        mine += count_in2(h, pair, N_INCS, idx);
+        tw_decref((TwObject *)pair);
+        tw_decref((TwObject *)h);
         if (other) {
             /* likely another thread's, still biased to it */
             for (int i = 0; i < N_ITEMS; i++) {
@@ -579,6 +707,7 @@ int main(void)
         TW_CASE(test_reader_revokes_while_owner_blocks),
         TW_CASE(test_open_section_is_converted),
         TW_CASE(test_nested_sections_on_one_object_are_converted),
+        TW_CASE(test_two_object_sections_on_own_objects),
         TW_CASE(test_registry_biased_until_another_thread_untracks),
         TW_CASE(test_dying_untrack_is_not_traversed),
         TW_CASE(test_swapping_biased_holders_loses_no_update),

@@ -414,9 +414,14 @@ TW_REFCOUNT_INLINE bool tw_try_incref(TwObject *op)
  *   TW_CS_ELIDED_SOLO  opened while the thread ran alone (solo, tstate.c);
  *                      locked for real, or suspended, before any other
  *                      thread may attach;
- *   TW_CS_ELIDED_BIAS  one object, biased to this thread (bias.c); locked
- *                      for real by whoever unbiases the object. */
-enum { TW_CS_ELIDED_SOLO = 1, TW_CS_ELIDED_BIAS = 2 };
+ *   TW_CS_ELIDED_BIAS  one object, or two, biased to this thread (bias.c);
+ *                      locked for real by whoever unbiases the object(s);
+ *   TW_CS_ELIDED_BIAS_A, _B  a two-object section whose other object was
+ *                      unbiased meanwhile: it holds that one's lock and
+ *                      still elides a (_A) or b (_B).  Negative as int8_t:
+ *                      tw_cs_end's fast path takes only whole elisions. */
+enum { TW_CS_ELIDED_SOLO = 1, TW_CS_ELIDED_BIAS = 2, TW_CS_ELIDED_BIAS_A = 0x81,
+       TW_CS_ELIDED_BIAS_B = 0x82 };
 typedef struct TwCriticalSection {
     struct TwCriticalSection *prev;
     TwObject *a, *b;
@@ -495,7 +500,7 @@ static inline __attribute__((always_inline)) void tw_cs_end(TwCriticalSection *c
     if (a == NULL)
         return;
     if (__builtin_expect(cs->prev == NULL || !cs->prev->suspended, 1)) {
-        if (cs->elided) {
+        if ((int8_t)cs->elided > 0) {
             tw_cs_tls.top = cs->prev;
             return;
         }

@@ -365,15 +365,14 @@ static void test_nested_sections_on_one_object_are_converted(void)
  * makes it hold that one's lock and go on eliding the other; a second
  * revocation takes the other one's lock too. */
 static Holder *g_pair;
+static int g_pair_done;
 
 static void pair_locking_worker(int idx, void *p)
 {
-    __atomic_store_n(&g_attached, 1, __ATOMIC_RELEASE);
-    TW_BEGIN_CRITICAL_SECTION2(g_holder, g_pair);   /* revokes both */
-    g_holder->counter += 10;
+    TW_BEGIN_CRITICAL_SECTION(g_pair);
     g_pair->counter += 10;
     TW_END_CRITICAL_SECTION();
-    __atomic_store_n(&g_done, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_pair_done, 1, __ATOMIC_RELEASE);
 }
 
 static void handle_breaker_until_unbiased(Holder *h)
@@ -413,40 +412,44 @@ static void test_two_object_sections_on_own_objects(void)
     tw_decref((TwObject *)h1);
     tw_decref((TwObject *)h2);
 
-    /* open while another thread revokes one, then the other */
+    /* open while one thread revokes one of them, then another the other */
     g_holder = holder_new();
     g_pair = holder_new();
-    g_attached = g_done = 0;
+    g_attached = g_done = g_pair_done = 0;
     TW_BEGIN_CRITICAL_SECTION2(g_holder, g_pair);
     TwCriticalSection *cs = &_tw_cs;
     CHECK_EQ_INT(cs->elided, TW_CS_ELIDED_BIAS);
     g_holder->counter = 1;
     g_pair->counter = 2;
     uint64_t ident;
-    TwTestJob job = { pair_locking_worker, NULL, 0 };
+    TwTestJob job = { locking_worker, NULL, 0 };
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    /* the worker revokes the lower address first (address order) */
-    Holder *lo = (uintptr_t)g_holder < (uintptr_t)g_pair ? g_holder : g_pair;
-    Holder *hi = lo == g_holder ? g_pair : g_holder;
-    handle_breaker_until_unbiased(lo);
-    CHECK(!biased(lo));
-    CHECK(tw_mutex_is_locked(&lo->ob_base.ob_mutex));
-    CHECK_EQ_INT(cs->elided, TW_CS_ELIDED_BIAS_B);   /* b (hi) still elided */
+    handle_breaker_until_unbiased(g_holder);
+    CHECK(!biased(g_holder));
+    CHECK(biased(g_pair));
+    CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
+    /* the other one, g_pair, is still elided */
+    CHECK_EQ_INT(cs->elided, cs->a == (TwObject *)g_pair ? TW_CS_ELIDED_BIAS_A
+                                                          : TW_CS_ELIDED_BIAS_B);
     CHECK(!cs->suspended);
-    handle_breaker_until_unbiased(hi);
-    CHECK(!biased(hi));
+    TwTestJob job2 = { pair_locking_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &job2, &ident) == 0);
+    handle_breaker_until_unbiased(g_pair);
+    CHECK(!biased(g_pair));
     CHECK_EQ_INT(cs->elided, 0);
-    CHECK(tw_mutex_is_locked(&lo->ob_base.ob_mutex));
-    CHECK(tw_mutex_is_locked(&hi->ob_base.ob_mutex));
+    CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
+    CHECK(tw_mutex_is_locked(&g_pair->ob_base.ob_mutex));
     CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
     double t0 = tw_test_now();
     while (tw_test_now() - t0 < 0.02)
         sched_yield();
     CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
+    CHECK_EQ_INT(__atomic_load_n(&g_pair_done, __ATOMIC_ACQUIRE), 0);
     g_holder->counter += 4;
     g_pair->counter += 4;
     TW_END_CRITICAL_SECTION();
     CHECK(tw_test_spin_until(&g_done, 1, 10.0));
+    CHECK(tw_test_spin_until(&g_pair_done, 1, 10.0));
     CHECK(tw_test_wait_alone(10.0));
     CHECK_EQ_INT(g_holder->counter, 15);
     CHECK_EQ_INT(g_pair->counter, 16);

@@ -26,15 +26,18 @@
  *     the locks are free: a thread that may take object locks while
  *     detached has announced its arrival, and then nobody enters solo
  *     mode) or, when it blocks, suspends them like the others.
- *   - biased (bias.c): a section on one object, or on two, biased to this
- *     thread is elided too (TW_CS_ELIDED_BIAS), solo or not.  An object
- *     biased to another thread is unbiased (tw_bias_revoke) before this
- *     thread locks it; a two-object section that cannot elide both
- *     unbiases the biased ones first.  Whoever unbiases an object converts
- *     the open sections that elide it: the innermost takes its lock (a
- *     two-object section may then hold one lock and still elide the other
- *     object: TW_CS_ELIDED_BIAS_A/_B), older ones are suspended; a
- *     suspended section re-checks the bits when it is resumed.
+ *   - biased (bias.c): a section elides, solo or not, the objects biased
+ *     to this thread: all of them (TW_CS_ELIDED_BIAS), or one of two
+ *     while it locks the other (TW_CS_ELIDED_BIAS_A/_B: `mine.extend(
+ *     shared)`).  An object biased to another thread is unbiased
+ *     (tw_bias_revoke) before this thread locks it.  Whoever unbiases an
+ *     object converts the open sections that elide it: the innermost takes
+ *     its lock (a two-object section may then hold one lock and still
+ *     elide the other object), older ones are suspended.  A section that
+ *     waits for a lock is suspended meanwhile and is not converted: once
+ *     it has its locks it checks that what it elides is still biased to
+ *     it, and takes everything again if not; a suspended section re-checks
+ *     the bits when it is resumed.
  * Invariants:
  *   - the sections that hold their locks (or are elided) form a prefix of
  *     the stack from the top: if a section is suspended, so is every
@@ -67,53 +70,84 @@ static inline void unlock_section(TwCriticalSection *cs)
         tw_mutex_unlock(&cs->b->ob_mutex);
 }
 
-/* Before cs locks its objects: true if cs's object, or both of its
- * objects, are biased to this thread (now elided, holding them).
- * Otherwise any biased object of cs is unbiased first (may stop the world,
- * or, for the caller's own object, convert the caller's elided sections
- * on it into locked ones: they are released if cs has to wait, as any
- * other). */
-static bool bias_prepare(TwCriticalSection *cs)
+/* Before cs locks its objects: decides what it elides and returns the
+ * objects it still has to lock (NULL, NULL: none).  An object biased to
+ * this thread is elided (TW_CS_ELIDED_BIAS: all of cs's; _BIAS_A / _B: a
+ * or b, the other one is locked); one biased to another thread is
+ * unbiased first (stops the world).  cs is not active meanwhile
+ * (suspended or not pushed), so a revocation that runs then does not
+ * convert it: the caller checks the elided object again after any wait
+ * (elision_lost). */
+static void bias_prepare(TwCriticalSection *cs, TwObject **first, TwObject **second)
 {
-    if (!tw_object_is_biased(cs->a) && !(cs->b && tw_object_is_biased(cs->b)))
-        return false;
-    if (tw_object_is_private(cs->a) && (!cs->b || tw_object_is_private(cs->b))) {
+    TwObject *a = cs->a, *b = cs->b;
+    cs->elided = 0;
+    if (tw_object_is_biased(a) && !tw_object_is_private(a))
+        tw_bias_revoke(a);
+    if (b && tw_object_is_biased(b) && !tw_object_is_private(b))
+        tw_bias_revoke(b);
+    /* what is biased now is ours (the bit never comes back) */
+    bool pa = tw_object_is_private(a), pb = b && tw_object_is_private(b);
+    *first = *second = NULL;
+    if (pa && (!b || pb)) {
         cs->elided = TW_CS_ELIDED_BIAS;
         cs->suspended = false;
-        return true;
+    } else if (pa) {
+        cs->elided = TW_CS_ELIDED_BIAS_A;
+        *first = b;
+    } else if (pb) {
+        cs->elided = TW_CS_ELIDED_BIAS_B;
+        *first = a;
+    } else {
+        *first = a;
+        *second = b;
     }
-    tw_bias_revoke(cs->a);
-    if (cs->b)
-        tw_bias_revoke(cs->b);
-    return false;
 }
 
-/* Lock the section's objects (cs->a is the lower address); the thread holds
- * no other object lock.  Waits detached. */
+/* After a wait for cs's locks: the object cs elides (half elided) was
+ * unbiased meanwhile. */
+static bool elision_lost(const TwCriticalSection *cs)
+{
+    return (cs->elided == TW_CS_ELIDED_BIAS_A && !tw_object_is_private(cs->a))
+        || (cs->elided == TW_CS_ELIDED_BIAS_B && !tw_object_is_private(cs->b));
+}
+
+/* Lock the section's objects (cs->a is the lower address; only those
+ * bias_prepare leaves); the thread holds no other object lock.  Waits
+ * detached. */
 static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
 {
-    if (bias_prepare(cs))
-        return;
-    if (tw_mutex_trylock(&cs->a->ob_mutex)) {
-        if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
-            t->stats.mutex_fast++;
+    for (;;) {
+        TwObject *first, *second;
+        bias_prepare(cs, &first, &second);
+        if (!first)
+            return;
+        if (tw_mutex_trylock(&first->ob_mutex)) {
+            if (!second || tw_mutex_trylock(&second->ob_mutex)) {
+                t->stats.mutex_fast++;
+                cs->suspended = false;
+                return;
+            }
+            tw_mutex_unlock(&first->ob_mutex);
+        }
+        bool attached = __atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED;
+        if (attached) {
+            /* still counted while we take locks detached: nobody runs solo
+             * while we may hold them (tstate.c) */
+            tw_nogil_detach_arrived(t);
+        }
+        tw_mutex_lock(&first->ob_mutex);
+        if (second)
+            tw_mutex_lock(&second->ob_mutex);
+        if (attached)
+            tw_nogil_attach(t);
+        if (!elision_lost(cs)) {
             cs->suspended = false;
             return;
         }
-        tw_mutex_unlock(&cs->a->ob_mutex);
+        /* both must be locked now, in address order: start again */
+        tw_mutex_unlock(&first->ob_mutex);
     }
-    bool attached = __atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED;
-    if (attached) {
-        /* still counted while we take locks detached: nobody runs solo
-         * while we may hold them (tstate.c) */
-        tw_nogil_detach_arrived(t);
-    }
-    tw_mutex_lock(&cs->a->ob_mutex);
-    if (cs->b)
-        tw_mutex_lock(&cs->b->ob_mutex);
-    if (attached)
-        tw_nogil_attach(t);
-    cs->suspended = false;
 }
 
 void tw_cs_suspend_from(TwNogilThread *t, TwCriticalSection *from)
@@ -165,29 +199,30 @@ static inline bool holds(const TwCriticalSection *cs, const TwObject *op)
 static void begin_section(TwCriticalSection *cs)
 {
     TwNogilThread *t = tw_nogil_thread();
-    cs->elided = 0;
-    if (bias_prepare(cs)) {
+    TwObject *first, *second;
+    cs->suspended = true;            /* holds nothing yet */
+    bias_prepare(cs, &first, &second);
+    if (!first) {
         tw_cs_tls.top = cs;
         tw_stat_inc(&tw_cs_tls.elided);
         return;
     }
     if (!t) {
-        tw_mutex_lock(&cs->a->ob_mutex);
-        if (cs->b)
-            tw_mutex_lock(&cs->b->ob_mutex);
+        tw_mutex_lock(&first->ob_mutex);
+        if (second)
+            tw_mutex_lock(&second->ob_mutex);
         cs->suspended = false;
         tw_cs_tls.top = cs;
         return;
     }
-    cs->suspended = true;            /* holds nothing yet */
-    if (tw_mutex_trylock(&cs->a->ob_mutex)) {
-        if (!cs->b || tw_mutex_trylock(&cs->b->ob_mutex)) {
+    if (tw_mutex_trylock(&first->ob_mutex)) {
+        if (!second || tw_mutex_trylock(&second->ob_mutex)) {
             t->stats.mutex_fast++;
             cs->suspended = false;
             tw_cs_tls.top = cs;
             return;
         }
-        tw_mutex_unlock(&cs->a->ob_mutex);
+        tw_mutex_unlock(&first->ob_mutex);
     }
     tw_cs_suspend_all(t);
     tw_cs_tls.top = cs;

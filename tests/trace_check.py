@@ -36,19 +36,18 @@ print("done")
 """
 
 SOLO_STORES = """
-import threading
 d = {}
 def work(n):
     for k in range(n):
         d[k % 64] = k
-t = threading.Thread(target=work, args=(20000,))
-t.start()
-t.join()
+work(20000)
 print("done")
 """
 
 PAIR_MERGES = """
 import threading
+shared = list(range(50))
+shared_set = set(range(50))
 def work(n):
     for k in range(n):
         a = [k]
@@ -58,6 +57,10 @@ def work(n):
         s = {k}
         s |= {k + 1}
         s.update({k + 2})
+        mine = list(shared)
+        mine.append(k)
+        s2 = set(shared_set)
+        s2.add(k)
 ts = [threading.Thread(target=work, args=(5000,)) for _ in range(2)]
 for t in ts: t.start()
 for t in ts: t.join()
@@ -248,19 +251,21 @@ def case_stats(tmp, rt):
             fail("a collection ran but stw_count < 1", err)
         if two["threads_started"] < 2:
             fail("two threads ran but threads_started < 2", err)
-        # One thread storing into a dict it did not make: its sections are
-        # elided (it runs solo), not counted as locked.
+        # The only thread storing into a shared dict (a global: stored in
+        # the module's dict, so not biased): its sections are elided (it
+        # runs solo), not counted as locked.
         solo, err = stats_of(tmp, SOLO_STORES)
         if solo["critical_sections_elided"] < 20000:
             fail("a solo thread's 20,000 dict stores were not counted as elided", err)
-        if solo["mutex_fast"] > 10000:
+        if solo["mutex_fast"] > 1000:
             fail("a solo thread's dict stores were counted as locked", err)
         # Two threads merging their own lists and sets (sections on two
-        # objects): the containers stay private, no lock is taken.
+        # objects), and copying shared ones into new ones of their own:
+        # their containers stay private, only the shared ones are locked.
         pairs, err = stats_of(tmp, PAIR_MERGES)
         if pairs["bias_cleared"] > 5000:
             fail("merging a thread's own containers made them shared", err)
-        if pairs["mutex_fast"] > 5000 or pairs["critical_sections_elided"] < 40000:
+        if pairs["mutex_fast"] > 25000 or pairs["critical_sections_elided"] < 60000:
             fail("merging a thread's own containers took locks", err)
 
 

@@ -385,6 +385,38 @@ static void handle_breaker_until_unbiased(Holder *h)
     }
 }
 
+static Holder *g_h1, *g_h2;
+static int g_a_holding, g_b_holding;
+
+/* Holds g_h1 (shared) until the revoking worker holds g_h2. */
+static void holding_worker(int idx, void *p)
+{
+    TW_BEGIN_CRITICAL_SECTION(g_h1);
+    __atomic_store_n(&g_a_holding, 1, __ATOMIC_RELEASE);
+    double t0 = tw_test_now();
+    while (!__atomic_load_n(&g_b_holding, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 10.0)
+        sched_yield();
+    g_h1->counter++;
+    TW_END_CRITICAL_SECTION();
+}
+
+/* Once the maker waits for g_h1, locks g_h2 (biased to the maker: a
+ * revocation) and keeps it a while after the holder let g_h1 go. */
+static void revoking_worker(int idx, void *p)
+{
+    CHECK(tw_test_spin_until(&g_a_holding, 1, 10.0));
+    tw_begin_blocking();
+    usleep(100000);                   /* the maker is waiting for g_h1 */
+    tw_end_blocking();
+    TW_BEGIN_CRITICAL_SECTION(g_h2);
+    __atomic_store_n(&g_b_holding, 1, __ATOMIC_RELEASE);
+    double t0 = tw_test_now();
+    while (tw_test_now() - t0 < 0.05)
+        sched_yield();
+    g_h2->counter += 10;
+    TW_END_CRITICAL_SECTION();
+}
+
 static void test_two_object_sections_on_own_objects(void)
 {
     Holder *h1 = holder_new(), *h2 = holder_new();
@@ -399,14 +431,45 @@ static void test_two_object_sections_on_own_objects(void)
     CHECK(tw_cs_tls.top == NULL);
     CHECK(biased(h1) && biased(h2));
     CHECK_EQ_INT(tw_nogil_thread()->stats.bias_cleared, cleared);
-    /* one of them shared: both locked for real, the other unbiased first */
+    /* one of them shared: it is locked, our own one stays private (a
+     * copy of a shared container into a new one of ours, list(shared)) */
     tw_bias_revoke((TwObject *)h1);
+    TW_BEGIN_CRITICAL_SECTION2(h1, h2);
+    CHECK_EQ_INT(_tw_cs.elided, _tw_cs.a == (TwObject *)h2 ? TW_CS_ELIDED_BIAS_A
+                                                           : TW_CS_ELIDED_BIAS_B);
+    CHECK(biased(h2));
+    CHECK(tw_mutex_is_locked(&h1->ob_base.ob_mutex));
+    CHECK_EQ_INT(h2->ob_base.ob_mutex, TW_MUTEX_BIASED);
+    h1->counter++;
+    h2->counter++;
+    TW_END_CRITICAL_SECTION();
+    CHECK(tw_cs_tls.top == NULL);
+    CHECK_EQ_INT(h1->ob_base.ob_mutex, 0);
+    CHECK_EQ_INT(h2->ob_base.ob_mutex, TW_MUTEX_BIASED);
+    /* The same while another thread holds the shared one: the section
+     * waits for it, and a third thread unbiases our own one meanwhile (it
+     * cannot convert a section that is waiting): once the shared lock is
+     * ours, the section sees its elision lost and takes both locks. */
+    g_h1 = h1;
+    g_h2 = h2;
+    g_a_holding = g_b_holding = 0;
+    uint64_t ident0;
+    TwTestJob hold_job = { holding_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &hold_job, &ident0) == 0);
+    TwTestJob revoke_job = { revoking_worker, NULL, 0 };
+    CHECK(tw_thread_spawn(tw_test_job_main, &revoke_job, &ident0) == 0);
+    CHECK(tw_test_spin_until(&g_a_holding, 1, 10.0));
     TW_BEGIN_CRITICAL_SECTION2(h1, h2);
     CHECK_EQ_INT(_tw_cs.elided, 0);
     CHECK(!biased(h2));
     CHECK(tw_mutex_is_locked(&h1->ob_base.ob_mutex));
     CHECK(tw_mutex_is_locked(&h2->ob_base.ob_mutex));
+    h1->counter++;
+    h2->counter++;
     TW_END_CRITICAL_SECTION();
+    CHECK(tw_test_wait_alone(10.0));
+    CHECK_EQ_INT(h1->counter, 4);
+    CHECK_EQ_INT(h2->counter, 13);
     CHECK_EQ_INT(h1->ob_base.ob_mutex, 0);
     CHECK_EQ_INT(h2->ob_base.ob_mutex, 0);
     tw_decref((TwObject *)h1);

@@ -37,7 +37,11 @@
  *     waits for a lock is suspended meanwhile and is not converted: once
  *     it has its locks it checks that what it elides is still biased to
  *     it, and takes everything again if not; a suspended section re-checks
- *     the bits when it is resumed.
+ *     the bits when it is resumed.  Half elision needs nothing more of the
+ *     code inside: it stores into each object by that object's own rules
+ *     (a list publishes what it stores unless it is private, item_store;
+ *     sets have no lock-free readers), whichever object the items came
+ *     from.
  * Invariants:
  *   - the sections that hold their locks (or are elided) form a prefix of
  *     the stack from the top: if a section is suspended, so is every

@@ -269,6 +269,19 @@ static void locking_worker(int idx, void *p)
     __atomic_store_n(&g_done, 1, __ATOMIC_RELEASE);
 }
 
+/* Eval-breaker checks inside a section (as Python code called from a C
+ * method would make) until h is unbiased: another thread's stop parks us
+ * in one. */
+static void handle_breaker_until_unbiased(Holder *h)
+{
+    double t0 = tw_test_now();
+    while (biased(h) && tw_test_now() - t0 < 10.0) {
+        if (tw_eval_breaker_pending(tw_tstate()))
+            tw_eval_breaker_handle(tw_tstate());
+        sched_yield();
+    }
+}
+
 static void test_open_section_is_converted(void)
 {
     g_holder = holder_new();
@@ -279,19 +292,12 @@ static void test_open_section_is_converted(void)
     uint64_t ident;
     TwTestJob job = { locking_worker, NULL, 0 };
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    /* Eval-breaker checks inside the section (as Python code called from
-     * a C method would make): the worker's stop parks us in one. */
-    double t0 = tw_test_now();
-    while (biased(g_holder) && tw_test_now() - t0 < 10.0) {
-        if (tw_eval_breaker_pending(tw_tstate()))
-            tw_eval_breaker_handle(tw_tstate());
-        sched_yield();
-    }
+    handle_breaker_until_unbiased(g_holder);
     CHECK(!biased(g_holder));
     CHECK_EQ_INT(_tw_cs.elided, 0);
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
     CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
-    t0 = tw_test_now();
+    double t0 = tw_test_now();
     while (tw_test_now() - t0 < 0.02)
         sched_yield();
     CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
@@ -329,12 +335,7 @@ static void test_nested_sections_on_one_object_are_converted(void)
     uint64_t ident;
     TwTestJob job = { locking_worker, NULL, 0 };
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    double t0 = tw_test_now();
-    while (biased(g_holder) && tw_test_now() - t0 < 10.0) {
-        if (tw_eval_breaker_pending(tw_tstate()))
-            tw_eval_breaker_handle(tw_tstate());
-        sched_yield();
-    }
+    handle_breaker_until_unbiased(g_holder);
     CHECK(!biased(g_holder));
     CHECK_EQ_INT(inner->elided, 0);
     CHECK(!inner->suspended);
@@ -373,16 +374,6 @@ static void pair_locking_worker(int idx, void *p)
     g_pair->counter += 10;
     TW_END_CRITICAL_SECTION();
     __atomic_store_n(&g_pair_done, 1, __ATOMIC_RELEASE);
-}
-
-static void handle_breaker_until_unbiased(Holder *h)
-{
-    double t0 = tw_test_now();
-    while (biased(h) && tw_test_now() - t0 < 10.0) {
-        if (tw_eval_breaker_pending(tw_tstate()))
-            tw_eval_breaker_handle(tw_tstate());
-        sched_yield();
-    }
 }
 
 static Holder *g_h1, *g_h2;

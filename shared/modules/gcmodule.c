@@ -10,21 +10,11 @@
 
 /* ---------------- what a collection reports (gcmodule.h) ------------ */
 
-/* CPython's _PyObject_GC_MAY_BE_TRACKED. */
-static bool may_be_tracked(TwObject *o)
-{
-    if (!TW_HAS_TPFLAG(o, TW_TPFLAGS_HAVE_GC))
-        return false;
-    if (TW_TYPE(o) == &TwTuple_Type)
-        return tw_gc_is_tracked(o);
-    return true;
-}
-
 bool tw_gc_tuple_is_atomic(TwObject *t)
 {
     for (TwSsize i = 0; i < TW_TUPLE_SIZE(t); i++) {
         TwObject *item = TW_TUPLE_GET(t, i);
-        if (item == NULL || may_be_tracked(item))
+        if (item == NULL || tw_gc_may_be_tracked(item))
             return false;
     }
     return true;
@@ -35,7 +25,7 @@ bool tw_gc_cpython_tracks_dict(TwObject *d)
     TwSsize pos = 0;
     TwObject *k, *v;
     while (tw_dict_next(d, &pos, &k, &v)) {
-        if (may_be_tracked(k) || may_be_tracked(v))
+        if (tw_gc_may_be_tracked(k) || tw_gc_may_be_tracked(v))
             return true;
     }
     return false;

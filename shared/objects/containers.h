@@ -17,6 +17,21 @@ extern TwTypeObject TwDictRevIterKey_Type;
 extern TwTypeObject TwSetIter_Type;
 extern TwTypeObject TwRangeIter_Type;
 
+/* hash(key) for a dict or set key: an exact str's cached hash and an exact
+ * int's inline, else the general hash (-1 with an exception set). */
+static inline TwHash tw_container_key_hash(TwObject *key)
+{
+    if (TW_STR_CHECK_EXACT(key)) {
+        TwHash h = ((TwStrObject *)key)->hash;
+        if (h != -1)
+            return h;
+        return tw_str_hash(key);
+    }
+    if (TW_INT_CHECK_EXACT(key))
+        return tw_int_hash_fast(TW_INT_VALUE(key));
+    return tw_object_hash(key);
+}
+
 /* A sequence index: an int or an object with __index__.  On failure raises
  * TypeError "<what> indices must be integers or slices, not <type>" and
  * returns -1 (check tw_err_occurred only when the result is -1). */

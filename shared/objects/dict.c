@@ -59,9 +59,8 @@
  *
  * Tracking (CPython's MAINTAIN_TRACKING).  An exact dict is born untracked
  * by the cycle collector and is tracked by the first store of a key or
- * value that may take part in a cycle (may_be_tracked: an object of a GC
- * type other than an untracked tuple, whose items are atomic for good);
- * it stays tracked when such items leave.  Until then everything it holds
+ * value that may take part in a cycle (tw_gc_may_be_tracked, types.h); it
+ * stays tracked when such items leave.  Until then everything it holds
  * is atomic, so it can be in no cycle, and the collector's work and the
  * track/untrack of short-lived dicts of numbers and strings are saved.
  * The store that tracks it does so inside the critical section, right
@@ -69,9 +68,9 @@
  * collection run (no Python code, no allocation, no eval-breaker check in
  * between), so a collection never finds a non-atomic item in an untracked
  * dict (it would only count as an outside reference anyway: safe, not a
- * leak).  Subclass instances are
- * tracked from birth, a copy as python3's would be (copy_is_tracked).
- * gc.is_tracked then answers as python3's does.
+ * leak).  Subclass instances are tracked from birth, a copy as python3's
+ * would be (copy_is_tracked).  gc.is_tracked then answers as python3's
+ * does.
  */
 #include <string.h>
 
@@ -241,19 +240,6 @@ static int dict_grow(TwDictObject *d)
     return dict_resize(d, log2_for(d->used * 3));
 }
 
-static inline TwHash key_hash(TwObject *key)
-{
-    if (TW_STR_CHECK_EXACT(key)) {
-        TwHash h = ((TwStrObject *)key)->hash;
-        if (h != -1)
-            return h;
-        return tw_str_hash(key);
-    }
-    if (TW_INT_CHECK_EXACT(key))
-        return tw_int_hash_fast(TW_INT_VALUE(key));
-    return tw_object_hash(key);
-}
-
 /* Equality of a stored key sk and key, both exact ints or both exact strs
  * (1 or 0); -1 for any other pair (the caller takes the general path). */
 static inline int key_eq_fast(TwObject *sk, TwObject *key)
@@ -392,20 +378,12 @@ static int get_ref_hashed(TwDictObject *d, TwObject *key, TwHash hash, TwObject 
     return r;
 }
 
-/* CPython's _PyObject_GC_MAY_BE_TRACKED. */
-static inline bool may_be_tracked(TwObject *o)
-{
-    if (!TW_HAS_TPFLAG(o, TW_TPFLAGS_HAVE_GC))
-        return false;
-    return TW_TYPE(o) != &TwTuple_Type || tw_gc_is_tracked(o);
-}
-
 /* d (inside its critical section) now holds key and value: track it if
  * they may be part of a cycle (see Tracking above).  tw_gc_track
  * returns at once for a dict already tracked. */
 static inline void maintain_tracking(TwDictObject *d, TwObject *key, TwObject *value)
 {
-    if (may_be_tracked(value) || may_be_tracked(key))
+    if (tw_gc_may_be_tracked(value) || tw_gc_may_be_tracked(key))
         tw_gc_track((TwObject *)d);
 }
 
@@ -450,7 +428,7 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
         tw_object_publish_into((TwObject *)d, value);
         tw_atomic_store_ptr(&ep->value, tw_newref(value));
         bump_version(d);
-        if (may_be_tracked(value))     /* the entry keeps its own key */
+        if (tw_gc_may_be_tracked(value))     /* the entry keeps its own key */
             tw_gc_track((TwObject *)d);
         return 0;
     }
@@ -556,7 +534,7 @@ TwObject *tw_dict_new(void)
 
 TwObject *tw_dict_get_borrowed(TwObject *op, TwObject *key)
 {
-    TwHash h = key_hash(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return NULL;
     TwDictObject *d = D(op);
@@ -569,7 +547,7 @@ TwObject *tw_dict_get_borrowed(TwObject *op, TwObject *key)
 int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
 {
     *out = NULL;
-    TwHash h = key_hash(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     return get_ref_hashed(D(op), key, h, out);
@@ -588,7 +566,7 @@ int tw_dict_get_ref_str(TwObject *op, const char *key, TwObject **out)
 
 int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
 {
-    TwHash h = key_hash(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     TwDictObject *d = D(op);
@@ -632,7 +610,7 @@ int tw_dict_pop(TwObject *op, TwObject *key, TwObject **out)
 {
     if (out != NULL)
         *out = NULL;
-    TwHash h = key_hash(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     TwObject *ok, *ov;
@@ -712,7 +690,7 @@ static bool copy_is_tracked(TwDictObject *src, TwDictKeys *k)
         return tw_gc_is_tracked((TwObject *)src);
     DictEntry *ep = keys_entries(k);
     for (TwSsize i = 0; i < k->nentries; i++)
-        if (ep[i].key != NULL && (may_be_tracked(ep[i].key) || may_be_tracked(ep[i].value)))
+        if (ep[i].key != NULL && (tw_gc_may_be_tracked(ep[i].key) || tw_gc_may_be_tracked(ep[i].value)))
             return true;
     return false;
 }
@@ -1111,7 +1089,7 @@ static TwObject *dict_m_setdefault(TwObject *self, TwObject *const *args, size_t
     if (tw_arg_check_no_kwargs("setdefault", kwnames) < 0 || tw_arg_check_count("setdefault", nargs, 1, 2) < 0)
         return NULL;
     TwObject *key = args[0], *dflt = nargs == 2 ? args[1] : Tw_None;
-    TwHash h = key_hash(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return NULL;
     TwDictObject *d = D(self);

@@ -65,19 +65,6 @@ static inline bool is_frozenset_type(TwTypeObject *tp)
     return tp == &TwFrozenSet_Type || tw_type_is_subtype(tp, &TwFrozenSet_Type);
 }
 
-static inline TwHash hash_key(TwObject *key)
-{
-    if (TW_STR_CHECK_EXACT(key)) {
-        TwHash h = ((TwStrObject *)key)->hash;
-        if (h != -1)
-            return h;
-        return tw_str_hash(key);
-    }
-    if (TW_INT_CHECK_EXACT(key))
-        return tw_int_hash_fast(TW_INT_VALUE(key));
-    return tw_object_hash(key);
-}
-
 /* ---------------- the table (caller holds the critical section) ----- */
 
 static void insert_clean(SetEntry *table, size_t mask, TwObject *key, TwHash hash)
@@ -421,7 +408,7 @@ static int set_merge(TwSetObject *so, TwSetObject *other)
 static int add_key_cb(void *arg, TwObject *key)
 {
     TwSetObject *so = arg;
-    TwHash h = hash_key(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     int rc;
@@ -488,7 +475,7 @@ static int contains_hashed(TwSetObject *so, TwObject *key, TwHash h)
 
 static int contains_key(TwSetObject *so, TwObject *key)
 {
-    TwHash h = hash_key(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     return contains_hashed(so, key, h);
@@ -496,7 +483,7 @@ static int contains_key(TwSetObject *so, TwObject *key)
 
 static int discard_key(TwSetObject *so, TwObject *key)
 {
-    TwHash h = hash_key(key);
+    TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
     TwObject *old;
@@ -570,7 +557,7 @@ static TwObject *set_intersection(TwSetObject *so, TwObject *other)
         }
         TwObject *key;
         while (rc == 0 && (key = tw_iter_next(it)) != NULL) {
-            TwHash h = hash_key(key);
+            TwHash h = tw_container_key_hash(key);
             int in = h == -1 ? -1 : contains_hashed(so, key, h);
             if (in < 0)
                 rc = -1;

@@ -114,6 +114,15 @@ extern TwTypeObject TwTuple_Type;
 #define TW_TUPLE_SIZE(op) TW_SIZE(op)
 #define TW_TUPLE_ITEMS(op) (((TwTupleObject *)(op))->items)
 #define TW_TUPLE_GET(op, i) (((TwTupleObject *)(op))->items[i])   /* borrowed */
+/* CPython's _PyObject_GC_MAY_BE_TRACKED: o may be part of a cycle (an
+ * object of a GC type, other than a tuple the collector has untracked:
+ * its items are atomic for good). */
+static inline bool tw_gc_may_be_tracked(TwObject *o)
+{
+    if (!TW_HAS_TPFLAG(o, TW_TPFLAGS_HAVE_GC))
+        return false;
+    return TW_TYPE(o) != &TwTuple_Type || tw_gc_is_tracked(o);
+}
 TwObject *tw_tuple_new(TwSsize n);                /* items NULL: fill with TW_TUPLE_SET */
 #define TW_TUPLE_SET(op, i, v) (((TwTupleObject *)(op))->items[i] = (v))  /* steals */
 TwObject *tw_tuple_pack(TwSsize n, ...);          /* borrows the arguments        */

@@ -297,9 +297,7 @@ static void test_open_section_is_converted(void)
     CHECK_EQ_INT(_tw_cs.elided, 0);
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
     CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
-    double t0 = tw_test_now();
-    while (tw_test_now() - t0 < 0.02)
-        sched_yield();
+    tw_test_yield_for(0.02);
     CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
     g_holder->counter = 5;
     TW_END_CRITICAL_SECTION();
@@ -401,9 +399,7 @@ static void revoking_worker(int idx, void *p)
     tw_end_blocking();
     TW_BEGIN_CRITICAL_SECTION(g_h2);
     __atomic_store_n(&g_b_holding, 1, __ATOMIC_RELEASE);
-    double t0 = tw_test_now();
-    while (tw_test_now() - t0 < 0.05)
-        sched_yield();
+    tw_test_yield_for(0.05);
     g_h2->counter += 10;
     TW_END_CRITICAL_SECTION();
 }
@@ -494,9 +490,7 @@ static void test_two_object_sections_on_own_objects(void)
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
     CHECK(tw_mutex_is_locked(&g_pair->ob_base.ob_mutex));
     CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
-    double t0 = tw_test_now();
-    while (tw_test_now() - t0 < 0.02)
-        sched_yield();
+    tw_test_yield_for(0.02);
     CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
     CHECK_EQ_INT(__atomic_load_n(&g_pair_done, __ATOMIC_ACQUIRE), 0);
     g_holder->counter += 4;

@@ -125,9 +125,7 @@ static void test_arriving_thread_waits_for_solo_to_end(void)
     TwTestJob job = { arriving_worker, NULL, 0 };
     CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
     /* No eval-breaker check here: the worker must not get attached. */
-    double t0 = tw_test_now();
-    while (tw_test_now() - t0 < 0.05)
-        sched_yield();
+    tw_test_yield_for(0.05);
     CHECK_EQ_INT(__atomic_load_n(&g_attached, __ATOMIC_ACQUIRE), 0);
     CHECK(__atomic_load_n(&tw_tstate()->eval_breaker, __ATOMIC_ACQUIRE) & TW_EB_NOGIL_SOLO_LEAVE);
     g_box->counter = 1;
@@ -137,9 +135,7 @@ static void test_arriving_thread_waits_for_solo_to_end(void)
     CHECK(!tw_cs_tls.solo);
     CHECK(tw_mutex_is_locked(&g_box->ob_base.ob_mutex));
     CHECK(tw_test_spin_until(&g_attached, 1, 10.0));
-    t0 = tw_test_now();
-    while (tw_test_now() - t0 < 0.02)
-        sched_yield();
+    tw_test_yield_for(0.02);
     CHECK_EQ_INT(__atomic_load_n(&g_done, __ATOMIC_ACQUIRE), 0);
     g_box->counter = 5;
     TW_END_CRITICAL_SECTION();

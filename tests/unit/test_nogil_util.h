@@ -94,6 +94,16 @@ static bool tw_test_spin_until(int *flag, int want, double timeout_s)
     return true;
 }
 
+/* Let other threads run for `seconds` without an eval-breaker check: the
+ * caller keeps what it holds (sections, locks), and a stop-the-world
+ * waits for it meanwhile. */
+static inline void tw_test_yield_for(double seconds)
+{
+    double t0 = tw_test_now();
+    while (tw_test_now() - t0 < seconds)
+        sched_yield();
+}
+
 static uint64_t tw_test_live_blocks(void)
 {
     uint64_t n;

@@ -8,8 +8,11 @@
  * registry (TwGcList) while it lives, with one list per generation;
  * tracking appends to the caller's own generation 0.  Invariants:
  *   - a tracked object is on exactly one list of one registry, the one
- *     its prefix's `u` names; `u` never changes while the object stays
- *     tracked (except during a collection, which restores it);
+ *     its prefix's `u` names; `u` changes only with the world stopped (a
+ *     collection borrows it and restores it, and moves the garbage it will
+ *     free itself to its own registry), and never for an object whose
+ *     count has reached 0 (a collection counts those as roots), so a
+ *     thread untracking one may wait for a registry's lock;
  *   - a registry's links change only under its 1-byte lock, with the
  *     world stopped (a collection moves its survivors one generation up
  *     by splicing whole lists), by a solo thread (tstate.c: no other
@@ -50,7 +53,8 @@
  *      collector frees the garbage itself rather than queueing it to the
  *      owners), take a reference to it,
  *      restore `u`, move the survivors (and the garbage, untracked when
- *      freed) to generation N+1 (2 stays 2), restart the world;
+ *      freed) to generation N+1 (2 stays 2), the garbage the collector
+ *      frees into its own registry, restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
  * Garbage owned by a thread that parked itself for the stop (it resumes in
@@ -594,6 +598,32 @@ static void promote(int gen)
                 splice(&l->gens[to], &l->gens[k]);
 }
 
+/* The garbage the collector frees itself moves to its own registry (the
+ * oldest generation this collection promotes to): freeing it after the
+ * restart then untracks it there, with no lock and without unbiasing the
+ * registries of the threads that made it, which they would otherwise
+ * track and untrack through under a lock for the rest of their lives.
+ * World stopped (the links of any registry may change); after promote. */
+static void adopt_garbage_stopped(TwNogilThread *t, int gen, TwObject *const *objs, size_t n)
+{
+    TwGcList *mine = t->gc_list;
+    if (mine == NULL)
+        return;
+    TwGcHead *to = &mine->gens[gen < 2 ? gen + 1 : 2];
+    for (size_t i = 0; i < n; i++) {
+        TwGcHead *g = TW_GC_HEAD(objs[i]);
+        if (g->u == (uintptr_t)mine)
+            continue;
+        g->prev->next = g->next;
+        g->next->prev = g->prev;
+        g->prev = to->prev;
+        g->next = to;
+        to->prev->next = g;
+        to->prev = g;
+        g->u = (uintptr_t)mine;
+    }
+}
+
 /* The thread that owns op, if it parked itself for this stop (so it resumes
  * in tw_stw_park_self and frees what we hand it before it runs anything
  * else); NULL for our own objects, merged or deferred ones, and owners
@@ -854,6 +884,7 @@ static TwSsize collect(int generation, bool explicit_call)
                      explicit_call ? &reported : NULL, merged, nmerged);
     untrack_atomic_tuples_stopped(generation);
     promote(generation);
+    adopt_garbage_stopped(t, generation, unreachable.items, unreachable.len);
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
     tw_stw_start();

@@ -87,6 +87,8 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "stw_count %llu\n", G(stw_count));
     fprintf(out, "stw_pause_total_us %llu\n", G(stw_total_ns) / 1000);
     fprintf(out, "stw_pause_max_us %llu\n", G(stw_max_ns) / 1000);
+    fprintf(out, "stw_stop_wait_total_us %llu\n", G(stw_wait_total_ns) / 1000);
+    fprintf(out, "stw_stop_wait_max_us %llu\n", G(stw_wait_max_ns) / 1000);
     fprintf(out, "qsbr_deferred %llu\n", (unsigned long long)sum.qsbr_deferred);
     fprintf(out, "qsbr_deferred_bytes %llu\n", (unsigned long long)sum.qsbr_deferred_bytes);
     fprintf(out, "qsbr_freed %llu\n", (unsigned long long)sum.qsbr_freed);

@@ -48,7 +48,7 @@
 #define TW_STW_PARK_SPIN 512
 #define TW_STW_SPIN_NS 200000
 
-static uint32_t online_cpus(void)
+uint32_t tw_nogil_online_cpus(void)
 {
     static uint32_t n;
     uint32_t v = __atomic_load_n(&n, __ATOMIC_RELAXED);
@@ -72,7 +72,7 @@ static bool spin_while(const uint32_t *word, uint32_t val, int pauses)
             return true;
         tw_cpu_relax();
     }
-    if (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > online_cpus())
+    if (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > tw_nogil_online_cpus())
         return false;
     uint64_t deadline = tw_monotonic_ns() + TW_STW_SPIN_NS;
     do {
@@ -134,8 +134,12 @@ void tw_stw_stop(void)
                 pending++;
             }
         }
-        if (!pending)
+        if (!pending) {
+            uint64_t wait = tw_monotonic_ns() - stw_start_ns;
+            __atomic_fetch_add(&tw_nogil_gstats.stw_wait_total_ns, wait, __ATOMIC_RELAXED);
+            tw_stat_max(&tw_nogil_gstats.stw_wait_max_ns, wait);
             break;
+        }
         if (!spin_while(&tw_stw_event, ev, TW_STW_REQUEST_SPIN))
             tw_futex_wait(&tw_stw_event, ev, 1000000);
     }

@@ -9,7 +9,8 @@
  *     their objects were tracked by this thread, a running thread, or a
  *     thread that has exited; reachable objects are untouched;
  *   - the collector frees the garbage of a thread that sits detached
- *     itself, and a reference held only by a BRC queue keeps nothing alive;
+ *     itself, without unbiasing that thread's registry, and a reference
+ *     held only by a BRC queue keeps nothing alive;
  *   - passing the generation-0 threshold schedules a collection through
  *     the eval breaker.
  */
@@ -77,12 +78,23 @@ static void test_stop_the_world_pauses_attached_and_attaching_threads(void)
     memset(g_progress, 0, sizeof g_progress);
     g_stop_spinning = g_started = 0;
     uint64_t before = __atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED);
+    uint64_t pause0 = __atomic_load_n(&tw_nogil_gstats.stw_total_ns, __ATOMIC_RELAXED);
+    uint64_t wait0 = __atomic_load_n(&tw_nogil_gstats.stw_wait_total_ns, __ATOMIC_RELAXED);
     int ok[2] = { 1, 1 };
     CHECK(tw_test_run_threads(N_SPINNERS + 2, stw_main, ok));
     CHECK(ok[0]);
     CHECK(ok[1]);
     CHECK_EQ_INT(__atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED), before + 5);
     CHECK(__atomic_load_n(&tw_nogil_gstats.stw_max_ns, __ATOMIC_RELAXED) >= 20000000u);
+    /* Attached spinners had to reach a check: some wait to stop them,
+     * and the wait is part of each pause (the 20 ms with the world
+     * stopped is not). */
+    uint64_t pause = __atomic_load_n(&tw_nogil_gstats.stw_total_ns, __ATOMIC_RELAXED) - pause0;
+    uint64_t wait = __atomic_load_n(&tw_nogil_gstats.stw_wait_total_ns, __ATOMIC_RELAXED) - wait0;
+    CHECK(wait > 0);
+    CHECK(wait + 5 * 20000000u <= pause);
+    CHECK(__atomic_load_n(&tw_nogil_gstats.stw_wait_max_ns, __ATOMIC_RELAXED) <=
+          __atomic_load_n(&tw_nogil_gstats.stw_max_ns, __ATOMIC_RELAXED));
 }
 
 /* ---------------- GC test type --------------------------------------- */
@@ -264,6 +276,9 @@ static TwObject *g_queued_node;
 
 static void detached_owner(int idx, void *p)
 {
+    int *out = p;
+    TwNogilThread *me = tw_nogil_thread();
+    out[3] = __atomic_load_n(&me->gc_own, __ATOMIC_RELAXED) == me->gc_list;
     for (int i = 0; i < 20; i++)
         make_garbage_ring(3);
     /* A ring that stays alive through one reference, which main drops
@@ -277,6 +292,7 @@ static void detached_owner(int idx, void *p)
     while (__atomic_load_n(&g_parked_step, __ATOMIC_ACQUIRE) < 2)
         usleep(200);
     tw_end_blocking();
+    out[4] = __atomic_load_n(&me->gc_own, __ATOMIC_RELAXED) == me->gc_list;
 }
 
 static void parked_main(int idx, void *p)
@@ -300,7 +316,7 @@ static void test_collector_frees_a_detached_owners_garbage_itself(void)
     tw_gc_collect(2);
     g_node_deallocs = 0;
     g_parked_step = 0;
-    int out[3] = { -1, -1, -1 };
+    int out[5] = { -1, -1, -1, -1, -1 };
     CHECK(tw_test_run_threads(2, parked_main, out));
     CHECK_EQ_INT(out[0], TW_REF_QUEUED);
     /* The queued ring counts too: the queue's reference is no root. */
@@ -308,6 +324,11 @@ static void test_collector_frees_a_detached_owners_garbage_itself(void)
     /* All freed before tw_gc_collect returned, the owner still detached. */
     CHECK_EQ_INT(out[2], 20 * 3 + 2);
     CHECK_EQ_INT(g_node_deallocs, 20 * 3 + 2);
+    /* Freeing them did not unbias the owner's registry (the collector
+     * moved them to its own first): the owner still tracks without a
+     * lock. */
+    CHECK_EQ_INT(out[3], 1);
+    CHECK_EQ_INT(out[4], 1);
 }
 
 /* Garbage owned by a thread that parks itself for the stop (it was
@@ -401,6 +422,7 @@ static void test_stats_report_pauses(void)
     CHECK(strstr(buf, "brc_queued ") != NULL);
     CHECK(strstr(buf, "mutex_parked ") != NULL);
     CHECK(strstr(buf, "qsbr_deferred_bytes ") != NULL);
+    CHECK(strstr(buf, "stw_stop_wait_total_us ") != NULL);
 }
 
 /* Deferred counts land in the counting thread's slot for the object's id,

@@ -420,6 +420,8 @@ void tw_stw_park_self(TwNogilThread *t);
 bool tw_stw_requested(void);
 /* True while the caller is the thread that stopped the world. */
 bool tw_stw_is_mine(void);
+/* CPUs this process may run on (its affinity mask; read once). */
+uint32_t tw_nogil_online_cpus(void);
 
 /* ---------------- bias.c ---------------------------------------------- */
 
@@ -483,6 +485,7 @@ void tw_pool_thread_exit(TwNogilThread *t);
 
 typedef struct {
     uint64_t stw_count, stw_total_ns, stw_max_ns;
+    uint64_t stw_wait_total_ns, stw_wait_max_ns;   /* request to all stopped */
     uint64_t gc_runs, gc_collected, gc_pause_total_ns, gc_pause_max_ns;
     uint64_t threads_started, threads_exited;
 } TwNogilGlobalStats;

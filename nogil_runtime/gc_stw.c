@@ -57,6 +57,11 @@
  *      frees into its own registry, restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
+ * Steps 2-4 and the first half of 5 (restoring `u` and the bits, counting
+ * survivors, untracking tuples of atomic items, handing a parked thread
+ * its own garbage) run registry by registry on the collector and on the
+ * threads parked for the stop, which walk their own registries first (the
+ * parallel phases below); the rest of step 5 is the collector's alone.
  * Garbage owned by a thread that parked itself for the stop (it resumes in
  * tw_stw_park_self) is not merged in step 5: the collector counts one more
  * reference in its ob_ref_local (the world is stopped) and hands it to that
@@ -85,6 +90,7 @@
  * allocated since the last one, not everything alive.
  */
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,6 +179,9 @@ void tw_gc_thread_exit(TwNogilThread *t)
 {
     free(t->gc_handoff);                /* empty: freed on leaving the park */
     t->gc_handoff = NULL;
+    free(t->gc_rest);                   /* empty: emptied by each collection */
+    t->gc_rest = NULL;
+    t->gc_rest_cap = 0;
     TwGcList *l = t->gc_list;
     if (!l)
         return;
@@ -516,23 +525,30 @@ static inline bool is_candidate(TwObject *op)
     return op && (gc_bits(op) & TW_GC_CANDIDATE);
 }
 
+/* Steps 3 and 4 run on several threads at once (the parallel phases
+ * below): a child may sit in a registry another thread is processing, so
+ * its `u` and its bits change by atomic read-modify-writes. */
 static int visit_decref(TwObject *child, void *arg)
 {
     (void)arg;
-    if (is_candidate(child)) {
-        TwGcHead *g = TW_GC_HEAD(child);
-        g->u = (uintptr_t)((intptr_t)g->u - 1);
-    }
+    if (is_candidate(child))
+        __atomic_fetch_sub(&TW_GC_HEAD(child)->u, 1, __ATOMIC_RELAXED);
     return 0;
+}
+
+/* Marks op reachable; true if this call did (nobody had before). */
+static inline bool mark_reachable(TwObject *op)
+{
+    return !(gc_bits(op) & TW_GC_REACHABLE) &&
+           !(__atomic_fetch_or(&op->ob_gc_bits, TW_GC_REACHABLE, __ATOMIC_RELAXED) &
+             TW_GC_REACHABLE);
 }
 
 static int visit_reach(TwObject *child, void *arg)
 {
     TwObjVec *stack = arg;
-    if (is_candidate(child) && !(gc_bits(child) & TW_GC_REACHABLE)) {
-        gc_bits_set(child, gc_bits(child) | TW_GC_REACHABLE);
+    if (is_candidate(child) && mark_reachable(child))
         vec_push(stack, child);
-    }
     return 0;
 }
 
@@ -557,35 +573,6 @@ static void splice(TwGcHead *to, TwGcHead *from)
 
 extern TwTypeObject TwTuple_Type __attribute__((weak)); /* absent in runtime-only tests */
 extern bool tw_gc_tuple_is_atomic(TwObject *t) __attribute__((weak)); /* gcmodule.h */
-
-/* CPython's untrack_tuples, as the gil collector does it: a surviving
- * tuple whose items are all atomic (not GC objects, or untracked tuples)
- * can never be part of a cycle (tuples do not change once built), so it
- * leaves its registry and later collections skip it (and gc.collect()
- * reports what CPython would for a dict holding it).  World stopped,
- * after find_unreachable (tw_gc_tuple_is_atomic, gcmodule.h, is the
- * test both collectors use).  Not a deferred or immortal tuple (the
- * collector finds dead untracked deferred objects by their id instead),
- * or one another thread is untracking. */
-static void untrack_atomic_tuples_stopped(int gen)
-{
-    if (!&TwTuple_Type || !tw_gc_tuple_is_atomic)
-        return;
-    for (TwGcList *l = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE); l; l = l->next_all) {
-        for (int k = 0; k <= gen; k++) {
-            TwGcHead *head = &l->gens[k];
-            for (TwGcHead *g = head->next, *next; g != head; g = next) {
-                next = g->next;
-                TwObject *op = TW_GC_OBJ(g);
-                if (TW_TYPE(op) == &TwTuple_Type &&
-                    !(gc_bits(op) & (TW_GC_UNREACHABLE | TW_GC_DYING)) &&
-                    __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) < TW_REF_DEFERRED_LOCAL &&
-                    tw_gc_tuple_is_atomic(op))
-                    unlink_tracked(l, op);
-            }
-        }
-    }
-}
 
 /* Survivors of a collection of generations 0..gen move one generation up
  * (those of the oldest stay in it); world stopped. */
@@ -644,18 +631,30 @@ static TwNogilThread *parked_owner(TwObject *op, TwNogilThread **cache)
     return t && __atomic_load_n(&t->parked, __ATOMIC_RELAXED) ? t : NULL;
 }
 
-static bool handoff_push(TwNogilThread *t, TwObject *op)
+/* Append op to a thread's growable array (gc_handoff, gc_rest); false if
+ * it cannot grow. */
+static bool objs_push(TwObject ***items, size_t *len, size_t *cap, TwObject *op)
 {
-    if (t->gc_handoff_len == t->gc_handoff_cap) {
-        size_t cap = t->gc_handoff_cap ? t->gc_handoff_cap * 2 : 256;
-        TwObject **grown = realloc(t->gc_handoff, cap * sizeof *grown);
+    if (*len == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 256;
+        TwObject **grown = realloc(*items, ncap * sizeof *grown);
         if (!grown)
             return false;
-        t->gc_handoff = grown;
-        t->gc_handoff_cap = cap;
+        *items = grown;
+        *cap = ncap;
     }
-    t->gc_handoff[t->gc_handoff_len++] = op;
+    (*items)[(*len)++] = op;
     return true;
+}
+
+static bool handoff_push(TwNogilThread *t, TwObject *op)
+{
+    return objs_push(&t->gc_handoff, &t->gc_handoff_len, &t->gc_handoff_cap, op);
+}
+
+static bool rest_push(TwNogilThread *t, TwObject *op)
+{
+    return objs_push(&t->gc_rest, &t->gc_rest_len, &t->gc_rest_cap, op);
 }
 
 /* Weak: the runtime's own unit tests link without the gc module (then
@@ -707,6 +706,290 @@ static TwSsize count_reported(int gen, bool failed)
     return n;
 }
 
+/* ---------------- parallel phases ------------------------------------ */
+
+/* Steps 2-4 of a collection (counts, subtraction, marking) go registry by
+ * registry, in three phases with a barrier between them.  The collector
+ * posts a phase (phase_seq + 1) and works through the registries; threads
+ * parked for the stop and spinning (tw_stw_park_self) join in
+ * (tw_gc_help_stopped).  Each registry is claimed once per phase by a CAS
+ * of its gc_claim from an older phase to this one, the owner's own first:
+ * a thread mostly walks the objects it made, which its cache holds,
+ * instead of the collector pulling every thread's objects across cores.
+ * (--stats: gc_phases_helped counts the registries helpers walked.)
+ * The phase ends when every registry is done (phase_done, release/acquire
+ * against the collector's wait): a helper that claimed a registry always
+ * finishes it before the collector goes on.  Helpers are an optimisation:
+ * with none (detached owners, sleeping parked threads, more threads than
+ * CPUs) the collector claims every registry itself.  Invariants:
+ *   - a registry's gc_claim only grows, and a phase's work on a registry
+ *     runs only between its claim and phase_done reaching the count, so
+ *     no registry is walked twice in a phase or after its phase ended;
+ *   - within a phase, `u` and the bits of any candidate change only by
+ *     atomic read-modify-writes (the child of a traversal may be in
+ *     another participant's registry); plain writes (step 2's counts) only
+ *     to the claimed registry's own objects. */
+enum { PHASE_COUNT, PHASE_SUBTRACT, PHASE_MARK, PHASE_SORT };
+static uint64_t phase_seq;           /* atomic: the last phase posted      */
+/* Written (relaxed) before phase_seq's release: the phase, and the head of
+ * all_lists when it was posted (registries published later, by threads
+ * being created, are empty: the phase leaves them out). */
+static int phase_kind, phase_gen;
+static TwGcList *phase_head;
+static uint32_t phase_done;          /* registries finished in this phase  */
+static bool phase_failed;            /* a mark stack could not grow        */
+static int64_t phase_alive, phase_given;   /* PHASE_SORT's counts         */
+static TwNogilThread *phase_collector;     /* the thread running them     */
+
+
+static bool helpers_welcome(void)
+{
+    return __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) <= tw_nogil_online_cpus();
+}
+
+/* Step 2 for one registry: gc_refs = true refcount, kept in `u`. */
+static void phase_count(TwGcList *l, int gen)
+{
+    for (int k = 0; k <= gen; k++) {
+        for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next) {
+            TwObject *op = TW_GC_OBJ(g);
+            TwSsize rc = true_refcount(op);
+            uintptr_t u;
+            if (rc == 0 && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) ==
+                               TW_REF_DEFERRED_LOCAL)
+                u = 0;
+            else if (gc_bits(op) & TW_GC_DYING)
+                u = (uintptr_t)1 << 40;        /* a root, never traversed */
+            else
+                u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
+            __atomic_store_n(&g->u, u, __ATOMIC_RELAXED);
+            gc_bits_set(op, (gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE)) |
+                                TW_GC_CANDIDATE);
+        }
+    }
+}
+
+/* Step 3 for one registry: subtract references between candidates. */
+static void phase_subtract(TwGcList *l, int gen)
+{
+    for (int k = 0; k <= gen; k++) {
+        for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next) {
+            TwObject *op = TW_GC_OBJ(g);
+            TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
+            if (trav && !(gc_bits(op) & TW_GC_DYING))
+                trav(op, visit_decref, NULL);
+        }
+    }
+}
+
+/* Step 4 for one registry: everything its candidates referenced from
+ * outside (gc_refs > 0) reach is reachable, in whatever registry. */
+static void phase_mark(TwGcList *l, int gen, TwObjVec *stack)
+{
+    for (int k = 0; k <= gen; k++) {
+        for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next) {
+            TwObject *op = TW_GC_OBJ(g);
+            if ((intptr_t)__atomic_load_n(&g->u, __ATOMIC_RELAXED) <= 0 || !mark_reachable(op))
+                continue;
+            vec_push(stack, op);
+            while (stack->len && !stack->failed) {
+                TwObject *x = stack->items[--stack->len];
+                TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
+                if (trav && !(gc_bits(x) & TW_GC_DYING))
+                    trav(x, visit_reach, stack);
+            }
+            if (stack->failed) {
+                __atomic_store_n(&phase_failed, true, __ATOMIC_RELAXED);
+                return;
+            }
+        }
+    }
+}
+
+/* Step 5's first half for one registry, by participant p: restore `u`
+ * and the bits; survivors are counted, and those that are tuples of
+ * atomic items only leave the registry (untracked, as CPython untracks
+ * them when a collection finds them: later collections skip them, and
+ * gc.is_tracked reads as CPython's; an item that is itself such a tuple
+ * may or may not have been untracked yet, in another registry: either
+ * answer keeps the tuple safely tracked until the next collection, which
+ * is what the order of the registries decided before); not deferred or
+ * immortal tuples (the collector finds dead untracked deferred objects
+ * by their id instead), nor one another thread is untracking.  Garbage is
+ * marked UNREACHABLE and
+ * either, when p is a parked helper that owns it, handed to p itself
+ * (p frees it when the world restarts, as the collector would hand it),
+ * or left on p's gc_rest for the collector (sort_garbage).  Only p
+ * writes p's handoff and rest lists here. */
+static void phase_sort(TwGcList *l, int gen, TwNogilThread *p)
+{
+    bool failed = __atomic_load_n(&phase_failed, __ATOMIC_RELAXED);
+    bool helper = p != phase_collector;
+    bool tuples = &TwTuple_Type && tw_gc_tuple_is_atomic;
+    uintptr_t tid = helper ? tw_thread_id() : 0;
+    int64_t alive = 0, given = 0;
+    for (int k = 0; k <= gen; k++) {
+        for (TwGcHead *g = l->gens[k].next, *next; g != &l->gens[k]; g = next) {
+            next = g->next;
+            TwObject *op = TW_GC_OBJ(g);
+            __atomic_store_n(&g->u, (uintptr_t)l, __ATOMIC_RELAXED);
+            uint8_t bits = gc_bits(op) & ~TW_GC_CANDIDATE;
+            if ((bits & TW_GC_REACHABLE) || failed) {
+                gc_bits_set(op, bits & ~TW_GC_REACHABLE);
+                alive++;
+                if (tuples && TW_TYPE(op) == &TwTuple_Type && !(bits & TW_GC_DYING) &&
+                    __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) < TW_REF_DEFERRED_LOCAL &&
+                    tw_gc_tuple_is_atomic(op))
+                    unlink_tracked(l, op);
+                continue;
+            }
+            gc_bits_set(op, bits | TW_GC_UNREACHABLE);
+            if (helper &&
+                __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) < TW_REF_DEFERRED_LOCAL &&
+                __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tid && handoff_push(p, op)) {
+                uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+                __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+                given++;
+                continue;
+            }
+            if (!rest_push(p, op)) {
+                gc_bits_set(op, bits);
+                alive++;
+            }
+        }
+    }
+    __atomic_fetch_add(&phase_alive, alive, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&phase_given, given, __ATOMIC_RELAXED);
+}
+
+static bool phase_claim(TwGcList *l, uint64_t seq)
+{
+    uint64_t c = __atomic_load_n(&l->gc_claim, __ATOMIC_RELAXED);
+    return c < seq && __atomic_compare_exchange_n(&l->gc_claim, &c, seq, false,
+                                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void phase_run_one(TwNogilThread *t, TwGcList *l, int kind, int gen, TwObjVec *stack)
+{
+    if (kind == PHASE_COUNT)
+        phase_count(l, gen);
+    else if (kind == PHASE_SUBTRACT)
+        phase_subtract(l, gen);
+    else if (kind == PHASE_MARK)
+        phase_mark(l, gen, stack);
+    else
+        phase_sort(l, gen, t);
+    __atomic_fetch_add(&phase_done, 1, __ATOMIC_RELEASE);
+}
+
+/* The caller's share of phase seq: its own registry first, then any
+ * registry nobody has claimed yet. */
+static uint32_t phase_work(TwNogilThread *t, uint64_t seq, TwGcList *head, int kind, int gen,
+                           TwObjVec *stack)
+{
+    uint32_t n = 0;
+    TwGcList *own = t ? t->gc_list : NULL;
+    bool own_in = false;
+    for (TwGcList *l = head; l && own; l = l->next_all)
+        own_in |= l == own;
+    if (own_in && phase_claim(own, seq)) {
+        phase_run_one(t, own, kind, gen, stack);
+        n++;
+    }
+    for (TwGcList *l = head; l; l = l->next_all) {
+        if (l != own && phase_claim(l, seq)) {
+            phase_run_one(t, l, kind, gen, stack);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Post a phase, do our share, wait until every registry is done.  World
+ * stopped, on the collecting thread. */
+static void run_phase(TwNogilThread *t, int kind, int gen, TwObjVec *stack)
+{
+    uint32_t n = 0;
+    TwGcList *head = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE);
+    for (TwGcList *l = head; l; l = l->next_all)
+        n++;
+    __atomic_store_n(&phase_kind, kind, __ATOMIC_RELAXED);
+    __atomic_store_n(&phase_gen, gen, __ATOMIC_RELAXED);
+    __atomic_store_n(&phase_head, head, __ATOMIC_RELAXED);
+    __atomic_store_n(&phase_done, 0, __ATOMIC_RELAXED);
+    uint64_t seq = __atomic_add_fetch(&phase_seq, 1, __ATOMIC_RELEASE);
+    phase_work(t, seq, head, kind, gen, stack);
+    for (int i = 0; __atomic_load_n(&phase_done, __ATOMIC_ACQUIRE) < n; i++) {
+        if (i < 4096)
+            tw_cpu_relax();
+        else
+            sched_yield();
+    }
+}
+
+uint64_t tw_gc_phase_seq(void)
+{
+    return __atomic_load_n(&phase_seq, __ATOMIC_ACQUIRE);
+}
+
+bool tw_gc_help_stopped(TwNogilThread *t, uint64_t *seen)
+{
+    uint64_t seq = __atomic_load_n(&phase_seq, __ATOMIC_ACQUIRE);
+    if (seq == *seen)
+        return false;
+    *seen = seq;
+    if (!helpers_welcome())
+        return false;
+    /* Read after the post's release; if a later phase was posted
+     * meanwhile, every registry already carries this phase's claim or a
+     * later one and nothing below runs. */
+    int kind = __atomic_load_n(&phase_kind, __ATOMIC_RELAXED);
+    int gen = __atomic_load_n(&phase_gen, __ATOMIC_RELAXED);
+    TwGcList *head = __atomic_load_n(&phase_head, __ATOMIC_RELAXED);
+    TwObjVec stack = { 0 };
+    uint32_t helped = phase_work(t, seq, head, kind, gen, &stack);
+    free(stack.items);
+    if (helped)
+        __atomic_fetch_add(&tw_nogil_gstats.gc_helped, helped, __ATOMIC_RELAXED);
+    return true;
+}
+
+/* Step 5's second half, on the collecting thread, for garbage the sort
+ * phase left to it: garbage of a parked thread goes back to it (it frees
+ * it into its own pool, where its next allocations find warm memory, and
+ * we merge nothing; its reference is counted as the owner counts: we may,
+ * the world is stopped); the rest we clear and free after the restart,
+ * whoever made it. */
+static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner_cache,
+                         TwObjVec *unreachable, int64_t *alive, int64_t *given)
+{
+    TwNogilThread *owner = parked_owner(op, owner_cache);
+    if (owner && handoff_push(owner, op)) {
+        uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+        (*given)++;
+        return;
+    }
+    vec_push(unreachable, op);
+    if (unreachable->failed) {
+        unreachable->failed = false;
+        gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREACHABLE);
+        (*alive)++;
+        return;
+    }
+    /* Fold every count into ob_ref_shared (MERGED, no owner): the
+     * collector's decrefs after the restart then free each object here
+     * and now, instead of queueing it to its owner thread and waiting for
+     * that thread to merge.  Objects the collecting thread owns need no
+     * merge: its decrefs are the owner's. */
+    tw_bias_drop_stopped(op, sections_open);
+    if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
+        tw_deferred_convert_stopped(op);
+    else if (!tw_is_owned_by_me(op))
+        tw_brc_explicit_merge(op, 0);
+    tw_incref(op);
+}
+
 /* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
  * `queued` are the objects step 1 took out of BRC queues: each still holds
  * the queue's reference (dropped after the restart), which no program
@@ -718,88 +1001,33 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
                              int64_t *handed, TwSsize *reported, TwObject *const *queued,
                              size_t nqueued)
 {
-    FOR_EACH_CANDIDATE(l, g, gen) {
-        TwObject *op = TW_GC_OBJ(g);
-        TwSsize rc = true_refcount(op);
-        if (rc == 0 && __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) ==
-                           TW_REF_DEFERRED_LOCAL)
-            g->u = 0;
-        else if (gc_bits(op) & TW_GC_DYING)
-            g->u = (uintptr_t)1 << 40;        /* a root, never traversed */
-        else
-            g->u = (uintptr_t)(rc > 0 ? rc : ((TwSsize)1 << 40));
-        gc_bits_set(op, (gc_bits(op) & ~(TW_GC_REACHABLE | TW_GC_UNREACHABLE)) | TW_GC_CANDIDATE);
-    }
+    TwNogilThread *me = tw_nogil_thread();
+    TwObjVec stack = { 0 };
+    phase_collector = me;
+    __atomic_store_n(&phase_failed, false, __ATOMIC_RELAXED);
+    run_phase(me, PHASE_COUNT, gen, &stack);
     for (size_t i = 0; i < nqueued; i++)
         visit_decref(queued[i], NULL);
-    FOR_EACH_CANDIDATE(l, g, gen) {
-        TwObject *op = TW_GC_OBJ(g);
-        TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
-        if (trav && !(gc_bits(op) & TW_GC_DYING))
-            trav(op, visit_decref, NULL);
-    }
-    TwObjVec stack = { 0 };
-    FOR_EACH_CANDIDATE(l, g, gen) {
-        TwObject *op = TW_GC_OBJ(g);
-        if ((intptr_t)g->u > 0 && !(gc_bits(op) & TW_GC_REACHABLE)) {
-            gc_bits_set(op, gc_bits(op) | TW_GC_REACHABLE);
-            vec_push(&stack, op);
-            while (stack.len && !stack.failed) {
-                TwObject *x = stack.items[--stack.len];
-                TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
-                if (trav && !(gc_bits(x) & TW_GC_DYING))
-                    trav(x, visit_reach, &stack);
-            }
-        }
-    }
-    bool failed = stack.failed;
+    run_phase(me, PHASE_SUBTRACT, gen, &stack);
+    run_phase(me, PHASE_MARK, gen, &stack);
+    bool failed = stack.failed || __atomic_load_n(&phase_failed, __ATOMIC_RELAXED);
     free(stack.items);
+    stack = (TwObjVec){ 0 };
     if (reported)
         *reported = count_reported(gen, failed);
     bool sections_open = tw_bias_sections_open_stopped();
-    int64_t alive = 0, given = 0;
+    __atomic_store_n(&phase_failed, failed, __ATOMIC_RELAXED);
+    __atomic_store_n(&phase_alive, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&phase_given, 0, __ATOMIC_RELAXED);
+    run_phase(me, PHASE_SORT, gen, &stack);
+    int64_t alive = __atomic_load_n(&phase_alive, __ATOMIC_RELAXED);
+    int64_t given = __atomic_load_n(&phase_given, __ATOMIC_RELAXED);
     TwNogilThread *owner_cache = NULL;
-    FOR_EACH_CANDIDATE(l, g, gen) {
-        TwObject *op = TW_GC_OBJ(g);
-        g->u = (uintptr_t)l;
-        uint8_t bits = gc_bits(op) & ~TW_GC_CANDIDATE;
-        gc_bits_set(op, bits);
-        if ((bits & TW_GC_REACHABLE) || failed) {
-            gc_bits_set(op, bits & ~TW_GC_REACHABLE);
-            alive++;
-        } else {
-            gc_bits_set(op, bits | TW_GC_UNREACHABLE);
-            /* Garbage of a parked thread goes back to it: it frees it into
-             * its own pool, where its next allocations find warm memory,
-             * and we merge nothing.  Its reference is counted as the owner
-             * counts (we may: the world is stopped). */
-            TwNogilThread *owner = parked_owner(op, &owner_cache);
-            if (owner && handoff_push(owner, op)) {
-                uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-                __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
-                given++;
-                continue;
-            }
-            vec_push(unreachable, op);
-            if (unreachable->failed) {
-                unreachable->failed = false;
-                gc_bits_set(op, bits);
-                alive++;
-                continue;
-            }
-            /* Fold every count into ob_ref_shared (MERGED, no owner): the
-             * collector's decrefs after the restart then free each object
-             * here and now, instead of queueing it to its owner thread and
-             * waiting for that thread to merge.  Objects the collecting
-             * thread owns need no merge: its decrefs are the owner's. */
-            /* We clear and free it after the restart, whoever made it. */
-            tw_bias_drop_stopped(op, sections_open);
-            if (__atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == TW_REF_DEFERRED_LOCAL)
-                tw_deferred_convert_stopped(op);
-            else if (!tw_is_owned_by_me(op))
-                tw_brc_explicit_merge(op, 0);
-            tw_incref(op);
-        }
+    for (TwNogilThread *p = tw_nogil_threads_first(); p; p = tw_nogil_threads_next(p)) {
+        for (size_t i = 0; i < p->gc_rest_len; i++)
+            sort_garbage(p->gc_rest[i], sections_open, &owner_cache, unreachable, &alive,
+                         &given);
+        p->gc_rest_len = 0;
     }
     *survivors = alive;
     *handed = given;
@@ -882,7 +1110,6 @@ static TwSsize collect(int generation, bool explicit_call)
     TwSsize reported = 0;
     find_unreachable(generation, &unreachable, &survivors, &handed,
                      explicit_call ? &reported : NULL, merged, nmerged);
-    untrack_atomic_tuples_stopped(generation);
     promote(generation);
     adopt_garbage_stopped(t, generation, unreachable.items, unreachable.len);
     TwObject **dead = NULL;

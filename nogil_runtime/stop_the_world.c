@@ -64,12 +64,18 @@ uint32_t tw_nogil_online_cpus(void)
 
 /* Spin while *word reads val: `pauses` pause instructions, then, when each
  * online thread can have a core, on until TW_STW_SPIN_NS have passed.
- * True when the word changed. */
-static bool spin_while(const uint32_t *word, uint32_t val, int pauses)
+ * True when the word changed.  helper: a thread parked for a stop, which
+ * meanwhile helps with a collection's parallel phases (gc_stw.c,
+ * tw_gc_help_stopped; `phase` is its count of phases seen); a phase it
+ * helped with starts its spin budget again. */
+static bool spin_while(const uint32_t *word, uint32_t val, int pauses, TwNogilThread *helper,
+                       uint64_t *phase)
 {
     for (int i = 0; i < pauses; i++) {
         if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != val)
             return true;
+        if (helper && tw_gc_help_stopped(helper, phase))
+            i = 0;
         tw_cpu_relax();
     }
     if (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > tw_nogil_online_cpus())
@@ -79,6 +85,8 @@ static bool spin_while(const uint32_t *word, uint32_t val, int pauses)
         for (int i = 0; i < 64; i++) {
             if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != val)
                 return true;
+            if (helper && tw_gc_help_stopped(helper, phase))
+                deadline = tw_monotonic_ns() + TW_STW_SPIN_NS;
             tw_cpu_relax();
         }
     } while (tw_monotonic_ns() < deadline);
@@ -140,7 +148,7 @@ void tw_stw_stop(void)
             tw_stat_max(&tw_nogil_gstats.stw_wait_max_ns, wait);
             break;
         }
-        if (!spin_while(&tw_stw_event, ev, TW_STW_REQUEST_SPIN))
+        if (!spin_while(&tw_stw_event, ev, TW_STW_REQUEST_SPIN, NULL, NULL))
             tw_futex_wait(&tw_stw_event, ev, 1000000);
     }
 }
@@ -179,9 +187,10 @@ void tw_stw_park_self(TwNogilThread *t)
         return;
     uint64_t start = tw_monotonic_ns();
     __atomic_store_n(&t->parked, true, __ATOMIC_RELAXED);
+    uint64_t phase = tw_gc_phase_seq();
     __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
     tw_futex_wake(&tw_stw_event, INT_MAX);
-    spin_while(&t->status, TW_TS_SUSPENDED, TW_STW_PARK_SPIN);
+    spin_while(&t->status, TW_TS_SUSPENDED, TW_STW_PARK_SPIN, t, &phase);
     while (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED)
         tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
     tw_nogil_attach(t);

@@ -11,9 +11,12 @@
  *   - the collector frees the garbage of a thread that sits detached
  *     itself, without unbiasing that thread's registry, and a reference
  *     held only by a BRC queue keeps nothing alive;
+ *   - threads parked for a collection walk registries for its parallel
+ *     phases, and cycles across registries are found all the same;
  *   - passing the generation-0 threshold schedules a collection through
  *     the eval breaker.
  */
+#define _GNU_SOURCE
 #include "test_nogil_util.h"
 
 #if TW_TEST_NOGIL
@@ -379,6 +382,81 @@ static void test_parked_owner_frees_its_own_garbage(void)
     CHECK_EQ_INT(g_node_deallocs, 20 * 3);
 }
 
+/* Collections while another thread is parked for them and spinning: the
+ * parked thread walks registries for the parallel phases (its own first),
+ * and rings whose two nodes sit in the two threads' registries are found
+ * all the same: counts subtracted, reachability marked and garbage sorted
+ * across the registries; rings the collector still refers to survive.
+ * Each node is freed once (after the collector's own garbage is freed,
+ * the other thread's half waits in that thread's BRC queue, which the
+ * next collection or the thread's exit merges: a later collection may
+ * count those again, so only the first count is exact). */
+#define N_CROSS 300
+#define K_KEPT 40
+static TwObject *g_cross_theirs[N_CROSS];
+static int g_cross_step;
+
+static void cross_main(int idx, void *p)
+{
+    int *out = p;
+    if (idx == 1) {
+        for (int i = 0; i < N_CROSS; i++)
+            g_cross_theirs[i] = node_new(1000 + i);
+        __atomic_store_n(&g_cross_step, 1, __ATOMIC_RELEASE);
+        /* Attached, through eval-breaker checks: parks for each stop. */
+        if (!tw_test_spin_until(&g_cross_step, 2, 60.0))
+            out[0] = -1;
+        return;
+    }
+    if (!tw_test_spin_until(&g_cross_step, 1, 10.0)) {
+        out[0] = -1;
+        __atomic_store_n(&g_cross_step, 2, __ATOMIC_RELEASE);
+        return;
+    }
+    TwObject *kept[K_KEPT];
+    for (int i = 0; i < N_CROSS; i++) {
+        TwObject *mine = node_new(i), *theirs = g_cross_theirs[i];
+        ((Node *)mine)->ref = theirs;              /* their reference */
+        ((Node *)theirs)->ref = tw_newref(mine);
+        if (i < K_KEPT)
+            kept[i] = mine;                        /* ours stays */
+        else
+            tw_decref(mine);
+    }
+    out[0] = (int)tw_gc_collect(2);
+    /* Until the parked thread has taken part in a phase: with a CPU of
+     * its own it does so at once, but the collector may finish every
+     * registry first when the two share a CPU (ctest runs this test
+     * alone: tests/CMakeLists.txt). */
+    uint64_t helped = __atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED);
+    for (int round = 0; round < 2000; round++) {
+        if (__atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED) != helped)
+            break;
+        tw_gc_collect(2);
+    }
+    out[1] = (int)(__atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED) - helped);
+    for (int i = 0; i < K_KEPT; i++)
+        tw_decref(kept[i]);
+    out[2] = (int)tw_gc_collect(2);
+    __atomic_store_n(&g_cross_step, 2, __ATOMIC_RELEASE);
+}
+
+static void test_parallel_phases_across_registries(void)
+{
+    tw_gc_collect(2);
+    g_node_deallocs = 0;
+    g_cross_step = 0;
+    int out[3] = { 0, 0, 0 };
+    CHECK(tw_test_run_threads(2, cross_main, out));
+    CHECK_EQ_INT(out[0], 2 * (N_CROSS - K_KEPT));
+    CHECK(out[2] >= 2 * K_KEPT);
+    tw_gc_collect(2);
+    CHECK_EQ_INT(g_node_deallocs, 2 * N_CROSS);
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 2)
+        CHECK(out[1] > 0);
+}
+
 static void test_threshold_schedules_a_collection(void)
 {
     tw_gc_collect(2);
@@ -471,6 +549,7 @@ int main(void)
         TW_CASE(test_collect_across_threads_while_they_run),
         TW_CASE(test_collector_frees_a_detached_owners_garbage_itself),
         TW_CASE(test_parked_owner_frees_its_own_garbage),
+        TW_CASE(test_parallel_phases_across_registries),
         TW_CASE(test_threshold_schedules_a_collection),
         TW_CASE(test_stats_report_pauses),
         TW_CASE(test_deferred_counts_in_and_beyond_the_first_chunk),

@@ -147,6 +147,9 @@ typedef struct TwGcList {
     struct TwNogilThread *owner;    /* NULL while pooled                   */
     struct TwGcList *next_all;      /* every registry ever made            */
     struct TwGcList *next_free;     /* pool of unowned registries          */
+    /* The last parallel phase of a collection that claimed this registry
+     * (gc_stw.c): each phase processes each registry once. */
+    uint64_t gc_claim;
 } TwGcList;
 
 #define TW_GC_HEAD(op) ((TwGcHead *)(op) - 1)
@@ -256,6 +259,12 @@ typedef struct TwNogilThread {
      * collector with the world stopped, then only by us. */
     TwObject **gc_handoff;
     size_t gc_handoff_len, gc_handoff_cap;
+    /* gc_stw.c: the garbage this thread sorted in a collection's parallel
+     * phase and left to the collector (no reference taken); written by
+     * this thread in the phase, read and emptied by the collector after
+     * it, both with the world stopped. */
+    TwObject **gc_rest;
+    size_t gc_rest_len, gc_rest_cap;
     bool parked;                  /* in tw_stw_park_self: resumes there    */
     /* tstate.c: counted among the arrived threads (solo mode). */
     bool arrived;
@@ -443,6 +452,12 @@ void tw_gc_thread_init(TwNogilThread *t);
 void tw_gc_thread_exit(TwNogilThread *t);
 void tw_gc_flush_count(TwNogilThread *t);
 void tw_gc_free_handoff(TwNogilThread *t);
+/* A thread parked for a stop (stop_the_world.c) helps a collection's
+ * parallel phases: the phase count when it parked, then, while it spins,
+ * tw_gc_help_stopped does the share of a phase posted since `*seen` (true
+ * if there was one). */
+uint64_t tw_gc_phase_seq(void);
+bool tw_gc_help_stopped(TwNogilThread *t, uint64_t *seen);
 /* Objects on every registry, counted on the lists (stops the world). */
 TwSsize tw_gc_tracked_count(void);
 
@@ -487,6 +502,7 @@ typedef struct {
     uint64_t stw_count, stw_total_ns, stw_max_ns;
     uint64_t stw_wait_total_ns, stw_wait_max_ns;   /* request to all stopped */
     uint64_t gc_runs, gc_collected, gc_pause_total_ns, gc_pause_max_ns;
+    uint64_t gc_helped;   /* registries a parked thread walked for a phase */
     uint64_t threads_started, threads_exited;
 } TwNogilGlobalStats;
 extern TwNogilGlobalStats tw_nogil_gstats;   /* atomic fields             */

@@ -708,8 +708,9 @@ static TwSsize count_reported(int gen, bool failed)
 
 /* ---------------- parallel phases ------------------------------------ */
 
-/* Steps 2-4 of a collection (counts, subtraction, marking) go registry by
- * registry, in three phases with a barrier between them.  The collector
+/* Steps 2-4 of a collection (counts, subtraction, marking) and the first
+ * half of step 5 (sorting) go registry by registry, in four phases with a
+ * barrier between them.  The collector
  * posts a phase (phase_seq + 1) and works through the registries; threads
  * parked for the stop and spinning (tw_stw_park_self) join in
  * (tw_gc_help_stopped).  Each registry is claimed once per phase by a CAS
@@ -741,7 +742,8 @@ static bool phase_failed;            /* a mark stack could not grow        */
 static int64_t phase_alive, phase_given;   /* PHASE_SORT's counts         */
 static TwNogilThread *phase_collector;     /* the thread running them     */
 
-
+/* Parked threads help only while each online thread can have a CPU: with
+ * more, a spinning helper would hold a CPU the collector needs. */
 static bool helpers_welcome(void)
 {
     return __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) <= tw_nogil_online_cpus();
@@ -816,15 +818,14 @@ static void phase_mark(TwGcList *l, int gen, TwObjVec *stack)
  * is what the order of the registries decided before); not deferred or
  * immortal tuples (the collector finds dead untracked deferred objects
  * by their id instead), nor one another thread is untracking.  Garbage is
- * marked UNREACHABLE and
- * either, when p is a parked helper that owns it, handed to p itself
- * (p frees it when the world restarts, as the collector would hand it),
- * or left on p's gc_rest for the collector (sort_garbage).  Only p
- * writes p's handoff and rest lists here. */
+ * marked UNREACHABLE and either, when p is a parked helper that owns it,
+ * handed to p itself (p frees it when the world restarts, as the
+ * collector would hand it), or left on p's gc_rest for the collector
+ * (sort_garbage).  Only p writes p's handoff and rest lists here. */
 static void phase_sort(TwGcList *l, int gen, TwNogilThread *p)
 {
     bool failed = __atomic_load_n(&phase_failed, __ATOMIC_RELAXED);
-    bool helper = p != phase_collector;
+    bool helper = p != __atomic_load_n(&phase_collector, __ATOMIC_RELAXED);
     bool tuples = &TwTuple_Type && tw_gc_tuple_is_atomic;
     uintptr_t tid = helper ? tw_thread_id() : 0;
     int64_t alive = 0, given = 0;
@@ -1003,7 +1004,7 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
 {
     TwNogilThread *me = tw_nogil_thread();
     TwObjVec stack = { 0 };
-    phase_collector = me;
+    __atomic_store_n(&phase_collector, me, __ATOMIC_RELAXED);
     __atomic_store_n(&phase_failed, false, __ATOMIC_RELAXED);
     run_phase(me, PHASE_COUNT, gen, &stack);
     for (size_t i = 0; i < nqueued; i++)

@@ -426,14 +426,15 @@ static void cross_main(int idx, void *p)
     out[0] = (int)tw_gc_collect(2);
     /* Until the parked thread has taken part in a phase: with a CPU of
      * its own it does so at once, but the collector may finish every
-     * registry first when the two share a CPU (ctest runs this test
-     * alone: tests/CMakeLists.txt). */
+     * registry first when the two share a CPU, and a parked thread kept
+     * off its CPU for long sleeps instead of spinning (ctest runs this
+     * test alone, tests/CMakeLists.txt; other load may last a while: up
+     * to 20 s of collections). */
     uint64_t helped = __atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED);
-    for (int round = 0; round < 2000; round++) {
-        if (__atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED) != helped)
-            break;
+    double t0 = tw_test_now();
+    while (__atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED) == helped &&
+           tw_test_now() - t0 < 20.0)
         tw_gc_collect(2);
-    }
     out[1] = (int)(__atomic_load_n(&tw_nogil_gstats.gc_helped, __ATOMIC_RELAXED) - helped);
     for (int i = 0; i < K_KEPT; i++)
         tw_decref(kept[i]);

@@ -525,10 +525,22 @@ static inline bool is_candidate(TwObject *op)
     return op && (gc_bits(op) & TW_GC_CANDIDATE);
 }
 
-/* Steps 3 and 4 run on several threads at once (the parallel phases
- * below): a child may sit in a registry another thread is processing, so
- * its `u` and its bits change by atomic read-modify-writes. */
+/* Steps 3 and 4 may run on several threads at once (the parallel phases
+ * below): a child may then sit in a registry another thread is
+ * processing, so its `u` and its bits change by atomic read-modify-writes
+ * (the _shared visitors); a collector working alone uses plain ones, as
+ * a lock-prefixed instruction costs tens of cycles. */
 static int visit_decref(TwObject *child, void *arg)
+{
+    (void)arg;
+    if (is_candidate(child)) {
+        TwGcHead *g = TW_GC_HEAD(child);
+        __atomic_store_n(&g->u, __atomic_load_n(&g->u, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+static int visit_decref_shared(TwObject *child, void *arg)
 {
     (void)arg;
     if (is_candidate(child))
@@ -537,17 +549,30 @@ static int visit_decref(TwObject *child, void *arg)
 }
 
 /* Marks op reachable; true if this call did (nobody had before). */
-static inline bool mark_reachable(TwObject *op)
+static inline bool mark_reachable(TwObject *op, bool shared)
 {
-    return !(gc_bits(op) & TW_GC_REACHABLE) &&
-           !(__atomic_fetch_or(&op->ob_gc_bits, TW_GC_REACHABLE, __ATOMIC_RELAXED) &
+    if (gc_bits(op) & TW_GC_REACHABLE)
+        return false;
+    if (!shared) {
+        gc_bits_set(op, gc_bits(op) | TW_GC_REACHABLE);
+        return true;
+    }
+    return !(__atomic_fetch_or(&op->ob_gc_bits, TW_GC_REACHABLE, __ATOMIC_RELAXED) &
              TW_GC_REACHABLE);
 }
 
 static int visit_reach(TwObject *child, void *arg)
 {
     TwObjVec *stack = arg;
-    if (is_candidate(child) && mark_reachable(child))
+    if (is_candidate(child) && mark_reachable(child, false))
+        vec_push(stack, child);
+    return 0;
+}
+
+static int visit_reach_shared(TwObject *child, void *arg)
+{
+    TwObjVec *stack = arg;
+    if (is_candidate(child) && mark_reachable(child, true))
         vec_push(stack, child);
     return 0;
 }
@@ -741,6 +766,7 @@ static uint32_t phase_done;          /* registries finished in this phase  */
 static bool phase_failed;            /* a mark stack could not grow        */
 static int64_t phase_alive, phase_given;   /* PHASE_SORT's counts         */
 static TwNogilThread *phase_collector;     /* the thread running them     */
+static bool phase_shared;            /* helpers may join (else plain ops)  */
 
 /* Parked threads help only while each online thread can have a CPU: with
  * more, a spinning helper would hold a CPU the collector needs. */
@@ -774,12 +800,13 @@ static void phase_count(TwGcList *l, int gen)
 /* Step 3 for one registry: subtract references between candidates. */
 static void phase_subtract(TwGcList *l, int gen)
 {
+    bool shared = __atomic_load_n(&phase_shared, __ATOMIC_RELAXED);
     for (int k = 0; k <= gen; k++) {
         for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next) {
             TwObject *op = TW_GC_OBJ(g);
             TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
             if (trav && !(gc_bits(op) & TW_GC_DYING))
-                trav(op, visit_decref, NULL);
+                trav(op, shared ? visit_decref_shared : visit_decref, NULL);
         }
     }
 }
@@ -788,17 +815,20 @@ static void phase_subtract(TwGcList *l, int gen)
  * outside (gc_refs > 0) reach is reachable, in whatever registry. */
 static void phase_mark(TwGcList *l, int gen, TwObjVec *stack)
 {
+    bool shared = __atomic_load_n(&phase_shared, __ATOMIC_RELAXED);
+    TwVisitFn visit = shared ? visit_reach_shared : visit_reach;
     for (int k = 0; k <= gen; k++) {
         for (TwGcHead *g = l->gens[k].next; g != &l->gens[k]; g = g->next) {
             TwObject *op = TW_GC_OBJ(g);
-            if ((intptr_t)__atomic_load_n(&g->u, __ATOMIC_RELAXED) <= 0 || !mark_reachable(op))
+            if ((intptr_t)__atomic_load_n(&g->u, __ATOMIC_RELAXED) <= 0 ||
+                !mark_reachable(op, shared))
                 continue;
             vec_push(stack, op);
             while (stack->len && !stack->failed) {
                 TwObject *x = stack->items[--stack->len];
                 TwTraverseFn trav = TW_TYPE(x)->tp_traverse;
                 if (trav && !(gc_bits(x) & TW_GC_DYING))
-                    trav(x, visit_reach, stack);
+                    trav(x, visit, stack);
             }
             if (stack->failed) {
                 __atomic_store_n(&phase_failed, true, __ATOMIC_RELAXED);
@@ -910,8 +940,17 @@ static uint32_t phase_work(TwNogilThread *t, uint64_t seq, TwGcList *head, int k
  * stopped, on the collecting thread. */
 static void run_phase(TwNogilThread *t, int kind, int gen, TwObjVec *stack)
 {
-    uint32_t n = 0;
     TwGcList *head = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE);
+    bool shared = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > 1 &&
+                  helpers_welcome();
+    __atomic_store_n(&phase_shared, shared, __ATOMIC_RELAXED);
+    if (!shared) {
+        /* No helper can join: every registry ourselves, no claims. */
+        for (TwGcList *l = head; l; l = l->next_all)
+            phase_run_one(t, l, kind, gen, stack);
+        return;
+    }
+    uint32_t n = 0;
     for (TwGcList *l = head; l; l = l->next_all)
         n++;
     __atomic_store_n(&phase_kind, kind, __ATOMIC_RELAXED);
@@ -939,7 +978,7 @@ bool tw_gc_help_stopped(TwNogilThread *t, uint64_t *seen)
     if (seq == *seen)
         return false;
     *seen = seq;
-    if (!helpers_welcome())
+    if (!__atomic_load_n(&phase_shared, __ATOMIC_RELAXED))
         return false;
     /* Read after the post's release; if a later phase was posted
      * meanwhile, every registry already carries this phase's claim or a

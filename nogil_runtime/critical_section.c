@@ -108,6 +108,20 @@ static void bias_prepare(TwCriticalSection *cs, TwObject **first, TwObject **sec
     }
 }
 
+/* Take first (and second, if any) at once if both are free: true, counted
+ * as a fast section; false with neither held. */
+static bool trylock_pair(TwNogilThread *t, TwObject *first, TwObject *second)
+{
+    if (!tw_mutex_trylock(&first->ob_mutex))
+        return false;
+    if (second && !tw_mutex_trylock(&second->ob_mutex)) {
+        tw_mutex_unlock(&first->ob_mutex);
+        return false;
+    }
+    t->stats.mutex_fast++;
+    return true;
+}
+
 /* After a wait for cs's locks: the object cs elides (half elided) was
  * unbiased meanwhile. */
 static bool elision_lost(const TwCriticalSection *cs)
@@ -126,13 +140,9 @@ static void lock_section(TwNogilThread *t, TwCriticalSection *cs)
         bias_prepare(cs, &first, &second);
         if (!first)
             return;
-        if (tw_mutex_trylock(&first->ob_mutex)) {
-            if (!second || tw_mutex_trylock(&second->ob_mutex)) {
-                t->stats.mutex_fast++;
-                cs->suspended = false;
-                return;
-            }
-            tw_mutex_unlock(&first->ob_mutex);
+        if (trylock_pair(t, first, second)) {
+            cs->suspended = false;
+            return;
         }
         bool attached = __atomic_load_n(&t->status, __ATOMIC_RELAXED) == TW_TS_ATTACHED;
         if (attached) {
@@ -219,14 +229,10 @@ static void begin_section(TwCriticalSection *cs)
         tw_cs_tls.top = cs;
         return;
     }
-    if (tw_mutex_trylock(&first->ob_mutex)) {
-        if (!second || tw_mutex_trylock(&second->ob_mutex)) {
-            t->stats.mutex_fast++;
-            cs->suspended = false;
-            tw_cs_tls.top = cs;
-            return;
-        }
-        tw_mutex_unlock(&first->ob_mutex);
+    if (trylock_pair(t, first, second)) {
+        cs->suspended = false;
+        tw_cs_tls.top = cs;
+        return;
     }
     tw_cs_suspend_all(t);
     tw_cs_tls.top = cs;

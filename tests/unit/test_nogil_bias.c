@@ -282,6 +282,18 @@ static void handle_breaker_until_unbiased(Holder *h)
     }
 }
 
+/* Start fn on a new thread (a worker that revokes h's bias, by locking it)
+ * and make eval-breaker checks until it has.  The job is read by the new
+ * thread before fn runs, so one static job serves every call. */
+static void spawn_and_wait_unbiased(void (*fn)(int, void *), Holder *h)
+{
+    static TwTestJob job;
+    job = (TwTestJob){ fn, NULL, 0 };
+    uint64_t ident;
+    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
+    handle_breaker_until_unbiased(h);
+}
+
 static void test_open_section_is_converted(void)
 {
     g_holder = holder_new();
@@ -289,10 +301,7 @@ static void test_open_section_is_converted(void)
     TW_BEGIN_CRITICAL_SECTION(g_holder);
     CHECK_EQ_INT(_tw_cs.elided, TW_CS_ELIDED_BIAS);
     g_holder->counter = 1;
-    uint64_t ident;
-    TwTestJob job = { locking_worker, NULL, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    handle_breaker_until_unbiased(g_holder);
+    spawn_and_wait_unbiased(locking_worker, g_holder);
     CHECK(!biased(g_holder));
     CHECK_EQ_INT(_tw_cs.elided, 0);
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
@@ -330,10 +339,7 @@ static void test_nested_sections_on_one_object_are_converted(void)
     TwCriticalSection *inner = &_tw_cs;
     CHECK(inner->a == (TwObject *)g_holder);
     CHECK_EQ_INT(inner->elided, TW_CS_ELIDED_BIAS);
-    uint64_t ident;
-    TwTestJob job = { locking_worker, NULL, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    handle_breaker_until_unbiased(g_holder);
+    spawn_and_wait_unbiased(locking_worker, g_holder);
     CHECK(!biased(g_holder));
     CHECK_EQ_INT(inner->elided, 0);
     CHECK(!inner->suspended);
@@ -404,6 +410,18 @@ static void revoking_worker(int idx, void *p)
     TW_END_CRITICAL_SECTION();
 }
 
+/* The end of a two-holder case: every section on them did its part (the
+ * counters), both are unbiased and unlocked; our references dropped. */
+static void check_pair_done_and_drop(Holder *x, long x_counter, Holder *y, long y_counter)
+{
+    CHECK_EQ_INT(x->counter, x_counter);
+    CHECK_EQ_INT(y->counter, y_counter);
+    CHECK_EQ_INT(x->ob_base.ob_mutex, 0);
+    CHECK_EQ_INT(y->ob_base.ob_mutex, 0);
+    tw_decref((TwObject *)x);
+    tw_decref((TwObject *)y);
+}
+
 static void test_two_object_sections_on_own_objects(void)
 {
     Holder *h1 = holder_new(), *h2 = holder_new();
@@ -455,12 +473,7 @@ static void test_two_object_sections_on_own_objects(void)
     h2->counter++;
     TW_END_CRITICAL_SECTION();
     CHECK(tw_test_wait_alone(10.0));
-    CHECK_EQ_INT(h1->counter, 4);
-    CHECK_EQ_INT(h2->counter, 13);
-    CHECK_EQ_INT(h1->ob_base.ob_mutex, 0);
-    CHECK_EQ_INT(h2->ob_base.ob_mutex, 0);
-    tw_decref((TwObject *)h1);
-    tw_decref((TwObject *)h2);
+    check_pair_done_and_drop(h1, 4, h2, 13);
 
     /* open while one thread revokes one of them, then another the other */
     g_holder = holder_new();
@@ -471,10 +484,7 @@ static void test_two_object_sections_on_own_objects(void)
     CHECK_EQ_INT(cs->elided, TW_CS_ELIDED_BIAS);
     g_holder->counter = 1;
     g_pair->counter = 2;
-    uint64_t ident;
-    TwTestJob job = { locking_worker, NULL, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job, &ident) == 0);
-    handle_breaker_until_unbiased(g_holder);
+    spawn_and_wait_unbiased(locking_worker, g_holder);
     CHECK(!biased(g_holder));
     CHECK(biased(g_pair));
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
@@ -482,9 +492,7 @@ static void test_two_object_sections_on_own_objects(void)
     CHECK_EQ_INT(cs->elided, cs->a == (TwObject *)g_pair ? TW_CS_ELIDED_BIAS_A
                                                           : TW_CS_ELIDED_BIAS_B);
     CHECK(!cs->suspended);
-    TwTestJob job2 = { pair_locking_worker, NULL, 0 };
-    CHECK(tw_thread_spawn(tw_test_job_main, &job2, &ident) == 0);
-    handle_breaker_until_unbiased(g_pair);
+    spawn_and_wait_unbiased(pair_locking_worker, g_pair);
     CHECK(!biased(g_pair));
     CHECK_EQ_INT(cs->elided, 0);
     CHECK(tw_mutex_is_locked(&g_holder->ob_base.ob_mutex));
@@ -499,12 +507,7 @@ static void test_two_object_sections_on_own_objects(void)
     CHECK(tw_test_spin_until(&g_done, 1, 10.0));
     CHECK(tw_test_spin_until(&g_pair_done, 1, 10.0));
     CHECK(tw_test_wait_alone(10.0));
-    CHECK_EQ_INT(g_holder->counter, 15);
-    CHECK_EQ_INT(g_pair->counter, 16);
-    CHECK_EQ_INT(g_holder->ob_base.ob_mutex, 0);
-    CHECK_EQ_INT(g_pair->ob_base.ob_mutex, 0);
-    tw_decref((TwObject *)g_holder);
-    tw_decref((TwObject *)g_pair);
+    check_pair_done_and_drop(g_holder, 15, g_pair, 16);
 }
 
 static TwObject *g_tracked;

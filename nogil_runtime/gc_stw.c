@@ -383,14 +383,24 @@ static inline void list_unlock(TwGcList *l, bool locked)
 }
 
 /* The link changes themselves, with l held (or the caller's own). */
+static inline __attribute__((always_inline)) void links_append(TwGcHead *list, TwGcHead *g)
+{
+    g->prev = list->prev;
+    g->next = list;
+    list->prev->next = g;
+    list->prev = g;
+}
+
+static inline __attribute__((always_inline)) void links_remove(TwGcHead *g)
+{
+    g->prev->next = g->next;
+    g->next->prev = g->prev;
+}
+
 static inline __attribute__((always_inline)) void link_young(TwGcList *l, TwObject *op)
 {
     TwGcHead *g = TW_GC_HEAD(op);
-    TwGcHead *young = &l->gens[0];
-    g->prev = young->prev;
-    g->next = young;
-    young->prev->next = g;
-    young->prev = g;
+    links_append(&l->gens[0], g);
     g->u = (uintptr_t)l;
     gc_bits_or(op, TW_GC_TRACKED);
 }
@@ -398,8 +408,7 @@ static inline __attribute__((always_inline)) void link_young(TwGcList *l, TwObje
 static inline __attribute__((always_inline)) void unlink_tracked(TwGcList *l, TwObject *op)
 {
     TwGcHead *g = TW_GC_HEAD(op);
-    g->prev->next = g->next;
-    g->next->prev = g->prev;
+    links_remove(g);
     g->next = g->prev = NULL;
     g->u = 0;
     gc_bits_clear(op, TW_GC_TRACKED | TW_GC_DYING);
@@ -626,12 +635,8 @@ static void adopt_garbage_stopped(TwNogilThread *t, int gen, TwObject *const *ob
         TwGcHead *g = TW_GC_HEAD(objs[i]);
         if (g->u == (uintptr_t)mine)
             continue;
-        g->prev->next = g->next;
-        g->next->prev = g->prev;
-        g->prev = to->prev;
-        g->next = to;
-        to->prev->next = g;
-        to->prev = g;
+        links_remove(g);
+        links_append(to, g);
         g->u = (uintptr_t)mine;
     }
 }

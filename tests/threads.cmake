@@ -14,14 +14,15 @@
 #                         locks (threads/lock_stats_check.sh).
 #   threads.gil_protocol  gil build: the GIL's hand-over protocol in C
 #                         (threads/test_gil_protocol.c).
+#   threads.gc_one_cpu    both builds: four threads allocating on one CPU
+#                         get a collection every threshold-0 objects
+#                         (threads/data/gc_one_cpu.py, under taskset).
 #
 # Run on the gil build only, for now:
-#   gc_stats_automatic   gc.get_stats() counting automatic collections
-#                        (reported through tw_gc_note_automatic_collection);
 #   gil_switch_interval  the interval stored in whole microseconds, as
 #                        CPython (the nogil runtime keeps the double).
 if(TARGET twinpy)
-  set(TWIN_THREADS_ONLY_GIL gc_stats_automatic gil_switch_interval)
+  set(TWIN_THREADS_ONLY_GIL gil_switch_interval)
   file(GLOB TWIN_THREAD_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/threads/*.py)
   foreach(script ${TWIN_THREAD_TESTS})
     get_filename_component(name ${script} NAME_WE)
@@ -47,6 +48,17 @@ if(TARGET twinpy)
     COMMAND $<TARGET_FILE:twinpy> -c "import sys; print(sys._is_gil_enabled())")
   set_tests_properties(threads.gil_flag PROPERTIES LABELS "threads" TIMEOUT 30
     PASS_REGULAR_EXPRESSION "${TWIN_EXPECT_GIL}")
+
+  # Collection scheduling with more threads than CPUs: one CPU, four
+  # allocating threads (threads/data/gc_one_cpu.py).
+  find_program(TWIN_TASKSET taskset)
+  if(TWIN_TASKSET)
+    add_test(NAME threads.gc_one_cpu
+      COMMAND ${TWIN_TASKSET} -c 0 $<TARGET_FILE:twinpy>
+              ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/gc_one_cpu.py)
+    set_tests_properties(threads.gc_one_cpu PROPERTIES LABELS "threads" TIMEOUT 120
+      PASS_REGULAR_EXPRESSION "^automatic collections: [0-9]+ at least [0-9]+ True\n$")
+  endif()
 
   add_test(NAME threads.lock_stats
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/lock_stats_check.sh $<TARGET_FILE:twinpy>

@@ -52,8 +52,8 @@ TwObject *tw_gc_inline_dict(TwObject *op)
 
 /* gc.get_stats(): per generation, the collections and what they found:
  * those requested through gc.collect(), counted here, plus the automatic
- * ones a runtime reports with tw_gc_note_automatic_collection (the gil
- * collector does; `twinpy --stats` shows the runtime's own counters). */
+ * ones a runtime reports with tw_gc_note_automatic_collection (both
+ * collectors do; `twinpy --stats` shows the runtime's own counters). */
 static int64_t stat_collections[3], stat_collected[3];
 
 void tw_gc_note_automatic_collection(int generation, TwSsize reported)

@@ -724,8 +724,8 @@ static bool is_garbage(TwObject *op, bool failed)
 
 /* count_reported's walk from objects dead by their counts: `u` of each
  * garbage object (free until the sort phase restores it) counts the
- * references dead objects hold to it; when they are all of its
- * references it is dead too. */
+ * references BRC queues and dead objects hold to it; when they are all
+ * of its references it is dead too. */
 static int visit_dead_ref(TwObject *child, void *arg)
 {
     if (!is_garbage(child, false))
@@ -778,12 +778,7 @@ static TwSsize count_reported(int gen, bool failed, TwObject *const *queued, siz
     }
     TwObjVec dead = { 0 };
     for (size_t i = 0; i < nqueued; i++) {
-        TwObject *q = queued[i];
-        if (!is_garbage(q, false) || TW_GC_HEAD(q)->u != 0 || true_refcount(q) != 1)
-            continue;
-        TW_GC_HEAD(q)->u = 1;
-        gc_bits_set(q, gc_bits(q) | TW_GC_UNREPORTED);
-        vec_push(&dead, q);
+        visit_dead_ref(queued[i], &dead);  /* the queue's reference is a dead one */
         while (dead.len) {
             TwObject *x = dead.items[--dead.len];
             TwTraverseFn trav = TW_TYPE(x)->tp_traverse;

@@ -25,11 +25,7 @@
  * as `with` takes it, the item appended to / popped from the list,
  * unfinished_tasks counted, the condition notified if it has waiters, the
  * mutex released: the section shrinks from some thirty bytecodes to a few
- * C calls.  The attributes those steps only read (the storage, maxsize,
- * the condition) are looked up before the mutex is taken, so the section
- * holds only what must be in it (one producer and one consumer, nogil:
- * 0.95 -> 0.82 s for 400,000 items, a quarter fewer spins on the mutex).
- * Every attribute is looked up as Python code would look it up
+ * C calls.  Every attribute is looked up as Python code would look it up
  * (a property or a reassigned attribute is honoured); storage or counts
  * of other types, a subclass that overrides a storage method (LifoQueue,
  * PriorityQueue, user classes), a timeout, and a put or get that must
@@ -182,9 +178,12 @@ static TwObject *s_plain, *s_mutex, *s_queue, *s_maxsize, *s_unfinished, *s_not_
     *s_not_full, *s_waiters;
 
 /* cond.notify() if cond._waiters is not empty: 0, or -1 with an exception
- * set.  With the mutex held: a waiter joins _waiters under it. */
-static int notify_if_waiting(TwObject *cond)
+ * set. */
+static int notify_if_waiting(TwObject *q, TwObject *cond_name)
 {
+    TwObject *cond = tw_object_getattr(q, cond_name);
+    if (cond == NULL)
+        return -1;
     TwObject *waiters = tw_object_getattr(cond, s_waiters);
     int waiting = waiters ? tw_object_is_true(waiters) : -1;
     TW_XDECREF(waiters);
@@ -193,12 +192,14 @@ static int notify_if_waiting(TwObject *cond)
         waiting = r ? 0 : -1;
         TW_XDECREF(r);
     }
+    TW_DECREF(cond);
     return waiting < 0 ? -1 : 0;
 }
 
-/* The arguments of fname(q, x) checked, then q.mutex (not yet taken); or
- * NULL: an error (set), or (none set) a queue that is not plain. */
-static TwObject *plain_mutex(const char *fname, TwObject *const *args, size_t nargs,
+/* The arguments of fname(q, x) checked, then the queue's mutex taken as
+ * `with q.mutex:` takes it; or NULL: an error (set), or (none set) a queue
+ * that is not plain or a mutex other than a _thread.lock. */
+static TwObject *enter_plain(const char *fname, TwObject *const *args, size_t nargs,
                              TwObject *kwnames)
 {
     if (tw_arg_check_no_kwargs(fname, kwnames) < 0 || tw_arg_check_count(fname, nargs, 2, 2) < 0)
@@ -211,50 +212,45 @@ static TwObject *plain_mutex(const char *fname, TwObject *const *args, size_t na
     TW_DECREF(plain);
     if (!is_plain)
         return NULL;
-    return tw_object_getattr(q, s_mutex);
+    TwObject *mutex = tw_object_getattr(q, s_mutex);
+    if (mutex != NULL && !tw_thread_lock_enter(mutex)) {
+        TW_DECREF(mutex);
+        return NULL;
+    }
+    return mutex;
 }
 
-/* Release the mutex taken after plain_mutex: rc, or -1 if that fails. */
+/* Release the mutex taken by enter_plain: rc, or -1 if that fails. */
 static int exit_plain(TwObject *mutex, int rc)
 {
     if (tw_thread_lock_exit(mutex) < 0)
         rc = -1;
+    TW_DECREF(mutex);
     return rc;
 }
 
 /* _put_fast(q, item): put(item) when it need not wait, with the mutex
  * held for a few C steps (the top of the file): True once item is in;
  * False, nothing done, when put's general path must run (not a plain
- * queue, a mutex other than a _thread.lock, a full one, storage or
- * counts of other types).  The attributes that put only reads (the
- * storage, maxsize, the condition) are looked up before the mutex is
- * taken, unfinished_tasks and the condition's waiters with it held: the
- * section a consumer waits on is the part that must be in it. */
+ * queue, a full one, storage or counts of other types). */
 static TwObject *queue_put_fast(TwObject *self, TwObject *const *args, size_t nargs,
                                 TwObject *kwnames)
 {
-    TwObject *mutex = plain_mutex("_put_fast", args, nargs, kwnames);
+    TwObject *mutex = enter_plain("_put_fast", args, nargs, kwnames);
     if (mutex == NULL)
         return tw_err_occurred() ? NULL : tw_bool_from(false);
     TwObject *q = args[0], *item = args[1];
     int rc = 0;   /* 1 put, 0 general path, -1 error */
-    bool locked = false;
-    TwObject *list = NULL, *maxsize = NULL, *cond = NULL, *unfinished = NULL, *next = NULL;
+    TwObject *list = NULL, *maxsize = NULL, *unfinished = NULL, *next = NULL;
     if ((list = tw_object_getattr(q, s_queue)) == NULL ||
         (maxsize = tw_object_getattr(q, s_maxsize)) == NULL ||
-        (cond = tw_object_getattr(q, s_not_empty)) == NULL) {
-        rc = -1;
-        goto out;
-    }
-    if (TW_TYPE(list) != &TwList_Type || !TW_INT_CHECK_EXACT(maxsize) ||
-        !(locked = tw_thread_lock_enter(mutex)))
-        goto out;
-    if ((unfinished = tw_object_getattr(q, s_unfinished)) == NULL) {
+        (unfinished = tw_object_getattr(q, s_unfinished)) == NULL) {
         rc = -1;
         goto out;
     }
     int64_t count;
-    if (!TW_INT_CHECK_EXACT(unfinished) ||
+    if (TW_TYPE(list) != &TwList_Type || !TW_INT_CHECK_EXACT(maxsize) ||
+        !TW_INT_CHECK_EXACT(unfinished) ||
         (TW_INT_VALUE(maxsize) > 0 && TW_LIST_SIZE(list) >= TW_INT_VALUE(maxsize)) ||
         __builtin_add_overflow(TW_INT_VALUE(unfinished), 1, &count))
         goto out;
@@ -262,48 +258,38 @@ static TwObject *queue_put_fast(TwObject *self, TwObject *const *args, size_t na
         rc = -1;
         goto out;
     }
-    rc = tw_object_setattr(q, s_unfinished, next) < 0 || notify_if_waiting(cond) < 0 ? -1 : 1;
+    rc = tw_object_setattr(q, s_unfinished, next) < 0 || notify_if_waiting(q, s_not_empty) < 0
+             ? -1 : 1;
 out:
-    if (locked)
-        rc = exit_plain(mutex, rc);
     TW_XDECREF(list);
     TW_XDECREF(maxsize);
-    TW_XDECREF(cond);
     TW_XDECREF(unfinished);
     TW_XDECREF(next);
-    TW_DECREF(mutex);
+    rc = exit_plain(mutex, rc);
     return rc < 0 ? NULL : tw_bool_from(rc > 0);
 }
 
 /* _get_fast(q, miss): get() when it need not wait: the item, or miss
- * (nothing done) when get's general path must run (not a plain queue, a
- * mutex other than a _thread.lock, an empty one, storage of another
- * type).  As in _put_fast, the storage and the condition are looked up
- * before the mutex is taken. */
+ * (nothing done) when get's general path must run (not a plain queue, an
+ * empty one, storage of another type). */
 static TwObject *queue_get_fast(TwObject *self, TwObject *const *args, size_t nargs,
                                 TwObject *kwnames)
 {
-    TwObject *mutex = plain_mutex("_get_fast", args, nargs, kwnames);
+    TwObject *mutex = enter_plain("_get_fast", args, nargs, kwnames);
     if (mutex == NULL)
         return tw_err_occurred() ? NULL : tw_newref(args[1]);
     TwObject *q = args[0], *miss = args[1];
-    TwObject *item = NULL, *cond = NULL;
+    TwObject *item = NULL;
     TwObject *list = tw_object_getattr(q, s_queue);
-    if (list != NULL && (cond = tw_object_getattr(q, s_not_full)) != NULL) {
-        if (TW_TYPE(list) != &TwList_Type || !tw_thread_lock_enter(mutex)) {
+    if (list != NULL) {
+        if (TW_TYPE(list) != &TwList_Type || TW_LIST_SIZE(list) == 0)
             item = tw_newref(miss);
-        } else {
-            if (TW_LIST_SIZE(list) == 0)
-                item = tw_newref(miss);
-            else if ((item = tw_list_pop(list, 0)) != NULL && notify_if_waiting(cond) < 0)
-                TW_CLEAR(item);
-            if (exit_plain(mutex, 0) < 0)
-                TW_CLEAR(item);
-        }
+        else if ((item = tw_list_pop(list, 0)) != NULL && notify_if_waiting(q, s_not_full) < 0)
+            TW_CLEAR(item);
+        TW_DECREF(list);
     }
-    TW_XDECREF(list);
-    TW_XDECREF(cond);
-    TW_DECREF(mutex);
+    if (exit_plain(mutex, 0) < 0)
+        TW_CLEAR(item);
     return item;
 }
 

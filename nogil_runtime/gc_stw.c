@@ -697,9 +697,18 @@ static bool objs_push(TwObject ***items, size_t *len, size_t *cap, TwObject *op)
     return true;
 }
 
-static bool handoff_push(TwNogilThread *t, TwObject *op)
+/* Hand garbage op back to its parked owner t, which frees it when the
+ * world restarts (into its own pool, where its next allocations find warm
+ * memory; nothing is merged).  The reference the owner drops then is
+ * counted as the owner counts (we may: the world is stopped).  False if
+ * t's list cannot grow. */
+static bool hand_back(TwNogilThread *t, TwObject *op)
 {
-    return objs_push(&t->gc_handoff, &t->gc_handoff_len, &t->gc_handoff_cap, op);
+    if (!objs_push(&t->gc_handoff, &t->gc_handoff_len, &t->gc_handoff_cap, op))
+        return false;
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+    return true;
 }
 
 static bool rest_push(TwNogilThread *t, TwObject *op)
@@ -763,7 +772,7 @@ static TwSsize count_reported(int gen, bool failed, TwObject *const *queued, siz
     bool rules = tw_gc_cpython_tracks_dict && tw_gc_inline_dict && &TwDict_Type;
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
-        if (!is_garbage(op, failed))
+        if (!is_garbage(op, false))
             continue;
         g->u = 0;
         if (!rules)
@@ -789,7 +798,7 @@ static TwSsize count_reported(int gen, bool failed, TwObject *const *queued, siz
     free(dead.items);
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
-        if (!is_garbage(op, failed))
+        if (!is_garbage(op, false))
             continue;
         if (gc_bits(op) & TW_GC_UNREPORTED)
             gc_bits_set(op, gc_bits(op) & ~TW_GC_UNREPORTED);
@@ -835,13 +844,6 @@ static bool phase_failed;            /* a mark stack could not grow        */
 static int64_t phase_alive, phase_given;   /* PHASE_SORT's counts         */
 static TwNogilThread *phase_collector;     /* the thread running them     */
 static bool phase_shared;            /* helpers may join (else plain ops)  */
-
-/* Parked threads help only while each online thread can have a CPU: with
- * more, a spinning helper would hold a CPU the collector needs. */
-static bool helpers_welcome(void)
-{
-    return __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) <= tw_nogil_online_cpus();
-}
 
 /* Step 2 for one registry: gc_refs = true refcount, kept in `u`. */
 static void phase_count(TwGcList *l, int gen)
@@ -945,9 +947,7 @@ static void phase_sort(TwGcList *l, int gen, TwNogilThread *p)
             gc_bits_set(op, bits | TW_GC_UNREACHABLE);
             if (helper &&
                 __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) < TW_REF_DEFERRED_LOCAL &&
-                __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tid && handoff_push(p, op)) {
-                uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-                __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+                __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == tid && hand_back(p, op)) {
                 given++;
                 continue;
             }
@@ -1009,8 +1009,10 @@ static uint32_t phase_work(TwNogilThread *t, uint64_t seq, TwGcList *head, int k
 static void run_phase(TwNogilThread *t, int kind, int gen, TwObjVec *stack)
 {
     TwGcList *head = __atomic_load_n(&all_lists, __ATOMIC_ACQUIRE);
+    /* Parked threads help only while each online thread can have a CPU:
+     * with more, a spinning helper would hold a CPU the collector needs. */
     bool shared = __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > 1 &&
-                  helpers_welcome();
+                  !tw_nogil_threads_outnumber_cpus();
     __atomic_store_n(&phase_shared, shared, __ATOMIC_RELAXED);
     if (!shared) {
         /* No helper can join: every registry ourselves, no claims. */
@@ -1063,18 +1065,14 @@ bool tw_gc_help_stopped(TwNogilThread *t, uint64_t *seen)
 }
 
 /* Step 5's second half, on the collecting thread, for garbage the sort
- * phase left to it: garbage of a parked thread goes back to it (it frees
- * it into its own pool, where its next allocations find warm memory, and
- * we merge nothing; its reference is counted as the owner counts: we may,
- * the world is stopped); the rest we clear and free after the restart,
- * whoever made it. */
+ * phase left to it: garbage of a parked thread goes back to it
+ * (hand_back); the rest we clear and free after the restart, whoever
+ * made it. */
 static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner_cache,
                          TwObjVec *unreachable, int64_t *alive, int64_t *given)
 {
     TwNogilThread *owner = parked_owner(op, owner_cache);
-    if (owner && handoff_push(owner, op)) {
-        uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
-        __atomic_store_n(&op->ob_ref_local, local + 1, __ATOMIC_RELAXED);
+    if (owner && hand_back(owner, op)) {
         (*given)++;
         return;
     }

@@ -62,6 +62,11 @@ uint32_t tw_nogil_online_cpus(void)
     return v;
 }
 
+bool tw_nogil_threads_outnumber_cpus(void)
+{
+    return __atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > tw_nogil_online_cpus();
+}
+
 /* Spin while *word reads val: `pauses` pause instructions, then, when each
  * online thread can have a core, on until TW_STW_SPIN_NS have passed.
  * True when the word changed.  helper: a thread parked for a stop, which
@@ -78,7 +83,7 @@ static bool spin_while(const uint32_t *word, uint32_t val, int pauses, TwNogilTh
             i = 0;
         tw_cpu_relax();
     }
-    if (__atomic_load_n(&tw_qsbr_online_count, __ATOMIC_RELAXED) > tw_nogil_online_cpus())
+    if (tw_nogil_threads_outnumber_cpus())
         return false;
     uint64_t deadline = tw_monotonic_ns() + TW_STW_SPIN_NS;
     do {

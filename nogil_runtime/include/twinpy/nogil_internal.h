@@ -431,6 +431,9 @@ bool tw_stw_requested(void);
 bool tw_stw_is_mine(void);
 /* CPUs this process may run on (its affinity mask; read once). */
 uint32_t tw_nogil_online_cpus(void);
+/* More threads online than CPUs: a thread that spins holds a CPU another
+ * needs (stop-the-world spins, a collection's helpers). */
+bool tw_nogil_threads_outnumber_cpus(void);
 
 /* ---------------- bias.c ---------------------------------------------- */
 

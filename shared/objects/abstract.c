@@ -435,6 +435,44 @@ TwSsize tw_object_len(TwObject *o)
     return -1;
 }
 
+TwSsize tw_object_length_hint(TwObject *o, TwSsize dflt)
+{
+    if (TW_TYPE(o)->tp_len) {
+        TwSsize n = TW_TYPE(o)->tp_len(o);
+        if (n >= 0)
+            return n;
+        if (!tw_err_matches(TwExc_TypeError))
+            return -1;
+        tw_err_clear();
+    }
+    int found = 0;
+    TwObject *r = tw_call_special(o, ID("__length_hint__"), NULL, 0, &found);
+    if (!found)
+        return dflt;
+    if (r == NULL) {
+        if (!tw_err_matches(TwExc_TypeError))
+            return -1;
+        tw_err_clear();
+        return dflt;
+    }
+    if (r == Tw_NotImplemented) {
+        TW_DECREF(r);
+        return dflt;
+    }
+    if (!TW_INT_CHECK(r)) {
+        tw_err_format(TwExc_TypeError, "__length_hint__ must be an integer, not %s", tname(r));
+        TW_DECREF(r);
+        return -1;
+    }
+    int64_t n = TW_INT_VALUE(r);
+    TW_DECREF(r);
+    if (n < 0) {
+        tw_err_set_string(TwExc_ValueError, "__length_hint__() should return >= 0");
+        return -1;
+    }
+    return (TwSsize)n;
+}
+
 int tw_object_contains(TwObject *container, TwObject *item)
 {
     TwObjObjFn f = TW_TYPE(container)->tp_contains;

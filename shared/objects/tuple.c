@@ -405,11 +405,6 @@ static TwObject *tuple_count(TwObject *self, TwObject *const *args, size_t nargs
     return tw_int_from_i64(c);
 }
 
-static int collect_item(void *arg, TwObject *item)
-{
-    return tw_list_append((TwObject *)arg, item);
-}
-
 /* tuple(iterable): a tuple or list is copied directly, anything else is
  * gathered into a list first. */
 static TwObject *tuple_from_iterable(TwObject *it)
@@ -418,13 +413,9 @@ static TwObject *tuple_from_iterable(TwObject *it)
         return tw_newref(it);
     if (TW_LIST_CHECK(it))
         return tw_list_as_tuple(it);
-    TwObject *l = tw_list_new(0);
+    TwObject *l = tw_list_from_iterable(it);
     if (l == NULL)
         return NULL;
-    if (tw_iterate(it, collect_item, l) < 0) {
-        TW_DECREF(l);
-        return NULL;
-    }
     TwObject *t = tw_list_as_tuple(l);
     TW_DECREF(l);
     return t;

@@ -254,6 +254,30 @@ EOF
     [ "$rc" = 0 ] || fail "exit status $rc"
     [ "$(grep -c '^MemoryError$' "$tmp/out")" = 5 ] || fail "expected 5 MemoryErrors"
     [ "$(tail -n 1 "$tmp/out")" = "1000 1000" ] || fail "did not go on" ;;
+memory_from_iterable)
+    # an iterable that tells its length (range: len; its iterator:
+    # __length_hint__) gets the room first, as in CPython: an impossible
+    # length fails at once instead of filling the memory item by item
+    # (a shorter time limit: the failure this case looks for is a run
+    # that would take minutes)
+    limit=20
+    cat >"$prog" <<'EOF'
+x = [1, 2]
+for make in (lambda: list(range(10**12)), lambda: tuple(range(10**12)),
+             lambda: sorted(range(10**12)), lambda: [*range(10**12)],
+             lambda: list(iter(range(10**12))), lambda: x.extend(range(10**12)),
+             lambda: list(range(0, 10**13, 7))):
+    try:
+        make()
+        print("made it?")
+    except MemoryError:
+        print("MemoryError")
+print(x, list(range(3)), tuple(range(2, 4)), sorted(range(3, 0, -1)))
+EOF
+    run
+    [ "$rc" = 0 ] || fail "exit status $rc"
+    [ "$(grep -c '^MemoryError$' "$tmp/out")" = 7 ] || fail "expected 7 MemoryErrors"
+    [ "$(tail -n 1 "$tmp/out")" = "[1, 2] [0, 1, 2] (2, 3) [1, 2, 3]" ] || fail "x changed or later lines wrong" ;;
 unhashable)
     cat >"$prog" <<'EOF'
 class NoHash:

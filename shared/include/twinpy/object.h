@@ -223,6 +223,10 @@ TwObject *tw_object_getitem(TwObject *o, TwObject *key);
 int tw_object_setitem(TwObject *o, TwObject *key, TwObject *value);
 int tw_object_delitem(TwObject *o, TwObject *key);
 TwSsize tw_object_len(TwObject *o);               /* -1 with TypeError        */
+/* operator.length_hint(o, dflt): len(o) when o has a length, else what
+ * type(o).__length_hint__ returns (dflt when it has none or returns
+ * NotImplemented); -1 with an exception set. */
+TwSsize tw_object_length_hint(TwObject *o, TwSsize dflt);
 int tw_object_contains(TwObject *container, TwObject *item); /* `in`: 1/0/-1 */
 TwObject *tw_object_iter(TwObject *o);
 /* Next item (new ref), or NULL: exhausted if no exception is set. */

@@ -496,13 +496,22 @@ void tw_sb_init(TwStrBuilder *sb)
     sb->cap = sizeof sb->small;
 }
 
+/* Room for extra more bytes (and the terminating NUL).  A size past the
+ * machine's memory raises MemoryError at once: callers that know how much
+ * they will write (padding to a width, repetition) reserve it first, so
+ * that 'x'.ljust(10**12) fails before writing a byte rather than after
+ * filling the memory. */
 static int sb_reserve(TwStrBuilder *sb, size_t extra)
 {
-    if (sb->len + extra + 1 <= sb->cap)
+    if (extra < sb->cap - sb->len)
         return 0;
-    size_t ncap = sb->cap * 2;
-    if (ncap < sb->len + extra + 1)
-        ncap = sb->len + extra + 1;
+    if (extra > SIZE_MAX / 2 - sb->len || tw_alloc_exceeds_memory(sb->len + extra + 1)) {
+        tw_err_no_memory();
+        return -1;
+    }
+    size_t need = sb->len + extra + 1, ncap = sb->cap * 2;
+    if (ncap < need || tw_alloc_exceeds_memory(ncap))
+        ncap = need;
     char *nb;
     if (sb->buf == sb->small) {
         nb = tw_mem_alloc(ncap);
@@ -550,9 +559,23 @@ static int sb_put_cp(TwStrBuilder *sb, uint32_t cp)
 
 static int sb_repeat(TwStrBuilder *sb, const char *s, size_t n, TwSsize times)
 {
-    for (TwSsize i = 0; i < times; i++)
-        if (tw_sb_append(sb, s, n) < 0)
-            return -1;
+    size_t total;
+    if (times <= 0)
+        return 0;
+    if (__builtin_mul_overflow(n, (size_t)times, &total)) {
+        tw_err_no_memory();
+        return -1;
+    }
+    if (sb_reserve(sb, total) < 0)
+        return -1;
+    char *d = sb->buf + sb->len;
+    if (n == 1) {
+        memset(d, s[0], total);
+    } else {
+        for (TwSsize i = 0; i < times; i++)
+            memcpy(d + (size_t)i * n, s, n);
+    }
+    sb->len += total;
     return 0;
 }
 
@@ -2232,8 +2255,10 @@ static TwObject *str_zfill(TwObject *self, TwObject *const *args, size_t nargs, 
         sb_putc(&sb, s[0]);
         i = 1;
     }
-    for (TwSsize k = 0; k < fill; k++)
-        sb_putc(&sb, '0');
+    if (sb_repeat(&sb, "0", 1, fill) < 0) {
+        tw_sb_discard(&sb);
+        return NULL;
+    }
     tw_sb_append(&sb, s + i, (size_t)(n - i));
     return tw_sb_finish(&sb);
 }
@@ -2247,6 +2272,11 @@ static TwObject *str_expandtabs(TwObject *self, TwObject *const *args, size_t na
     int64_t tab = 8;
     if (a[0] && (tab = tw_int_as_i64(a[0])) == -1 && tw_err_occurred())
         return NULL;
+    if (tab > INT32_MAX || tab < INT32_MIN) {
+        /* CPython's tabsize is a C int */
+        tw_err_set_string(TwExc_OverflowError, "Python int too large to convert to C int");
+        return NULL;
+    }
     TwStrBuilder sb;
     tw_sb_init(&sb);
     const unsigned char *p = (const unsigned char *)STR(self)->data, *end = p + STR(self)->size;
@@ -2255,8 +2285,10 @@ static TwObject *str_expandtabs(TwObject *self, TwObject *const *args, size_t na
         if (*p == '\t') {
             if (tab > 0) {
                 int64_t n = tab - col % tab;
-                for (int64_t k = 0; k < n; k++)
-                    sb_putc(&sb, ' ');
+                if (sb_repeat(&sb, " ", 1, (TwSsize)n) < 0) {
+                    tw_sb_discard(&sb);
+                    return NULL;
+                }
                 col += n;
             }
             p++;
@@ -2490,7 +2522,9 @@ static int parse_spec(TwObject *spec, FmtSpec *f, char default_type, char defaul
     const unsigned char *q = p;
     TwSsize w = 0;
     while (p < end && *p >= '0' && *p <= '9') {
-        if (w > (INT32_MAX - 9) / 10) {
+        /* CPython's limit: a width fits a Py_ssize_t (a width past the
+         * memory then fails as the padding's MemoryError) */
+        if (w > (INTPTR_MAX - (*p - '0')) / 10) {
             tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
             return -1;
         }
@@ -2584,10 +2618,21 @@ static TwObject *emit_number(const FmtSpec *f, char sign, const char *prefix, co
 {
     size_t np = strlen(prefix), nr = strlen(rest), ns = sign ? 1 : 0;
     size_t zeros = 0;
-    if (f->grouping && f->align == '=' && f->fill_n == 1 && f->fill[0] == '0' && f->width > 0) {
-        while ((TwSsize)(ns + np + grouped_len(nd + zeros, every) + nr) < f->width)
-            zeros++;
+    if (f->grouping && f->align == '=' && f->fill_n == 1 && f->fill[0] == '0' &&
+        f->width > (TwSsize)(ns + np + nr)) {
+        /* the fewest digits m >= nd whose grouped length reaches the
+         * rest of the width: from just below the answer, a step or two */
+        size_t t = (size_t)f->width - ns - np - nr;
+        size_t m = t - t / (size_t)(every + 1);
+        m = m > 2 ? m - 2 : 0;
+        if (m < nd)
+            m = nd;
+        while (grouped_len(m, every) < t)
+            m++;
+        zeros = m - nd;
     }
+    if (tw_alloc_exceeds_memory(nd + zeros + 1))
+        return tw_err_no_memory();
     TwStrBuilder body;
     tw_sb_init(&body);
     char *dbuf = tw_mem_alloc(nd + zeros + 1);
@@ -2616,14 +2661,22 @@ static TwObject *emit_number(const FmtSpec *f, char sign, const char *prefix, co
     }
     TwStrBuilder sb;
     tw_sb_init(&sb);
-    sb_repeat(&sb, f->fill, f->fill_n, left);
-    if (sign)
-        sb_putc(&sb, sign);
-    tw_sb_append(&sb, prefix, np);
-    sb_repeat(&sb, f->fill, f->fill_n, mid);
-    tw_sb_append(&sb, body.buf, body.len);
-    sb_repeat(&sb, f->fill, f->fill_n, right);
+    int rc = sb_repeat(&sb, f->fill, f->fill_n, left);
+    if (rc == 0 && sign)
+        rc = sb_putc(&sb, sign);
+    if (rc == 0)
+        rc = tw_sb_append(&sb, prefix, np);
+    if (rc == 0)
+        rc = sb_repeat(&sb, f->fill, f->fill_n, mid);
+    if (rc == 0)
+        rc = tw_sb_append(&sb, body.buf, body.len);
+    if (rc == 0)
+        rc = sb_repeat(&sb, f->fill, f->fill_n, right);
     tw_sb_discard(&body);
+    if (rc < 0) {
+        tw_sb_discard(&sb);
+        return NULL;
+    }
     return tw_sb_finish(&sb);
 }
 
@@ -2784,9 +2837,12 @@ static TwObject *format_str(TwObject *value, const FmtSpec *f)
     }
     TwStrBuilder sb;
     tw_sb_init(&sb);
-    sb_repeat(&sb, f->fill, f->fill_n, left);
-    tw_sb_append(&sb, STR(value)->data, (size_t)cp_to_byte(value, len));
-    sb_repeat(&sb, f->fill, f->fill_n, right);
+    if (sb_repeat(&sb, f->fill, f->fill_n, left) < 0 ||
+        tw_sb_append(&sb, STR(value)->data, (size_t)cp_to_byte(value, len)) < 0 ||
+        sb_repeat(&sb, f->fill, f->fill_n, right) < 0) {
+        tw_sb_discard(&sb);
+        return NULL;
+    }
     return tw_sb_finish(&sb);
 }
 
@@ -3001,14 +3057,26 @@ static TwObject *str_percent_format(TwObject *fmt, TwObject *args)
                     goto fail_value;
                 }
                 *dst = (TwSsize)TW_INT_VALUE(w);
+                if (which == 1 && (*dst > INT32_MAX || *dst < INT32_MIN)) {
+                    tw_err_set_string(TwExc_OverflowError, "Python int too large to convert to C int");
+                    goto fail_value;
+                }
                 if (which == 0 && *dst < 0) {
                     left = true;
                     *dst = -*dst;
                 }
             } else if (p < end && *p >= '0' && *p <= '9') {
-                TwSsize n = 0;
-                while (p < end && *p >= '0' && *p <= '9')
+                /* CPython's limits: a width fits a Py_ssize_t, a
+                 * precision a C int */
+                TwSsize n = 0, most = which == 0 ? INTPTR_MAX : INT32_MAX;
+                while (p < end && *p >= '0' && *p <= '9') {
+                    if (n > (most - (*p - '0')) / 10) {
+                        tw_err_set_string(TwExc_ValueError,
+                                          which == 0 ? "width too big" : "precision too big");
+                        goto fail_value;
+                    }
                     n = n * 10 + (*p++ - '0');
+                }
                 *dst = n;
             }
         }
@@ -3081,9 +3149,11 @@ static TwObject *str_percent_format(TwObject *fmt, TwObject *args)
                 n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)mag);
             TwStrBuilder body;
             tw_sb_init(&body);
-            if (prec > n)
-                sb_repeat(&body, "0", 1, prec - n);
-            tw_sb_append(&body, digits, (size_t)n);
+            if ((prec > n && sb_repeat(&body, "0", 1, prec - n) < 0) ||
+                tw_sb_append(&body, digits, (size_t)n) < 0) {
+                tw_sb_discard(&body);
+                goto fail_value;
+            }
             int o = 0;
             if (v < 0) signpfx[o++] = '-';
             else if (plus) signpfx[o++] = '+';

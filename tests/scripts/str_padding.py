@@ -1,0 +1,39 @@
+# Padding to a width: str methods, format specs (grouped zero fill
+# included) and %-formatting, against CPython's output; and widths too
+# large for memory, which raise MemoryError at once.
+
+for w in (-1, 0, 3, 4, 7, 8, 12):
+    print(w, repr("abc".ljust(w)), repr("abc".rjust(w, "*")), repr("abc".center(w, "→")),
+          repr("abcd".center(w)), repr("-42".zfill(w)), repr("+7".zfill(w)), repr("x".zfill(w)))
+
+for v in (0, 7, -12345, 1234567, 10**15, -(10**15)):
+    for spec in ("0=12,", "0=13_", "0=20,", "0=1,", "015,d", "0=16_x", "0=11_b", "*>14,", "^15_"):
+        print(f"{v}:{spec}", repr(format(v, spec)))
+for spec in ("0=14,.2f", "0=15_.3f", "0=20,.1e", "0=9,.0f", ">12.3%", "*^13,.1f"):
+    print(f"1234.5678:{spec}", repr(format(1234.5678, spec)))
+for width in range(1, 18):
+    print(width, repr(format(12345, f"0={width},")), repr(format(-1, f"0={width}_")))
+
+print(repr("%5d|%-5d|%05d|%+.3d|%.0d|%x|%#8o" % (42, 42, -42, 7, 0, 255, 8)))
+print(repr("%10.4f|%-10s|%*d|%-*d|%.*f" % (3.14159, "ab", 6, 1, 6, 1, 2, 2.71828)))
+print(repr("%s|%10r|%-4c|%%" % ("x", "y", "z")))
+print(repr("a\tbc\tdef\tg".expandtabs()), repr("a\tb".expandtabs(0)), repr("a\tb".expandtabs(-4)),
+      repr("1\t22\n\t333".expandtabs(3)))
+
+for make in (lambda: "x".ljust(10**12), lambda: "x".center(10**12, "é"), lambda: "x".zfill(10**12),
+             lambda: format(1, ">1000000000000"), lambda: format("s", "<1000000000000"),
+             lambda: "%1000000000000d" % 1, lambda: "%-1000000000000s" % "s"):
+    try:
+        make()
+        print("made it?")
+    except MemoryError:
+        print("MemoryError")
+for bad in ("%.3000000000f", "%99999999999999999999d"):
+    try:
+        bad % 1.0
+    except ValueError as e:
+        print("ValueError", e)
+try:
+    "\t".expandtabs(10**12)
+except OverflowError as e:
+    print("OverflowError", e)

@@ -496,15 +496,14 @@ void tw_sb_init(TwStrBuilder *sb)
     sb->cap = sizeof sb->small;
 }
 
-/* Room for extra more bytes (and the terminating NUL).  A size past the
- * machine's memory raises MemoryError at once: callers that know how much
- * they will write (padding to a width, repetition) reserve it first, so
- * that 'x'.ljust(10**12) fails before writing a byte rather than after
+/* Room for extra more bytes (and the terminating NUL): sb_reserve, whose
+ * slow path this is.  A size past the machine's memory raises MemoryError
+ * at once: callers that know how much they will write (padding to a
+ * width, repetition, join, replace) reserve it first, so that
+ * 'x'.ljust(10**12) fails before writing a byte rather than after
  * filling the memory. */
-static int sb_reserve(TwStrBuilder *sb, size_t extra)
+static __attribute__((noinline)) int sb_grow(TwStrBuilder *sb, size_t extra)
 {
-    if (extra < sb->cap - sb->len)
-        return 0;
     if (extra > SIZE_MAX / 2 - sb->len || tw_alloc_exceeds_memory(sb->len + extra + 1)) {
         tw_err_no_memory();
         return -1;
@@ -527,6 +526,11 @@ static int sb_reserve(TwStrBuilder *sb, size_t extra)
     sb->buf = nb;
     sb->cap = ncap;
     return 0;
+}
+
+static inline int sb_reserve(TwStrBuilder *sb, size_t extra)
+{
+    return extra < sb->cap - sb->len ? 0 : sb_grow(sb, extra);
 }
 
 int tw_sb_append(TwStrBuilder *sb, const char *s, size_t n)
@@ -1440,6 +1444,43 @@ static TwObject *str_endswith(TwObject *self, TwObject *const *args, size_t narg
 
 TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
 {
+    TwStrBuilder sb;
+    tw_sb_init(&sb);
+    /* A tuple's or a list's items (as they are now) have their sizes
+     * added up and the result reserved first, as CPython does: past the
+     * memory, MemoryError before a byte is written.  Other iterables are
+     * joined as their items come (CPython collects them in a list first:
+     * either way their items fill the memory before a result would). */
+    TwObject *seq = NULL;
+    if (TW_TYPE(iterable) == &TwTuple_Type)
+        seq = tw_newref(iterable);
+    else if (TW_TYPE(iterable) == &TwList_Type && (seq = tw_list_as_tuple(iterable)) == NULL)
+        return NULL;
+    if (seq != NULL) {
+        TwSsize n = TW_TUPLE_SIZE(seq);
+        TwObject *const *items = TW_TUPLE_ITEMS(seq);
+        size_t total = 0, ns = (size_t)STR(sep)->size;
+        for (TwSsize i = 0; i < n; i++) {
+            if (!TW_STR_CHECK(items[i])) {
+                tw_err_format(TwExc_TypeError, "sequence item %zd: expected str instance, %T found",
+                              i, items[i]);
+                goto fail_seq;
+            }
+            size_t add = (size_t)STR(items[i])->size + (i > 0 ? ns : 0);
+            total = total > SIZE_MAX / 2 - add ? SIZE_MAX / 2 : total + add;
+        }
+        if (sb_reserve(&sb, total) < 0)
+            goto fail_seq;
+        for (TwSsize i = 0; i < n; i++)
+            if ((i > 0 && sb_append_str(&sb, sep) < 0) || sb_append_str(&sb, items[i]) < 0)
+                goto fail_seq;
+        TW_DECREF(seq);
+        return tw_sb_finish(&sb);
+    fail_seq:
+        TW_DECREF(seq);
+        tw_sb_discard(&sb);
+        return NULL;
+    }
     TwObject *it = tw_object_iter(iterable);
     if (it == NULL) {
         if (tw_err_matches(TwExc_TypeError)) {
@@ -1448,8 +1489,6 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
         }
         return NULL;
     }
-    TwStrBuilder sb;
-    tw_sb_init(&sb);
     TwSsize i = 0;
     TwObject *item;
     while ((item = tw_iter_next(it)) != NULL) {
@@ -1784,9 +1823,38 @@ static TwObject *str_replace(TwObject *self, TwObject *const *args, size_t nargs
         count = INT64_MAX;
     TwObject *old = a[0], *new_ = a[1];
     const char *s = STR(self)->data;
-    TwSsize n = STR(self)->size, on = STR(old)->size;
+    TwSsize n = STR(self)->size, on = STR(old)->size, nn = STR(new_)->size;
     TwStrBuilder sb;
     tw_sb_init(&sb);
+    /* The most the result can grow by: nn - on for each replacement there
+     * can be.  When that could pass the memory, the replacements are
+     * counted and the result reserved first, as CPython does: past the
+     * memory, MemoryError before a byte is written.  Other results are
+     * built as they come. */
+    if (nn > on) {
+        int64_t most = on == 0 ? STR(self)->length + 1 : n / on;
+        if (most > count)
+            most = count;
+        size_t grow;
+        if (__builtin_mul_overflow((size_t)most, (size_t)(nn - on), &grow) ||
+            grow > SIZE_MAX / 2 - (size_t)n || tw_alloc_exceeds_memory((size_t)n + grow + 1)) {
+            if (on > 0) {
+                int64_t found = 0;
+                for (TwSsize pos = 0; found < most; found++) {
+                    TwSsize r = bytes_find(s + pos, n - pos, STR(old)->data, on);
+                    if (r < 0)
+                        break;
+                    pos += r + on;
+                }
+                most = found;
+            }
+            if (__builtin_mul_overflow((size_t)most, (size_t)(nn - on), &grow) ||
+                grow > SIZE_MAX / 2 - (size_t)n)
+                return tw_err_no_memory();
+            if (sb_reserve(&sb, (size_t)n + grow) < 0)
+                return NULL;
+        }
+    }
     if (on == 0) {
         /* insert `new` before every character and at the end */
         const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -2280,7 +2348,29 @@ static TwObject *str_expandtabs(TwObject *self, TwObject *const *args, size_t na
     TwStrBuilder sb;
     tw_sb_init(&sb);
     const unsigned char *p = (const unsigned char *)STR(self)->data, *end = p + STR(self)->size;
+    /* the result's size first, as CPython computes it: a result past
+     * the memory raises MemoryError before a byte is written */
+    size_t total = 0;
     int64_t col = 0;
+    for (const unsigned char *q = p; q < end; q++) {
+        if (*q == '\t') {
+            if (tab > 0) {
+                total += (size_t)(tab - col % tab);
+                col = 0;
+                if (total > SIZE_MAX / 4)
+                    break;
+            }
+        } else {
+            total++;
+            if (*q == '\n' || *q == '\r')
+                col = 0;
+            else if ((*q & 0xC0) != 0x80)
+                col++;
+        }
+    }
+    if (sb_reserve(&sb, total) < 0)
+        return NULL;
+    col = 0;
     while (p < end) {
         if (*p == '\t') {
             if (tab > 0) {
@@ -3296,8 +3386,13 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
             }
             fa->manual = true;
             idx = 0;
-            for (size_t k = 0; k < i; k++)
+            for (size_t k = 0; k < i; k++) {
+                if (idx > (INT64_MAX - (f[k] - '0')) / 10) {
+                    tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
+                    return NULL;
+                }
                 idx = idx * 10 + (f[k] - '0');
+            }
         }
         if (fa->mapping || idx >= (int64_t)fa->nargs) {
             if (fa->mapping)
@@ -3339,11 +3434,18 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
             }
             bool num = true;
             int64_t v = 0;
+            bool too_many = false;
             for (size_t k = j; k < i; k++) {
                 if (f[k] < '0' || f[k] > '9')
                     num = false;
+                else if (v > (INT64_MAX - (f[k] - '0')) / 10)
+                    too_many = true;
                 else
                     v = v * 10 + (f[k] - '0');
+            }
+            if (num && too_many) {
+                TW_DECREF(obj);
+                return tw_err_format(TwExc_ValueError, "Too many decimal digits in format string");
             }
             TwObject *key = num ? tw_int_from_i64(v) : tw_str_from_utf8(f + j, i - j);
             next = key ? tw_object_getitem(obj, key) : NULL;

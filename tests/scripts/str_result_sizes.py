@@ -1,6 +1,7 @@
-# Padding to a width: str methods, format specs (grouped zero fill
-# included) and %-formatting, against CPython's output; and widths too
-# large for memory, which raise MemoryError at once.
+# Strings whose size is known before they are built: padding to a width
+# (str methods, format specs with grouped zero fill, %-formatting), join,
+# replace, expandtabs; against CPython's output.  Results too large for
+# the memory raise MemoryError at once, before a byte is written.
 
 for w in (-1, 0, 3, 4, 7, 8, 12):
     print(w, repr("abc".ljust(w)), repr("abc".rjust(w, "*")), repr("abc".center(w, "→")),
@@ -37,3 +38,41 @@ try:
     "\t".expandtabs(10**12)
 except OverflowError as e:
     print("OverflowError", e)
+
+# join: any iterable, sizes added up first
+print(repr("-".join(["ab", "", "c"])), repr("".join(())), repr(", ".join(str(i) for i in range(5))),
+      repr("→".join("xyz")), repr("x".join({"k": 1})))
+
+
+class Strs(list):
+    def __iter__(self):
+        return iter(["over", "ridden"])
+
+
+print(repr("+".join(Strs(["a", "b"]))))
+for bad in ([1], ["a", 2], None):
+    try:
+        "-".join(bad)
+    except TypeError as e:
+        print("TypeError", e)
+
+# replace: counted first
+print(repr("aaa".replace("a", "bc")), repr("abc".replace("", "-")), repr("abc".replace("", "-", 2)),
+      repr("héllo".replace("", "|")), repr("abab".replace("ab", "", 1)), repr("xyz".replace("q", "r")),
+      repr("aaaa".replace("aa", "b")), repr("abc".replace("b", "b" * 3, 0)))
+
+# expandtabs: sized first
+print(repr("é\tx\r\ty\n\tz".expandtabs(3)), repr("\t\t".expandtabs(1)))
+
+for make in (lambda: ",".join(["x" * 10**6] * 10**6), lambda: ("a" * 10**6).replace("a", "b" * 10**6),
+             lambda: ("a" * 10**6).replace("", "b" * 10**6), lambda: ("\t" * 10**5).expandtabs(2**31 - 1)):
+    try:
+        make()
+        print("made it?")
+    except MemoryError:
+        print("MemoryError")
+for spec in ("{999999999999999999999}", "{0[99999999999999999999999]}"):
+    try:
+        spec.format([1])
+    except ValueError as e:
+        print("ValueError", e)

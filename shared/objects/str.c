@@ -2643,7 +2643,8 @@ static int parse_spec(TwObject *spec, FmtSpec *f, char default_type, char defaul
         q = p;
         TwSsize pr = 0;
         while (p < end && *p >= '0' && *p <= '9') {
-            if (pr > (INT32_MAX - 9) / 10) {
+            /* CPython's limit; a float's own is a C int (format_double) */
+            if (pr > (INTPTR_MAX - (*p - '0')) / 10) {
                 tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
                 return -1;
             }
@@ -2857,6 +2858,10 @@ static TwObject *format_double(double v, const FmtSpec *f0, TwObject *value)
         break;
     default:
         return bad_type_code(type, value);
+    }
+    if (f->precision > INT32_MAX) {
+        tw_err_set_string(TwExc_ValueError, "precision too big");
+        return NULL;
     }
     char t = type == 'n' ? 'g' : (char)type;
     bool upper = t == 'E' || t == 'F' || t == 'G';

@@ -76,3 +76,12 @@ for spec in ("{999999999999999999999}", "{0[99999999999999999999999]}"):
         spec.format([1])
     except ValueError as e:
         print("ValueError", e)
+
+# a format's precision: any Py_ssize_t for a str (it truncates), a C int
+# for a float, none for an int
+for spec in (".3000000000f", ".3000000000", ".3000000000%", ".99999999999999999999f"):
+    for v in (1.5, 7, "abc"):
+        try:
+            print(spec, repr(v), len(format(v, spec)))
+        except ValueError as e:
+            print(spec, repr(v), "ValueError", e)

@@ -1451,7 +1451,7 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
      * memory, MemoryError before a byte is written.  Other iterables are
      * joined as their items come (CPython collects them in a list first:
      * either way their items fill the memory before a result would). */
-    TwObject *seq = NULL;
+    TwObject *seq = NULL, *it = NULL;
     if (TW_TYPE(iterable) == &TwTuple_Type)
         seq = tw_newref(iterable);
     else if (TW_TYPE(iterable) == &TwList_Type && (seq = tw_list_as_tuple(iterable)) == NULL)
@@ -1464,24 +1464,20 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
             if (!TW_STR_CHECK(items[i])) {
                 tw_err_format(TwExc_TypeError, "sequence item %zd: expected str instance, %T found",
                               i, items[i]);
-                goto fail_seq;
+                goto fail;
             }
             size_t add = (size_t)STR(items[i])->size + (i > 0 ? ns : 0);
             total = total > SIZE_MAX / 2 - add ? SIZE_MAX / 2 : total + add;
         }
         if (sb_reserve(&sb, total) < 0)
-            goto fail_seq;
+            goto fail;
         for (TwSsize i = 0; i < n; i++)
             if ((i > 0 && sb_append_str(&sb, sep) < 0) || sb_append_str(&sb, items[i]) < 0)
-                goto fail_seq;
+                goto fail;
         TW_DECREF(seq);
         return tw_sb_finish(&sb);
-    fail_seq:
-        TW_DECREF(seq);
-        tw_sb_discard(&sb);
-        return NULL;
     }
-    TwObject *it = tw_object_iter(iterable);
+    it = tw_object_iter(iterable);
     if (it == NULL) {
         if (tw_err_matches(TwExc_TypeError)) {
             tw_err_clear();
@@ -1509,7 +1505,8 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
     TW_DECREF(it);
     return tw_sb_finish(&sb);
 fail:
-    TW_DECREF(it);
+    TW_XDECREF(seq);
+    TW_XDECREF(it);
     tw_sb_discard(&sb);
     return NULL;
 }

@@ -56,6 +56,20 @@ static bool plausible_item(TwObject *v)
     return v != NULL && TW_INT_CHECK_EXACT(v) && TW_INT_VALUE(v) >= 0 && TW_INT_VALUE(v) < WRITERS * ITEMS;
 }
 
+/* Iterate over at most `most` items of g_list: how many fail ok(). */
+static int iterate_checking(int most, bool (*ok)(TwObject *))
+{
+    int bad = 0;
+    TwObject *it = tw_object_iter(g_list), *x;
+    for (int k = 0; k < most && (x = tw_iter_next(it)) != NULL; k++) {
+        if (!ok(x))
+            bad++;
+        TW_DECREF(x);
+    }
+    TW_DECREF(it);
+    return bad;
+}
+
 static void list_reader(void *arg)
 {
     int bad = 0;
@@ -69,13 +83,7 @@ static void list_reader(void *arg)
                 bad++;
             TW_XDECREF(v);
         }
-        TwObject *it = tw_object_iter(g_list), *x;
-        for (int k = 0; k < 50 && (x = tw_iter_next(it)) != NULL; k++) {
-            if (!plausible_item(x))
-                bad++;
-            TW_DECREF(x);
-        }
-        TW_DECREF(it);
+        bad += iterate_checking(50, plausible_item);
         checkpoint();
     }
     __atomic_fetch_add(&g_bad_reads, bad, __ATOMIC_SEQ_CST);
@@ -182,7 +190,13 @@ static void move_writer(void *arg)
     __atomic_fetch_add(&g_done_writers, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Every item read is one the writer inserted (an int below MOVE_ROUNDS). */
+/* An item the move writer inserted: an int below MOVE_ROUNDS. */
+static bool moved_item(TwObject *v)
+{
+    return TW_INT_CHECK_EXACT(v) && TW_INT_VALUE(v) >= 0 && TW_INT_VALUE(v) < MOVE_ROUNDS;
+}
+
+/* Every item read is one the writer inserted. */
 static void move_reader(void *arg)
 {
     int bad = 0;
@@ -192,7 +206,7 @@ static void move_reader(void *arg)
         TwSsize n = TW_LIST_SIZE(g_list);
         seed = seed * 1103515245u + 12345u;
         TwObject *v = tw_list_get(g_list, n > 0 ? (TwSsize)(seed % (unsigned)n) : 0);
-        if (v != NULL && (!TW_INT_CHECK_EXACT(v) || TW_INT_VALUE(v) < 0 || TW_INT_VALUE(v) >= MOVE_ROUNDS))
+        if (v != NULL && !moved_item(v))
             bad++;
         if (v == NULL)
             tw_err_clear();   /* emptied meanwhile: IndexError */
@@ -201,13 +215,7 @@ static void move_reader(void *arg)
             in = true;
             __atomic_fetch_add(&g_readers_in, 1, __ATOMIC_SEQ_CST);
         }
-        TwObject *it = tw_object_iter(g_list), *x;
-        for (int k = 0; k < 30 && (x = tw_iter_next(it)) != NULL; k++) {
-            if (!TW_INT_CHECK_EXACT(x) || TW_INT_VALUE(x) < 0 || TW_INT_VALUE(x) >= MOVE_ROUNDS)
-                bad++;
-            TW_DECREF(x);
-        }
-        TW_DECREF(it);
+        bad += iterate_checking(30, moved_item);
         checkpoint();
     }
     __atomic_fetch_add(&g_bad_reads, bad, __ATOMIC_SEQ_CST);

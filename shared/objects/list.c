@@ -181,11 +181,6 @@ static int list_resize(TwListObject *l, TwSsize newsize)
  * direction keeps overlapping moves right: every pair is loaded before a
  * store can reach it.  Sanitizer builds move pointer by pointer with C
  * atomics, so that ThreadSanitizer sees the stores. */
-static inline void slot_store(TwObject **slot, TwObject *v)
-{
-    tw_atomic_store_ptr(slot, v);
-}
-
 #if defined(__x86_64__) && !defined(TW_SANITIZED)
 static bool wide_stores_whole(void)
 {
@@ -209,18 +204,22 @@ static bool move_slots_wide(TwObject **d, TwObject **s, TwSsize n)
         return false;
     if (d < s) {
         if ((uintptr_t)d & 15) {
-            slot_store(d++, *s++);
+            tw_atomic_store_ptr(d, *s);
+            d++;
+            s++;
             n--;
         }
         for (; n >= 2; n -= 2, d += 2, s += 2)
             pair_store(d, s);
         if (n)
-            slot_store(d, *s);
+            tw_atomic_store_ptr(d, *s);
     } else {
         d += n;
         s += n;
         if ((uintptr_t)d & 15) {
-            slot_store(--d, *--s);
+            d--;
+            s--;
+            tw_atomic_store_ptr(d, *s);
             n--;
         }
         for (; n >= 2; n -= 2) {
@@ -229,7 +228,7 @@ static bool move_slots_wide(TwObject **d, TwObject **s, TwSsize n)
             pair_store(d, s);
         }
         if (n)
-            slot_store(d - 1, s[-1]);
+            tw_atomic_store_ptr(d - 1, s[-1]);
     }
     return true;
 }
@@ -253,10 +252,10 @@ static void move_items(TwListObject *l, TwObject **items, TwSsize dst, TwSsize s
         return;
     if (dst < src) {
         for (TwSsize k = 0; k < count; k++)
-            slot_store(&items[dst + k], items[src + k]);
+            tw_atomic_store_ptr(&items[dst + k], items[src + k]);
     } else {
         for (TwSsize k = count; --k >= 0;)
-            slot_store(&items[dst + k], items[src + k]);
+            tw_atomic_store_ptr(&items[dst + k], items[src + k]);
     }
 }
 

@@ -1457,52 +1457,46 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
     else if (TW_TYPE(iterable) == &TwList_Type && (seq = tw_list_as_tuple(iterable)) == NULL)
         return NULL;
     if (seq != NULL) {
-        TwSsize n = TW_TUPLE_SIZE(seq);
-        TwObject *const *items = TW_TUPLE_ITEMS(seq);
         size_t total = 0, ns = (size_t)STR(sep)->size;
-        for (TwSsize i = 0; i < n; i++) {
-            if (!TW_STR_CHECK(items[i])) {
-                tw_err_format(TwExc_TypeError, "sequence item %zd: expected str instance, %T found",
-                              i, items[i]);
-                goto fail;
-            }
-            size_t add = (size_t)STR(items[i])->size + (i > 0 ? ns : 0);
+        for (TwSsize i = 0; i < TW_TUPLE_SIZE(seq) && TW_STR_CHECK(TW_TUPLE_GET(seq, i)); i++) {
+            size_t add = (size_t)STR(TW_TUPLE_GET(seq, i))->size + (i > 0 ? ns : 0);
             total = total > SIZE_MAX / 2 - add ? SIZE_MAX / 2 : total + add;
         }
         if (sb_reserve(&sb, total) < 0)
             goto fail;
-        for (TwSsize i = 0; i < n; i++)
-            if ((i > 0 && sb_append_str(&sb, sep) < 0) || sb_append_str(&sb, items[i]) < 0)
-                goto fail;
-        TW_DECREF(seq);
-        return tw_sb_finish(&sb);
-    }
-    it = tw_object_iter(iterable);
-    if (it == NULL) {
+    } else if ((it = tw_object_iter(iterable)) == NULL) {
         if (tw_err_matches(TwExc_TypeError)) {
             tw_err_clear();
             tw_err_set_string(TwExc_TypeError, "can only join an iterable");
         }
         return NULL;
     }
-    TwSsize i = 0;
-    TwObject *item;
-    while ((item = tw_iter_next(it)) != NULL) {
+    for (TwSsize i = 0;; i++) {
+        TwObject *item, *owned = NULL;   /* the tuple's items are borrowed */
+        if (seq != NULL) {
+            if (i == TW_TUPLE_SIZE(seq))
+                break;
+            item = TW_TUPLE_GET(seq, i);
+        } else if ((item = owned = tw_iter_next(it)) == NULL) {
+            if (tw_err_occurred())
+                goto fail;
+            break;
+        }
+        int r = 0;
         if (!TW_STR_CHECK(item)) {
             tw_err_format(TwExc_TypeError, "sequence item %zd: expected str instance, %T found", i, item);
-            TW_DECREF(item);
-            goto fail;
+            r = -1;
+        } else if (i > 0) {
+            r = sb_append_str(&sb, sep);
         }
-        if ((i > 0 && sb_append_str(&sb, sep) < 0) || sb_append_str(&sb, item) < 0) {
-            TW_DECREF(item);
+        if (r == 0)
+            r = sb_append_str(&sb, item);
+        TW_XDECREF(owned);
+        if (r < 0)
             goto fail;
-        }
-        TW_DECREF(item);
-        i++;
     }
-    if (tw_err_occurred())
-        goto fail;
-    TW_DECREF(it);
+    TW_XDECREF(seq);
+    TW_XDECREF(it);
     return tw_sb_finish(&sb);
 fail:
     TW_XDECREF(seq);
@@ -2560,6 +2554,23 @@ static TwObject *bad_type_code(uint32_t type, TwObject *value)
                          (unsigned)type, tw_type_name(TW_TYPE(value)));
 }
 
+/* The decimal number at p (its digits run to end or to a non-digit) into
+ * *out: how many digits it has, or -1 when it passes `most` (a width, a
+ * precision or a field number too large: each caller raises CPython's
+ * error for it). */
+static TwSsize read_decimal(const char *p, const char *end, TwSsize most, TwSsize *out)
+{
+    const char *q = p;
+    TwSsize n = 0;
+    for (; q < end && *q >= '0' && *q <= '9'; q++) {
+        if (n > (most - (*q - '0')) / 10)
+            return -1;
+        n = n * 10 + (*q - '0');
+    }
+    *out = n;
+    return q - p;
+}
+
 /* Parse [[fill]align][sign][z][#][0][width][grouping][.precision][type]
  * as CPython's parse_internal_render_format_spec, errors included; the
  * type defaults to default_type ('d' for int, 's' for str, none for float). */
@@ -2606,19 +2617,16 @@ static int parse_spec(TwObject *spec, FmtSpec *f, char default_type, char defaul
             f->align = '=';
         p++;
     }
-    const unsigned char *q = p;
-    TwSsize w = 0;
-    while (p < end && *p >= '0' && *p <= '9') {
-        /* CPython's limit: a width fits a Py_ssize_t (a width past the
-         * memory then fails as the padding's MemoryError) */
-        if (w > (INTPTR_MAX - (*p - '0')) / 10) {
-            tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
-            return -1;
-        }
-        w = w * 10 + (*p++ - '0');
+    /* CPython's limit: a width fits a Py_ssize_t (a width past the
+     * memory then fails as the padding's MemoryError) */
+    TwSsize w, nd = read_decimal((const char *)p, (const char *)end, INTPTR_MAX, &w);
+    if (nd < 0) {
+        tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
+        return -1;
     }
-    if (p != q)
+    if (nd > 0)
         f->width = w;
+    p += nd;
     if (p < end && *p == ',') {
         f->grouping = ',';
         p++;
@@ -2637,21 +2645,19 @@ static int parse_spec(TwObject *spec, FmtSpec *f, char default_type, char defaul
     }
     if (p < end && *p == '.') {
         p++;
-        q = p;
-        TwSsize pr = 0;
-        while (p < end && *p >= '0' && *p <= '9') {
-            /* CPython's limit; a float's own is a C int (format_double) */
-            if (pr > (INTPTR_MAX - (*p - '0')) / 10) {
-                tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
-                return -1;
-            }
-            pr = pr * 10 + (*p++ - '0');
+        /* CPython's limit; a float's own is a C int (format_double) */
+        TwSsize pr;
+        nd = read_decimal((const char *)p, (const char *)end, INTPTR_MAX, &pr);
+        if (nd < 0) {
+            tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
+            return -1;
         }
-        if (p == q) {
+        if (nd == 0) {
             tw_err_set_string(TwExc_ValueError, "Format specifier missing precision");
             return -1;
         }
         f->precision = pr;
+        p += nd;
     }
     if (p < end) {
         uint32_t t;
@@ -3160,16 +3166,13 @@ static TwObject *str_percent_format(TwObject *fmt, TwObject *args)
             } else if (p < end && *p >= '0' && *p <= '9') {
                 /* CPython's limits: a width fits a Py_ssize_t, a
                  * precision a C int */
-                TwSsize n = 0, most = which == 0 ? INTPTR_MAX : INT32_MAX;
-                while (p < end && *p >= '0' && *p <= '9') {
-                    if (n > (most - (*p - '0')) / 10) {
-                        tw_err_set_string(TwExc_ValueError,
-                                          which == 0 ? "width too big" : "precision too big");
-                        goto fail_value;
-                    }
-                    n = n * 10 + (*p++ - '0');
+                TwSsize nd = read_decimal(p, end, which == 0 ? INTPTR_MAX : INT32_MAX, dst);
+                if (nd < 0) {
+                    tw_err_set_string(TwExc_ValueError,
+                                      which == 0 ? "width too big" : "precision too big");
+                    goto fail_value;
                 }
-                *dst = n;
+                p += nd;
             }
         }
         while (p < end && (*p == 'h' || *p == 'l' || *p == 'L'))
@@ -3387,14 +3390,12 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
                 return NULL;
             }
             fa->manual = true;
-            idx = 0;
-            for (size_t k = 0; k < i; k++) {
-                if (idx > (INT64_MAX - (f[k] - '0')) / 10) {
-                    tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
-                    return NULL;
-                }
-                idx = idx * 10 + (f[k] - '0');
+            TwSsize v;
+            if (read_decimal(f, f + i, INT64_MAX, &v) < 0) {
+                tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
+                return NULL;
             }
+            idx = v;
         }
         if (fa->mapping || idx >= (int64_t)fa->nargs) {
             if (fa->mapping)

@@ -21,14 +21,20 @@ print(repr("%s|%10r|%-4c|%%" % ("x", "y", "z")))
 print(repr("a\tbc\tdef\tg".expandtabs()), repr("a\tb".expandtabs(0)), repr("a\tb".expandtabs(-4)),
       repr("1\t22\n\t333".expandtabs(3)))
 
-for make in (lambda: "x".ljust(10**12), lambda: "x".center(10**12, "é"), lambda: "x".zfill(10**12),
-             lambda: format(1, ">1000000000000"), lambda: format("s", "<1000000000000"),
-             lambda: "%1000000000000d" % 1, lambda: "%-1000000000000s" % "s"):
-    try:
-        make()
-        print("made it?")
-    except MemoryError:
-        print("MemoryError")
+
+def each_memory_error(*makes):
+    for make in makes:
+        try:
+            make()
+            print("made it?")
+        except MemoryError:
+            print("MemoryError")
+
+
+each_memory_error(lambda: "x".ljust(10**12), lambda: "x".center(10**12, "é"),
+                  lambda: "x".zfill(10**12), lambda: format(1, ">1000000000000"),
+                  lambda: format("s", "<1000000000000"), lambda: "%1000000000000d" % 1,
+                  lambda: "%-1000000000000s" % "s")
 for bad in ("%.3000000000f", "%99999999999999999999d"):
     try:
         bad % 1.0
@@ -64,13 +70,10 @@ print(repr("aaa".replace("a", "bc")), repr("abc".replace("", "-")), repr("abc".r
 # expandtabs: sized first
 print(repr("é\tx\r\ty\n\tz".expandtabs(3)), repr("\t\t".expandtabs(1)))
 
-for make in (lambda: ",".join(["x" * 10**6] * 10**6), lambda: ("a" * 10**6).replace("a", "b" * 10**6),
-             lambda: ("a" * 10**6).replace("", "b" * 10**6), lambda: ("\t" * 10**5).expandtabs(2**31 - 1)):
-    try:
-        make()
-        print("made it?")
-    except MemoryError:
-        print("MemoryError")
+each_memory_error(lambda: ",".join(["x" * 10**6] * 10**6),
+                  lambda: ("a" * 10**6).replace("a", "b" * 10**6),
+                  lambda: ("a" * 10**6).replace("", "b" * 10**6),
+                  lambda: ("\t" * 10**5).expandtabs(2**31 - 1))
 for spec in ("{999999999999999999999}", "{0[99999999999999999999999]}"):
     try:
         spec.format([1])

@@ -3370,10 +3370,15 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
     while (i < n && f[i] != '.' && f[i] != '[')
         i++;
     TwObject *obj;
-    bool digits = i > 0;
-    for (size_t k = 0; k < i; k++)
-        if (f[k] < '0' || f[k] > '9')
-            digits = false;
+    /* a number when every character is a digit; as in CPython, digits
+     * too many for a Py_ssize_t are an error before anything after them
+     * is looked at */
+    TwSsize num, nd = read_decimal(f, f + i, INTPTR_MAX, &num);
+    if (nd < 0) {
+        tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
+        return NULL;
+    }
+    bool digits = i > 0 && (size_t)nd == i;
     if (i == 0 || digits) {
         int64_t idx;
         if (i == 0) {
@@ -3390,12 +3395,7 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
                 return NULL;
             }
             fa->manual = true;
-            TwSsize v;
-            if (read_decimal(f, f + i, INT64_MAX, &v) < 0) {
-                tw_err_set_string(TwExc_ValueError, "Too many decimal digits in format string");
-                return NULL;
-            }
-            idx = v;
+            idx = num;
         }
         if (fa->mapping || idx >= (int64_t)fa->nargs) {
             if (fa->mapping)
@@ -3435,21 +3435,12 @@ static TwObject *format_get_field(FormatArgs *fa, const char *f, size_t n)
                 TW_DECREF(obj);
                 return tw_err_format(TwExc_ValueError, "Empty attribute in format string");
             }
-            bool num = true;
-            int64_t v = 0;
-            bool too_many = false;
-            for (size_t k = j; k < i; k++) {
-                if (f[k] < '0' || f[k] > '9')
-                    num = false;
-                else if (v > (INT64_MAX - (f[k] - '0')) / 10)
-                    too_many = true;
-                else
-                    v = v * 10 + (f[k] - '0');
-            }
-            if (num && too_many) {
+            TwSsize v, nd = read_decimal(f + j, f + i, INTPTR_MAX, &v);
+            if (nd < 0) {
                 TW_DECREF(obj);
                 return tw_err_format(TwExc_ValueError, "Too many decimal digits in format string");
             }
+            bool num = (size_t)nd == i - j;
             TwObject *key = num ? tw_int_from_i64(v) : tw_str_from_utf8(f + j, i - j);
             next = key ? tw_object_getitem(obj, key) : NULL;
             TW_XDECREF(key);

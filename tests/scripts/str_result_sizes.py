@@ -88,3 +88,12 @@ for spec in (".3000000000f", ".3000000000", ".3000000000%", ".999999999999999999
             print(spec, repr(v), len(format(v, spec)))
         except ValueError as e:
             print(spec, repr(v), "ValueError", e)
+
+# field numbers: all digits is a number, digits past a Py_ssize_t an
+# error even with more after them, else a name or a key
+print("{1x}".format(**{"1x": 5}), "{0[12x]}".format({"12x": 6}), "{0[2]}".format("abc"))
+for spec in ("{99999999999999999999999x}", "{0[99999999999999999999999x]}"):
+    try:
+        spec.format([1])
+    except ValueError as e:
+        print("ValueError", e)

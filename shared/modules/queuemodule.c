@@ -3,8 +3,9 @@
  * PriorityQueue (kept sorted: smallest first, equal items in arrival
  * order), SimpleQueue, Empty, Full.
  *
- * Python source over threading (CPython's queue.py, with a list for the
- * items), compiled at first import in a module whose globals already hold
+ * Python source over threading (CPython's queue.py: a collections.deque
+ * holds a Queue's items, a list a LifoQueue's and a PriorityQueue's),
+ * compiled at first import in a module whose globals already hold
  * `threading`.
  *
  * Protocol: one mutex guards the items and unfinished_tasks; three
@@ -22,7 +23,7 @@
  * and _get (_plain, set by __init__: Queue and SimpleQueue) and whose
  * mutex is a _thread.lock has put and get without a timeout done in C
  * when they need not wait (_put_fast, _get_fast below): the mutex taken
- * as `with` takes it, the item appended to / popped from the list,
+ * as `with` takes it, the item appended to / popped from the deque,
  * unfinished_tasks counted, the condition notified if it has waiters, the
  * mutex released: the section shrinks from some thirty bytecodes to a few
  * C calls.  Every attribute is looked up as Python code would look it up
@@ -40,6 +41,7 @@
 #include "twinpy/types.h"
 
 static const char queue_source[] =
+    "from collections import deque\n"
     "_time = threading._time\n"
     "_MISS = object()\n"
     "\n"
@@ -146,7 +148,7 @@ static const char queue_source[] =
     "        return self.get(False)\n"
     "\n"
     "    def _init(self, maxsize):\n"
-    "        self.queue = []\n"
+    "        self.queue = deque()\n"
     "\n"
     "    def _qsize(self):\n"
     "        return len(self.queue)\n"
@@ -155,13 +157,22 @@ static const char queue_source[] =
     "        self.queue.append(item)\n"
     "\n"
     "    def _get(self):\n"
-    "        return self.queue.pop(0)\n"
+    "        return self.queue.popleft()\n"
     "\n"
     "class LifoQueue(Queue):\n"
+    "    def _init(self, maxsize):\n"
+    "        self.queue = []\n"
+    "\n"
     "    def _get(self):\n"
     "        return self.queue.pop()\n"
     "\n"
     "class PriorityQueue(Queue):\n"
+    "    def _init(self, maxsize):\n"
+    "        self.queue = []\n"
+    "\n"
+    "    def _get(self):\n"
+    "        return self.queue.pop(0)\n"
+    "\n"
     "    def _put(self, item):\n"
     "        q = self.queue\n"
     "        i = len(q)\n"
@@ -241,27 +252,27 @@ static TwObject *queue_put_fast(TwObject *self, TwObject *const *args, size_t na
         return tw_err_occurred() ? NULL : tw_bool_from(false);
     TwObject *q = args[0], *item = args[1];
     int rc = 0;   /* 1 put, 0 general path, -1 error */
-    TwObject *list = NULL, *maxsize = NULL, *unfinished = NULL, *next = NULL;
-    if ((list = tw_object_getattr(q, s_queue)) == NULL ||
+    TwObject *items = NULL, *maxsize = NULL, *unfinished = NULL, *next = NULL;
+    if ((items = tw_object_getattr(q, s_queue)) == NULL ||
         (maxsize = tw_object_getattr(q, s_maxsize)) == NULL ||
         (unfinished = tw_object_getattr(q, s_unfinished)) == NULL) {
         rc = -1;
         goto out;
     }
     int64_t count;
-    if (TW_TYPE(list) != &TwList_Type || !TW_INT_CHECK_EXACT(maxsize) ||
+    if (TW_TYPE(items) != &TwDeque_Type || !TW_INT_CHECK_EXACT(maxsize) ||
         !TW_INT_CHECK_EXACT(unfinished) ||
-        (TW_INT_VALUE(maxsize) > 0 && TW_LIST_SIZE(list) >= TW_INT_VALUE(maxsize)) ||
+        (TW_INT_VALUE(maxsize) > 0 && tw_deque_size(items) >= TW_INT_VALUE(maxsize)) ||
         __builtin_add_overflow(TW_INT_VALUE(unfinished), 1, &count))
         goto out;
-    if ((next = tw_int_from_i64(count)) == NULL || tw_list_append(list, item) < 0) {
+    if ((next = tw_int_from_i64(count)) == NULL || tw_deque_append(items, item) < 0) {
         rc = -1;
         goto out;
     }
     rc = tw_object_setattr(q, s_unfinished, next) < 0 || notify_if_waiting(q, s_not_empty) < 0
              ? -1 : 1;
 out:
-    TW_XDECREF(list);
+    TW_XDECREF(items);
     TW_XDECREF(maxsize);
     TW_XDECREF(unfinished);
     TW_XDECREF(next);
@@ -280,13 +291,13 @@ static TwObject *queue_get_fast(TwObject *self, TwObject *const *args, size_t na
         return tw_err_occurred() ? NULL : tw_newref(args[1]);
     TwObject *q = args[0], *miss = args[1];
     TwObject *item = NULL;
-    TwObject *list = tw_object_getattr(q, s_queue);
-    if (list != NULL) {
-        if (TW_TYPE(list) != &TwList_Type || TW_LIST_SIZE(list) == 0)
+    TwObject *items = tw_object_getattr(q, s_queue);
+    if (items != NULL) {
+        if (TW_TYPE(items) != &TwDeque_Type || tw_deque_size(items) == 0)
             item = tw_newref(miss);
-        else if ((item = tw_list_pop(list, 0)) != NULL && notify_if_waiting(q, s_not_full) < 0)
+        else if ((item = tw_deque_popleft(items)) != NULL && notify_if_waiting(q, s_not_full) < 0)
             TW_CLEAR(item);
-        TW_DECREF(list);
+        TW_DECREF(items);
     }
     if (exit_plain(mutex, 0) < 0)
         TW_CLEAR(item);

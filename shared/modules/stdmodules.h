@@ -16,6 +16,7 @@ TwObject *tw_sys_module_init(void);
 TwObject *tw_time_module_init(void);
 TwObject *tw_math_module_init(void);
 TwObject *tw_gc_module_init(void);
+TwObject *tw_collections_module_init(void);
 
 /* interp.c: sys.modules (borrowed), and the imported sys module (borrowed,
  * NULL before start-up finished). */

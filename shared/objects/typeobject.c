@@ -486,6 +486,11 @@ bool tw_type_is_subtype(TwTypeObject *a, TwTypeObject *b)
 
 const char *tw_type_name(TwTypeObject *tp)
 {
+    return tp->tp_name;
+}
+
+const char *tw_type_short_name(TwTypeObject *tp)
+{
     if (IS_HEAP(tp))
         return tp->tp_name;
     const char *dot = strrchr(tp->tp_name, '.');
@@ -512,7 +517,7 @@ static TwObject *type_qualname(TwTypeObject *tp)
 {
     if (IS_HEAP(tp))
         return tw_newref(HT(tp)->ht_qualname);
-    return tw_str_from_cstr(tw_type_name(tp));
+    return tw_str_from_cstr(tw_type_short_name(tp));
 }
 
 TwObject *tw_type_repr_obj(TwTypeObject *tp)
@@ -1949,7 +1954,7 @@ static TwObject *type_get_name(TwObject *self)
     TwTypeObject *tp = (TwTypeObject *)self;
     if (IS_HEAP(tp))
         return tw_newref(HT(tp)->ht_name);
-    return tw_str_from_cstr(tw_type_name(tp));
+    return tw_str_from_cstr(tw_type_short_name(tp));
 }
 
 static int type_set_name(TwObject *self, TwObject *value)

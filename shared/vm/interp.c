@@ -214,6 +214,7 @@ static void register_standard_modules(void)
     tw_register_builtin_module("time", tw_time_module_init);
     tw_register_builtin_module("math", tw_math_module_init);
     tw_register_builtin_module("gc", tw_gc_module_init);
+    tw_register_builtin_module("collections", tw_collections_module_init);
     tw_threads_register_modules();
 }
 

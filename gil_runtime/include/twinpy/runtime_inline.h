@@ -64,6 +64,7 @@ static inline bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
  * reader ever looks at an object it holds no reference to. */
 static inline void tw_object_publish(TwObject *op) { (void)op; }
 static inline void tw_object_publish_into(TwObject *c, TwObject *op) { (void)c; (void)op; }
+static inline void tw_object_share_into(TwObject *c, TwObject *op) { (void)c; (void)op; }
 static inline void tw_bias_check_read(TwObject *c) { (void)c; }
 /* Under the GIL every object is as good as private to the running thread. */
 static inline bool tw_object_is_private(const TwObject *op) { (void)op; return true; }

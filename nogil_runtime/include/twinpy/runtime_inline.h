@@ -556,6 +556,17 @@ TW_REFCOUNT_INLINE void tw_object_publish_into(TwObject *container, TwObject *op
         tw_bias_escape(op);
 }
 
+/* op is being stored into container, whose readers all lock it (a deque):
+ * nothing to publish, but if the container is shared and op is the
+ * caller's own biased object, op is unbiased now, so that the thread that
+ * takes it out need not stop the world to look inside it. */
+TW_REFCOUNT_INLINE void tw_object_share_into(TwObject *container, TwObject *op)
+{
+    if (__builtin_expect(tw_peek_u8_has(&op->ob_mutex, TW_MUTEX_BIASED), 0)
+        && !tw_peek_u8_has(&container->ob_mutex, TW_MUTEX_BIASED))
+        tw_bias_escape(op);
+}
+
 /* True while op is biased to some thread (bias.c); the acquire pairs with
  * the store that clears the bit, after op's items were published. */
 TW_REFCOUNT_INLINE bool tw_object_is_biased(const TwObject *op)

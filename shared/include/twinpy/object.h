@@ -192,7 +192,11 @@ bool tw_type_is_subtype(TwTypeObject *a, TwTypeObject *b);
 TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name);
 /* type(name, bases, dict) as a class statement does. */
 TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict);
-const char *tw_type_name(TwTypeObject *tp);   /* "int", "MyClass"          */
+/* The name error messages use, CPython's tp_name: "int", "MyClass",
+ * "collections.deque" (a built-in type outside builtins keeps its module);
+ * tw_type_short_name is __name__ ("deque"). */
+const char *tw_type_name(TwTypeObject *tp);
+const char *tw_type_short_name(TwTypeObject *tp);
 
 #define TW_TYPE_CHECK(op, tp) (TW_TYPE(op) == (tp) || tw_type_is_subtype(TW_TYPE(op), (tp)))
 #define TW_HAS_TPFLAG(op, f) ((TW_TYPE(op)->tp_flags & (f)) != 0)

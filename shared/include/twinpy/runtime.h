@@ -34,6 +34,9 @@
  *   tw_object_publish_into(c, op)  the same for a slot of container c, in
  *                                c's critical section (nogil: nothing while
  *                                c is private to its thread, see bias.c)
+ *   tw_object_share_into(c, op)  op is stored in container c whose readers
+ *                                all take its lock (nothing to publish; nogil:
+ *                                op leaves its bias if c is shared)
  *   tw_bias_check_read(c)        before reading c's slots without a lock
  *                                (nogil: makes c shared if another thread
  *                                had it private; no-op under the GIL)

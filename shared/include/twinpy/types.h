@@ -177,6 +177,15 @@ TwObject *tw_list_from_iterable(TwObject *iterable);
 /* A consistent copy of the items (new refs) for iteration by C code. */
 TwObject *tw_list_copy(TwObject *list);
 
+/* ---------------- deque (collections.deque, deque.c) ----------------- */
+
+extern TwTypeObject TwDeque_Type;
+int tw_deque_types_ready(void);                   /* the collections module */
+TwObject *tw_deque_new(void);                     /* empty, unbounded       */
+TwSsize tw_deque_size(TwObject *deque);
+int tw_deque_append(TwObject *deque, TwObject *v);    /* 0, -1 MemoryError  */
+TwObject *tw_deque_popleft(TwObject *deque);          /* NULL: IndexError   */
+
 /* ---------------- dict (insertion-ordered, open addressing) ---------- */
 
 typedef struct TwDictKeys TwDictKeys;       /* private to dict.c          */

@@ -10,13 +10,14 @@ set(TWIN_BADINPUT_CASES
   unterminated_triple null_byte bad_utf8 unbalanced_open unbalanced_mismatch unbalanced_close
   syntax_from_stdin deep_parens deep_lists deep_dicts deep_ifs deep_blocks long_chains
   deep_prefix recursion recursion_methods_and_repr recursion_raised_limit recursion_in_thread
-  memory_list memory_str memory_caught memory_from_iterable unhashable release_unlocked thread_exceptions
+  memory_list memory_str memory_caught memory_from_iterable memory_deque unhashable release_unlocked thread_exceptions
   deep_structures_free output_before_error_pipe output_before_exit output_from_threads
   output_thread_exception step_limit)
 # thread_exceptions: CPython may interleave the reports of threads that
 # fail at the same moment; twinpy writes each one whole.
 # step_limit: TWINPY_MAX_STEPS is twinpy's own.
-set(TWIN_BADINPUT_TWINPY_ONLY thread_exceptions step_limit)
+# memory_deque: CPython's deque fills the memory before it fails.
+set(TWIN_BADINPUT_TWINPY_ONLY thread_exceptions step_limit memory_deque)
 
 if(TARGET twinpy)
   foreach(case ${TWIN_BADINPUT_CASES})

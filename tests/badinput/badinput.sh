@@ -278,6 +278,30 @@ EOF
     [ "$rc" = 0 ] || fail "exit status $rc"
     [ "$(grep -c '^MemoryError$' "$tmp/out")" = 7 ] || fail "expected 7 MemoryErrors"
     [ "$(tail -n 1 "$tmp/out")" = "[1, 2] [0, 1, 2] (2, 3) [1, 2, 3]" ] || fail "x changed or later lines wrong" ;;
+memory_deque)
+    # collections.deque grows by doubling, item by item: a repetition or a
+    # range that could not fit in the machine's memory fails at once
+    # (CPython's deque fills the memory first), a bounded deque keeps only
+    # its last maxlen items and needs no room
+    limit=20
+    cat >"$prog" <<'EOF'
+from collections import deque
+d = deque([1, 2])
+for make in (lambda: deque(range(10**12)), lambda: deque([1, 2]) * 10**12,
+             lambda: 10**12 * deque([1]), lambda: d.extend(range(10**12)),
+             lambda: d.__imul__(10**12)):
+    try:
+        make()
+        print("made it?")
+    except MemoryError:
+        print("MemoryError")
+print(d, deque([1, 2, 3], maxlen=4) * 10**12, deque(range(10**6), maxlen=2))
+EOF
+    run
+    [ "$rc" = 0 ] || fail "exit status $rc"
+    [ "$(grep -c '^MemoryError$' "$tmp/out")" = 5 ] || fail "expected 5 MemoryErrors"
+    [ "$(tail -n 1 "$tmp/out")" = "deque([1, 2]) deque([3, 1, 2, 3], maxlen=4) deque([999998, 999999], maxlen=2)" ] ||
+        fail "d changed or later lines wrong" ;;
 unhashable)
     cat >"$prog" <<'EOF'
 class NoHash:

@@ -117,6 +117,36 @@ void tw_object_free_slow(TwObject *op, size_t size)
         free_object_memory(op, op, size);
 }
 
+/* runtime.h: a block whose size is not pooled comes from the allocator
+ * without clearing; pooled sizes are cleared anyway (a few stores). */
+TwObject *tw_object_alloc_uninit(TwTypeObject *tp, size_t size)
+{
+    if (tw_pool_fits(size))
+        return tw_object_alloc(tp, size);
+    ensure_thread_id();
+    TwObject *op = tw_mem_alloc(size);
+    if (op == NULL) {
+        tw_err_no_memory();
+        return NULL;
+    }
+    tw_object_init_header(op, tp);
+    return op;
+}
+
+/* runtime.h: the allocator resizes a block of unpooled sizes in place
+ * when it can; a pooled block is copied to one of the new size. */
+TwObject *tw_object_resize(TwObject *op, size_t old_size, size_t new_size)
+{
+    if (!tw_pool_fits(old_size) && !tw_pool_fits(new_size))
+        return tw_mem_realloc(op, old_size, new_size);
+    TwObject *fresh = tw_pool_fits(new_size) ? tw_pool_calloc(new_size) : tw_mem_alloc(new_size);
+    if (fresh == NULL)
+        return NULL;
+    memcpy(fresh, op, old_size < new_size ? old_size : new_size);
+    tw_pool_free(op, old_size);
+    return fresh;
+}
+
 TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();

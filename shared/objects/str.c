@@ -256,7 +256,9 @@ static TwObject *str_alloc(size_t size)
 {
     if (tw_alloc_exceeds_memory(size))
         return tw_err_no_memory();
-    TwObject *op = tw_object_alloc(&TwStr_Type, sizeof(TwStrObject) + size + 1);
+    /* every byte is written by the caller: a large string's block need not
+     * come zeroed (runtime.h) */
+    TwObject *op = tw_object_alloc_uninit(&TwStr_Type, sizeof(TwStrObject) + size + 1);
     if (op == NULL)
         return tw_err_no_memory();
     TwStrObject *s = STR(op);
@@ -878,6 +880,30 @@ TwObject *tw_str_concat(TwObject *a, TwObject *b)
     memcpy(STR(r)->data + na, STR(b)->data, nb);
     STR(r)->length = STR(a)->length + STR(b)->length;
     STR(r)->is_ascii = STR(a)->is_ascii && STR(b)->is_ascii;
+    return r;
+}
+
+TwObject *tw_str_append_in_place(TwObject *a, TwObject *b)
+{
+    TwStrObject *sa = STR(a), *sb = STR(b);
+    size_t na = (size_t)sa->size, nb = (size_t)sb->size;
+    if (sa->interned || a == b)
+        return NULL;
+    if (nb == 0)
+        return a;
+    size_t old = sizeof(TwStrObject) + na + 1, grown = old + nb;
+    if (tw_alloc_exceeds_memory(grown))
+        return NULL;
+    TwObject *r = tw_object_resize(a, old, grown);
+    if (r == NULL)
+        return NULL;
+    TwStrObject *s = STR(r);
+    memcpy(s->data + na, sb->data, nb);
+    s->data[na + nb] = '\0';
+    s->size = (TwSsize)(na + nb);
+    s->length += sb->length;
+    s->is_ascii = s->is_ascii && sb->is_ascii;
+    s->hash = -1;
     return r;
 }
 

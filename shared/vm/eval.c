@@ -1095,6 +1095,12 @@ dispatch:
      * COMPARE_OP) compares the C value and makes no object; otherwise a new
      * object is pushed.  CHECK_EXACT: the type test of the other operand. */
 #define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
+/* The instruction word w stores into local `local`, and s (a str) has n
+ * references, all the caller's: the local's (and the stack's when n is 2).
+ * Then s + t may grow s itself (tw_str_append_in_place). */
+#define STR_APPENDS_TO_LOCAL(w, local, s, n)                                       \
+    (TW_INSTR_OP(w) == TW_OP_STORE_FAST && TW_INSTR_ARG(w) == (uint32_t)(local)    \
+     && tw_refcnt_is_unshared((s), (n)) && tw_object_may_move(s))
 #define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
@@ -1228,6 +1234,18 @@ dispatch:
             if (!float_binop_fast((int)arg2, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto fused_plain;
             FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT);
+        }
+        if (arg2 == TW_BINOP_ADD && TW_STR_CHECK_EXACT(l) && TW_STR_CHECK_EXACT(r)
+            && STR_APPENDS_TO_LOCAL(ip[2], oparg, l, 1)) {
+            /* `s += t` / `s = s + t`, s held by its local alone: t is
+             * appended to s's own block, which the allocator grows in place
+             * as it can (so a loop of appends is not quadratic) */
+            TwObject *res = tw_str_append_in_place(l, r);
+            if (res != NULL) {
+                localsplus[oparg] = res;
+                ip += 3;
+                DISPATCH();
+            }
         }
     fused_plain:
         if (l == NULL) {
@@ -1842,6 +1860,25 @@ dispatch:
     binop:
         r = TOP();
         l = SECOND();
+        if (oparg == TW_BINOP_ADD && TW_STR_CHECK_EXACT(l) && TW_STR_CHECK_EXACT(r)
+            && STR_APPENDS_TO_LOCAL(*ip, TW_INSTR_ARG(*ip), l, 2)) {
+            /* `s += f(x)`: as in LOAD_FAST_FUSED, with the stack's
+             * reference to s besides the local's, which is dropped first */
+            uint32_t k = TW_INSTR_ARG(*ip);
+            if (localsplus[k] == l) {
+                localsplus[k] = NULL;
+                tw_decref(l);
+                res = tw_str_append_in_place(l, r);
+                if (res != NULL) {
+                    TW_DECREF(r);
+                    sp -= 2;
+                    localsplus[k] = res;
+                    ip++;
+                    DISPATCH();
+                }
+                localsplus[k] = tw_newref(l);
+            }
+        }
         if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
             int64_t c;
             if (!int_binop_fast(oparg, TW_INT_VALUE(l), TW_INT_VALUE(r), &c))

@@ -433,7 +433,59 @@ static void test_builder_and_from_format(void)
     TW_DECREF(x);
 }
 
+/* tw_str_append_in_place, which the interpreter's `s += t` uses when s's
+ * local holds its only reference: every size from a pooled block to one
+ * the allocator resizes (the block moves or grows; contents, length, ASCII
+ * flag and hash are those of the concatenation), and the cases it refuses. */
+static void test_append_in_place(void)
+{
+    TwObject *s = binop_steal(S("ab"), TW_BINOP_ADD, S("c"));   /* a fresh, unshared str */
+    size_t n = 3;
+    char expect[9000];
+    memcpy(expect, "abc", 3);
+    for (int i = 0; i < 2000; i++) {
+        const char *piece = i % 7 == 3 ? "\xc3\xa9" : "xyz";
+        TwObject *t = S(piece);
+        TwObject *r = tw_str_append_in_place(s, t);
+        CHECK(r != NULL);
+        if (r == NULL) {
+            TW_DECREF(t);
+            break;
+        }
+        s = r;
+        memcpy(expect + n, piece, strlen(piece));
+        n += strlen(piece);
+        TW_DECREF(t);
+    }
+    expect[n] = '\0';
+    CHECK_EQ_INT(TW_STR_SIZE(s), (TwSsize)n);
+    CHECK(memcmp(TW_STR_DATA(s), expect, n + 1) == 0);
+    TwObject *fresh = tw_str_from_utf8(expect, n);
+    CHECK_EQ_INT(TW_STR_LEN(s), TW_STR_LEN(fresh));
+    CHECK(((TwStrObject *)s)->is_ascii == ((TwStrObject *)fresh)->is_ascii);
+    CHECK_EQ_INT(tw_object_hash(s), tw_object_hash(fresh));
+    /* the hash is recomputed after a later append */
+    TwObject *dot = S(".");
+    TwObject *r = tw_str_append_in_place(s, dot);
+    CHECK(r != NULL);
+    if (r != NULL)
+        s = r;
+    CHECK(tw_object_hash(s) != tw_object_hash(fresh));
+    TW_DECREF(fresh);
+    /* refused: the same object on both sides, an interned string; an empty
+     * right operand leaves a as it is */
+    CHECK(tw_str_append_in_place(s, s) == NULL);
+    TwObject *interned = tw_str_intern_cstr("interned-for-append");
+    CHECK(tw_str_append_in_place(interned, dot) == NULL);
+    TwObject *empty = S("");
+    CHECK(tw_str_append_in_place(s, empty) == s);
+    TW_DECREF(empty);
+    TW_DECREF(dot);
+    TW_DECREF(s);
+}
+
 static const TwTestCase cases[] = {
+    TW_CASE(test_append_in_place),
     TW_CASE(test_repr_quotes_and_escapes),
     TW_CASE(test_length_indexing_slicing_by_code_point),
     TW_CASE(test_concat_repeat_compare_contains),

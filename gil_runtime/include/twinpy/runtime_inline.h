@@ -95,5 +95,7 @@ static inline TwObject *tw_try_incref_item(TwObject **slot)
 /* Objects that are not tracked by the cycle collector (runtime.h). */
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
 void tw_object_free(TwObject *op, size_t size);
+/* No reader holds a pointer it did not count: the sole holder may move. */
+static inline bool tw_object_may_move(const TwObject *op) { (void)op; return true; }
 
 #endif /* TWINPY_RUNTIME_INLINE_H */

@@ -617,6 +617,14 @@ TW_REFCOUNT_INLINE TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
     return op;
 }
 
+/* A published object may still be read by a thread that loaded it from a
+ * container without a reference (until that thread's next quiescent
+ * point): its block must not move. */
+TW_REFCOUNT_INLINE bool tw_object_may_move(const TwObject *op)
+{
+    return !tw_object_is_published(op);
+}
+
 /* An object never published has no lock-free reader: its block is reused
  * at once.  Published ones may need a grace period (the slow path). */
 TW_REFCOUNT_INLINE void tw_object_free(TwObject *op, size_t size)

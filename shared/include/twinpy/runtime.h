@@ -220,7 +220,20 @@ void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *byte
  * initialised (one reference, type set).  Declared (or defined inline) by
  * the runtime's runtime_inline.h:
  *   TwObject *tw_object_alloc(TwTypeObject *tp, size_t size);
- *   void tw_object_free(TwObject *op, size_t size);  */
+ *   void tw_object_free(TwObject *op, size_t size);
+ *   bool tw_object_may_move(const TwObject *op);
+ * tw_object_alloc clears the block past the header; tw_object_alloc_uninit
+ * does not (for objects whose every byte the caller writes: strings), so a
+ * large block comes from the allocator's recently freed memory instead of
+ * freshly zeroed pages, which fault in one by one.
+ * tw_object_resize moves op to a block of new_size bytes, keeping the first
+ * min(old_size, new_size) bytes (header included): the new address, or
+ * NULL (op unchanged, no exception) when memory is short.  Only for an
+ * untracked object the caller holds the only reference to and for which
+ * tw_object_may_move is true (nogil: never published, so no lock-free
+ * reader can be looking at its old block). */
+TwObject *tw_object_alloc_uninit(TwTypeObject *tp, size_t size);
+TwObject *tw_object_resize(TwObject *op, size_t old_size, size_t new_size);
 
 /* ---------------- cycle collector ---------------------------------- */
 

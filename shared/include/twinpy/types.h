@@ -83,6 +83,12 @@ TwObject *tw_str_from_format(const char *fmt, ...);       /* tw_err_format's cod
 TwObject *tw_str_intern_cstr(const char *s);               /* borrowed-like: immortal */
 void tw_str_intern_inplace(TwObject **p);                  /* replace *p by its interned twin */
 TwObject *tw_str_concat(TwObject *a, TwObject *b);
+/* a + b for exact strs, done by growing a's own block when the caller's
+ * variable holds a's only reference and a may move (tw_refcnt_is_unshared,
+ * tw_object_may_move: the interpreter's `s += t` / `s = s + t`): a's new
+ * address (a itself is gone), or NULL, a untouched and no exception set,
+ * when it cannot be done so (then concatenate as usual). */
+TwObject *tw_str_append_in_place(TwObject *a, TwObject *b);
 TwObject *tw_str_join(TwObject *sep, TwObject *iterable);
 bool tw_str_eq(TwObject *a, TwObject *b);                 /* both str          */
 bool tw_str_eq_cstr(TwObject *a, const char *s);

@@ -356,6 +356,35 @@ static inline __attribute__((always_inline)) bool float_binop_fast(int op, doubl
 /* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
  * anything unusual (a negative index, a racing writer), which the caller
  * hands to tw_list_get. */
+/* `s += t` or `s = s + t` (s an exact str, w the instruction after the
+ * operation): when w stores the result into s's own local and s's
+ * references are that local's alone (n == 1) or it and the stack's
+ * (n == 2), t is appended to s's own block, which the allocator grows in
+ * place as it can (tw_str_append_in_place), so a loop of appends is not
+ * quadratic; the local then holds the result with one reference (the
+ * stack's, for n == 2, went to it) and true is returned.  Otherwise
+ * nothing changed (false).  Out of line: the interpreter loop's
+ * arithmetic keeps its registers. */
+static __attribute__((noinline)) bool str_append_to_local(TwObject **localsplus, uint32_t w,
+                                                          uint32_t local, TwObject *s, TwObject *t,
+                                                          TwSsize n)
+{
+    if (!TW_STR_CHECK_EXACT(t) || TW_INSTR_OP(w) != TW_OP_STORE_FAST ||
+        TW_INSTR_ARG(w) != local || localsplus[local] != s || !tw_refcnt_is_unshared(s, n) ||
+        !tw_object_may_move(s))
+        return false;
+    localsplus[local] = NULL;
+    if (n == 2)
+        tw_decref(s);       /* the local's: the stack's stays while s moves */
+    TwObject *r = tw_str_append_in_place(s, t);
+    if (r == NULL) {
+        localsplus[local] = n == 2 ? tw_newref(s) : s;
+        return false;
+    }
+    localsplus[local] = r;
+    return true;
+}
+
 static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *list, int64_t i)
 {
     TwListObject *lo = (TwListObject *)list;
@@ -1095,12 +1124,6 @@ dispatch:
      * COMPARE_OP) compares the C value and makes no object; otherwise a new
      * object is pushed.  CHECK_EXACT: the type test of the other operand. */
 #define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
-/* The instruction word w stores into local `local`, and s (a str) has n
- * references, all the caller's: the local's (and the stack's when n is 2).
- * Then s + t may grow s itself (tw_str_append_in_place). */
-#define STR_APPENDS_TO_LOCAL(w, local, s, n)                                       \
-    (TW_INSTR_OP(w) == TW_OP_STORE_FAST && TW_INSTR_ARG(w) == (uint32_t)(local)    \
-     && tw_refcnt_is_unshared((s), (n)) && tw_object_may_move(s))
 #define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
@@ -1235,17 +1258,11 @@ dispatch:
                 goto fused_plain;
             FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT);
         }
-        if (arg2 == TW_BINOP_ADD && TW_STR_CHECK_EXACT(l) && TW_STR_CHECK_EXACT(r)
-            && STR_APPENDS_TO_LOCAL(ip[2], oparg, l, 1)) {
-            /* `s += t` / `s = s + t`, s held by its local alone: t is
-             * appended to s's own block, which the allocator grows in place
-             * as it can (so a loop of appends is not quadratic) */
-            TwObject *res = tw_str_append_in_place(l, r);
-            if (res != NULL) {
-                localsplus[oparg] = res;
-                ip += 3;
-                DISPATCH();
-            }
+        if (__builtin_expect(TW_STR_CHECK_EXACT(l), 0) && arg2 == TW_BINOP_ADD
+            && str_append_to_local(localsplus, ip[2], oparg, l, r, 1)) {
+            /* `s += t` / `s = s + t`, s held by its local alone */
+            ip += 3;
+            DISPATCH();
         }
     fused_plain:
         if (l == NULL) {
@@ -1860,25 +1877,6 @@ dispatch:
     binop:
         r = TOP();
         l = SECOND();
-        if (oparg == TW_BINOP_ADD && TW_STR_CHECK_EXACT(l) && TW_STR_CHECK_EXACT(r)
-            && STR_APPENDS_TO_LOCAL(*ip, TW_INSTR_ARG(*ip), l, 2)) {
-            /* `s += f(x)`: as in LOAD_FAST_FUSED, with the stack's
-             * reference to s besides the local's, which is dropped first */
-            uint32_t k = TW_INSTR_ARG(*ip);
-            if (localsplus[k] == l) {
-                localsplus[k] = NULL;
-                tw_decref(l);
-                res = tw_str_append_in_place(l, r);
-                if (res != NULL) {
-                    TW_DECREF(r);
-                    sp -= 2;
-                    localsplus[k] = res;
-                    ip++;
-                    DISPATCH();
-                }
-                localsplus[k] = tw_newref(l);
-            }
-        }
         if (TW_INT_CHECK_EXACT(l) && TW_INT_CHECK_EXACT(r)) {
             int64_t c;
             if (!int_binop_fast(oparg, TW_INT_VALUE(l), TW_INT_VALUE(r), &c))
@@ -1898,6 +1896,14 @@ dispatch:
             BINOP_REUSE_OPERAND(TW_FLOAT_VALUE, d);
             res = tw_float_from_double(d);
             goto binop_done;
+        }
+        if (__builtin_expect(TW_STR_CHECK_EXACT(l), 0) && oparg == TW_BINOP_ADD
+            && str_append_to_local(localsplus, *ip, TW_INSTR_ARG(*ip), l, r, 2)) {
+            /* `s += f(x)`: the stack's reference to s went to the local */
+            TW_DECREF(r);
+            sp -= 2;
+            ip++;
+            DISPATCH();
         }
     binop_slow:
         SAVE_FRAME_STATE();

@@ -579,12 +579,17 @@ static void list_clear_impl(TwListObject *l)
 /* ---------------- sort ---------------------------------------------- */
 
 /* Stable merge sort of (key, value) pairs using only `<`, as Python's
- * sort promises.  Runs of 32 are sorted by binary insertion, then merged
- * bottom-up; a merge whose halves are already in order is skipped, so
- * sorted input costs n comparisons.  When a comparison raises, `failed`
- * is set and every later comparison answers "not less" without running
- * any code, so the sort finishes as a permutation of its input (no item
- * lost or duplicated) and the error is reported after. */
+ * sort promises.  The input is cut into natural runs, as Python's own
+ * sort does: a non-descending run is kept, a strictly descending one is
+ * reversed (it has no equal keys, so stability holds); a run shorter than
+ * SORT_RUN is extended to SORT_RUN items by binary insertion.  Adjacent
+ * runs are then merged pairwise, level by level; a merge whose halves are
+ * already in order is skipped.  So sorted or reversed input costs n - 1
+ * comparisons and no merge, and input made of k runs log2(k) merge levels.
+ * When a comparison raises, `failed` is set and every later comparison
+ * answers "not less" without running any code, so the sort finishes as a
+ * permutation of its input (no item lost or duplicated) and the error is
+ * reported after. */
 typedef struct {
     TwObject *key;
     TwObject *value;
@@ -621,24 +626,6 @@ static int sort_lt(SortState *st, TwObject *a, TwObject *b)
 
 #define SORT_RUN 32
 
-static void sort_insertion(SortState *st, SortItem *a, TwSsize lo, TwSsize hi)
-{
-    for (TwSsize i = lo + 1; i < hi; i++) {
-        SortItem pivot = a[i];
-        TwSsize l = lo, r = i;
-        while (l < r) {         /* first position whose key is > pivot */
-            TwSsize m = l + (r - l) / 2;
-            if (sort_lt(st, pivot.key, a[m].key))
-                r = m;
-            else
-                l = m + 1;
-        }
-        for (TwSsize j = i; j > l; j--)
-            a[j] = a[j - 1];
-        a[l] = pivot;
-    }
-}
-
 static void sort_merge(SortState *st, SortItem *a, SortItem *tmp, TwSsize lo, TwSsize mid, TwSsize hi)
 {
     TwSsize nl = mid - lo;
@@ -654,26 +641,96 @@ static void sort_merge(SortState *st, SortItem *a, SortItem *tmp, TwSsize lo, Tw
         a[k++] = tmp[i++];
 }
 
+static void sort_reverse(SortItem *a, TwSsize n);
+
+/* The end of the run that starts at lo (< n): a strictly descending run
+ * is reversed in place; a short run is extended to SORT_RUN items (or
+ * to n) by binary insertion. */
+static TwSsize sort_next_run(SortState *st, SortItem *a, TwSsize lo, TwSsize n)
+{
+    TwSsize hi = lo + 1;
+    if (hi < n) {
+        if (sort_lt(st, a[hi].key, a[lo].key)) {
+            while (hi + 1 < n && sort_lt(st, a[hi + 1].key, a[hi].key))
+                hi++;
+            hi++;
+            sort_reverse(a + lo, hi - lo);
+        } else {
+            while (hi + 1 < n && !sort_lt(st, a[hi + 1].key, a[hi].key))
+                hi++;
+            hi++;
+        }
+    }
+    if (hi - lo < SORT_RUN && hi < n) {
+        TwSsize end = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+        /* a[lo, hi) is sorted: insert the rest one by one */
+        for (TwSsize i = hi; i < end; i++) {
+            SortItem pivot = a[i];
+            TwSsize l = lo, r = i;
+            while (l < r) {     /* first position whose key is > pivot */
+                TwSsize m = l + (r - l) / 2;
+                if (sort_lt(st, pivot.key, a[m].key))
+                    r = m;
+                else
+                    l = m + 1;
+            }
+            for (TwSsize j = i; j > l; j--)
+                a[j] = a[j - 1];
+            a[l] = pivot;
+        }
+        hi = end;
+    }
+    return hi;
+}
+
 static int sort_items(SortState *st, SortItem *a, TwSsize n)
 {
-    for (TwSsize lo = 0; lo < n; lo += SORT_RUN)
-        sort_insertion(st, a, lo, lo + SORT_RUN < n ? lo + SORT_RUN : n);
-    if (n <= SORT_RUN)
+    if (n < 2)
         return 0;
-    SortItem *tmp = tw_mem_alloc((size_t)n * sizeof(SortItem));   /* a left run can exceed n/2 */
-    if (tmp == NULL) {
+    /* run boundaries: runs[i] is where run i starts; runs[count] == n */
+    size_t cap = 64, count = 0;
+    TwSsize *runs = tw_mem_alloc(cap * sizeof *runs);
+    if (runs == NULL) {
         tw_err_no_memory();
         return -1;
     }
-    for (TwSsize width = SORT_RUN; width < n; width *= 2) {
-        for (TwSsize lo = 0; lo + width < n; lo += 2 * width) {
-            TwSsize mid = lo + width, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            if (!sort_lt(st, a[mid].key, a[mid - 1].key))
-                continue;
-            sort_merge(st, a, tmp, lo, mid, hi);
+    for (TwSsize lo = 0; lo < n;) {
+        if (count + 2 > cap) {
+            TwSsize *grown = tw_mem_realloc(runs, cap * sizeof *runs, 2 * cap * sizeof *runs);
+            if (grown == NULL) {
+                tw_mem_free(runs, cap * sizeof *runs);
+                tw_err_no_memory();
+                return -1;
+            }
+            runs = grown;
+            cap *= 2;
         }
+        runs[count++] = lo;
+        lo = sort_next_run(st, a, lo, n);
     }
-    tw_mem_free(tmp, (size_t)n * sizeof(SortItem));
+    runs[count] = n;
+    SortItem *tmp = NULL;
+    if (count > 1 && (tmp = tw_mem_alloc((size_t)n * sizeof(SortItem))) == NULL) {
+        tw_mem_free(runs, cap * sizeof *runs);
+        tw_err_no_memory();
+        return -1;
+    }
+    while (count > 1) {
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i += 2) {
+            if (i + 1 < count) {
+                TwSsize lo = runs[i], mid = runs[i + 1], hi = runs[i + 2];
+                if (sort_lt(st, a[mid].key, a[mid - 1].key))
+                    sort_merge(st, a, tmp, lo, mid, hi);
+            }
+            runs[kept++] = runs[i];
+        }
+        runs[kept] = n;
+        count = kept;
+    }
+    if (tmp != NULL)
+        tw_mem_free(tmp, (size_t)n * sizeof(SortItem));
+    tw_mem_free(runs, cap * sizeof *runs);
     return 0;
 }
 

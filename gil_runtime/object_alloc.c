@@ -61,20 +61,6 @@ TwObject *tw_object_alloc_uninit(TwTypeObject *tp, size_t size)
     return op;
 }
 
-/* runtime.h: the allocator resizes a block of unpooled sizes in place
- * when it can; a pooled block is copied to one of the new size. */
-TwObject *tw_object_resize(TwObject *op, size_t old_size, size_t new_size)
-{
-    if (!tw_pool_fits(old_size) && !tw_pool_fits(new_size))
-        return tw_mem_realloc(op, old_size, new_size);
-    TwObject *fresh = tw_pool_fits(new_size) ? tw_pool_calloc(new_size) : tw_mem_alloc(new_size);
-    if (fresh == NULL)
-        return NULL;
-    memcpy(fresh, op, old_size < new_size ? old_size : new_size);
-    tw_pool_free(op, old_size);
-    return fresh;
-}
-
 /* Under the threads lock (tw_mem_stats); the pool's owner may be pushing
  * and popping meanwhile: exact when it is quiet. */
 void tw_runtime_pooled(const TwThreadState *ts, uint64_t *blocks, uint64_t *bytes)

@@ -106,6 +106,22 @@ void tw_mem_free(void *p, size_t size)
 #endif
 }
 
+/* runtime.h: an object the caller alone holds (tw_object_may_move) moves
+ * to a block of new_size.  The allocator resizes a block of unpooled
+ * sizes in place when it can; a pooled block is copied to one of the new
+ * size (pool.h: a block is freed with the size it was made with). */
+TwObject *tw_object_resize(TwObject *op, size_t old_size, size_t new_size)
+{
+    if (!tw_pool_fits(old_size) && !tw_pool_fits(new_size))
+        return tw_mem_realloc(op, old_size, new_size);
+    TwObject *fresh = tw_pool_fits(new_size) ? tw_pool_calloc(new_size) : tw_mem_alloc(new_size);
+    if (fresh == NULL)
+        return NULL;
+    memcpy(fresh, op, old_size < new_size ? old_size : new_size);
+    tw_pool_free(op, old_size);
+    return fresh;
+}
+
 /* Fold an exiting thread's counters into the process totals. */
 void tw_mem_retire_thread(TwThreadState *ts)
 {

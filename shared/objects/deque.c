@@ -44,7 +44,7 @@ typedef struct {
     TwSsize cap;
     TwSsize head;
     TwSsize size;         /* stored with tw_atomic_store_ssize */
-    TwSsize maxlen;       /* < 0: unbounded */
+    TwSsize maxlen;       /* < 0: unbounded; stored atomically (get_maxlen) */
     uint64_t state;
 } TwDequeObject;
 
@@ -56,6 +56,9 @@ static TwTypeObject TwDequeIter_Type, TwDequeRevIter_Type;
 static bool is_deque(TwObject *op) { return TW_TYPE_CHECK(op, &TwDeque_Type); }
 
 static void set_size(TwDequeObject *d, TwSsize n) { tw_atomic_store_ssize(&d->size, n); }
+
+/* maxlen outside the section: only __init__ changes it (in one). */
+static TwSsize get_maxlen(TwDequeObject *d) { return tw_atomic_load_ssize(&d->maxlen); }
 
 TwSsize tw_deque_size(TwObject *op) { return tw_atomic_load_ssize(&DQ(op)->size); }
 
@@ -320,7 +323,7 @@ static int deque_extend_impl(TwDequeObject *d, TwObject *iterable, bool front)
     TwObject *src = iterable == (TwObject *)d ? deque_to_list(d) : tw_newref(iterable);
     if (src == NULL)
         return -1;
-    if (TW_TYPE(src) == &TwRange_Type && d->maxlen < 0) {
+    if (TW_TYPE(src) == &TwRange_Type && get_maxlen(d) < 0) {
         /* a range tells its length without running code: one that cannot
          * fit in the machine's memory fails before the deque grows */
         TwSsize n = tw_object_len(src);
@@ -401,7 +404,7 @@ static int deque_init(TwObject *self, TwObject *const *args, size_t nargs, TwObj
     if (tw_deque_size(self) > 0)
         deque_clear_impl(d);
     TW_BEGIN_CRITICAL_SECTION(d);
-    d->maxlen = maxlen;
+    tw_atomic_store_ssize(&d->maxlen, maxlen);
     TW_END_CRITICAL_SECTION();
     if (vals[0] != NULL)
         return deque_extend_impl(d, vals[0], false);
@@ -416,9 +419,10 @@ static TwObject *deque_copy_impl(TwDequeObject *d)
 {
     if (TW_TYPE(d) != &TwDeque_Type) {
         TwObject *cls = (TwObject *)TW_TYPE(d);
-        if (d->maxlen < 0)
+        TwSsize maxlen = get_maxlen(d);
+        if (maxlen < 0)
             return tw_call1(cls, (TwObject *)d);
-        TwObject *m = tw_int_from_i64(d->maxlen);
+        TwObject *m = tw_int_from_i64(maxlen);
         if (m == NULL)
             return NULL;
         TwObject *r = tw_call2(cls, (TwObject *)d, m);
@@ -786,7 +790,7 @@ static const TwMethodDef deque_methods[] = {
 
 static TwObject *deque_get_maxlen(TwObject *self)
 {
-    TwSsize m = DQ(self)->maxlen;
+    TwSsize m = get_maxlen(DQ(self));
     return m < 0 ? tw_newref(Tw_None) : tw_int_from_i64(m);
 }
 
@@ -871,7 +875,7 @@ static TwObject *deque_repr(TwObject *self)
     TwObject *list = deque_to_list(DQ(self));
     TwObject *r = NULL;
     if (list != NULL) {
-        TwSsize maxlen = DQ(self)->maxlen;
+        TwSsize maxlen = get_maxlen(DQ(self));
         r = maxlen < 0 ? tw_str_from_format("%s(%R)", name, list)
                        : tw_str_from_format("%s(%R, maxlen=%zd)", name, list, maxlen);
         TW_DECREF(list);
@@ -976,12 +980,13 @@ static int deque_repeat_inplace(TwDequeObject *d, TwSsize n)
      * not fit in the machine's memory fails before it grows. */
     TwSsize total = 0, from = len;
     bool overflow = len > 0 && __builtin_mul_overflow(len, n, &total);
-    if (d->maxlen >= 0) {
+    TwSsize maxlen = get_maxlen(d);
+    if (maxlen >= 0) {
         /* only the residues mod len of the last maxlen positions matter:
          * any multiple of len past len + maxlen ends the same way */
-        if (len > 0 && (overflow || total - len > d->maxlen)) {
-            total = len * (d->maxlen / len + 2);
-            from = total - d->maxlen;
+        if (len > 0 && (overflow || total - len > maxlen)) {
+            total = len * (maxlen / len + 2);
+            from = total - maxlen;
         }
     } else if (overflow || (size_t)total > SIZE_MAX / 2 / sizeof(TwObject *) ||
                tw_alloc_exceeds_memory((size_t)total * sizeof(TwObject *))) {

@@ -743,6 +743,37 @@ static void sort_reverse(SortItem *a, TwSsize n)
     }
 }
 
+/* Items already in order, or in strictly the opposite order (then they
+ * only need reversing, and having no equal neighbours stay stable), are
+ * finished where they are, without the pair array sort_items needs; the
+ * n - 1 comparisons are the ones that find the first run.  Only for items
+ * all of one type whose comparison runs no code (exact int, float, str).
+ * True when done. */
+static bool sort_in_order(TwObject **a, TwSsize n, bool reverse)
+{
+    TwTypeObject *tp = TW_TYPE(a[0]);
+    if (tp != &TwInt_Type && tp != &TwFloat_Type && tp != &TwStr_Type)
+        return false;
+    SortState st = {false};
+    bool flip = false;    /* every neighbour out of order */
+    for (TwSsize i = 1; i < n; i++) {
+        if (TW_TYPE(a[i]) != tp)
+            return false;
+        bool out = reverse ? sort_lt(&st, a[i - 1], a[i]) : sort_lt(&st, a[i], a[i - 1]);
+        if (i == 1)
+            flip = out;
+        else if (out != flip)
+            return false;
+    }
+    if (flip)
+        for (TwSsize i = 0, j = n - 1; i < j; i++, j--) {
+            TwObject *t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    return true;
+}
+
 int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
 {
     TwListObject *l = L(list);
@@ -761,7 +792,8 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
 
     SortItem *items = NULL;
     TwSsize nkeys = 0;
-    if (n > 0) {
+    bool done = key == NULL && n > 1 && sort_in_order(saved->items, n, reverse);
+    if (n > 0 && !done) {
         items = tw_mem_alloc((size_t)n * sizeof(SortItem));
         if (items == NULL) {
             tw_err_no_memory();

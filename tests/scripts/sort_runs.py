@@ -81,3 +81,16 @@ except ValueError as e:
     print('ValueError', e)
 print(sorted(b.v for b in items) == sorted(list(range(200, 100, -1)) + list(range(100))))
 print(sorted([3, 1, 2], key=lambda x: -x), sorted('banana'), sorted([(2, 'b'), (1, 'z'), (2, 'a')]))
+
+# Already in order, or strictly the other way, for both directions; ties
+# in a descending run keep their order with reverse=True; NaN as python3.
+for data in ([1, 2, 2, 3], [3, 2, 1], [3, 2, 2, 1], [1.5, 2.5, float('nan'), 0.5],
+             ['a', 'b', 'c'], ['c', 'b', 'a'], [1, 1.0, 2], [True, 2, 3], [5]):
+    for rev in (False, True):
+        a = list(data)
+        a.sort(reverse=rev)
+        print(data, rev, a, sorted(data, reverse=rev) == a,
+              [type(x).__name__ for x in a])
+big = list(range(10000))
+print(sorted(big) == big, sorted(big, reverse=True) == big[::-1],
+      sorted(big[::-1]) == big, sorted(big[::-1], reverse=True) == big[::-1])

@@ -353,9 +353,6 @@ static inline __attribute__((always_inline)) bool float_binop_fast(int op, doubl
     }
 }
 
-/* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
- * anything unusual (a negative index, a racing writer), which the caller
- * hands to tw_list_get. */
 /* `s += t` or `s = s + t` (s an exact str, w the instruction after the
  * operation): when w stores the result into s's own local and s's
  * references are that local's alone (n == 1) or it and the stack's
@@ -385,6 +382,9 @@ static __attribute__((noinline)) bool str_append_to_local(TwObject **localsplus,
     return true;
 }
 
+/* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
+ * anything unusual (a negative index, a racing writer), which the caller
+ * hands to tw_list_get. */
 static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *list, int64_t i)
 {
     TwListObject *lo = (TwListObject *)list;

@@ -855,8 +855,7 @@ static int deque_setitem(TwObject *self, TwObject *key, TwObject *v)
     TW_END_CRITICAL_SECTION();
     TW_XDECREF(old);
     if (!found) {
-        tw_err_set_string(TwExc_IndexError, v ? "deque index out of range"
-                                              : "deque index out of range");
+        tw_err_set_string(TwExc_IndexError, "deque index out of range");
         return -1;
     }
     return 0;

@@ -411,8 +411,6 @@ static int deque_init(TwObject *self, TwObject *const *args, size_t nargs, TwObj
     return 0;
 }
 
-TwObject *tw_deque_new(void) { return deque_alloc(&TwDeque_Type); }
-
 /* A copy: an exact deque is copied in one section; a subclass is called
  * as type(d)(d) or type(d)(d, maxlen), as CPython does. */
 static TwObject *deque_copy_impl(TwDequeObject *d)

@@ -268,6 +268,17 @@ static inline void item_store(TwListObject *l, TwObject **slot, TwObject *v)
     tw_atomic_store_ptr(slot, v);
 }
 
+/* Reverse n slots in place, each pointer stored whole (readers may be
+ * looking at the array without the lock). */
+static void reverse_slots(TwObject **items, TwSsize n)
+{
+    for (TwSsize i = 0, j = n - 1; i < j; i++, j--) {
+        TwObject *t = items[i];
+        tw_atomic_store_ptr(&items[i], items[j]);
+        tw_atomic_store_ptr(&items[j], t);
+    }
+}
+
 static void clear_slots(TwObject **items, TwSsize from, TwSsize to)
 {
     for (TwSsize k = from; k < to; k++)
@@ -687,27 +698,17 @@ static int sort_items(SortState *st, SortItem *a, TwSsize n)
 {
     if (n < 2)
         return 0;
-    /* run boundaries: runs[i] is where run i starts; runs[count] == n */
-    size_t cap = 64, count = 0;
+    /* run boundaries: runs[i] is where run i starts; runs[count] == n.
+     * Every run but the last holds SORT_RUN items or more, so there are
+     * at most n / SORT_RUN + 1 of them. */
+    size_t cap = (size_t)n / SORT_RUN + 2, count = 0;
     TwSsize *runs = tw_mem_alloc(cap * sizeof *runs);
     if (runs == NULL) {
         tw_err_no_memory();
         return -1;
     }
-    for (TwSsize lo = 0; lo < n;) {
-        if (count + 2 > cap) {
-            TwSsize *grown = tw_mem_realloc(runs, cap * sizeof *runs, 2 * cap * sizeof *runs);
-            if (grown == NULL) {
-                tw_mem_free(runs, cap * sizeof *runs);
-                tw_err_no_memory();
-                return -1;
-            }
-            runs = grown;
-            cap *= 2;
-        }
+    for (TwSsize lo = 0; lo < n; lo = sort_next_run(st, a, lo, n))
         runs[count++] = lo;
-        lo = sort_next_run(st, a, lo, n);
-    }
     runs[count] = n;
     SortItem *tmp = NULL;
     if (count > 1 && (tmp = tw_mem_alloc((size_t)n * sizeof(SortItem))) == NULL) {
@@ -766,11 +767,7 @@ static bool sort_in_order(TwObject **a, TwSsize n, bool reverse)
             return false;
     }
     if (flip)
-        for (TwSsize i = 0, j = n - 1; i < j; i++, j--) {
-            TwObject *t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+        reverse_slots(a, n);
     return true;
 }
 
@@ -1571,15 +1568,8 @@ static TwObject *list_m_reverse(TwObject *self, TwObject *const *args, size_t na
         return NULL;
     TwListObject *l = L(self);
     TW_BEGIN_CRITICAL_SECTION(l);
-    TwSsize n = l->size;
-    if (n > 1) {
-        TwObject **it = l->array->items;
-        for (TwSsize i = 0, j = n - 1; i < j; i++, j--) {
-            TwObject *t = it[i];
-            tw_atomic_store_ptr(&it[i], it[j]);
-            tw_atomic_store_ptr(&it[j], t);
-        }
-    }
+    if (l->size > 1)
+        reverse_slots(l->array->items, l->size);
     TW_END_CRITICAL_SECTION();
     TW_RETURN_NONE;
 }

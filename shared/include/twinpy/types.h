@@ -187,7 +187,6 @@ TwObject *tw_list_copy(TwObject *list);
 
 extern TwTypeObject TwDeque_Type;
 int tw_deque_types_ready(void);                   /* the collections module */
-TwObject *tw_deque_new(void);                     /* empty, unbounded       */
 TwSsize tw_deque_size(TwObject *deque);
 int tw_deque_append(TwObject *deque, TwObject *v);    /* 0, -1 MemoryError  */
 TwObject *tw_deque_popleft(TwObject *deque);          /* NULL: IndexError   */

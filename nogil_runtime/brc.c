@@ -71,7 +71,8 @@
  * Hot objects.  Every 16th successful tw_brc_try_incref_shared or
  * tw_brc_decref_shared samples the object (deferred_rc.c; the decrement
  * samples before it drops its reference), and a number, string, list,
- * dict, lock (types flagged TW_TPFLAGS_SHARE_HOT) or class instance that
+ * dict, deque, lock, plain `object()` (types flagged TW_TPFLAGS_SHARE_HOT)
+ * or class instance that
  * other threads than its owner keep counting is made deferred (per-thread
  * counted) at a stop-the-world, so that threads sharing it stop bouncing
  * its cache line.

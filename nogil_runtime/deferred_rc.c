@@ -56,7 +56,8 @@
  * Objects are made deferred in two ways: by a hint from the code that
  * made them (tw_object_set_deferred_rc, before they are shared), or, for
  * objects of types flagged TW_TPFLAGS_SHARE_HOT (ints, floats, strs,
- * lists, dicts, locks) and instances of classes (their deallocation has
+ * lists, dicts, deques, locks, plain `object()` sentinels) and instances
+ * of classes (their deallocation has
  * no visible effect: the language has no __del__ or weak references),
  * when sampling shows that threads
  * other than the owner keep counting them in ob_ref_shared (hot objects: see

@@ -118,3 +118,78 @@ rq.put("r1")
 with rq.mutex:
     rq.put("r2")   # an RLock may be taken again by its owner
 print(rq.get(), rq.get(), rq.mutex._is_owned())
+
+# A blocking put that finds the queue full and a get that finds it empty:
+# without a GIL they first spin for the other side (the mutex released),
+# then wait as the general path waits.  Either way every item arrives once,
+# in order, and the counts stay right.
+import time
+
+hq = queue.Queue(maxsize=2)
+got = []
+
+
+def drain(n, delay):
+    for _ in range(n):
+        if delay:
+            time.sleep(delay)
+        got.append(hq.get())
+
+
+# a consumer that keeps up (the spin usually sees room) ...
+t = threading.Thread(target=drain, args=(200, 0))
+t.start()
+for i in range(200):
+    hq.put(i)
+t.join()
+print(got == list(range(200)), hq.qsize(), hq.unfinished_tasks)
+
+# ... and one that is too slow for any spin (the put waits on not_full)
+got.clear()
+t = threading.Thread(target=drain, args=(4, 0.02))
+t.start()
+for i in range(4):
+    hq.put(i)
+t.join()
+print(got, hq.qsize(), hq.unfinished_tasks)
+
+
+# a get that finds the queue empty: a producer that keeps up, then one
+# that is too slow (the get waits on not_empty)
+def fill(n, delay):
+    for i in range(n):
+        if delay:
+            time.sleep(delay)
+        hq.put(i)
+
+
+for n, delay in ((200, 0), (3, 0.02)):
+    t = threading.Thread(target=fill, args=(n, delay))
+    t.start()
+    out = [hq.get() for _ in range(n)]
+    t.join()
+    print(out == list(range(n)), hq.qsize())
+
+
+# block is evaluated as CPython's queue.py evaluates it: a put to a
+# bounded queue and every get call its __bool__ once (a block that is not a
+# bool takes the general path)
+class Loud:
+    def __bool__(self):
+        print("bool(block)")
+        return False
+
+
+hq.put("x", block=Loud())
+print(hq.get(block=Loud()))
+hq.put("y")
+hq.put("z")
+try:
+    hq.put("w", block=Loud())
+except queue.Full:
+    print("Full")
+print(hq.get(block=1), hq.get(block=1))
+try:
+    hq.get(block=Loud())
+except queue.Empty:
+    print("Empty")

@@ -230,6 +230,8 @@ typedef struct TwNogilThread {
      * the bias, cleared with it (world stopped, or by the owner). */
     TwGcList *gc_own;
     int gc_count_delta;           /* tracked minus untracked, not flushed  */
+    int gc_flush_at;              /* flush gc_count_delta once it reaches
+                                     this (gc_stw.c: count_change)         */
     /* object_memory.c: the thread's tw_pool_tls while it has one (read by
      * --stats under the threads lock), and the trashcan */
     TwPoolTls *pool;

@@ -166,6 +166,73 @@ def machine_info():
     return info
 
 
+# A virtual machine's CPUs need not be equal: on a shared host one vCPU may
+# run at a fraction of another's speed (a development machine's two ran a
+# pinned loop 1.2-1.9x apart over one morning), which caps what N threads
+# can gain, in either runtime, whatever the interpreter does.  The report
+# states each CPU's speed, at the start and end of the run, so that scaling
+# figures can be read against it.
+CPU_SPEED_WARN = 0.85
+
+
+def cpu_speeds(reps=5, loop=200_000):
+    """{cpu: speed relative to the fastest usable CPU}: the median time of
+    a fixed Python loop run pinned to each CPU (reps rounds, CPUs taken in
+    turn within a round); None where the affinity cannot be set."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        orig = os.sched_getaffinity(0)
+    except (AttributeError, OSError):
+        return None
+    times = {c: [] for c in cpus}
+    try:
+        for _ in range(reps):
+            for c in cpus:
+                os.sched_setaffinity(0, {c})
+                t0 = time.perf_counter()
+                x = 0
+                for i in range(loop):
+                    x += i
+                times[c].append(time.perf_counter() - t0)
+    except OSError:
+        return None
+    finally:
+        try:
+            os.sched_setaffinity(0, orig)
+        except OSError:
+            pass
+    med = {c: statistics.median(v) for c, v in times.items()}
+    fastest = min(med.values())
+    return {c: fastest / t for c, t in med.items()}
+
+
+def format_speeds(speeds):
+    return ", ".join(f"cpu{c} {v:.2f}" for c, v in sorted(speeds.items()))
+
+
+def cpu_speed_lines(start, end):
+    """The report's lines on the CPUs' speeds (cpu_speeds at the start and
+    end of the run, either None): what was measured, and a warning with
+    the most two threads could gain when a CPU ran below CPU_SPEED_WARN of
+    the fastest."""
+    if not start and not end:
+        return []
+    parts = [f"{format_speeds(start)} at the start"] if start else []
+    if end:
+        parts.append(f"{format_speeds(end)} at the end")
+    lines = [f"- **CPU speeds**: a fixed loop pinned to each CPU ran at "
+             f"{', and '.join(parts)}, relative to the fastest (median of 5)"]
+    slow = [sp for sp in (start, end) if sp and min(sp.values()) < CPU_SPEED_WARN]
+    if slow:
+        worst = min(slow, key=lambda sp: min(sp.values()))
+        two_best = sum(sorted(worst.values(), reverse=True)[:2])
+        lines += ["", f"> Warning: the CPUs were unequal (the slowest at "
+                  f"{min(worst.values()):.2f} of the fastest): a thread on a slow one runs "
+                  f"slower whatever the interpreter does, so two threads could gain at most "
+                  f"about {two_best:.2f}x over one here."]
+    return lines
+
+
 def interpreter_info(exe):
     """Resolve EXE to the real executable (not a pyenv/venv shim) and its version."""
     out = capture([exe, "-c", "import sys, sysconfig; print(sys.executable); "
@@ -652,6 +719,9 @@ def main():
 
     machine = machine_info()
     machine["loadavg_start"] = os.getloadavg()
+    machine["cpu_speeds_start"] = cpu_speeds()
+    if machine["cpu_speeds_start"]:
+        log("CPU speeds (relative to the fastest): " + format_speeds(machine["cpu_speeds_start"]))
     bdirs = {}
     for rt in RUNTIMES:
         bdirs[rt] = (os.path.join(ROOT, "build", "release-" + rt) if args.no_build
@@ -720,6 +790,7 @@ def main():
     layout_runs = (run_layouts(layouts, throughput_scripts, reps, args.quick, timeout)
                    if len(layouts) > 1 else [])
     machine["loadavg_end"] = os.getloadavg()
+    machine["cpu_speeds_end"] = cpu_speeds()
 
     def cell(script, name, t, key):
         return median([r[key] for r in runs if r["script"] == script and r["interp"] == name
@@ -762,6 +833,7 @@ def main():
         L.append(f"> Warning: repetitions of the same single-thread run differed by "
                  f"{noise[0]:.0%} (median over cells): time ratios below are uncertain at "
                  f"about that level. The instruction counts are not affected.")
+    L.extend(cpu_speed_lines(machine.get("cpu_speeds_start"), machine.get("cpu_speeds_end")))
     if machine["loadavg_start"][0] > 0.5 * machine["cores"]:
         L.append("")
         L.append(f"> Warning: the machine was busy (load {machine['loadavg_start'][0]:.1f} on "

@@ -28,3 +28,13 @@ if(TWIN_BENCH_PYTHON3)
   set_tests_properties(bench.driver_timing_noise PROPERTIES LABELS "bench" TIMEOUT 60
     PASS_REGULAR_EXPRESSION "^ok")
 endif()
+
+# The driver's per-CPU speed probe and the report's lines on it (unequal
+# CPUs cap what threads can gain): the probe's shape, and the text on
+# made-up speeds.
+if(TWIN_BENCH_PYTHON3)
+  add_test(NAME bench.driver_cpu_speeds
+    COMMAND ${TWIN_BENCH_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/bench/cpu_speeds_test.py)
+  set_tests_properties(bench.driver_cpu_speeds PROPERTIES LABELS "bench" TIMEOUT 60
+    PASS_REGULAR_EXPRESSION "^ok")
+endif()

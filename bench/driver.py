@@ -233,6 +233,29 @@ def cpu_speed_lines(start, end):
     return lines
 
 
+# Single-thread timings are taken on one CPU, the fastest at the time:
+# before each script's single-thread runs (every interpreter's, and every
+# layout's) the CPUs are probed again and all those runs are pinned to the
+# fastest, so a time ratio compares interpreters on the same CPU, never one
+# on the fast CPU with another on the slow one.  Only scripts whose one
+# "thread" is one running thread: a producer_consumer pair is two, and
+# io_latency's sleeper must not share its burner's CPU.
+PIN_SCRIPTS = ("countdown", "fib", "factorise", "nbody", "alloc_churn", "shared_read",
+               "shared_dict_lock", "cycles")
+PIN = True          # --no-pin clears it
+
+
+def pick_cpu(script, threads):
+    """The CPU to pin a single-thread run of script to, or None (not such
+    a run, pinning off, or the speeds unknown)."""
+    if not PIN or threads != 1 or script not in PIN_SCRIPTS:
+        return None
+    sp = cpu_speeds(reps=3, loop=100_000)
+    if not sp or len(sp) < 2:
+        return None
+    return max(sorted(sp), key=lambda c: sp[c])
+
+
 def interpreter_info(exe):
     """Resolve EXE to the real executable (not a pyenv/venv shim) and its version."""
     out = capture([exe, "-c", "import sys, sysconfig; print(sys.executable); "
@@ -293,19 +316,21 @@ def parse_stats(stderr):
     return {k: v for k, v in st.items() if v is not None}
 
 
-def run_once(interp, script, threads, size, timeout):
-    """Run one script; returns a dict (ok, seconds, ops, latency_us, rss, stats, error)."""
+def run_once(interp, script, threads, size, timeout, cpu=None):
+    """Run one script (pinned to CPU cpu when given); returns a dict (ok,
+    seconds, ops, latency_us, rss, stats, error, cpu)."""
     cmd = [interp["exe"]] + (["--stats"] if interp["twinpy"] else [])
     cmd += [os.path.join(SCRIPTS_DIR, script + ".py"), str(threads), str(size)]
     res = {"ok": False, "seconds": None, "ops": None, "latency_us": None,
-           "max_rss_kib": 0, "stats": {}, "error": ""}
+           "max_rss_kib": 0, "stats": {}, "error": "", "cpu": cpu}
     rss_file = None
     if PEAK_RSS:
         rss_file = os.path.join(RUN_DIR, "peak_rss")
         cmd = [PEAK_RSS, rss_file] + cmd
     t0 = time.monotonic()
+    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
     proc = RssPopen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                    start_new_session=True)
+                    start_new_session=True, preexec_fn=pin)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -414,6 +439,7 @@ def run_layouts(layouts, scripts, reps, quick, timeout):
     for rep in range(reps):
         for script in scripts:
             size = SIZES[script][1 if quick else 0]
+            cpu = pick_cpu(script, 1)
             for layout, pair in layouts.items():
                 names = list(pair)
                 if (rep + layout) % 2:
@@ -424,10 +450,10 @@ def run_layouts(layouts, scripts, reps, quick, timeout):
                     eta = elapsed / max(done - 1, 1) * (total - done + 1) if done > 1 else 0
                     progress(f"[{done}/{total}] layouts: rep {rep + 1}/{reps} {script} "
                              f"layout {layout} {name}  ({elapsed:.0f} s, eta {eta:.0f} s)")
-                    r = run_once(pair[name], script, 1, size, timeout)
+                    r = run_once(pair[name], script, 1, size, timeout, cpu)
                     runs.append({"script": script, "layout": layout, "interp": name,
                                  "rep": rep, "ok": r["ok"], "seconds": r["seconds"],
-                                 "error": r["error"]})
+                                 "error": r["error"], "cpu": cpu})
                     if not r["ok"]:
                         log(f"\n  failed: {script} layout {layout} {name}: {r['error']}")
     if sys.stderr.isatty():
@@ -683,6 +709,8 @@ def main():
     ap.add_argument("--scripts", default=None, help="comma-separated script names")
     ap.add_argument("--out", default=None, help="output folder (default bench/results/<time>)")
     ap.add_argument("--no-build", action="store_true", help="use the existing build/release-* trees")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not pin single-thread runs to the fastest CPU")
     ap.add_argument("--no-micro", action="store_true", help="skip the micro suite")
     ap.add_argument("--no-instructions", action="store_true",
                     help="skip the single-thread instruction counts (valgrind)")
@@ -695,6 +723,8 @@ def main():
                     help="also copy the report and plots to bench/published/ and the summary "
                          "into README.md's Results section")
     args = ap.parse_args()
+    global PIN
+    PIN = not args.no_pin
 
     started = time.monotonic()
     reps = args.reps or (3 if args.quick else 5)
@@ -758,13 +788,14 @@ def main():
             size = SIZES[script][1 if args.quick else 0]
             for t in counts:
                 k = (rep + counts.index(t)) % len(names)
+                cpu = pick_cpu(script, t)
                 for name in names[k:] + names[:k]:
                     done += 1
                     elapsed = time.monotonic() - macro_t0
                     eta = elapsed / max(done - 1, 1) * (total - done + 1) if done > 1 else 0
                     progress(f"[{done}/{total}] rep {rep + 1}/{reps} {script} threads={t} "
                              f"{name}  ({elapsed:.0f} s, eta {eta:.0f} s)")
-                    r = run_once(interps[name], script, t, size, timeout)
+                    r = run_once(interps[name], script, t, size, timeout, cpu)
                     r.update({"script": script, "threads": t, "interp": name, "rep": rep,
                               "size": size})
                     runs.append(r)
@@ -834,6 +865,11 @@ def main():
                  f"{noise[0]:.0%} (median over cells): time ratios below are uncertain at "
                  f"about that level. The instruction counts are not affected.")
     L.extend(cpu_speed_lines(machine.get("cpu_speeds_start"), machine.get("cpu_speeds_end")))
+    pinned = [r for r in runs + layout_runs if r.get("cpu") is not None]
+    if pinned:
+        L.append(f"- **Pinning**: single-thread runs of {', '.join(s for s in PIN_SCRIPTS if s in scripts)} "
+                 f"were pinned to the fastest CPU, probed again before each script's runs "
+                 f"({len(pinned)} runs; `--no-pin` turns it off)")
     if machine["loadavg_start"][0] > 0.5 * machine["cores"]:
         L.append("")
         L.append(f"> Warning: the machine was busy (load {machine['loadavg_start'][0]:.1f} on "

@@ -49,7 +49,7 @@ static size_t float_pool_used;      /* slots ever handed out              */
 static inline TwObject *float_alloc(void)
 {
     if (!tw_object_static_pools())
-        return tw_object_alloc(&TwFloat_Type, sizeof(TwFloatObject));
+        return tw_object_alloc_small_uninit(&TwFloat_Type, sizeof(TwFloatObject));
     TwFloatObject *op = float_pool_free;
     if (op != NULL) {
         memcpy(&float_pool_free, &op->value, sizeof(TwFloatObject *));

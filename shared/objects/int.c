@@ -64,7 +64,7 @@ static size_t int_pool_used;      /* slots ever handed out              */
 static inline TwObject *int_alloc(void)
 {
     if (!tw_object_static_pools())
-        return tw_object_alloc(&TwInt_Type, sizeof(TwIntObject));
+        return tw_object_alloc_small_uninit(&TwInt_Type, sizeof(TwIntObject));
     TwIntObject *op = int_pool_free;
     if (op != NULL) {
         memcpy(&int_pool_free, &op->value, sizeof(TwIntObject *));

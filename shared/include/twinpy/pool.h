@@ -77,10 +77,10 @@ static inline __attribute__((always_inline)) void tw_pool_zero(void *b, size_t c
     }
 }
 
-/* A zeroed block from the calling thread's pool, or NULL (size not
- * pooled, pool empty).  Inline so that a constant size makes the class and
- * the clearing constant. */
-static inline __attribute__((always_inline)) void *tw_pool_pop(size_t size)
+/* A block from the calling thread's pool, not cleared, or NULL (size not
+ * pooled, pool empty).  Inline so that a constant size makes the class
+ * constant. */
+static inline __attribute__((always_inline)) void *tw_pool_pop_uninit(size_t size)
 {
     if (!tw_pool_fits(size))
         return NULL;
@@ -90,7 +90,17 @@ static inline __attribute__((always_inline)) void *tw_pool_pop(size_t size)
         return NULL;
     tw_pool_tls.head[c] = b->next;
     tw_pool_tls.room[c]++;
-    tw_pool_zero(b, c);
+    return b;
+}
+
+/* A zeroed block from the calling thread's pool, or NULL (size not
+ * pooled, pool empty).  Inline so that a constant size makes the class and
+ * the clearing constant. */
+static inline __attribute__((always_inline)) void *tw_pool_pop(size_t size)
+{
+    void *b = tw_pool_pop_uninit(size);
+    if (b != NULL)
+        tw_pool_zero(b, (tw_pool_block_size(size) >> 4) - 1);
     return b;
 }
 

@@ -124,6 +124,19 @@ static inline TwThreadState *tw_tstate(void) { return tw_tstate_tls; }
 #include "twinpy/pool.h"
 #include "twinpy/runtime_inline.h"
 
+/* tw_object_alloc for a small object whose every byte past the header the
+ * caller writes at once (an int's or a float's value): a block from the
+ * thread's pool is not cleared first. */
+static inline __attribute__((always_inline)) TwObject *tw_object_alloc_small_uninit(
+    TwTypeObject *tp, size_t size)
+{
+    TwObject *op = (TwObject *)tw_pool_pop_uninit(size);
+    if (op == NULL)
+        return tw_object_alloc(tp, size);
+    tw_object_init_header(op, tp);
+    return op;
+}
+
 /* ---------------- runtime identity and lifecycle ------------------- */
 
 const char *tw_runtime_name(void);        /* "gil" or "nogil"            */

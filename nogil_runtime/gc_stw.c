@@ -301,7 +301,7 @@ static bool collection_overdue(int64_t c)
 
 static void wait_for_collection(void)
 {
-    __atomic_fetch_add(&gc_waiters, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&gc_waiters, 1, __ATOMIC_SEQ_CST);
     tw_begin_blocking();
     uint64_t t0 = tw_monotonic_ns();
     while (__atomic_load_n(&collecting, __ATOMIC_ACQUIRE) &&
@@ -1272,8 +1272,10 @@ static TwSsize collect(int generation, bool explicit_call)
      * garbage we hold keeps a reference (ours), so a collection that runs
      * meanwhile (we may detach inside a free, or run a finalizer) sees it
      * as reachable and leaves it to us. */
-    __atomic_store_n(&collecting, 0, __ATOMIC_RELEASE);
-    tw_futex_wake(&collecting, INT_MAX);
+    __atomic_store_n(&collecting, 0, __ATOMIC_SEQ_CST);
+    /* gc_waiters counts the threads in wait_for_collection from before
+     * they read `collecting` (tw_futex_wait_counted's argument) */
+    tw_futex_wake_counted(&collecting, INT_MAX, &gc_waiters);
 
     freeing_garbage = true;
     for (size_t i = 0; i < nmerged; i++)

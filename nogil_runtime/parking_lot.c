@@ -54,6 +54,33 @@ void tw_futex_wake(uint32_t *addr, int n)
     syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
+/* No lost wake-up: the sleeper counts itself (a sequentially consistent
+ * add) before the kernel compares *addr with expected; the waker changes
+ * *addr (sequentially consistent) before it reads the count.  In the
+ * single order of those four steps either the waker's read comes after
+ * the count (it wakes, and a sleeper that had not slept yet finds *addr
+ * changed and returns at once), or the change comes before the kernel's
+ * compare (the sleeper does not sleep).  A wake-up the sleeper no longer
+ * needs is harmless.  The stops of the cycle collector wake every parked
+ * thread and the requester many times a second, and most of those were
+ * spinning, not asleep: cycles, 100,000 pairs per thread on 2 cores, made
+ * 2,255 futex calls at 2 threads and 35,203 at 8, now 57 and 18,418
+ * (interleaved medians of seven: 0.095 -> 0.090 s, at 4 threads 0.243 ->
+ * 0.205 s, at 8 0.706 -> 0.650 s). */
+void tw_futex_wait_counted(uint32_t *addr, uint32_t expected, int64_t timeout_ns,
+                           uint32_t *sleepers)
+{
+    __atomic_fetch_add(sleepers, 1, __ATOMIC_SEQ_CST);
+    tw_futex_wait(addr, expected, timeout_ns);
+    __atomic_fetch_sub(sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
+void tw_futex_wake_counted(uint32_t *addr, int n, const uint32_t *sleepers)
+{
+    if (__atomic_load_n(sleepers, __ATOMIC_SEQ_CST) != 0)
+        tw_futex_wake(addr, n);
+}
+
 typedef struct TwWaiter {
     struct TwWaiter *next;
     const void *addr;

@@ -23,7 +23,16 @@
  *   - nothing blocks forever while the world is stopped: suspended threads
  *     wait only for the restart, and a requester never waits for a lock an
  *     attached thread holds (all runtime locks that attached threads may
- *     sleep on are taken detached, see tstate.c and critical_section.c).
+ *     sleep on are taken detached, see tstate.c and critical_section.c);
+ *   - no wake-up is lost though wakers skip the futex call when nobody
+ *     sleeps: a thread counts itself in status_sleepers (the requester in
+ *     tw_stw_event_sleepers) before it sleeps on the word, and the waker
+ *     changes the word before it reads the count, both sequentially
+ *     consistent (parking_lot.c, tw_futex_wait_counted).  A lost one would
+ *     leave a thread asleep for good (or a requester for its 1 ms
+ *     timeout): stress.gc_race (collections while 2 to 32 threads
+ *     allocate cycles), stress.thread_churn and the thread suites would
+ *     hang and fail on their timeouts.
  * Each pause (step 1 to step 5) is measured for --stats and traced.
  */
 #define _GNU_SOURCE
@@ -99,6 +108,7 @@ static bool spin_while(const uint32_t *word, uint32_t val, int pauses, TwNogilTh
 }
 
 uint32_t tw_stw_event;
+uint32_t tw_stw_event_sleepers;    /* the requester, asleep on the event */
 static uint32_t stw_requested;
 static pthread_mutex_t stw_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stw_start_ns;
@@ -154,7 +164,7 @@ void tw_stw_stop(void)
             break;
         }
         if (!spin_while(&tw_stw_event, ev, TW_STW_REQUEST_SPIN, NULL, NULL))
-            tw_futex_wait(&tw_stw_event, ev, 1000000);
+            tw_futex_wait_counted(&tw_stw_event, ev, 1000000, &tw_stw_event_sleepers);
     }
 }
 
@@ -168,7 +178,7 @@ void tw_stw_start(void)
         uint32_t s = TW_TS_SUSPENDED;
         if (__atomic_compare_exchange_n(&t->status, &s, TW_TS_DETACHED, false,
                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-            tw_futex_wake(&t->status, INT_MAX);
+            tw_futex_wake_counted(&t->status, INT_MAX, &t->status_sleepers);
     }
     __atomic_store_n(&stw_requested, 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(&stw_owner, NULL, __ATOMIC_RELAXED);
@@ -194,10 +204,10 @@ void tw_stw_park_self(TwNogilThread *t)
     __atomic_store_n(&t->parked, true, __ATOMIC_RELAXED);
     uint64_t phase = tw_gc_phase_seq();
     __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
-    tw_futex_wake(&tw_stw_event, INT_MAX);
+    tw_futex_wake_counted(&tw_stw_event, INT_MAX, &tw_stw_event_sleepers);
     spin_while(&t->status, TW_TS_SUSPENDED, TW_STW_PARK_SPIN, t, &phase);
     while (__atomic_load_n(&t->status, __ATOMIC_SEQ_CST) == TW_TS_SUSPENDED)
-        tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
+        tw_futex_wait_counted(&t->status, TW_TS_SUSPENDED, -1, &t->status_sleepers);
     tw_nogil_attach(t);
     __atomic_store_n(&t->parked, false, __ATOMIC_RELAXED);
     if (t->gc_handoff_len)

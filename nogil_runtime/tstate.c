@@ -303,7 +303,7 @@ void tw_nogil_attach(TwNogilThread *t)
             break;
         if (s == TW_TS_ATTACHED)
             return;                       /* already attached */
-        tw_futex_wait(&t->status, TW_TS_SUSPENDED, -1);
+        tw_futex_wait_counted(&t->status, TW_TS_SUSPENDED, -1, &t->status_sleepers);
     }
     tw_qsbr_online(t);
     uint64_t now = tw_monotonic_ns();
@@ -316,7 +316,7 @@ void tw_nogil_attach(TwNogilThread *t)
     solo_try_enter(t);
 }
 
-extern uint32_t tw_stw_event;   /* stop_the_world.c */
+extern uint32_t tw_stw_event, tw_stw_event_sleepers;   /* stop_the_world.c */
 
 static void detach(TwNogilThread *t, bool depart)
 {
@@ -336,7 +336,7 @@ static void detach(TwNogilThread *t, bool depart)
     __atomic_store_n(&t->status, TW_TS_DETACHED, __ATOMIC_SEQ_CST);
     if (tw_stw_requested()) {
         __atomic_fetch_add(&tw_stw_event, 1, __ATOMIC_SEQ_CST);
-        tw_futex_wake(&tw_stw_event, 1);
+        tw_futex_wake_counted(&tw_stw_event, 1, &tw_stw_event_sleepers);
     }
 }
 

@@ -52,6 +52,13 @@ void tw_unpark_all(const void *addr);
 /* Raw futex helpers (also used by tstate.c and stop_the_world.c). */
 void tw_futex_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns);
 void tw_futex_wake(uint32_t *addr, int n);
+/* The same with a count of the threads sleeping on the word, so that a
+ * waker skips the system call when none is (parking_lot.c has the
+ * argument): the waker changes *addr by a sequentially consistent store or
+ * read-modify-write before tw_futex_wake_counted. */
+void tw_futex_wait_counted(uint32_t *addr, uint32_t expected, int64_t timeout_ns,
+                           uint32_t *sleepers);
+void tw_futex_wake_counted(uint32_t *addr, int n, const uint32_t *sleepers);
 
 /* ---------------- mutex.c -------------------------------------------- */
 
@@ -213,6 +220,7 @@ typedef struct TwNogilThread {
      * Read by other threads (atomic). */
     uintptr_t tid;
     uint32_t status;              /* TwThreadStatus; futex word            */
+    uint32_t status_sleepers;     /* threads asleep on status (atomic)     */
     /* brc.c: objects other threads queued to us (each holds a reference). */
     TwBrcNode *brc_queue;
     /* critical_section.c: the thread's own tw_cs_tls (its stack of

@@ -19,22 +19,16 @@ if(TARGET twinpy)
   endforeach()
 endif()
 
-# The driver's timing-noise figure (what the report says about how much
-# repeated timings differed) on made-up runs: pure Python, no timing.
+# The driver's pure-Python parts, on made-up data (no timing is judged):
+# timing_noise, what the report says about how much repeated timings
+# differed; cpu_speeds, the per-CPU speed probe's shape and the report's
+# lines on unequal CPUs (which cap what threads can gain).
 find_program(TWIN_BENCH_PYTHON3 NAMES python3)
 if(TWIN_BENCH_PYTHON3)
-  add_test(NAME bench.driver_timing_noise
-    COMMAND ${TWIN_BENCH_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/bench/timing_noise_test.py)
-  set_tests_properties(bench.driver_timing_noise PROPERTIES LABELS "bench" TIMEOUT 60
-    PASS_REGULAR_EXPRESSION "^ok")
-endif()
-
-# The driver's per-CPU speed probe and the report's lines on it (unequal
-# CPUs cap what threads can gain): the probe's shape, and the text on
-# made-up speeds.
-if(TWIN_BENCH_PYTHON3)
-  add_test(NAME bench.driver_cpu_speeds
-    COMMAND ${TWIN_BENCH_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/bench/cpu_speeds_test.py)
-  set_tests_properties(bench.driver_cpu_speeds PROPERTIES LABELS "bench" TIMEOUT 60
-    PASS_REGULAR_EXPRESSION "^ok")
+  foreach(name timing_noise cpu_speeds)
+    add_test(NAME bench.driver_${name}
+      COMMAND ${TWIN_BENCH_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/bench/${name}_test.py)
+    set_tests_properties(bench.driver_${name} PROPERTIES LABELS "bench" TIMEOUT 60
+      PASS_REGULAR_EXPRESSION "^ok")
+  endforeach()
 endif()

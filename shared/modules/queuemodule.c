@@ -29,12 +29,13 @@
  * C calls.  Without a GIL a blocking put that finds the queue full (a get
  * that finds it empty) first spins a few microseconds, the mutex released,
  * for the thread on the other side to make room (bring an item), before
- * it takes the general path's wait (spin_for_change).  Every attribute is looked up as Python code would look it up
- * (a property or a reassigned attribute is honoured); storage or counts
- * of other types, a subclass that overrides a storage method (LifoQueue,
- * PriorityQueue, user classes), a timeout, and a put or get that must
- * wait take the general path in Python, which keeps every wait and error
- * of CPython's queue.py.
+ * it takes the general path's wait (spin_for_change).  Every attribute is
+ * looked up as Python code would look it up (a property or a reassigned
+ * attribute is honoured); storage or counts of other types, a subclass
+ * that overrides a storage method (LifoQueue, PriorityQueue, user
+ * classes), a timeout, a `block` that is not a bool, and a put or get that
+ * must wait take the general path in Python, which keeps every wait and
+ * error of CPython's queue.py.
  * Invariants: 0 <= len(items) <= maxsize when maxsize > 0;
  * unfinished_tasks >= 0 (task_done past zero raises ValueError).
  */

@@ -86,12 +86,21 @@ static inline int utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* Code points in n bytes of UTF-8: the bytes that are not continuation
+ * bytes (10xxxxxx), eight at a time: a byte's bit 7 set and its bit 6
+ * clear, the latter shifted onto bit 7 of the same byte. */
 static TwSsize utf8_count(const char *s, size_t n)
 {
-    TwSsize count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return count;
+    const uint64_t high = 0x8080808080808080u;
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        cont += (size_t)__builtin_popcountll(w & (~w << 1) & high);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return (TwSsize)(n - cont);
 }
 
 #define STR(op) ((TwStrObject *)(op))
@@ -1006,7 +1015,17 @@ static TwObject *str_bytes_sub(TwObject *op, TwSsize bs, TwSsize be)
 {
     if (bs == 0 && be == STR(op)->size && TW_STR_CHECK_EXACT(op))
         return tw_newref(op);
-    return tw_str_from_utf8(STR(op)->data + bs, (size_t)(be - bs));
+    size_t size = (size_t)(be - bs);
+    if (!STR(op)->is_ascii || size <= 1)
+        return tw_str_from_utf8(STR(op)->data + bs, size);
+    /* a piece of ASCII text is ASCII: nothing to count */
+    TwObject *r = str_alloc(size);
+    if (r == NULL)
+        return NULL;
+    memcpy(STR(r)->data, STR(op)->data + bs, size);
+    STR(r)->length = (TwSsize)size;
+    STR(r)->is_ascii = 1;
+    return r;
 }
 
 static TwObject *str_item(TwObject *op, TwSsize i)
@@ -1079,6 +1098,18 @@ static TwSsize bytes_find(const char *h, TwSsize hn, const char *n, TwSsize nn)
     if (nn == 1) {
         const char *p = memchr(h, n[0], (size_t)hn);
         return p ? p - h : -1;
+    }
+    if (nn <= 8 && hn <= 4096) {
+        /* short needle, short text: memmem's set-up costs more than the
+         * search; its first byte by memchr, then a compare (at most 8
+         * bytes per candidate, so never worse than 8 passes) */
+        const char *p = h, *last = h + (hn - nn);
+        while (p <= last && (p = memchr(p, n[0], (size_t)(last - p) + 1)) != NULL) {
+            if (memcmp(p + 1, n + 1, (size_t)nn - 1) == 0)
+                return p - h;
+            p++;
+        }
+        return -1;
     }
     const char *p = memmem(h, (size_t)hn, n, (size_t)nn);
     return p ? p - h : -1;
@@ -2017,28 +2048,69 @@ static uint32_t case_digraph(uint32_t c, int how, bool up)
     }
 }
 
+static inline bool ascii_is_letter(uint32_t c)
+{
+    return (c | 32) - 'a' < 26u;
+}
+
+/* Eight ASCII bytes at a time: bit 5 (the case bit) flipped in the bytes
+ * within [lo, hi].  Every byte is below 0x80, so adding up to 0x80 to
+ * each cannot carry into the next: bit 7 of byte + (0x80 - lo) says
+ * byte >= lo, of byte + (0x7f - hi) that byte > hi. */
+static inline uint64_t ascii_flip_case_in(uint64_t w, unsigned lo, unsigned hi)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t in = (w + ones * (0x80 - lo)) & ~(w + ones * (0x7f - hi)) & high;
+    return w ^ (in >> 2);
+}
+
 static TwObject *case_map(TwObject *self, int how)
 {
     TwObject *r = str_alloc((size_t)STR(self)->size);
     if (r == NULL)
         return NULL;
     if (STR(self)->is_ascii) {
-        const char *s = STR(self)->data;
-        char *d = STR(r)->data;
-        bool prev_cased = false;
-        for (TwSsize i = 0; i < STR(self)->size; i++) {
-            uint32_t c = (unsigned char)s[i], o = c;
-            switch (how) {
-            case CASE_UPPER: o = cp_toupper(c); break;
-            case CASE_LOWER: case CASE_FOLD: o = cp_tolower(c); break;
-            case CASE_SWAP: o = cp_isupper(c) ? cp_tolower(c) : cp_toupper(c); break;
-            case CASE_TITLE: o = prev_cased ? cp_tolower(c) : cp_toupper(c); break;
-            default: o = i == 0 ? cp_toupper(c) : cp_tolower(c); break;
+        /* ASCII maps to ASCII of the same length, one loop per case */
+        const unsigned char *s = (const unsigned char *)STR(self)->data;
+        unsigned char *d = (unsigned char *)STR(r)->data;
+        TwSsize n = STR(self)->size;
+        switch (how) {
+        case CASE_UPPER: case CASE_LOWER: case CASE_FOLD: {
+            unsigned lo = how == CASE_UPPER ? 'a' : 'A';
+            TwSsize i = 0;
+            for (; i + 8 <= n; i += 8) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                w = ascii_flip_case_in(w, lo, lo + 25);
+                memcpy(d + i, &w, 8);
             }
-            prev_cased = cp_iscased(c);
-            d[i] = (char)o;
+            for (; i < n; i++)
+                d[i] = (unsigned char)(s[i] - lo < 26u ? s[i] ^ 32 : s[i]);
+            break;
         }
-        return str_finish(r);
+        case CASE_SWAP:
+            for (TwSsize i = 0; i < n; i++)
+                d[i] = (unsigned char)(ascii_is_letter(s[i]) ? s[i] ^ 32 : s[i]);
+            break;
+        case CASE_TITLE: {
+            bool prev_cased = false;
+            for (TwSsize i = 0; i < n; i++) {
+                uint32_t c = s[i];
+                d[i] = (unsigned char)(prev_cased ? cp_tolower(c) : cp_toupper(c));
+                prev_cased = ascii_is_letter(c);
+            }
+            break;
+        }
+        default:
+            for (TwSsize i = 0; i < n; i++)
+                d[i] = (unsigned char)(i == 0 ? cp_toupper(s[i]) : cp_tolower(s[i]));
+            break;
+        }
+        if (n <= 1)
+            return str_finish(r);
+        STR(r)->length = n;
+        STR(r)->is_ascii = 1;
+        return r;
     }
     /* Non-ASCII: the mapped text may change length in bytes.  The
      * one-to-one mappings come from the C library's Unicode tables; the

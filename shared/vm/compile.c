@@ -2356,6 +2356,34 @@ static int compile_unpack(Compiler *c, const TwExpr *t, const TwExprSeq *elts)
     return 0;
 }
 
+/* `a, b = x, y` (and three of each): the values evaluated in order, then
+ * rotated so that the first is on top, then stored in order: what
+ * building the tuple and unpacking it does, without the tuple.  1 done,
+ * 0 not this form (the caller compiles the general one), -1 error. */
+static int compile_swap_assign(Compiler *c, const TwExpr *t, const TwExpr *v)
+{
+    if ((t->kind != TW_EXPR_TUPLE && t->kind != TW_EXPR_LIST) || v->kind != TW_EXPR_TUPLE)
+        return 0;
+    const TwExprSeq *targets = t->kind == TW_EXPR_TUPLE ? &t->v.Tuple.elts : &t->v.List.elts;
+    const TwExprSeq *values = &v->v.Tuple.elts;
+    int n = targets->count;
+    if (n < 2 || n > 3 || values->count != n)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (targets->items[i]->kind == TW_EXPR_STARRED || values->items[i]->kind == TW_EXPR_STARRED)
+            return 0;
+    for (int i = 0; i < n; i++)
+        if (compile_expr(c, values->items[i]) < 0)
+            return -1;
+    set_pos_expr(c, t);
+    if ((n == 3 && emit(c, TW_OP_ROT_THREE, 0) < 0) || emit(c, TW_OP_ROT_TWO, 0) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (compile_store(c, targets->items[i]) < 0)
+            return -1;
+    return 1;
+}
+
 static int compile_store(Compiler *c, const TwExpr *t)
 {
     if (c->failed)
@@ -3245,6 +3273,11 @@ static int compile_stmt(Compiler *c, const TwStmt *s)
                 return -1;
         return 0;
     case TW_STMT_ASSIGN: {
+        if (s->v.Assign.targets.count == 1) {
+            int r = compile_swap_assign(c, s->v.Assign.targets.items[0], s->v.Assign.value);
+            if (r != 0)
+                return r < 0 ? -1 : 0;
+        }
         if (compile_expr(c, s->v.Assign.value) < 0)
             return -1;
         int n = s->v.Assign.targets.count;

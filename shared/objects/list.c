@@ -142,6 +142,24 @@ static int list_resize(TwListObject *l, TwSsize newsize)
     if (newsize - oldsize > (TwSsize)new_alloc - newsize)
         new_alloc = ((size_t)newsize + 3) & ~(size_t)3;
     TwListArray *old = l->array, *fresh = NULL;
+    if (newsize > cap && cap > 0 && old != &sort_marker && tw_object_is_private((TwObject *)l)) {
+        /* Growing a list no other thread can read (always so under the
+         * GIL): the allocator extends the block in place when it can,
+         * where a new array would have every item copied, about eight per
+         * append at this growth rate. */
+        size_t bytes = array_bytes((TwSsize)new_alloc);
+        if ((size_t)new_alloc > (SIZE_MAX - sizeof(TwListArray)) / sizeof(TwObject *) / 2 ||
+            tw_alloc_exceeds_memory(bytes) ||
+            (fresh = tw_mem_realloc(old, array_bytes(cap), bytes)) == NULL) {
+            tw_err_no_memory();
+            return -1;
+        }
+        fresh->allocated = (TwSsize)new_alloc;
+        memset(fresh->items + oldsize, 0, (new_alloc - (size_t)oldsize) * sizeof(TwObject *));
+        l->array = fresh;
+        tw_atomic_store_ssize(&l->size, newsize);
+        return 0;
+    }
     if (newsize > 0) {
         fresh = array_new((TwSsize)new_alloc);
         if (fresh == NULL) {

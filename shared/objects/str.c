@@ -37,6 +37,7 @@
 
 #include "twinpy/types.h"
 #include "objects/containers.h"
+#include "objects/str_case_tables.h"
 
 
 /* ---------------- UTF-8 ------------------------------------------- */
@@ -2064,6 +2065,22 @@ static inline uint64_t ascii_flip_case_in(uint64_t w, unsigned lo, unsigned hi)
     return w ^ (in >> 2);
 }
 
+/* c's entry in a table of tools/gen_case_tables.py (sorted), or NULL. */
+static const TwCaseMapping *case_table_find(const TwCaseMapping *t, size_t n, uint32_t c)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].cp == c)
+            return &t[mid];
+        if (t[mid].cp < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static TwObject *case_map(TwObject *self, int how)
 {
     TwObject *r = str_alloc((size_t)STR(self)->size);
@@ -2131,6 +2148,24 @@ static TwObject *case_map(TwObject *self, int how)
         case CASE_SWAP: up = !cp_isupper(c); break;
         case CASE_TITLE: up = !prev_cased; break;
         default: up = first; break;
+        }
+        /* casefold and upper: Unicode's full mappings where the C
+         * library's simple ones differ (one code point to up to three) */
+        const TwCaseMapping *m = NULL;
+        if (how == CASE_FOLD)
+            m = case_table_find(case_fold_table, sizeof case_fold_table / sizeof *case_fold_table, c);
+        else if (how == CASE_UPPER)
+            m = case_table_find(case_upper_table, sizeof case_upper_table / sizeof *case_upper_table, c);
+        if (m != NULL) {
+            for (int k = 0; k < 3 && m->to[k]; k++) {
+                if (sb_put_cp(&sb, m->to[k]) < 0) {
+                    tw_sb_discard(&sb);
+                    return NULL;
+                }
+            }
+            prev_cased = cp_iscased(c);
+            first = false;
+            continue;
         }
         const char *special = NULL;
         bool titling = how == CASE_TITLE || how == CASE_CAPITALIZE;

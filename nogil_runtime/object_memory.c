@@ -117,12 +117,12 @@ void tw_object_free_slow(TwObject *op, size_t size)
         free_object_memory(op, op, size);
 }
 
-/* runtime.h: a block whose size is not pooled comes from the allocator
- * without clearing; pooled sizes are cleared anyway (a few stores). */
+/* runtime.h: not cleared, whether the block comes from the thread's pool
+ * or from the allocator. */
 TwObject *tw_object_alloc_uninit(TwTypeObject *tp, size_t size)
 {
     if (tw_pool_fits(size))
-        return tw_object_alloc(tp, size);
+        return tw_object_alloc_small_uninit(tp, size);
     ensure_thread_id();
     TwObject *op = tw_mem_alloc(size);
     if (op == NULL) {

@@ -218,10 +218,7 @@ void tw_solo_arrive(TwNogilThread *t)
         if (s == NULL)
             return;
         t->stats.solo_revoke++;
-        __atomic_fetch_add(&solo_waiters, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&solo_seq, __ATOMIC_SEQ_CST) == seq)
-            tw_futex_wait(&solo_seq, seq, -1);
-        __atomic_fetch_sub(&solo_waiters, 1, __ATOMIC_SEQ_CST);
+        tw_futex_wait_counted(&solo_seq, seq, -1, &solo_waiters);
     }
 }
 
@@ -229,8 +226,7 @@ void tw_solo_arrive(TwNogilThread *t)
 static void solo_cleared(void)
 {
     __atomic_fetch_add(&solo_seq, 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&solo_waiters, __ATOMIC_SEQ_CST) != 0)
-        tw_futex_wake(&solo_seq, INT_MAX);
+    tw_futex_wake_counted(&solo_seq, INT_MAX, &solo_waiters);
 }
 
 /* t (attached, the caller) becomes solo if it is the only thread counted. */

@@ -77,16 +77,20 @@ static size_t array_bytes(TwSsize cap)
 /* An array for cap items, MemoryError (NULL) past the machine's memory.
  * zeroed: its slots come NULL, from the allocator's zeroed memory (fresh
  * pages of a large block are not touched until used). */
+/* Bytes of an array for cap items, or 0 when that is past the machine's
+ * memory (or past what a size can say). */
+static size_t array_bytes_checked(TwSsize cap)
+{
+    if ((size_t)cap > (SIZE_MAX - sizeof(TwListArray)) / sizeof(TwObject *) / 2)
+        return 0;
+    size_t bytes = array_bytes(cap);
+    return tw_alloc_exceeds_memory(bytes) ? 0 : bytes;
+}
+
 static TwListArray *array_alloc(TwSsize cap, bool zeroed)
 {
-    if ((size_t)cap > (SIZE_MAX - sizeof(TwListArray)) / sizeof(TwObject *) / 2) {
-        tw_err_no_memory();
-        return NULL;
-    }
-    size_t bytes = array_bytes(cap);
-    TwListArray *a = tw_alloc_exceeds_memory(bytes) ? NULL
-                     : zeroed                       ? tw_mem_calloc(bytes)
-                                                    : tw_mem_alloc(bytes);
+    size_t bytes = array_bytes_checked(cap);
+    TwListArray *a = bytes == 0 ? NULL : zeroed ? tw_mem_calloc(bytes) : tw_mem_alloc(bytes);
     if (a == NULL) {
         tw_err_no_memory();
         return NULL;
@@ -147,10 +151,8 @@ static int list_resize(TwListObject *l, TwSsize newsize)
          * GIL): the allocator extends the block in place when it can,
          * where a new array would have every item copied, about eight per
          * append at this growth rate. */
-        size_t bytes = array_bytes((TwSsize)new_alloc);
-        if ((size_t)new_alloc > (SIZE_MAX - sizeof(TwListArray)) / sizeof(TwObject *) / 2 ||
-            tw_alloc_exceeds_memory(bytes) ||
-            (fresh = tw_mem_realloc(old, array_bytes(cap), bytes)) == NULL) {
+        size_t bytes = array_bytes_checked((TwSsize)new_alloc);
+        if (bytes == 0 || (fresh = tw_mem_realloc(old, array_bytes(cap), bytes)) == NULL) {
             tw_err_no_memory();
             return -1;
         }

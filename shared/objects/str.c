@@ -295,7 +295,9 @@ static TwObject *str_finish(TwObject *op)
     return op;
 }
 
-TwObject *tw_str_from_utf8(const char *s, size_t size)
+/* A string of the size bytes at s (valid UTF-8); ascii: the caller knows
+ * them all ASCII (a piece of ASCII text), so they are not counted. */
+static TwObject *str_from_utf8_known(const char *s, size_t size, bool ascii)
 {
     if (size == 0)
         return str_empty();
@@ -305,9 +307,14 @@ TwObject *tw_str_from_utf8(const char *s, size_t size)
     if (op == NULL)
         return NULL;
     memcpy(STR(op)->data, s, size);
-    STR(op)->length = utf8_count(s, size);
+    STR(op)->length = ascii ? (TwSsize)size : utf8_count(s, size);
     STR(op)->is_ascii = STR(op)->length == (TwSsize)size;
     return op;
+}
+
+TwObject *tw_str_from_utf8(const char *s, size_t size)
+{
+    return str_from_utf8_known(s, size, false);
 }
 
 TwObject *tw_str_from_cstr(const char *s)
@@ -1016,17 +1023,7 @@ static TwObject *str_bytes_sub(TwObject *op, TwSsize bs, TwSsize be)
 {
     if (bs == 0 && be == STR(op)->size && TW_STR_CHECK_EXACT(op))
         return tw_newref(op);
-    size_t size = (size_t)(be - bs);
-    if (!STR(op)->is_ascii || size <= 1)
-        return tw_str_from_utf8(STR(op)->data + bs, size);
-    /* a piece of ASCII text is ASCII: nothing to count */
-    TwObject *r = str_alloc(size);
-    if (r == NULL)
-        return NULL;
-    memcpy(STR(r)->data, STR(op)->data + bs, size);
-    STR(r)->length = (TwSsize)size;
-    STR(r)->is_ascii = 1;
-    return r;
+    return str_from_utf8_known(STR(op)->data + bs, (size_t)(be - bs), STR(op)->is_ascii);
 }
 
 static TwObject *str_item(TwObject *op, TwSsize i)

@@ -1389,11 +1389,12 @@ static int compute_stacksize(Compiler *c, Unit *u)
 /* Mark each LOAD_FAST whose value goes straight into a binary operation
  * or a subscript store whose other operand is a LOAD_FAST or LOAD_CONST,
  * into `return`, or into an attribute load or store: LOAD_FAST_FUSED does
- * the instructions at once when it can (eval.c).  Only the first
- * instruction changes, so jumps to the others still find them.  After a
- * binary operation the interpreter may look at one more instruction (a
- * STORE_FAST of the result); every unit ends with RETURN_VALUE, so there
- * is one. */
+ * the instructions at once when it can (eval.c); one whose value and the
+ * next LOAD_FAST's or LOAD_CONST's go into IS_OP becomes LOAD_FAST_IS,
+ * which always does the three.  Only the first instruction changes, so
+ * jumps to the others still find them.  After a binary operation the
+ * interpreter may look at one more instruction (a STORE_FAST of the
+ * result); every unit ends with RETURN_VALUE, so there is one. */
 static void fuse_operand_loads(uint32_t *code, int n)
 {
     for (int i = 0; i + 1 < n; i++) {
@@ -1406,6 +1407,8 @@ static void fuse_operand_loads(uint32_t *code, int n)
                 && (op2 == TW_OP_BINARY_OP || op2 == TW_OP_INPLACE_OP || op2 == TW_OP_COMPARE_OP
                     || op2 == TW_OP_BINARY_SUBSCR || op2 == TW_OP_STORE_SUBSCR)))
             code[i] = TW_INSTR(TW_OP_LOAD_FAST_FUSED, TW_INSTR_ARG(code[i]));
+        else if ((op1 == TW_OP_LOAD_FAST || op1 == TW_OP_LOAD_CONST) && op2 == TW_OP_IS_OP)
+            code[i] = TW_INSTR(TW_OP_LOAD_FAST_IS, TW_INSTR_ARG(code[i]));
     }
     /* Then each LOAD_CONST or LOAD_FAST that is the right operand of the
      * next instruction, whose left operand is already on the stack: the
@@ -1415,8 +1418,13 @@ static void fuse_operand_loads(uint32_t *code, int n)
         uint32_t op = TW_INSTR_OP(code[i]), op1 = TW_INSTR_OP(code[i + 1]);
         if (op != TW_OP_LOAD_CONST && op != TW_OP_LOAD_FAST)
             continue;
-        if (i > 0 && TW_INSTR_OP(code[i - 1]) == TW_OP_LOAD_FAST_FUSED)
+        if (i > 0 && (TW_INSTR_OP(code[i - 1]) == TW_OP_LOAD_FAST_FUSED
+                      || TW_INSTR_OP(code[i - 1]) == TW_OP_LOAD_FAST_IS))
             continue;
+        if (op == TW_OP_LOAD_CONST && op1 == TW_OP_IS_OP) {
+            code[i] = TW_INSTR(TW_OP_LOAD_CONST_IS, TW_INSTR_ARG(code[i]));
+            continue;
+        }
         if (op1 == TW_OP_COMPARE_OP || op1 == TW_OP_BINARY_OP || op1 == TW_OP_INPLACE_OP
             || (op == TW_OP_LOAD_CONST && op1 == TW_OP_BINARY_SUBSCR))
             code[i] = TW_INSTR(op == TW_OP_LOAD_CONST ? TW_OP_LOAD_CONST_RIGHT : TW_OP_LOAD_FAST_RIGHT,

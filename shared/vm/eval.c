@@ -1355,6 +1355,38 @@ dispatch:
         DISPATCH();
     }
     }
+    /* `x is None`, `x is not y` (fuse_operand_loads: LOAD_FAST_IS is
+     * followed by LOAD_FAST or LOAD_CONST and IS_OP): identity needs no
+     * reference, so neither operand is counted or pushed; an unbound
+     * local is reported at its load. */
+    TARGET(LOAD_FAST_IS) {
+        TwObject *l = localsplus[oparg];
+        uint32_t w1 = ip[0];
+        TwObject *r = TW_INSTR_OP(w1) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)]
+                                                         : consts[TW_INSTR_ARG(w1)];
+        if (l == NULL) {
+            unbound_local(TW_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        if (r == NULL) {
+            ip++;
+            unbound_local(TW_TUPLE_GET(co->varnames, TW_INSTR_ARG(w1)));
+            goto error;
+        }
+        int b = (l == r) ^ (int)TW_INSTR_ARG(ip[1]);
+        ip += 2;
+        COMPARE_RESULT(b);
+    }
+    /* `f(x) is None`: a constant (LOAD_CONST_IS, followed by IS_OP)
+     * against the stack's top, whose reference is dropped. */
+    TARGET(LOAD_CONST_IS) {
+        TwObject *l = TOP();
+        int b = (l == consts[oparg]) ^ (int)TW_INSTR_ARG(ip[0]);
+        ip++;
+        sp--;
+        TW_DECREF(l);
+        COMPARE_RESULT(b);
+    }
     TARGET(STORE_FAST) {
         TwObject *v = POP();
         TwObject *old = localsplus[oparg];

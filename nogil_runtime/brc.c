@@ -27,6 +27,13 @@
  * exchange, so there is no ABA).  A producer finds the owner by walking
  * the thread list (allowed while attached: see tstate.c), pushes, sets
  * TW_EB_MERGE_REFCOUNTS on the owner, and re-reads the owner's tid.
+ * A node carries up to TW_BRC_BATCH objects of one owner: a thread fills
+ * its outbox node before it pushes it (queue_object), and pushes it at
+ * its next eval-breaker check, detach, or exit at the latest, so no
+ * object waits in an outbox while its holder blocks.  An object in an
+ * outbox is QUEUED like one in a queue (the invariant above counts it);
+ * a collection, with the world stopped, merges outboxes as it merges
+ * queues.  Only the outbox's thread touches it, or a stopped world.
  *
  * Thread exit (abandoning ownership):
  *   1. merge its queue;  2. store tid 0 in its state (seq_cst);
@@ -136,38 +143,100 @@ static TwBrcNode *queue_take_all(TwNogilThread *t)
     return __atomic_exchange_n(&t->brc_queue, NULL, __ATOMIC_SEQ_CST);
 }
 
-/* Drain the queue of a thread that has abandoned its objects. */
-static void drain_abandoned(TwNogilThread *t)
+/* Merge (dropping the queue's reference) and free a chain of nodes. */
+static void merge_nodes(TwBrcNode *node)
 {
-    TwBrcNode *node = queue_take_all(t);
     while (node) {
         TwBrcNode *next = node->next;
-        TwObject *op = node->op;
+        for (uint32_t i = 0; i < node->n; i++)
+            merge_dropping_queue_ref(node->ops[i]);
         free(node);
-        merge_dropping_queue_ref(op);
         node = next;
     }
 }
 
+/* Drain the queue of a thread that has abandoned its objects. */
+static void drain_abandoned(TwNogilThread *t)
+{
+    merge_nodes(queue_take_all(t));
+}
+
+/* Hand node (objects owned by tid) to their owner: push it, and have the
+ * owner look at its queue; or merge them here when the owner is gone. */
+static void send_node(TwBrcNode *node, uintptr_t tid)
+{
+    TwNogilThread *owner = tid ? tw_nogil_thread_by_tid(tid) : NULL;
+    if (!owner) {
+        node->next = NULL;
+        merge_nodes(node);
+        return;
+    }
+    queue_push(owner, node);
+    /* The owner clears the bit before it takes its queue (both seq_cst,
+     * as the push and this load): a set bit seen here is cleared after
+     * our push, so that take finds our node.  Not writing the bit again
+     * spares the owner's eval breaker line a write. */
+    if (!(__atomic_load_n(&owner->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
+        tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
+    if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
+        drain_abandoned(owner);
+}
+
+void tw_brc_flush_outbox(TwNogilThread *t)
+{
+    TwBrcNode *node = t->brc_out;
+    if (node == NULL)
+        return;
+    t->brc_out = NULL;
+    send_node(node, t->brc_out_tid);
+}
+
 /* Give the reference we are dropping to op's owner, or merge op now if the
- * owner is gone. */
+ * owner is gone.  A thread collects such objects for one owner in its
+ * outbox and sends them TW_BRC_BATCH at a time: one allocation, one push
+ * and one look at the owner's eval breaker per batch instead of per
+ * object, which is what a consumer of another thread's items pays for
+ * every item.  The outbox is sent when full, when the next object has
+ * another owner, and at every eval-breaker check, detach, stop and exit
+ * of the thread (tstate.c, stop_the_world.c), so an object waits in it
+ * at most until its holder next checks its eval breaker or blocks; a
+ * collection takes outboxes as it takes queues. */
 static void queue_object(TwObject *op)
 {
     TwNogilThread *me = tw_nogil_thread();
-    if (me)
-        me->stats.brc_queued++;
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_ACQUIRE);
-    TwNogilThread *owner = tid ? tw_nogil_thread_by_tid(tid) : NULL;
-    TwBrcNode *node = owner ? malloc(sizeof *node) : NULL;
-    if (!node) {
-        merge_dropping_queue_ref(op);
+    if (!me) {
+        TwBrcNode *node = tid ? malloc(sizeof *node + sizeof node->ops[0]) : NULL;
+        if (!node) {
+            merge_dropping_queue_ref(op);
+            return;
+        }
+        node->n = 1;
+        node->ops[0] = op;
+        send_node(node, tid);
         return;
     }
-    node->op = op;
-    queue_push(owner, node);
-    tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
-    if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
-        drain_abandoned(owner);
+    me->stats.brc_queued++;
+    TwBrcNode *out = me->brc_out;
+    if (out != NULL && me->brc_out_tid != tid) {
+        tw_brc_flush_outbox(me);
+        out = NULL;
+    }
+    if (out == NULL) {
+        /* An object whose owner is gone is merged at once, as before. */
+        out = tid && tw_nogil_thread_by_tid(tid)
+                  ? malloc(sizeof *out + TW_BRC_BATCH * sizeof out->ops[0]) : NULL;
+        if (!out) {
+            merge_dropping_queue_ref(op);
+            return;
+        }
+        out->n = 0;
+        me->brc_out = out;
+        me->brc_out_tid = tid;
+    }
+    out->ops[out->n++] = op;
+    if (out->n == TW_BRC_BATCH)
+        tw_brc_flush_outbox(me);
 }
 
 void tw_brc_decref_shared(TwObject *op)
@@ -260,20 +329,45 @@ void tw_brc_merge_queue(TwNogilThread *t)
     TwBrcNode *node = queue_take_all(t);
     while (node) {
         TwBrcNode *next = node->next;
-        TwObject *op = node->op;
+        for (uint32_t i = 0; i < node->n; i++) {
+            TwObject *op = node->ops[i];
+            if (tw_brc_explicit_merge(op, -1) == 0)
+                tw_dealloc(op);
+        }
         free(node);
-        if (tw_brc_explicit_merge(op, -1) == 0)
-            tw_dealloc(op);
         node = next;
     }
 }
 
 void tw_brc_thread_exit(TwNogilThread *t)
 {
+    tw_brc_flush_outbox(t);
     tw_brc_merge_queue(t);
     __atomic_store_n(&t->tid, 0, __ATOMIC_SEQ_CST);
     tw_thread_id_tls = tw_nogil_new_thread_id();
     drain_abandoned(t);
+}
+
+/* Take node's objects into *objs (merged, the queue's reference kept);
+ * false, nothing taken, when the array cannot grow. */
+static bool take_node_stopped(TwBrcNode *node, TwObject ***objs, size_t *n, size_t *cap)
+{
+    if (*n + node->n > *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        while (c < *n + node->n)
+            c *= 2;
+        TwObject **grown = realloc(*objs, c * sizeof *grown);
+        if (!grown)
+            return false;
+        *objs = grown;
+        *cap = c;
+    }
+    for (uint32_t i = 0; i < node->n; i++) {
+        /* Keep the queue's reference: dropped by the caller later. */
+        tw_brc_explicit_merge(node->ops[i], 0);
+        (*objs)[(*n)++] = node->ops[i];
+    }
+    return true;
 }
 
 TwObject **tw_brc_merge_all_stopped(size_t *n_out)
@@ -281,26 +375,24 @@ TwObject **tw_brc_merge_all_stopped(size_t *n_out)
     TwObject **objs = NULL;
     size_t n = 0, cap = 0;
     for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t)) {
+        /* An outbox's objects are queued like the rest: merge them too. */
+        TwBrcNode *out = t->brc_out;
+        if (out && take_node_stopped(out, &objs, &n, &cap)) {
+            t->brc_out = NULL;
+            free(out);
+        }
         TwBrcNode *node = queue_take_all(t);
         while (node) {
             TwBrcNode *next = node->next;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                TwObject **grown = realloc(objs, cap * sizeof *objs);
-                if (!grown) {
-                    /* Out of memory: put the rest back, merge it later. */
-                    for (TwBrcNode *x = node; x;) {
-                        TwBrcNode *nx = x->next;
-                        queue_push(t, x);
-                        x = nx;
-                    }
-                    break;
+            if (!take_node_stopped(node, &objs, &n, &cap)) {
+                /* Out of memory: put the rest back, merge it later. */
+                for (TwBrcNode *x = node; x;) {
+                    TwBrcNode *nx = x->next;
+                    queue_push(t, x);
+                    x = nx;
                 }
-                objs = grown;
+                break;
             }
-            /* Keep the queue's reference: dropped by the caller later. */
-            tw_brc_explicit_merge(node->op, 0);
-            objs[n++] = node->op;
             free(node);
             node = next;
         }

@@ -318,6 +318,9 @@ static void detach(TwNogilThread *t, bool depart)
 {
     if (__atomic_load_n(&t->status, __ATOMIC_RELAXED) != TW_TS_ATTACHED)
         return;
+    /* Objects queued for their owners go before we stop running: a
+     * thread that blocks for long must not keep them. */
+    tw_brc_flush_outbox(t);
     if (depart)
         solo_depart(t);
     else
@@ -392,6 +395,7 @@ TwSsize tw_gc_collect_scheduled(void);   /* gc_stw.c */
 int tw_eval_breaker_handle(TwThreadState *ts)
 {
     TwNogilThread *t = (TwNogilThread *)ts;
+    tw_brc_flush_outbox(t);
     uint32_t bits = __atomic_load_n(&ts->eval_breaker, __ATOMIC_ACQUIRE);
     if (bits & TW_EB_NOGIL_SOLO_LEAVE) {
         tw_eval_breaker_clear(ts, TW_EB_NOGIL_SOLO_LEAVE);
@@ -471,6 +475,7 @@ void tw_runtime_fini(void)
     if (!t)
         return;
     tw_nogil_attach(t);
+    tw_brc_flush_outbox(t);
     tw_brc_merge_queue(t);
     tw_gc_flush_count(t);
     tw_qsbr_quiescent(t);

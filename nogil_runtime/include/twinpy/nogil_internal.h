@@ -206,10 +206,15 @@ typedef struct {
     X(bias_revoke) X(bias_escape) X(bias_cleared) X(qsbr_deferred) X(qsbr_deferred_bytes) \
     X(qsbr_freed) X(qsbr_polls)
 
-/* A node of a BRC queue (lock-free multi-producer stack). */
+/* A node of a BRC queue (lock-free multi-producer stack): n objects for
+ * one owner, each holding the reference its queueing decrement dropped.
+ * A thread fills one node (its outbox, up to TW_BRC_BATCH objects for one
+ * owner) before it pushes it: brc.c. */
+#define TW_BRC_BATCH 30
 typedef struct TwBrcNode {
     struct TwBrcNode *next;
-    TwObject *op;
+    uint32_t n;
+    TwObject *ops[];
 } TwBrcNode;
 
 /* object_memory.c: per-thread pools of small blocks, by multiple of 16
@@ -223,6 +228,10 @@ typedef struct TwNogilThread {
     uint32_t status_sleepers;     /* threads asleep on status (atomic)     */
     /* brc.c: objects other threads queued to us (each holds a reference). */
     TwBrcNode *brc_queue;
+    /* brc.c: the outbox, objects we queue to the owner brc_out_tid, not
+     * pushed yet (only this thread touches it, or a stopped world). */
+    TwBrcNode *brc_out;
+    uintptr_t brc_out_tid;
     /* critical_section.c: the thread's own tw_cs_tls (its stack of
      * sections; its fast-path count is read by tw_stats_dump). */
     TwCsThread *cs;
@@ -321,6 +330,8 @@ void tw_nogil_threads_lock_attached(void);
 
 /* Merge the queue of t (t is the calling thread, or the world is stopped). */
 void tw_brc_merge_queue(TwNogilThread *t);
+/* Push the caller's outbox to its owner (attached, or about to detach). */
+void tw_brc_flush_outbox(TwNogilThread *t);
 /* A dying thread gives up ownership (its queue drained, its id retired). */
 void tw_brc_thread_exit(TwNogilThread *t);
 /* World stopped: merge every thread's queue without dropping the queue's

@@ -182,6 +182,13 @@ static void send_node(TwBrcNode *node, uintptr_t tid)
         drain_abandoned(owner);
 }
 
+void tw_thread_flush_queued(void)
+{
+    TwNogilThread *t = tw_nogil_thread();
+    if (t)
+        tw_brc_flush_outbox(t);
+}
+
 void tw_brc_flush_outbox(TwNogilThread *t)
 {
     TwBrcNode *node = t->brc_out;
@@ -217,11 +224,12 @@ static void queue_object(TwObject *op)
         return;
     }
     me->stats.brc_queued++;
-    TwBrcNode *out = me->brc_out;
-    if (out != NULL && me->brc_out_tid != tid) {
+    /* Sending the outbox may free objects (their owner gone), whose
+     * deallocation queues more objects and may start a new outbox: look
+     * again after each send. */
+    TwBrcNode *out;
+    while ((out = me->brc_out) != NULL && me->brc_out_tid != tid)
         tw_brc_flush_outbox(me);
-        out = NULL;
-    }
     if (out == NULL) {
         /* An object whose owner is gone is merged at once, as before. */
         out = tid && tw_nogil_thread_by_tid(tid)

@@ -18,7 +18,10 @@
  *              moment, so a program may replace it), whose default prints
  *              "Exception in thread NAME:" + traceback and ignores
  *              SystemExit; finally removes itself from _active, sets
- *              `_is_stopped` and releases `_done_lock`.
+ *              `_is_stopped`, hands the counts it dropped on other
+ *              threads' objects to their owners (_thread._flush_queued:
+ *              none held back when join returns) and releases
+ *              `_done_lock`.
  *   join():    acquires and releases `_done_lock` (with the timeout).
  * Invariants: a Thread is in at most one of _limbo/_active, and only while
  * it is started and not finished; both dicts change under
@@ -37,6 +40,7 @@ static const char threading_source[] =
     "_start_new_thread = _thread.start_new_thread\n"
     "_allocate_lock = _thread.allocate_lock\n"
     "get_ident = _thread.get_ident\n"
+    "_flush_queued = _thread._flush_queued\n"
     "Lock = _thread.allocate_lock\n"
     "ThreadError = _thread.error\n"
     "TIMEOUT_MAX = _thread.TIMEOUT_MAX\n"
@@ -470,6 +474,7 @@ static const char threading_source[] =
     "                if _active.get(get_ident()) is self:\n"
     "                    del _active[get_ident()]\n"
     "            self._is_stopped = True\n"
+    "            _flush_queued()\n"
     "            self._done_lock.release()\n"
     "\n"
     "    def join(self, timeout=None):\n"

@@ -566,6 +566,18 @@ static TwObject *thread_allocate_lock(TwObject *self, TwObject *const *args, siz
     return lock_new_object(&TwLock_Type);
 }
 
+/* _thread._flush_queued(): tw_thread_flush_queued (threading calls it as a
+ * thread's Python work ends, before join can return). */
+static TwObject *thread_flush_queued(TwObject *self, TwObject *const *args, size_t nargs,
+                                     TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("_flush_queued", kwnames) < 0 ||
+        tw_arg_check_count("_flush_queued", nargs, 0, 0) < 0)
+        return NULL;
+    tw_thread_flush_queued();
+    return tw_newref(Tw_None);
+}
+
 static TwObject *thread_get_ident(TwObject *self, TwObject *const *args, size_t nargs,
                                   TwObject *kwnames)
 {
@@ -642,6 +654,7 @@ static const TwMethodDef thread_functions[] = {
     { "_count", thread_count, 0 },
     { "_print_thread_exception", thread_print_thread_exception, 0 },
     { "_monotonic", thread_monotonic, 0 },
+    { "_flush_queued", thread_flush_queued, 0 },
     { NULL, NULL, 0 },
 };
 

@@ -181,6 +181,13 @@ static inline bool tw_eval_breaker_pending(TwThreadState *ts)
 void tw_eval_breaker_set(TwThreadState *ts, uint32_t bits);
 void tw_eval_breaker_clear(TwThreadState *ts, uint32_t bits);
 
+/* Hand the references the calling thread dropped on objects other threads
+ * own, which the runtime may still hold back, to those owners now (nogil:
+ * the BRC outbox, brc.c; the GIL build holds nothing back).  threading
+ * calls it (as _thread._flush_queued) before a thread's join returns, so
+ * that the joiner sees every count the thread dropped. */
+void tw_thread_flush_queued(void);
+
 /* sys.setswitchinterval / getswitchinterval (seconds). The nogil runtime
  * stores the value and uses it for nothing, as CPython 3.13t does. */
 void tw_set_switch_interval(double seconds);

@@ -1391,7 +1391,8 @@ static int compute_stacksize(Compiler *c, Unit *u)
  * into `return`, or into an attribute load or store: LOAD_FAST_FUSED does
  * the instructions at once when it can (eval.c); one whose value and the
  * next LOAD_FAST's or LOAD_CONST's go into IS_OP becomes LOAD_FAST_IS,
- * which always does the three.  Only the first instruction changes, so
+ * which does the three; with a LOAD_GLOBAL's, LOAD_FAST_IS_GLOBAL (the
+ * same, a global missing from its cache aside).  Only the first instruction changes, so
  * jumps to the others still find them.  After a binary operation the
  * interpreter may look at one more instruction (a STORE_FAST of the
  * result); every unit ends with RETURN_VALUE, so there is one. */
@@ -1409,6 +1410,8 @@ static void fuse_operand_loads(uint32_t *code, int n)
             code[i] = TW_INSTR(TW_OP_LOAD_FAST_FUSED, TW_INSTR_ARG(code[i]));
         else if ((op1 == TW_OP_LOAD_FAST || op1 == TW_OP_LOAD_CONST) && op2 == TW_OP_IS_OP)
             code[i] = TW_INSTR(TW_OP_LOAD_FAST_IS, TW_INSTR_ARG(code[i]));
+        else if (op1 == TW_OP_LOAD_GLOBAL && op2 == TW_OP_IS_OP)
+            code[i] = TW_INSTR(TW_OP_LOAD_FAST_IS_GLOBAL, TW_INSTR_ARG(code[i]));
     }
     /* Then each LOAD_CONST or LOAD_FAST that is the right operand of the
      * next instruction, whose left operand is already on the stack: the

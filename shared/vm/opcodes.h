@@ -35,6 +35,7 @@
     X(LOAD_FAST_RIGHT, LOCAL)    /* LOAD_FAST; may do the next (eval.c)     */ \
     X(LOAD_FAST_IS, LOCAL)       /* LOAD_FAST; does the next two: a load, IS_OP */ \
     X(LOAD_CONST_IS, CONST)      /* LOAD_CONST; does the next: IS_OP        */ \
+    X(LOAD_FAST_IS_GLOBAL, LOCAL) /* LOAD_FAST; may do LOAD_GLOBAL, IS_OP   */ \
     X(STORE_FAST, LOCAL)                                                       \
     X(DELETE_FAST, LOCAL)                                                      \
     X(LOAD_DEREF, DEREF)                                                       \

@@ -84,6 +84,56 @@ def count_none(items):
     return k
 
 
+MISSING = object()
+
+
+def is_missing(v):
+    return v is MISSING
+
+
+def is_not_missing(v):
+    if v is not MISSING:
+        return "present"
+    return "missing"
+
+
+def is_len(v):
+    return v is len
+
+
+def is_undefined(v):
+    try:
+        return v is NOT_DEFINED_ANYWHERE
+    except NameError as e:
+        return "NameError: " + str(e)
+
+
+def globals_cases():
+    global MISSING
+    r = []
+    first = MISSING
+    for _ in range(3):
+        r.append(is_missing(first))
+        r.append(is_not_missing(first))
+        r.append(is_missing(None))
+    MISSING = Loud()          # rebinding invalidates the cached value
+    r.append(is_missing(first))
+    r.append(is_missing(MISSING))
+    r.append(is_not_missing(MISSING))
+    del MISSING
+    r.append(is_undefined(1))
+    try:
+        is_missing(first)
+    except NameError as e:
+        r.append("NameError: " + str(e))
+    MISSING = first
+    r.append(is_missing(first))
+    r.append(is_len(len))
+    r.append(is_len(print))
+    return r
+
+
+print(globals_cases())
 loud = Loud()
 other = Loud()
 print(cases(loud, loud))

@@ -2,8 +2,10 @@
  * test_nogil_brc.c — biased reference counting (nogil_runtime/brc.c):
  *   - the owner counts locally, others in the shared count;
  *   - a non-owner decrement that would go below zero queues the object to
- *     its owner (QUEUED, merge bit in the owner's eval breaker), and the
- *     owner's merge leaves it MERGED with tid 0 and the exact count;
+ *     its owner (QUEUED: held in the decrementing thread's outbox until
+ *     that thread sends it, then in the owner's queue with the merge bit
+ *     in the owner's eval breaker), and the owner's merge leaves it
+ *     MERGED with tid 0 and the exact count;
  *   - increments and decrements from many threads merge to the exact count
  *     and the object is freed exactly once;
  *   - a thread that exits while others hold its objects abandons them and
@@ -111,6 +113,8 @@ typedef struct {
     TwObject *op;
     int step;                 /* handshake between main and the worker */
     intptr_t state_seen;
+    TwNogilThread *owner;     /* the thread that made op                */
+    bool in_owner_queue_before_send, in_owner_queue_after_send;
 } QueueArg;
 
 static void queue_worker(int idx, void *p)
@@ -118,16 +122,23 @@ static void queue_worker(int idx, void *p)
     QueueArg *a = p;
     tw_decref(a->op);         /* non-owner, shared count 0: queue it */
     a->state_seen = shared_state(a->op);
+    /* queued into this thread's outbox; sent at its next eval-breaker
+     * check, detach or exit, or now: */
+    a->in_owner_queue_before_send = __atomic_load_n(&a->owner->brc_queue, __ATOMIC_ACQUIRE) != NULL;
+    tw_thread_flush_queued();
+    a->in_owner_queue_after_send = __atomic_load_n(&a->owner->brc_queue, __ATOMIC_ACQUIRE) != NULL;
     __atomic_store_n(&a->step, 1, __ATOMIC_RELEASE);
 }
 
 static void test_nonowner_decref_queues_to_owner_which_merges(void)
 {
     reset_counts();
-    QueueArg a = { .op = counted_new(1) };
+    QueueArg a = { .op = counted_new(1), .owner = tw_nogil_thread() };
     tw_incref(a.op);                              /* 2: one for the worker */
     CHECK(tw_test_run_threads(1, queue_worker, &a));
     CHECK_EQ_INT(a.state_seen, TW_REF_QUEUED);
+    CHECK(!a.in_owner_queue_before_send);
+    CHECK(a.in_owner_queue_after_send);
     /* tw_test_run_threads handled our breaker: the queue was merged. */
     CHECK_EQ_INT(shared_state(a.op), TW_REF_MERGED);
     CHECK_EQ_INT(a.op->ob_tid, 0);
@@ -160,7 +171,7 @@ static bool start_queue_worker(TwTestJob *job, QueueArg *a)
 static void test_refcnt_of_queued_object_is_the_true_count(void)
 {
     reset_counts();
-    QueueArg a = { .op = counted_new(4) };
+    QueueArg a = { .op = counted_new(4), .owner = tw_nogil_thread() };
     tw_incref(a.op);                              /* 2: one for the worker */
     TwTestJob job = { queue_worker, &a, 0 };
     CHECK(start_queue_worker(&job, &a));
@@ -177,7 +188,7 @@ static void test_refcnt_of_queued_object_is_the_true_count(void)
 static void test_merge_bit_is_set_on_owner_until_it_merges(void)
 {
     reset_counts();
-    QueueArg a = { .op = counted_new(2) };       /* the worker gets our only ref */
+    QueueArg a = { .op = counted_new(2), .owner = tw_nogil_thread() };  /* the worker gets our only ref */
     TwTestJob job = { queue_worker, &a, 0 };
     CHECK(start_queue_worker(&job, &a));
     CHECK_EQ_INT(a.state_seen, TW_REF_QUEUED);

@@ -37,6 +37,13 @@
  * classes), a timeout, a `block` that is not a bool, and a put or get that
  * must wait take the general path in Python, which keeps every wait and
  * error of CPython's queue.py.
+ * unfinished_tasks is a property over `_unfinished`, a one-item list:
+ * put changes the count for every item, and kept in the instance
+ * __dict__ (as CPython's queue.py keeps it) it made every put write the
+ * dict that every get reads, so that its lines moved between the
+ * producer's and the consumer's cores on every item.  Reading and
+ * assigning the attribute work as in CPython; it is not in vars(q).  A
+ * subclass that redefines unfinished_tasks takes the general path.
  * Invariants: 0 <= len(items) <= maxsize when maxsize > 0;
  * unfinished_tasks >= 0 (task_done past zero raises ValueError).
  */
@@ -64,10 +71,23 @@ static const char queue_source[] =
     "        self.not_empty = threading.Condition(self.mutex)\n"
     "        self.not_full = threading.Condition(self.mutex)\n"
     "        self.all_tasks_done = threading.Condition(self.mutex)\n"
+    "        self._unfinished = [0]\n"
     "        self.unfinished_tasks = 0\n"
     "        cls = type(self)\n"
     "        self._plain = (cls._qsize is Queue._qsize and cls._put is Queue._put\n"
-    "                       and cls._get is Queue._get)\n"
+    "                       and cls._get is Queue._get\n"
+    "                       and cls.unfinished_tasks is Queue.unfinished_tasks)\n"
+    "\n"
+    "    # put changes this count for every item: it lives in a list of its\n"
+    "    # own, so that the instance __dict__, which get reads, is not written\n"
+    "    # for every item (see the top of queuemodule.c)\n"
+    "    @property\n"
+    "    def unfinished_tasks(self):\n"
+    "        return self._unfinished[0]\n"
+    "\n"
+    "    @unfinished_tasks.setter\n"
+    "    def unfinished_tasks(self, n):\n"
+    "        self._unfinished[0] = n\n"
     "\n"
     "    def task_done(self):\n"
     "        with self.all_tasks_done:\n"
@@ -226,7 +246,7 @@ static const char queue_source[] =
 
 /* ---------------- put and get without waiting, in C ------------------ */
 
-static TwObject *s_plain, *s_mutex, *s_queue, *s_maxsize, *s_unfinished, *s_not_empty,
+static TwObject *s_plain, *s_mutex, *s_queue, *s_maxsize, *s_tasks, *s_not_empty,
     *s_not_full, *s_waiters;
 
 /* cond.notify() if cond._waiters is not empty: 0, or -1 with an exception
@@ -329,16 +349,23 @@ static int put_once(TwObject *q, TwObject *item, TwObject **full, int64_t *maxsi
     if (mutex == NULL)
         return tw_err_occurred() ? -1 : 0;
     int rc = 0;
-    TwObject *items = NULL, *maxsize = NULL, *unfinished = NULL, *next = NULL;
+    TwObject *items = NULL, *maxsize = NULL, *tasks = NULL, *unfinished = NULL, *next = NULL;
     if ((items = tw_object_getattr(q, s_queue)) == NULL ||
         (maxsize = tw_object_getattr(q, s_maxsize)) == NULL ||
-        (unfinished = tw_object_getattr(q, s_unfinished)) == NULL) {
+        (tasks = tw_object_getattr(q, s_tasks)) == NULL) {
         rc = -1;
         goto out;
     }
     int64_t count;
+    /* unfinished_tasks is Queue's property (_plain) over tasks[0] */
     if (TW_TYPE(items) != &TwDeque_Type || !TW_INT_CHECK_EXACT(maxsize) ||
-        !TW_INT_CHECK_EXACT(unfinished) ||
+        TW_TYPE(tasks) != &TwList_Type || TW_LIST_SIZE(tasks) != 1)
+        goto out;
+    if ((unfinished = tw_list_get(tasks, 0)) == NULL) {
+        rc = -1;
+        goto out;
+    }
+    if (!TW_INT_CHECK_EXACT(unfinished) ||
         __builtin_add_overflow(TW_INT_VALUE(unfinished), 1, &count))
         goto out;
     if (TW_INT_VALUE(maxsize) > 0 && tw_deque_size(items) >= TW_INT_VALUE(maxsize)) {
@@ -350,11 +377,11 @@ static int put_once(TwObject *q, TwObject *item, TwObject **full, int64_t *maxsi
         rc = -1;
         goto out;
     }
-    rc = tw_object_setattr(q, s_unfinished, next) < 0 || notify_if_waiting(q, s_not_empty) < 0
-             ? -1 : 1;
+    rc = tw_list_set(tasks, 0, next) < 0 || notify_if_waiting(q, s_not_empty) < 0 ? -1 : 1;
 out:
     TW_XDECREF(items);
     TW_XDECREF(maxsize);
+    TW_XDECREF(tasks);
     TW_XDECREF(unfinished);
     TW_XDECREF(next);
     return exit_plain(mutex, rc);
@@ -444,7 +471,7 @@ TwObject *tw_queue_module_init(void)
 {
     struct { TwObject **p; const char *s; } names[] = {
         { &s_plain, "_plain" }, { &s_mutex, "mutex" }, { &s_queue, "queue" },
-        { &s_maxsize, "maxsize" }, { &s_unfinished, "unfinished_tasks" },
+        { &s_maxsize, "maxsize" }, { &s_tasks, "_unfinished" },
         { &s_not_empty, "not_empty" }, { &s_not_full, "not_full" }, { &s_waiters, "_waiters" },
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -193,3 +193,36 @@ try:
     hq.get(block=Loud())
 except queue.Empty:
     print("Empty")
+
+# unfinished_tasks counted by the fast path, read and assigned as an
+# attribute, and shadowed by a subclass's class attribute
+tq = queue.Queue()
+for i in range(5):
+    tq.put(i)
+print(tq.unfinished_tasks)
+tq.unfinished_tasks = 10
+tq.put("x")
+print(tq.unfinished_tasks, tq.get(), tq.unfinished_tasks)
+tq.task_done()
+tq.unfinished_tasks -= 3
+print(tq.unfinished_tasks)
+tq.unfinished_tasks = 1
+tq.task_done()
+tq.join()
+print("joined", tq.unfinished_tasks, tq.qsize())
+try:
+    tq.task_done()
+except ValueError as e:
+    print("ValueError:", e)
+
+
+class Shadowed(queue.Queue):
+    unfinished_tasks = 100
+
+
+sq = Shadowed()
+sq.put(1)
+sq.put(2)
+print(sq.unfinished_tasks, Shadowed.unfinished_tasks, sq.get())
+sq.task_done()
+print(sq.unfinished_tasks)

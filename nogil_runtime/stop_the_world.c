@@ -107,6 +107,11 @@ static bool spin_while(const uint32_t *word, uint32_t val, int pauses, TwNogilTh
     return false;
 }
 
+bool tw_nogil_spin_while(const uint32_t *word, uint32_t val, int pauses)
+{
+    return spin_while(word, val, pauses, NULL, NULL);
+}
+
 uint32_t tw_stw_event;
 uint32_t tw_stw_event_sleepers;    /* the requester, asleep on the event */
 static uint32_t stw_requested;

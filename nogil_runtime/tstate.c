@@ -173,6 +173,7 @@ static void tstate_unlink_locked(TwNogilThread *t)
 /* ---------------- solo mode ------------------------------------------ */
 
 static pthread_mutex_t solo_lock = PTHREAD_MUTEX_INITIALIZER;
+#define TW_SOLO_ARRIVE_SPIN 512
 static uint32_t arrived;
 static TwNogilThread *solo;         /* written under solo_lock          */
 static uint32_t solo_seq;           /* bumped when a thread leaves solo */
@@ -218,7 +219,11 @@ void tw_solo_arrive(TwNogilThread *t)
         if (s == NULL)
             return;
         t->stats.solo_revoke++;
-        tw_futex_wait_counted(&solo_seq, seq, -1, &solo_waiters);
+        /* The solo thread leaves at its next eval-breaker check, usually
+         * within microseconds: spin for that before sleeping (the leaving
+         * thread's wake-up is then no system call either). */
+        if (!tw_nogil_spin_while(&solo_seq, seq, TW_SOLO_ARRIVE_SPIN))
+            tw_futex_wait_counted(&solo_seq, seq, -1, &solo_waiters);
     }
 }
 

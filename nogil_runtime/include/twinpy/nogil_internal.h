@@ -455,6 +455,10 @@ uint32_t tw_nogil_online_cpus(void);
 /* More threads online than CPUs: a thread that spins holds a CPU another
  * needs (stop-the-world spins, a collection's helpers). */
 bool tw_nogil_threads_outnumber_cpus(void);
+/* Spin while *word reads val (`pauses` pauses, then, while every online
+ * thread can have a core, up to a bound in time: stop_the_world.c); true
+ * when it changed, false when the caller should sleep instead. */
+bool tw_nogil_spin_while(const uint32_t *word, uint32_t val, int pauses);
 
 /* ---------------- bias.c ---------------------------------------------- */
 

@@ -406,20 +406,33 @@ static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *
     return NULL;
 }
 
+/* A cache entry is read as a seqlock: its versions must equal the dicts'
+ * before the value is read (global_cache_matches), and the entry's and
+ * the dicts' versions must not have moved after (global_cache_unchanged). */
+static inline __attribute__((always_inline)) bool global_cache_matches(TwGlobalCache *c, TwObject *globals, uint64_t gv, uint64_t bv)
+{
+    return __atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
+        && __atomic_load_n(&c->builtins_version, __ATOMIC_ACQUIRE) == bv
+        && tw_atomic_load_ptr(&c->globals) == globals;
+}
+
+static inline __attribute__((always_inline)) bool global_cache_unchanged(TwGlobalCache *c, TwDictObject *gd, TwDictObject *bd, uint64_t gv, uint64_t bv)
+{
+    return __atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
+        && __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE) == gv
+        && __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE) == bv;
+}
+
 /* The cache hit: a new reference, or NULL (no exception) on a miss. */
 static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
 {
     TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
     uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
     uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
-    if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
-        && __atomic_load_n(&c->builtins_version, __ATOMIC_ACQUIRE) == bv
-        && tw_atomic_load_ptr(&c->globals) == globals) {
+    if (global_cache_matches(c, globals, gv, bv)) {
         TwObject *v = tw_try_incref_global(&c->value);
         if (v) {
-            if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
-                && __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE) == gv
-                && __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE) == bv)
+            if (global_cache_unchanged(c, gd, bd, gv, bv))
                 return v;
             tw_decref(v);
         }
@@ -438,13 +451,9 @@ static __attribute__((noinline)) TwObject *global_cache_peek(TwGlobalCache *c, T
     TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
     uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
     uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
-    if (__atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
-        && __atomic_load_n(&c->builtins_version, __ATOMIC_ACQUIRE) == bv
-        && tw_atomic_load_ptr(&c->globals) == globals) {
+    if (global_cache_matches(c, globals, gv, bv)) {
         TwObject *v = __atomic_load_n(&c->value, __ATOMIC_ACQUIRE);
-        if (v != NULL && __atomic_load_n(&c->globals_version, __ATOMIC_ACQUIRE) == gv
-            && __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE) == gv
-            && __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE) == bv)
+        if (v != NULL && global_cache_unchanged(c, gd, bd, gv, bv))
             return v;
     }
     return NULL;

@@ -29,8 +29,9 @@
  * TW_EB_MERGE_REFCOUNTS on the owner, and re-reads the owner's tid.
  * A node carries up to TW_BRC_BATCH objects of one owner: a thread fills
  * its outbox node before it pushes it (queue_object), and pushes it at
- * its next eval-breaker check, detach, or exit at the latest, so no
- * object waits in an outbox while its holder blocks.  An object in an
+ * its next eval-breaker check, detach, or exit at the latest (and before
+ * a join on it returns), so no object waits in an outbox while its holder
+ * blocks.  An object in an
  * outbox is QUEUED like one in a queue (the invariant above counts it);
  * a collection, with the world stopped, merges outboxes as it merges
  * queues.  Only the outbox's thread touches it, or a stopped world.
@@ -204,9 +205,10 @@ void tw_brc_flush_outbox(TwNogilThread *t)
  * and one look at the owner's eval breaker per batch instead of per
  * object, which is what a consumer of another thread's items pays for
  * every item.  The outbox is sent when full, when the next object has
- * another owner, and at every eval-breaker check, detach, stop and exit
- * of the thread (tstate.c, stop_the_world.c), so an object waits in it
- * at most until its holder next checks its eval breaker or blocks; a
+ * another owner, at every eval-breaker check, detach and exit of the
+ * thread (tstate.c), and when threading ends the thread's work, before
+ * its join returns (tw_thread_flush_queued); so an object waits in it at
+ * most until its holder next checks its eval breaker or blocks; a
  * collection takes outboxes as it takes queues. */
 static void queue_object(TwObject *op)
 {

@@ -1392,10 +1392,11 @@ static int compute_stacksize(Compiler *c, Unit *u)
  * the instructions at once when it can (eval.c); one whose value and the
  * next LOAD_FAST's or LOAD_CONST's go into IS_OP becomes LOAD_FAST_IS,
  * which does the three; with a LOAD_GLOBAL's, LOAD_FAST_IS_GLOBAL (the
- * same, a global missing from its cache aside).  Only the first instruction changes, so
- * jumps to the others still find them.  After a binary operation the
- * interpreter may look at one more instruction (a STORE_FAST of the
- * result); every unit ends with RETURN_VALUE, so there is one. */
+ * same, a global missing from its cache aside).  Only the first
+ * instruction changes, so jumps to the others still find them.  After a
+ * binary operation or an identity test the interpreter may look at one
+ * more instruction (a STORE_FAST of the result, a conditional jump);
+ * every unit ends with RETURN_VALUE, so there is one. */
 static void fuse_operand_loads(uint32_t *code, int n)
 {
     for (int i = 0; i + 1 < n; i++) {

@@ -173,6 +173,9 @@ static void send_node(TwBrcNode *node, uintptr_t tid)
         return;
     }
     queue_push(owner, node);
+    TwNogilThread *me = tw_nogil_thread();
+    if (me)
+        me->stats.brc_sent++;
     /* The owner clears the bit before it takes its queue (both seq_cst,
      * as the push and this load): a set bit seen here is cleared after
      * our push, so that take finds our node.  Not writing the bit again

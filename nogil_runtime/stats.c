@@ -70,6 +70,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "brc_shared_decrefs %llu\n", (unsigned long long)sum.brc_shared_decref);
     fprintf(out, "brc_local_zero %llu\n", (unsigned long long)sum.brc_local_zero);
     fprintf(out, "brc_queued %llu\n", (unsigned long long)sum.brc_queued);
+    fprintf(out, "brc_batches_sent %llu\n", (unsigned long long)sum.brc_sent);
     fprintf(out, "brc_merged %llu\n", (unsigned long long)sum.brc_merged);
     fprintf(out, "brc_try_incref_failed %llu\n", (unsigned long long)sum.brc_try_incref_fail);
     fprintf(out, "mutex_fast %llu\n", (unsigned long long)sum.mutex_fast);

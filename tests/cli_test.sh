@@ -109,6 +109,34 @@ stats)
     [ "$(cat "$tmp/out")" = "counted" ] || fail "unexpected stdout"
     [ -s "$tmp/err" ] || fail "no counters on stderr"
     ;;
+brc_stats)
+    # Ints the main thread made, dropped by a worker that took the list's
+    # references: each drop is queued to the main thread (nogil), and the
+    # worker sends them in batches, far fewer sends than objects.
+    cat >"$tmp/drop.py" <<'EOF'
+import threading
+made = [1000 + i for i in range(3000)]
+def drop():
+    while made:
+        made.pop()
+t = threading.Thread(target=drop)
+t.start()
+t.join()
+print(len(made))
+EOF
+    run "$tw" --stats "$tmp/drop.py"
+    [ "$(rc)" = 0 ] || fail "status $(rc)"
+    [ "$(cat "$tmp/out")" = "0" ] || fail "unexpected stdout"
+    if grep -q '^runtime nogil$' "$tmp/err"; then
+        q=$(sed -n 's/^brc_queued //p' "$tmp/err")
+        s=$(sed -n 's/^brc_batches_sent //p' "$tmp/err")
+        [ -n "$q" ] && [ -n "$s" ] || fail "brc_queued / brc_batches_sent missing"
+        [ "$q" -ge 3000 ] || fail "brc_queued $q < 3000"
+        [ "$s" -ge 1 ] && [ $((s * 4)) -le "$q" ] || fail "brc_batches_sent $s for $q queued"
+    else
+        grep -q '^brc_' "$tmp/err" && fail "the gil runtime reports BRC counters"
+    fi
+    ;;
 bias_stats)
     # A list made by a thread and handed back through a closure cell: the
     # main thread's first look inside stops the world once (nogil), unless

@@ -20,7 +20,7 @@ if(TARGET twinpy)
 
   # The command line: options, exit statuses, tracebacks (cli_test.sh).
   foreach(case version help unknown_option missing_file command stdin command_exception
-          traceback_lines fused_traceback_lines syntax_error stats bias_stats trace exit_status output_not_lost dis)
+          traceback_lines fused_traceback_lines syntax_error stats bias_stats brc_stats trace exit_status output_not_lost dis)
     add_test(NAME cli.${case}
       COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli_test.sh $<TARGET_FILE:twinpy> ${case})
     set_tests_properties(cli.${case} PROPERTIES LABELS "cli" TIMEOUT 60)

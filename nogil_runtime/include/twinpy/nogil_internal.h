@@ -181,6 +181,7 @@ typedef struct {
     uint64_t brc_shared_decref;   /* tw_brc_decref_shared calls            */
     uint64_t brc_local_zero;      /* owner took ob_ref_local to zero: slow path (shared counts or published) */
     uint64_t brc_queued;          /* objects this thread queued to owners  */
+    uint64_t brc_sent;            /* outboxes it pushed to live owners     */
     uint64_t brc_merged;          /* refcounts merged into ob_ref_shared   */
     uint64_t brc_try_incref_fail;
     uint64_t mutex_fast;          /* sections that found their mutex free  */
@@ -200,7 +201,7 @@ typedef struct {
     uint64_t qsbr_polls;
 } TwNogilStats;
 #define TW_NOGIL_STATS_FIELDS(X) \
-    X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_merged) \
+    X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_sent) X(brc_merged) \
     X(brc_try_incref_fail) X(mutex_fast) X(cs_elided) X(mutex_slow) X(mutex_parked) \
     X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) \
     X(bias_revoke) X(bias_escape) X(bias_cleared) X(qsbr_deferred) X(qsbr_deferred_bytes) \

@@ -156,12 +156,6 @@ static void merge_nodes(TwBrcNode *node)
     }
 }
 
-/* Drain the queue of a thread that has abandoned its objects. */
-static void drain_abandoned(TwNogilThread *t)
-{
-    merge_nodes(queue_take_all(t));
-}
-
 /* Hand node (objects owned by tid) to their owner: push it, and have the
  * owner look at its queue; or merge them here when the owner is gone. */
 static void send_node(TwBrcNode *node, uintptr_t tid)
@@ -183,7 +177,7 @@ static void send_node(TwBrcNode *node, uintptr_t tid)
     if (!(__atomic_load_n(&owner->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
         tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
     if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
-        drain_abandoned(owner);
+        tw_brc_merge_queue(owner);    /* it has abandoned its objects */
 }
 
 void tw_thread_flush_queued(void)
@@ -339,17 +333,7 @@ bool tw_brc_try_incref_shared(TwObject *op)
 
 void tw_brc_merge_queue(TwNogilThread *t)
 {
-    TwBrcNode *node = queue_take_all(t);
-    while (node) {
-        TwBrcNode *next = node->next;
-        for (uint32_t i = 0; i < node->n; i++) {
-            TwObject *op = node->ops[i];
-            if (tw_brc_explicit_merge(op, -1) == 0)
-                tw_dealloc(op);
-        }
-        free(node);
-        node = next;
-    }
+    merge_nodes(queue_take_all(t));
 }
 
 void tw_brc_thread_exit(TwNogilThread *t)
@@ -358,7 +342,7 @@ void tw_brc_thread_exit(TwNogilThread *t)
     tw_brc_merge_queue(t);
     __atomic_store_n(&t->tid, 0, __ATOMIC_SEQ_CST);
     tw_thread_id_tls = tw_nogil_new_thread_id();
-    drain_abandoned(t);
+    tw_brc_merge_queue(t);
 }
 
 /* Take node's objects into *objs (merged, the queue's reference kept);

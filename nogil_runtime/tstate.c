@@ -480,7 +480,6 @@ void tw_runtime_fini(void)
     if (!t)
         return;
     tw_nogil_attach(t);
-    tw_brc_flush_outbox(t);
     tw_brc_merge_queue(t);
     tw_gc_flush_count(t);
     tw_qsbr_quiescent(t);

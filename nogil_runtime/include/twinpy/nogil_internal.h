@@ -329,7 +329,8 @@ void tw_nogil_threads_lock_attached(void);
 
 /* ---------------- brc.c ----------------------------------------------- */
 
-/* Merge the queue of t (t is the calling thread, or the world is stopped). */
+/* Merge the queue of t (t is the calling thread, a thread that has
+ * abandoned its objects, or the world is stopped). */
 void tw_brc_merge_queue(TwNogilThread *t);
 /* Push the caller's outbox to its owner (attached, or about to detach). */
 void tw_brc_flush_outbox(TwNogilThread *t);

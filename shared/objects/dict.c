@@ -80,6 +80,7 @@
 #define DKIX_EMPTY (-1)
 #define DKIX_DUMMY (-2)
 #define DKIX_ERROR (-3)
+#define DKIX_IMPURE (-4)  /* lookup_impl(pure): __eq__ would have to run */
 #define PERTURB_SHIFT 5
 #define DICT_LOG2_MINSIZE 3
 
@@ -253,8 +254,11 @@ static inline int key_eq_fast(TwObject *sk, TwObject *key)
 
 /* Find key in d: its entry number, DKIX_EMPTY, or DKIX_ERROR.  Inside the
  * critical section (or with d private to the caller).  May run __eq__;
- * restarts if that changed the table under it. */
-static TwSsize lookup_locked(TwDictObject *d, TwObject *key, TwHash hash)
+ * restarts if that changed the table under it.  With pure set it never
+ * runs Python code: DKIX_IMPURE instead, where a stored key with key's
+ * hash would have to be compared by __eq__. */
+static inline __attribute__((always_inline)) TwSsize lookup_impl(TwDictObject *d, TwObject *key,
+                                                                 TwHash hash, bool pure)
 {
 restart:;
     TwDictKeys *k = d->keys;
@@ -278,6 +282,8 @@ restart:;
                 if (eq > 0)
                     return ix;
                 if (eq < 0) {
+                    if (pure)
+                        return DKIX_IMPURE;
                     tw_incref(sk);
                     int cmp = tw_object_richcompare_bool(sk, key, TW_EQ);
                     tw_decref(sk);
@@ -293,6 +299,11 @@ restart:;
         perturb >>= PERTURB_SHIFT;
         i = (i * 5 + perturb + 1) & mask;
     }
+}
+
+static TwSsize lookup_locked(TwDictObject *d, TwObject *key, TwHash hash)
+{
+    return lookup_impl(d, key, hash, false);
 }
 
 /* Outcome of an optimistic (lock-free) lookup. */
@@ -416,10 +427,11 @@ static int insert_new_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObje
 /* Insert or replace, inside the critical section.  Takes new references
  * to key and value; a replaced value is handed back in *old for the
  * caller to decref after the critical section. */
-static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value, TwObject **old)
+static inline __attribute__((always_inline)) int insert_at(TwDictObject *d, TwSsize ix,
+                                                           TwObject *key, TwHash hash,
+                                                           TwObject *value, TwObject **old)
 {
     *old = NULL;
-    TwSsize ix = lookup_locked(d, key, hash);
     if (ix == DKIX_ERROR)
         return -1;
     if (ix >= 0) {
@@ -433,6 +445,11 @@ static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *
         return 0;
     }
     return insert_new_locked(d, key, hash, value);
+}
+
+static int insert_locked(TwDictObject *d, TwObject *key, TwHash hash, TwObject *value, TwObject **old)
+{
+    return insert_at(d, lookup_locked(d, key, hash), key, hash, value, old);
 }
 
 /* Remove entry ix (known live), handing its key and value back. */
@@ -572,6 +589,21 @@ int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
     TwDictObject *d = D(op);
     TwObject *old = NULL;
     int r;
+    /* A dict private to the caller (an instance's __dict__ or a dict the
+     * thread made and no other thread has looked into; always so under
+     * the GIL) needs no critical section for an insert that runs no
+     * Python code and never blocks: no other thread can look into it
+     * before the caller's next eval-breaker check (runtime.h).  The pure
+     * lookup says whether a stored key would need __eq__; growing the
+     * table, publishing and GC tracking run no Python code. */
+    if (tw_object_is_private(op)) {
+        TwSsize ix = lookup_impl(d, key, h, true);
+        if (ix != DKIX_IMPURE) {
+            r = insert_at(d, ix, key, h, value, &old);
+            TW_XDECREF(old);
+            return r;
+        }
+    }
     TW_BEGIN_CRITICAL_SECTION(d);
     r = insert_locked(d, key, h, value, &old);
     TW_END_CRITICAL_SECTION();

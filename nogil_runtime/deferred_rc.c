@@ -74,6 +74,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "twinpy/nogil_internal.h"
 #include "twinpy/object.h"
@@ -82,9 +83,15 @@ TW_TLS intptr_t **tw_deferred_dir_tls;  /* the caller's deferred_dir */
 TW_TLS intptr_t *tw_deferred_chunk0_tls; /* and its chunk 0        */
 TW_TLS uintptr_t tw_deferred_chunk0_limit_tls; /* set with it         */
 
-#define ID_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
-#define ID_CHUNK TW_DEFERRED_CHUNK
+/* the id table (id -> object) in chunks of ID_CHUNK */
+#define ID_CHUNK_BITS 10
+#define ID_CHUNK ((size_t)1 << ID_CHUNK_BITS)
 #define ID_CHUNKS 1024                    /* 1M deferred objects at most */
+/* a thread's slots, in chunks of TW_DEFERRED_CHUNK (runtime_inline.h) */
+#define SLOT_CHUNK_BITS TW_DEFERRED_CHUNK_BITS
+#define SLOT_CHUNK TW_DEFERRED_CHUNK
+#define SLOT_CHUNKS (ID_CHUNKS * ID_CHUNK / SLOT_CHUNK)
+#define SLOT_CHUNK_BYTES (SLOT_CHUNK * sizeof(intptr_t))
 
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 static TwObject **id_table[ID_CHUNKS];    /* chunk pointers: atomic      */
@@ -115,7 +122,7 @@ static size_t id_alloc(TwObject *op)
         if (id_table[c]) {
             id = id_next;
             /* read without the lock by fold_slots and the collector */
-            __atomic_store_n(&id_next, id + 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&id_next, id + 1, __ATOMIC_RELEASE);
         }
     }
     if (id != SIZE_MAX)
@@ -192,28 +199,32 @@ static inline intptr_t *slot_of(intptr_t **dir, size_t id)
 {
     if (!dir)
         return NULL;
-    intptr_t *chunk = __atomic_load_n(&dir[id >> ID_CHUNK_BITS], __ATOMIC_ACQUIRE);
-    return chunk ? &chunk[id & (ID_CHUNK - 1)] : NULL;
+    intptr_t *chunk = __atomic_load_n(&dir[id >> SLOT_CHUNK_BITS], __ATOMIC_ACQUIRE);
+    return chunk ? &chunk[id & (SLOT_CHUNK - 1)] : NULL;
 }
 
 /* The caller has no chunk for op's id yet (or counts through atomics, at
- * exit or without a thread state): make one, or count in ob_ref_shared. */
+ * exit or without a thread state): make one, or count in ob_ref_shared.
+ * A chunk is mapped without swap reserved, its pages zero until written
+ * (runtime_inline.h). */
 void tw_deferred_add_slow(TwObject *op, intptr_t delta)
 {
     TwNogilThread *t = tw_nogil_thread();
     size_t id = object_id(op);
     if (t && !t->deferred_closed) {
         if (!t->deferred_dir) {
-            intptr_t **dir = calloc(ID_CHUNKS, sizeof *dir);
+            intptr_t **dir = calloc(SLOT_CHUNKS, sizeof *dir);
             __atomic_store_n(&t->deferred_dir, dir, __ATOMIC_RELEASE);
             tw_deferred_dir_tls = dir;
         }
         if (t->deferred_dir) {
-            intptr_t *chunk = calloc(ID_CHUNK, sizeof *chunk);
-            if (chunk) {
-                chunk[id & (ID_CHUNK - 1)] = delta;
-                __atomic_store_n(&t->deferred_dir[id >> ID_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
-                if ((id >> ID_CHUNK_BITS) == 0) {
+            void *m = mmap(NULL, SLOT_CHUNK_BYTES, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (m != MAP_FAILED) {
+                intptr_t *chunk = m;
+                chunk[id & (SLOT_CHUNK - 1)] = delta;
+                __atomic_store_n(&t->deferred_dir[id >> SLOT_CHUNK_BITS], chunk, __ATOMIC_RELEASE);
+                if ((id >> SLOT_CHUNK_BITS) == 0) {
                     tw_deferred_chunk0_tls = chunk;
                     tw_deferred_chunk0_limit_tls = TW_DEFERRED_TID_BIT | TW_DEFERRED_CHUNK;
                 }
@@ -285,25 +296,29 @@ TwSsize tw_deferred_refcnt(const TwObject *op)
 }
 
 /* Fold t's slots into the objects (t is the caller, attached, or the world
- * is stopped).  With the world stopped only ids handed out so far can have
- * counts (the stop orders every id_alloc before it); an exiting thread
- * folds them all. */
-static void fold_slots(TwNogilThread *t, bool stopped)
+ * is stopped).  Only ids handed out so far can have counts: with the world
+ * stopped, the stop orders every id_alloc before it; a thread counts an
+ * id only once it has the object, which reaches it after its id_alloc
+ * (the object's creator made it deferred before sharing it, or a stopped
+ * world did), so an exiting thread's own slots lie below id_next too.
+ * Reading a slot never written maps no memory (a zero page). */
+static void fold_slots(TwNogilThread *t)
 {
     intptr_t **dir = t->deferred_dir;
     if (!dir)
         return;
-    size_t limit = stopped ? __atomic_load_n(&id_next, __ATOMIC_RELAXED) : (size_t)ID_CHUNKS * ID_CHUNK;
-    for (size_t c = 0; c < ID_CHUNKS && (c << ID_CHUNK_BITS) < limit; c++) {
+    size_t limit = __atomic_load_n(&id_next, __ATOMIC_ACQUIRE);
+    for (size_t c = 0; c < SLOT_CHUNKS && (c << SLOT_CHUNK_BITS) < limit; c++) {
         intptr_t *chunk = dir[c];
         if (!chunk)
             continue;
-        size_t n = limit - (c << ID_CHUNK_BITS) < ID_CHUNK ? limit - (c << ID_CHUNK_BITS) : ID_CHUNK;
+        size_t n = limit - (c << SLOT_CHUNK_BITS) < SLOT_CHUNK ? limit - (c << SLOT_CHUNK_BITS)
+                                                               : SLOT_CHUNK;
         for (size_t i = 0; i < n; i++) {
             intptr_t v = __atomic_load_n(&chunk[i], __ATOMIC_RELAXED);
             if (v == 0)
                 continue;
-            TwObject *op = table_get((c << ID_CHUNK_BITS) | i);
+            TwObject *op = table_get((c << SLOT_CHUNK_BITS) | i);
             if (op)
                 shared_add(op, v);
             __atomic_store_n(&chunk[i], 0, __ATOMIC_RELAXED);
@@ -320,18 +335,18 @@ void tw_deferred_thread_exit(TwNogilThread *t)
     t->hot_cand = NULL;
     t->hot_cap = 0;
     __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
-    fold_slots(t, false);
+    fold_slots(t);
     t->deferred_closed = true;
     __atomic_fetch_add(&t->deferred_fold_seq, 1, __ATOMIC_SEQ_CST);
     /* Readers of the slots (tw_deferred_refcnt) may still walk to t: the
      * memory goes only after a grace period. */
     intptr_t **dir = t->deferred_dir;
     if (dir) {
-        for (size_t c = 0; c < ID_CHUNKS; c++)
+        for (size_t c = 0; c < SLOT_CHUNKS; c++)
             if (dir[c])
-                tw_qsbr_retire_orphan(dir[c], ID_CHUNK * sizeof(intptr_t), true);
+                tw_qsbr_retire_orphan_mapping(dir[c], SLOT_CHUNK_BYTES);
         __atomic_store_n(&t->deferred_dir, NULL, __ATOMIC_RELEASE);
-        tw_qsbr_retire_orphan(dir, ID_CHUNKS * sizeof *dir, true);
+        tw_qsbr_retire_orphan(dir, SLOT_CHUNKS * sizeof *dir, true);
     }
     if (tw_nogil_thread() == t) {
         tw_deferred_dir_tls = NULL;
@@ -461,7 +476,7 @@ void tw_deferred_convert_hot(TwNogilThread *t)
 void tw_deferred_merge_all_stopped(void)
 {
     for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
-        fold_slots(t, true);
+        fold_slots(t);
 }
 
 bool tw_deferred_any_untracked(void)

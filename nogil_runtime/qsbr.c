@@ -63,9 +63,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
+
 #include "twinpy/nogil_internal.h"
 
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
+/* with TW_QSBR_RAW: p was mapped with mmap (tw_qsbr_retire_orphan_mapping) */
+#define TW_QSBR_MAPPED ((size_t)1 << (sizeof(size_t) * 8 - 3))
 #define TW_QSBR_PROCESS_EVERY 256
 #define TW_QSBR_POKE_BACKLOG 1024
 /* Yielding as soon as the backlog is worth a poke: with 4 threads on 2
@@ -223,7 +227,9 @@ static bool queue_push(TwQsbrQueue *q, void *p, size_t size, uint64_t goal)
 
 static void item_free(const TwQsbrItem *it)
 {
-    if (it->size & TW_QSBR_RAW)
+    if ((it->size & (TW_QSBR_RAW | TW_QSBR_MAPPED)) == (TW_QSBR_RAW | TW_QSBR_MAPPED))
+        munmap(it->p, it->size & ~(TW_QSBR_RAW | TW_QSBR_MAPPED));
+    else if (it->size & TW_QSBR_RAW)
         free(it->p);
     else if (it->size & TW_QSBR_OBJECT_BLOCK)
         tw_nogil_block_free(it->p, it->size & ~TW_QSBR_OBJECT_BLOCK);
@@ -366,14 +372,24 @@ void tw_qsbr_process(TwNogilThread *t)
     t->stats.qsbr_freed += freed;
 }
 
-void tw_qsbr_retire_orphan(void *p, size_t size, bool raw)
+static void retire_orphan(void *p, size_t size_and_flags)
 {
     pthread_mutex_lock(&orphan_lock);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     uint64_t goal = advance();
-    if (queue_push(&orphans, p, size | (raw ? TW_QSBR_RAW : 0), goal))
+    if (queue_push(&orphans, p, size_and_flags, goal))
         __atomic_store_n(&orphan_count, orphans.count, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&orphan_lock);
+}
+
+void tw_qsbr_retire_orphan(void *p, size_t size, bool raw)
+{
+    retire_orphan(p, size | (raw ? TW_QSBR_RAW : 0));
+}
+
+void tw_qsbr_retire_orphan_mapping(void *p, size_t size)
+{
+    retire_orphan(p, size | TW_QSBR_RAW | TW_QSBR_MAPPED);
 }
 
 /* The exiting thread is offline and unlinked: its pending frees and its

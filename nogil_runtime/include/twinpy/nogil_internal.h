@@ -439,6 +439,8 @@ void tw_qsbr_process(TwNogilThread *t);
  * the process-wide orphan list. */
 void tw_qsbr_thread_exit(TwNogilThread *t);
 void tw_qsbr_retire_orphan(void *p, size_t size, bool raw);
+/* The same for size bytes mapped with mmap: unmapped after the grace period. */
+void tw_qsbr_retire_orphan_mapping(void *p, size_t size);
 uint64_t tw_qsbr_pending_count(void);
 
 /* ---------------- stop_the_world.c ------------------------------------ */

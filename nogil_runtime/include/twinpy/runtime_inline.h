@@ -107,14 +107,18 @@ bool tw_brc_try_incref_shared(TwObject *op);
 /* Per-thread counts of deferred objects (nogil_runtime/deferred_rc.c).
  * A thread's counters sit in chunks of TW_DEFERRED_CHUNK ids, found
  * through its directory tw_deferred_dir_tls (NULL before its first
- * deferred count and after it exits).  The fast path below is the whole
- * count when the caller already has the chunk; tw_deferred_add_slow makes
- * one, or counts in ob_ref_shared (threads without a directory). */
-#define TW_DEFERRED_CHUNK_BITS 10
+ * deferred count and after it exits).  A chunk is address space mapped
+ * whole (512 KiB) whose pages become memory only where the thread writes
+ * a slot, so the first one covers the ids of every object most programs
+ * make deferred (functions, classes, modules, and the ints, strs and
+ * containers threads share) at the cost of one page per 512 ids in use.
+ * The fast path below is the whole count when the caller already has the
+ * chunk; tw_deferred_add_slow makes one, or counts in ob_ref_shared
+ * (threads without a directory). */
+#define TW_DEFERRED_CHUNK_BITS 16
 #define TW_DEFERRED_CHUNK ((size_t)1 << TW_DEFERRED_CHUNK_BITS)
 extern TW_TLS intptr_t **tw_deferred_dir_tls;
-/* The same directory's first chunk (ids below TW_DEFERRED_CHUNK, which is
- * where the ids of a program's functions, classes and modules fall), or
+/* The same directory's first chunk (ids below TW_DEFERRED_CHUNK), or
  * NULL: one load fewer on the way to the slot. */
 extern TW_TLS intptr_t *tw_deferred_chunk0_tls;
 /* TW_DEFERRED_TID_BIT | TW_DEFERRED_CHUNK while tw_deferred_chunk0_tls is

@@ -344,6 +344,30 @@ static TwObject *rangeiter_next(TwObject *op)
     return tw_int_from_i64(v);
 }
 
+int tw_rangeiter_next_into(TwObject *op, TwObject **slot)
+{
+    RangeIter *it = (RangeIter *)op;
+    if (it->remaining == 0)
+        return 0;
+    int64_t v = (int64_t)it->next;
+    it->next += it->step;
+    it->remaining--;
+    TwObject *old = *slot;
+    /* A loop counter is usually an int only the local holds (the last
+     * iteration's): the loop then makes and frees no int per iteration. */
+    if (old != NULL && TW_INT_CHECK_EXACT(old) && (v < TW_SMALL_INT_MIN || v > TW_SMALL_INT_MAX)
+        && tw_refcnt_is_unshared(old, 1)) {
+        TW_INT_VALUE(old) = v;
+        return 1;
+    }
+    TwObject *n = tw_int_from_i64(v);
+    if (n == NULL)
+        return -1;
+    *slot = n;
+    TW_XDECREF(old);
+    return 1;
+}
+
 static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
 
 static TwObject *rangeiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)

@@ -2179,6 +2179,23 @@ dispatch:
     }
     TARGET(FOR_ITER) {
         TwObject *it = TOP();
+        if (TW_TYPE(it) == &TwRangeIter_Type && TW_INSTR_OP(*ip) == TW_OP_STORE_FAST) {
+            /* the value goes to the loop's local without the stack (and
+             * without a new int when the local's is unshared) */
+            int r = tw_rangeiter_next_into(it, &localsplus[TW_INSTR_ARG(*ip)]);
+            if (r > 0) {
+                ip++;
+                DISPATCH();
+            }
+            if (r < 0) {
+                SAVE_FRAME_STATE();
+                goto error;
+            }
+            sp--;
+            TW_DECREF(it);
+            JUMPTO(oparg);
+            DISPATCH();
+        }
         TwUnaryFn next = TW_TYPE(it)->tp_iternext;
         SAVE_FRAME_STATE();
         TwObject *v = next ? next(it) : tw_iter_next(it);

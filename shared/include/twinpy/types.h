@@ -247,6 +247,13 @@ typedef struct {
     TwObject *start, *stop, *step;    /* None where omitted               */
 } TwSliceObject;
 TwObject *tw_range_new(int64_t start, int64_t stop, int64_t step);
+extern TwTypeObject TwRangeIter_Type;
+/* `for x in <range iterator>` storing into a local: the iterator's next
+ * value goes straight into *slot (the local), in place in the int the
+ * local holds when nothing else refers to it (tw_refcnt_is_unshared) and
+ * the value is not one of the shared small ints; else as a new int, the
+ * local's old value released.  1 stored, 0 exhausted, -1 MemoryError. */
+int tw_rangeiter_next_into(TwObject *it, TwObject **slot);
 TwObject *tw_slice_new(TwObject *start, TwObject *stop, TwObject *step); /* borrows; NULL means None */
 /* Resolve against a length, Python's rules; returns the slice length or -1. */
 TwSsize tw_slice_indices(TwObject *slice, TwSsize length, TwSsize *start, TwSsize *stop, TwSsize *step);

@@ -1159,11 +1159,23 @@ dispatch:
 #define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
-        if ((reusable) && TW_INSTR_OP(w3_) == TW_OP_STORE_FAST                    \
-            && TW_INSTR_ARG(w3_) == (uint32_t)oparg && tw_refcnt_is_unshared(l, 1)) { \
-            VALUE(l) = (result);                                                  \
-            ip += 3;                                                              \
-            DISPATCH();                                                           \
+        if ((reusable) && TW_INSTR_OP(w3_) == TW_OP_STORE_FAST) {                 \
+            /* `x = x OP y` in place in x's number, `t = x OP y` in t's,     \
+             * when only the local refers to it */                                \
+            if (TW_INSTR_ARG(w3_) == (uint32_t)oparg) {                           \
+                if (tw_refcnt_is_unshared(l, 1)) {                                \
+                    VALUE(l) = (result);                                          \
+                    ip += 3;                                                      \
+                    DISPATCH();                                                   \
+                }                                                                 \
+            } else {                                                              \
+                TwObject *t_ = localsplus[TW_INSTR_ARG(w3_)];                     \
+                if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) { \
+                    VALUE(t_) = (result);                                         \
+                    ip += 3;                                                      \
+                    DISPATCH();                                                   \
+                }                                                                 \
+            }                                                                     \
         }                                                                         \
         if (TW_INSTR_OP(w3_) == TW_OP_LOAD_FAST_RIGHT                             \
             || TW_INSTR_OP(w3_) == TW_OP_LOAD_CONST_RIGHT) {                      \
@@ -1319,12 +1331,23 @@ dispatch:
     /* The result of an int or float operation on the stack's l: stored in
      * l when the stack holds its only reference, else a new object
      * replaces l on the stack. */
-#define RIGHT_RESULT(VALUE, result, make, reusable)                                \
+#define RIGHT_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                   \
     do {                                                                           \
         ip++;                                                                      \
         if ((reusable) && tw_refcnt_is_unshared(l, 1)) {                           \
             VALUE(l) = (result);                                                   \
             DISPATCH();                                                            \
+        }                                                                          \
+        if ((reusable) && TW_INSTR_OP(*ip) == TW_OP_STORE_FAST) {                  \
+            /* `t = f(x) OP y`: in place in t's number, as FUSED_RESULT */         \
+            TwObject *t_ = localsplus[TW_INSTR_ARG(*ip)];                          \
+            if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) {   \
+                VALUE(t_) = (result);                                              \
+                ip++;                                                              \
+                sp--;                                                              \
+                TW_DECREF(l);                                                      \
+                DISPATCH();                                                        \
+            }                                                                      \
         }                                                                          \
         TwObject *res_ = make(result);                                             \
         TW_DECREF(l);                                                              \
@@ -1376,11 +1399,11 @@ dispatch:
             int64_t c;
             if (int_binop_fast((int)arg1, TW_INT_VALUE(l), TW_INT_VALUE(rr), &c))
                 RIGHT_RESULT(TW_INT_VALUE, c, tw_int_from_i64,
-                             c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX);
+                             c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX, TW_INT_CHECK_EXACT);
         } else if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(rr) == &TwFloat_Type) {
             double d;
             if (float_binop_fast((int)arg1, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(rr), &d))
-                RIGHT_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true);
+                RIGHT_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT);
         }
         tw_incref(rr);
         PUSH(rr);
@@ -1946,6 +1969,18 @@ dispatch:
             tw_decref(l); /* the stack's reference; the local keeps it */       \
             sp -= 2;                                                            \
             DISPATCH();                                                         \
+        }                                                                       \
+        if (TW_INSTR_OP(next_) == TW_OP_STORE_FAST) {                           \
+            /* `t = a OP b`: in place in t's number if only t refers to it */   \
+            TwObject *t_ = localsplus[TW_INSTR_ARG(next_)];                     \
+            if (t_ != NULL && TW_TYPE(t_) == TW_TYPE(l) && tw_refcnt_is_unshared(t_, 1)) { \
+                VALUE(t_) = (result);                                           \
+                ip++;                                                           \
+                TW_DECREF(r);                                                   \
+                TW_DECREF(l);                                                   \
+                sp -= 2;                                                        \
+                DISPATCH();                                                     \
+            }                                                                   \
         }                                                                       \
     } while (0)
     {

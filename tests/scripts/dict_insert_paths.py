@@ -24,8 +24,11 @@ class Twin:
         return "Twin(%r)" % (self.like,)
 
 
-def show(label, d):
-    print(label, sorted((repr(k), v) for k, v in d.items()), len(d), calls)
+def show(label, d, exact=False):
+    # how often __eq__ runs depends on the probe sequence, which follows the
+    # hash: exact counts for ints (hash(n) == n), whether it ran for strs
+    print(label, sorted((repr(k), v) for k, v in d.items()), len(d),
+          calls if exact else bool(calls))
     del calls[:]
 
 
@@ -42,10 +45,10 @@ show("unequal str", d)
 # the same with int keys
 d = {Twin(5, True): "twin"}
 d[5] = "five"
-show("equal int", d)
+show("equal int", d, True)
 d = {Twin(5, False): "twin"}
 d[5] = "five"
-show("unequal int", d)
+show("unequal int", d, True)
 
 # a str subclass compares by str.__eq__: the same entry
 class S(str):
@@ -76,7 +79,7 @@ class Grower:
 d = {}
 d[Grower(d)] = 0
 d["g"] = 1
-print(len(d), d["g"], d["n19"], calls)
+print(len(d), d["g"], d["n19"], "grow" in calls)
 del calls[:]
 
 
@@ -88,14 +91,14 @@ class P:
 p = P()
 p.__dict__[Twin("x", True)] = "old"
 p.x = "new"
-print(sorted(repr(k) for k in vars(p)), calls)
+print(sorted(repr(k) for k in vars(p)), bool(calls))
 del calls[:]
 p2 = P()
 p2.__dict__[Twin("x", False)] = "old"
 p2.x = "new"
-print(sorted(repr(k) for k in vars(p2)), calls)
+print(sorted(repr(k) for k in vars(p2)), bool(calls))
 del calls[:]
-print(p2.x, calls)
+print(p2.x, bool(calls))
 del calls[:]
 
 # plain str keys: replace, grow past several table sizes, delete, reinsert

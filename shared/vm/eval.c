@@ -2235,6 +2235,16 @@ dispatch:
         SAVE_FRAME_STATE();
         TwObject *v = next ? next(it) : tw_iter_next(it);
         if (v != NULL) {
+            uint32_t w = *ip;
+            if (TW_INSTR_OP(w) == TW_OP_STORE_FAST) {
+                /* `for x in ...`: the value goes to the local (the
+                 * STORE_FAST done here) */
+                TwObject *old = localsplus[TW_INSTR_ARG(w)];
+                localsplus[TW_INSTR_ARG(w)] = v;
+                ip++;
+                TW_XDECREF(old);
+                DISPATCH();
+            }
             PUSH(v);
             DISPATCH();
         }

@@ -357,7 +357,9 @@ static inline void count_change(TwNogilThread *t, int d)
         return;
     }
     t->gc_count_delta += d;
-    if (t->gc_count_delta >= t->gc_flush_at || t->gc_count_delta <= -TW_GC_FLUSH_MAX)
+    /* d is a constant at every call: a step up cannot reach the lower
+     * bound (a delta there was flushed, to 0, on the way down) */
+    if (t->gc_count_delta >= t->gc_flush_at || (d < 0 && t->gc_count_delta <= -TW_GC_FLUSH_MAX))
         tw_gc_flush_count(t);
 }
 

@@ -333,25 +333,28 @@ static void rangeiter_dealloc(TwObject *op)
     tw_object_free(op, sizeof(RangeIter));
 }
 
-static TwObject *rangeiter_next(TwObject *op)
+/* The iterator's next value into *v; false once it is exhausted. */
+static inline bool rangeiter_advance(RangeIter *it, int64_t *v)
 {
-    RangeIter *it = (RangeIter *)op;
     if (it->remaining == 0)
-        return NULL;
-    int64_t v = (int64_t)it->next;
+        return false;
+    *v = (int64_t)it->next;
     it->next += it->step;
     it->remaining--;
-    return tw_int_from_i64(v);
+    return true;
+}
+
+static TwObject *rangeiter_next(TwObject *op)
+{
+    int64_t v;
+    return rangeiter_advance((RangeIter *)op, &v) ? tw_int_from_i64(v) : NULL;
 }
 
 int tw_rangeiter_next_into(TwObject *op, TwObject **slot)
 {
-    RangeIter *it = (RangeIter *)op;
-    if (it->remaining == 0)
+    int64_t v;
+    if (!rangeiter_advance((RangeIter *)op, &v))
         return 0;
-    int64_t v = (int64_t)it->next;
-    it->next += it->step;
-    it->remaining--;
     TwObject *old = *slot;
     /* A loop counter is usually an int only the local holds (the last
      * iteration's): the loop then makes and frees no int per iteration. */

@@ -108,10 +108,32 @@ static inline DictEntry *keys_entries(TwDictKeys *k)
     return (DictEntry *)(k->indices + ((size_t)1 << (k->log2_size + k->log2_index_bytes)));
 }
 
+/* A table's block size: a table of the smallest size (most dicts: an
+ * instance's attributes, a small literal) comes from and goes back to the
+ * thread's block pool (twinpy/pool.h), whose blocks are rounded up to 16
+ * bytes; larger ones from the allocator at their exact size. */
 static size_t keys_bytes(const TwDictKeys *k)
 {
-    return sizeof(TwDictKeys) + ((size_t)1 << (k->log2_size + k->log2_index_bytes)) +
-           (size_t)k->capacity * sizeof(DictEntry);
+    return tw_pool_block_size(sizeof(TwDictKeys) +
+                              ((size_t)1 << (k->log2_size + k->log2_index_bytes)) +
+                              (size_t)k->capacity * sizeof(DictEntry));
+}
+
+/* Free table k, which no reader can be inside (d's last reference is
+ * gone, or d is private to the thread). */
+static void keys_free(TwDictKeys *k)
+{
+    tw_pool_free(k, keys_bytes(k));
+}
+
+/* Free d's replaced table k: at once when d is private to the thread,
+ * else after a grace period (lock-free readers, runtime.h). */
+static void keys_free_unlinked(TwDictObject *d, TwDictKeys *k)
+{
+    if (tw_object_is_private((TwObject *)d))
+        keys_free(k);
+    else
+        tw_mem_free_delayed(k, keys_bytes(k));
 }
 
 static inline TwSsize get_index(TwDictKeys *k, TwSsize i)
@@ -152,8 +174,11 @@ static TwDictKeys *keys_new(uint8_t log2_size)
     uint8_t lib = log2_size < 8 ? 0 : log2_size < 16 ? 1 : log2_size < 32 ? 2 : 3;
     TwSsize size = (TwSsize)1 << log2_size;
     TwSsize usable = USABLE_FRACTION(size);
-    size_t bytes = sizeof(TwDictKeys) + ((size_t)size << lib) + (size_t)usable * sizeof(DictEntry);
-    TwDictKeys *k = tw_mem_alloc(bytes);
+    size_t bytes = tw_pool_block_size(sizeof(TwDictKeys) + ((size_t)size << lib) +
+                                      (size_t)usable * sizeof(DictEntry));
+    TwDictKeys *k = tw_pool_pop_uninit(bytes);
+    if (k == NULL)
+        k = tw_mem_alloc(bytes);
     if (k == NULL) {
         tw_err_no_memory();
         return NULL;
@@ -232,7 +257,7 @@ static int dict_resize(TwDictObject *d, uint8_t log2)
     tw_atomic_store_ptr(&d->keys, k);
     /* Lock-free readers may still be reading the old table (runtime.h). */
     if (old != NULL)
-        tw_mem_free_unlinked((TwObject *)d, old, keys_bytes(old));
+        keys_free_unlinked(d, old);
     return 0;
 }
 
@@ -969,7 +994,7 @@ static void dict_dealloc(TwObject *op)
             TW_XDECREF(ep[i].value);
         }
         /* No reference to the dict is left, so no reader is inside. */
-        tw_mem_free(k, keys_bytes(k));
+        keys_free(k);
     }
     tw_gc_free(op, TW_TYPE(op)->tp_basicsize);
     if (guard)

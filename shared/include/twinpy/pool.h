@@ -1,6 +1,7 @@
 /*
  * pool.h — per-thread pools of small blocks, the fast path of both
- * runtimes' object allocators (shared/vm/pool.c has the rest).
+ * runtimes' object allocators and of dicts' smallest key tables
+ * (shared/vm/pool.c has the rest).
  *
  * Blocks of up to TW_POOL_CLASSES * 16 bytes are rounded up to a multiple
  * of 16 and, when freed, kept on the freeing thread's own stack for their
@@ -38,7 +39,8 @@
 void *tw_mem_calloc(size_t size);
 void tw_mem_free(void *p, size_t size);
 
-#define TW_POOL_CLASSES 8
+/* up to 160 bytes: the objects, and a dict's key table of 8 slots */
+#define TW_POOL_CLASSES 10
 #define TW_POOL_MAX 256
 typedef struct TwPoolBlock {
     struct TwPoolBlock *next;

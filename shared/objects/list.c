@@ -87,10 +87,24 @@ static size_t array_bytes_checked(TwSsize cap)
     return tw_alloc_exceeds_memory(bytes) ? 0 : bytes;
 }
 
+/* An array's block: arrays of up to 160 bytes (18 items) come from and go
+ * back to the thread's block pool (twinpy/pool.h), whose blocks are
+ * rounded up to 16 bytes; larger ones from the allocator at their size. */
+static size_t array_block(TwSsize cap)
+{
+    return tw_pool_block_size(array_bytes(cap));
+}
+
 static TwListArray *array_alloc(TwSsize cap, bool zeroed)
 {
     size_t bytes = array_bytes_checked(cap);
-    TwListArray *a = bytes == 0 ? NULL : zeroed ? tw_mem_calloc(bytes) : tw_mem_alloc(bytes);
+    TwListArray *a = NULL;
+    if (bytes != 0) {
+        bytes = tw_pool_block_size(bytes);
+        a = zeroed ? tw_pool_pop(bytes) : tw_pool_pop_uninit(bytes);
+        if (a == NULL)
+            a = zeroed ? tw_mem_calloc(bytes) : tw_mem_alloc(bytes);
+    }
     if (a == NULL) {
         tw_err_no_memory();
         return NULL;
@@ -116,12 +130,22 @@ bool tw_alloc_exceeds_memory_slow(size_t bytes)
     return bytes > l;
 }
 
-/* Free an array l no longer points to (lock-free readers may still be
- * reading it, runtime.h). */
+/* Free an array no reader can be inside. */
+static void array_free(TwListArray *a)
+{
+    tw_pool_free(a, array_block(a->allocated));
+}
+
+/* Free an array l no longer points to: at once when l is private to the
+ * thread, else after a grace period (lock-free readers, runtime.h). */
 static void array_release(TwListObject *l, TwListArray *a)
 {
-    if (a != NULL && a != &sort_marker)
-        tw_mem_free_unlinked((TwObject *)l, a, array_bytes(a->allocated));
+    if (a == NULL || a == &sort_marker)
+        return;
+    if (tw_object_is_private((TwObject *)l))
+        array_free(a);
+    else
+        tw_mem_free_delayed(a, array_block(a->allocated));
 }
 
 static inline TwSsize list_capacity(TwListObject *l)
@@ -152,7 +176,8 @@ static int list_resize(TwListObject *l, TwSsize newsize)
          * where a new array would have every item copied, about eight per
          * append at this growth rate. */
         size_t bytes = array_bytes_checked((TwSsize)new_alloc);
-        if (bytes == 0 || (fresh = tw_mem_realloc(old, array_bytes(cap), bytes)) == NULL) {
+        if (bytes == 0 ||
+            (fresh = tw_mem_realloc(old, array_block(cap), tw_pool_block_size(bytes))) == NULL) {
             tw_err_no_memory();
             return -1;
         }
@@ -1103,7 +1128,7 @@ static void list_dealloc(TwObject *op)
         for (TwSsize i = 0; i < l->size; i++)
             TW_XDECREF(a->items[i]);
         /* Nobody holds a reference to the list: no reader can be inside. */
-        tw_mem_free(a, array_bytes(a->allocated));
+        array_free(a);
     }
     tw_gc_free(op, TW_TYPE(op)->tp_basicsize);
     if (guard)

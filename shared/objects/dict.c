@@ -126,15 +126,6 @@ static void keys_free(TwDictKeys *k)
     tw_pool_free(k, keys_bytes(k));
 }
 
-/* Free d's replaced table k: at once when d is private to the thread,
- * else after a grace period (lock-free readers, runtime.h). */
-static void keys_free_unlinked(TwDictObject *d, TwDictKeys *k)
-{
-    if (tw_object_is_private((TwObject *)d))
-        keys_free(k);
-    else
-        tw_mem_free_delayed(k, keys_bytes(k));
-}
 
 static inline TwSsize get_index(TwDictKeys *k, TwSsize i)
 {
@@ -257,7 +248,7 @@ static int dict_resize(TwDictObject *d, uint8_t log2)
     tw_atomic_store_ptr(&d->keys, k);
     /* Lock-free readers may still be reading the old table (runtime.h). */
     if (old != NULL)
-        keys_free_unlinked(d, old);
+        tw_mem_free_unlinked((TwObject *)d, old, keys_bytes(old));
     return 0;
 }
 

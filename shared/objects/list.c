@@ -136,16 +136,12 @@ static void array_free(TwListArray *a)
     tw_pool_free(a, array_block(a->allocated));
 }
 
-/* Free an array l no longer points to: at once when l is private to the
- * thread, else after a grace period (lock-free readers, runtime.h). */
+/* Free an array l no longer points to (lock-free readers may still be
+ * reading it, runtime.h). */
 static void array_release(TwListObject *l, TwListArray *a)
 {
-    if (a == NULL || a == &sort_marker)
-        return;
-    if (tw_object_is_private((TwObject *)l))
-        array_free(a);
-    else
-        tw_mem_free_delayed(a, array_block(a->allocated));
+    if (a != NULL && a != &sort_marker)
+        tw_mem_free_unlinked((TwObject *)l, a, array_block(a->allocated));
 }
 
 static inline TwSsize list_capacity(TwListObject *l)

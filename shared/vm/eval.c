@@ -1329,8 +1329,10 @@ dispatch:
      * the only reference, see BINOP_REUSE_OPERAND) as the operation
      * would. */
     /* The result of an int or float operation on the stack's l: stored in
-     * l when the stack holds its only reference, else a new object
-     * replaces l on the stack. */
+     * l when the stack holds its only reference, or in the number of the
+     * local a following STORE_FAST sets when only that local refers to it
+     * (the STORE_FAST done here), else a new object replaces l on the
+     * stack. */
 #define RIGHT_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                   \
     do {                                                                           \
         ip++;                                                                      \

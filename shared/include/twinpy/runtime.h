@@ -208,11 +208,13 @@ void tw_mem_free(void *p, size_t size);
 void tw_mem_free_delayed(void *p, size_t size);
 /* Free memory that held container c's internals and that c no longer
  * points to: at once when c is private to the caller (then no other
- * thread ever read it, tw_object_is_private), else tw_mem_free_delayed. */
+ * thread ever read it, tw_object_is_private; a block of a pooled size goes
+ * to the thread's pool, twinpy/pool.h), else tw_mem_free_delayed.  size is
+ * the block's size as allocated (tw_pool_block_size of what was asked). */
 static inline void tw_mem_free_unlinked(TwObject *c, void *p, size_t size)
 {
     if (tw_object_is_private(c))
-        tw_mem_free(p, size);
+        tw_pool_free(p, size);
     else
         tw_mem_free_delayed(p, size);
 }

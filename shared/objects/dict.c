@@ -387,7 +387,8 @@ static int lookup_optimistic(TwDictObject *d, TwObject *key, TwHash hash, TwObje
     }
 }
 
-static int get_ref_hashed(TwDictObject *d, TwObject *key, TwHash hash, TwObject **out)
+static __attribute__((noinline)) int get_ref_hashed(TwDictObject *d, TwObject *key, TwHash hash,
+                                                   TwObject **out)
 {
     *out = NULL;
     int r = lookup_optimistic(d, key, hash, out);
@@ -583,7 +584,32 @@ int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
     TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
-    return get_ref_hashed(D(op), key, h, out);
+    /* The first probe of lookup_optimistic (above), inline and with its
+     * checks, without the general lookup's register saves: most lookups
+     * end there (an attribute name, an int key), found or missing. */
+    TwDictObject *d = D(op);
+    tw_bias_check_read(op);
+    TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
+    if (k == NULL)
+        return 0;
+    TwSsize ix = get_index(k, (TwSsize)((size_t)h & ((size_t)keys_size(k) - 1)));
+    if (ix == DKIX_EMPTY)
+        return 0;
+    if (ix >= 0 && ix < k->capacity) {
+        DictEntry *ep = &keys_entries(k)[ix];
+        TwObject *sk = tw_atomic_load_ptr(&ep->key);
+        if (sk != NULL && (sk == key || (ep->hash == h && key_eq_fast(sk, key) > 0))) {
+            TwObject *v = tw_try_incref_item(&ep->value);
+            if (v != NULL) {
+                if (tw_atomic_load_ptr(&d->keys) == k && tw_atomic_load_ptr(&ep->key) == sk) {
+                    *out = v;
+                    return 1;
+                }
+                tw_decref(v);
+            }
+        }
+    }
+    return get_ref_hashed(d, key, h, out);
 }
 
 int tw_dict_get_ref_str(TwObject *op, const char *key, TwObject **out)

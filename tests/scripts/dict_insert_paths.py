@@ -125,3 +125,15 @@ for p in pts:
     p.x += 1
     p.z = p.x * p.y
 print(sum(p.z for p in pts), vars(pts[7]))
+
+# lookups: the first slot probed may hold the key itself, an equal int or
+# str, a colliding key that is not equal, or a key whose __eq__ decides
+d = {Twin(5, True): "twin"}
+print("lookup equal by __eq__", d[5], d.get(5), 5 in d, calls)
+del calls[:]
+d = {Twin(7, False): "twin", 7: "seven"}
+print("lookup past a collision", d[7], d.get(7), 8 in d, calls)
+del calls[:]
+big = 10**15
+d = {big: "big", "key": "str"}
+print("equal, not identical", d[10**15 + 0 * len(d)], d["ke" + "y"], d.get(10**15 + 1), d.get("k"))

@@ -60,10 +60,9 @@
 #include <linux/membarrier.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <sys/mman.h>
 
 #include "twinpy/nogil_internal.h"
 

@@ -126,7 +126,6 @@ static void keys_free(TwDictKeys *k)
     tw_pool_free(k, keys_bytes(k));
 }
 
-
 static inline TwSsize get_index(TwDictKeys *k, TwSsize i)
 {
     switch (k->log2_index_bytes) {

@@ -53,8 +53,9 @@
  * The deferred item records the block outside the object, so a stray
  * reader's increment of ob_ref_shared on a dead object is harmless.
  *
- * Orphans: frees still pending when a thread exits, and thread states
- * themselves, go to a process-wide list (short mutex, taken only at thread
+ * Orphans: frees still pending when a thread exits, thread states
+ * themselves and their deferred-count chunks (mappings, unmapped when
+ * due), go to a process-wide list (short mutex, taken only at thread
  * exit and by a poll that sees the list non-empty).
  */
 #include <linux/membarrier.h>

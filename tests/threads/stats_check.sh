@@ -34,7 +34,11 @@ awk '
         need(v["gil_switches"] <= v["gil_acquisitions"], "switches <= acquisitions")
         need(v["gil_wait_ms"] > 0, "gil_wait_ms > 0")
         need(threads >= 3, "a wait line per thread (" threads ")")
-        need(v["gil_wait_ms.thread1"] > 0 && v["gil_wait_ms.thread2"] > 0, "both workers waited")
+        # A worker always waits for the one running; the other may not:
+        # on a loaded machine the OS can leave the first worker off its
+        # core (its timed wait unanswered, no drop request sent) for the
+        # whole run of the second, which then takes the GIL once, free.
+        need(v["gil_wait_ms.thread1"] > 0 || v["gil_wait_ms.thread2"] > 0, "a worker waited")
         d = per_thread - v["gil_wait_ms"]
         need(d < 0.01 * threads && d > -0.01 * threads, "per-thread waits add up to gil_wait_ms")
         need(v["gc_runs"] >= 3, "gc_runs >= 3 (" v["gc_runs"] ")")

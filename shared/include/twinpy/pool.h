@@ -1,7 +1,7 @@
 /*
  * pool.h — per-thread pools of small blocks, the fast path of both
- * runtimes' object allocators and of dicts' smallest key tables
- * (shared/vm/pool.c has the rest).
+ * runtimes' object allocators, of dicts' smallest key tables and of small
+ * list item arrays (shared/vm/pool.c has the rest).
  *
  * Blocks of up to TW_POOL_CLASSES * 16 bytes are rounded up to a multiple
  * of 16 and, when freed, kept on the freeing thread's own stack for their
@@ -39,7 +39,8 @@
 void *tw_mem_calloc(size_t size);
 void tw_mem_free(void *p, size_t size);
 
-/* up to 160 bytes: the objects, and a dict's key table of 8 slots */
+/* up to 160 bytes: the objects, a dict's key table of 8 slots, a list's
+ * item array of up to 18 items */
 #define TW_POOL_CLASSES 10
 #define TW_POOL_MAX 256
 typedef struct TwPoolBlock {

@@ -68,7 +68,7 @@
 #include "twinpy/nogil_internal.h"
 
 #define TW_QSBR_RAW ((size_t)1 << (sizeof(size_t) * 8 - 1))
-/* with TW_QSBR_RAW: p was mapped with mmap (tw_qsbr_retire_orphan_mapping) */
+/* p was mapped with mmap (tw_qsbr_retire_orphan_mapping) */
 #define TW_QSBR_MAPPED ((size_t)1 << (sizeof(size_t) * 8 - 3))
 #define TW_QSBR_PROCESS_EVERY 256
 #define TW_QSBR_POKE_BACKLOG 1024
@@ -227,8 +227,8 @@ static bool queue_push(TwQsbrQueue *q, void *p, size_t size, uint64_t goal)
 
 static void item_free(const TwQsbrItem *it)
 {
-    if ((it->size & (TW_QSBR_RAW | TW_QSBR_MAPPED)) == (TW_QSBR_RAW | TW_QSBR_MAPPED))
-        munmap(it->p, it->size & ~(TW_QSBR_RAW | TW_QSBR_MAPPED));
+    if (it->size & TW_QSBR_MAPPED)
+        munmap(it->p, it->size & ~TW_QSBR_MAPPED);
     else if (it->size & TW_QSBR_RAW)
         free(it->p);
     else if (it->size & TW_QSBR_OBJECT_BLOCK)
@@ -389,7 +389,7 @@ void tw_qsbr_retire_orphan(void *p, size_t size, bool raw)
 
 void tw_qsbr_retire_orphan_mapping(void *p, size_t size)
 {
-    retire_orphan(p, size | TW_QSBR_RAW | TW_QSBR_MAPPED);
+    retire_orphan(p, size | TW_QSBR_MAPPED);
 }
 
 /* The exiting thread is offline and unlinked: its pending frees and its

@@ -11,6 +11,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL $case_name: $*"; echo "--- stdout:"; cat "$tmp/out" 2>/dev/null; echo "--- stderr:"; cat "$tmp/err" 2>/dev/null; exit 1; }
 run() { "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; echo $? >"$tmp/rc"; }
 rc() { cat "$tmp/rc"; }
+# counter NAME: the value of a --stats line of the last run (empty if absent)
+counter() { sed -n "s/^$1 //p" "$tmp/err"; }
 
 case "$case_name" in
 version)
@@ -128,8 +130,8 @@ EOF
     [ "$(rc)" = 0 ] || fail "status $(rc)"
     [ "$(cat "$tmp/out")" = "0" ] || fail "unexpected stdout"
     if grep -q '^runtime nogil$' "$tmp/err"; then
-        q=$(sed -n 's/^brc_queued //p' "$tmp/err")
-        s=$(sed -n 's/^brc_batches_sent //p' "$tmp/err")
+        q=$(counter brc_queued)
+        s=$(counter brc_batches_sent)
         [ -n "$q" ] && [ -n "$s" ] || fail "brc_queued / brc_batches_sent missing"
         [ "$q" -ge 3000 ] || fail "brc_queued $q < 3000"
         [ "$s" -ge 1 ] && [ $((s * 4)) -le "$q" ] || fail "brc_batches_sent $s for $q queued"
@@ -159,7 +161,7 @@ EOF
     [ "$(rc)" = 0 ] || fail "status $(rc)"
     [ "$(cat "$tmp/out")" = "11 [3]" ] || fail "unexpected stdout"
     if grep -q '^runtime nogil$' "$tmp/err"; then
-        n=$(sed -n 's/^bias_revocations //p' "$tmp/err")
+        n=$(counter bias_revocations)
         [ -n "$n" ] && [ "$n" -ge 1 ] || fail "expected a revocation, got '$n'"
         TWINPY_BIAS=0 run "$tw" --stats "$tmp/hand.py"
         [ "$(rc)" = 0 ] || fail "TWINPY_BIAS=0: status $(rc)"

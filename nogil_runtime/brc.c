@@ -246,6 +246,24 @@ static void queue_object(TwObject *op)
         tw_brc_flush_outbox(me);
 }
 
+/* tw_incref / tw_decref of an object neither this thread's own nor
+ * immortal: deferred (tid has TW_DEFERRED_TID_BIT) or counted shared. */
+void tw_incref_other(TwObject *op, uintptr_t tid)
+{
+    if (tid & TW_DEFERRED_TID_BIT)
+        tw_deferred_add_tid(op, tid, 1);
+    else
+        __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
+}
+
+void tw_decref_other(TwObject *op, uintptr_t tid)
+{
+    if (tid & TW_DEFERRED_TID_BIT)
+        tw_deferred_add_tid(op, tid, -1);
+    else
+        tw_brc_decref_shared(op);
+}
+
 void tw_brc_decref_shared(TwObject *op)
 {
     TwNogilThread *me = tw_nogil_thread();

@@ -72,6 +72,8 @@
  * would be (copy_is_tracked).  gc.is_tracked then answers as python3's
  * does.
  */
+/* instance attributes and globals: every reference count update inline */
+#define TW_REFCOUNT_HOT 1
 #include <string.h>
 
 #include "twinpy/types.h"

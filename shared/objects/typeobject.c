@@ -87,7 +87,7 @@ TwObject *tw_type_alloc_instance(TwTypeObject *tp, TwSsize nitems)
         return tw_err_no_memory();
     memset((char *)op + sizeof(TwObject), 0, size - sizeof(TwObject));
     if (IS_HEAP(tp)) {
-        tw_incref((TwObject *)tp);
+        tw_incref_likely_deferred((TwObject *)tp);    /* a class: deferred */
         heap_type_refs_taken++;
     }
     return op;
@@ -172,7 +172,7 @@ void tw_object_dealloc_generic(TwObject *self)
     dealloc_in_base = saved;
     tw_trashcan_end();
     if (IS_HEAP(tp))
-        tw_decref((TwObject *)tp);
+        tw_decref_likely_deferred((TwObject *)tp);
 }
 
 static int heap_instance_traverse(TwObject *self, TwVisitFn visit, void *arg)
@@ -948,7 +948,7 @@ static int slot_tp_init(TwObject *self, TwObject *const *args, size_t nargs, TwO
     TwObject *descr = tw_type_lookup(tp, ID("__init__"));
     if (!descr)
         return 0;
-    tw_incref(descr);
+    tw_incref_likely_deferred(descr);
     TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
     tw_decref_likely_deferred(descr);    /* a function of the class body */
     if (r == Tw_None)

@@ -27,6 +27,8 @@
  * the opcode list comes from opcodes.h either way.
  */
 #define _GNU_SOURCE 1
+/* the interpreter loop: every reference count update inline */
+#define TW_REFCOUNT_HOT 1
 #include <pthread.h>
 #include <string.h>
 

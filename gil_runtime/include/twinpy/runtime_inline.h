@@ -89,6 +89,7 @@ static inline TwObject *tw_try_incref_item(TwObject **slot)
 /* No deferred counting under the GIL: the plain forms. */
 #define tw_try_incref_global tw_try_incref_item
 #define tw_decref_likely_deferred tw_decref
+#define tw_incref_likely_deferred tw_incref
 #define tw_incref_likely_immortal tw_incref
 #define tw_decref_likely_immortal tw_decref
 

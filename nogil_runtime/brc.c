@@ -256,6 +256,18 @@ void tw_incref_other(TwObject *op, uintptr_t tid)
         __atomic_fetch_add(&op->ob_ref_shared, (intptr_t)1 << TW_REF_SHARED_SHIFT, __ATOMIC_RELAXED);
 }
 
+/* tw_decref's owner path once ob_ref_local reached 0: the common death
+ * (nobody else counted op, no optimistic reader can have it: never
+ * published), else the merge decides. */
+void tw_decref_zero_local(TwObject *op)
+{
+    if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
+        && tw_peek_u8_is_zero(&op->ob_published))
+        tw_dealloc(op);
+    else
+        tw_brc_merge_zero_local(op);
+}
+
 void tw_decref_other(TwObject *op, uintptr_t tid)
 {
     if (tid & TW_DEFERRED_TID_BIT)

@@ -6,8 +6,11 @@ N threads build cycles (self-referencing lists, instance pairs, dict
 cycles); some become garbage at once, some stay reachable from a shared
 list while collector threads call gc.collect() over and over.  Reachable
 cycles must come through every collection intact; after the threads are
-done, dropping the survivors and collecting must reclaim them (exit 1
-otherwise).
+done, dropping the survivors and collecting must reclaim them, and every
+garbage cycle must have been freed: each holds a reference to SENTINEL,
+whose count must come back to its baseline (exit 1 otherwise).  On nogil
+the threads outnumber the cores, so some wait for a collection another
+started, which hands them their own garbage to free when it ends.
 """
 import sys
 import threading
@@ -18,6 +21,12 @@ ITER = int(sys.argv[2])
 if len(sys.argv) > 3 and sys._is_gil_enabled():
     sys.setswitchinterval(float(sys.argv[3]))
 
+class Sentinel:
+    pass
+
+
+SENTINEL = Sentinel()
+base = sys.getrefcount(SENTINEL)
 errors = []
 keep = []                  # cycles that must survive
 keep_lock = threading.Lock()
@@ -64,7 +73,8 @@ def allocator(tid):
             # garbage cycles, dropped straight away
             g = Node(-1)
             g.peer = g
-            g2 = []
+            g.mark = SENTINEL
+            g2 = [SENTINEL]
             g2.append(g2)
             del g, g2, d
             if i % 64 == 0:
@@ -131,4 +141,8 @@ keep.clear()
 found = gc.collect()
 if found < 4 * n_kept:
     fail(f"gc.collect() found {found} objects after dropping {n_kept} cycles, expected >= {4 * n_kept}")
+gc.collect()
+left = sys.getrefcount(SENTINEL) - base
+if left != 0:
+    fail(f"{left} references to SENTINEL left: garbage cycles not freed")
 print(f"gc_race N={N} ITER={ITER}: ok")

@@ -273,10 +273,11 @@ typedef struct TwNogilThread {
     uint64_t attached_since_ns;
     uint64_t detached_since_ns;
     TwNogilStats stats;
-    /* gc_stw.c: garbage of ours a collection found while we were parked:
-     * each holds a reference (counted in ob_ref_local); we clear and free
-     * it when the world restarts (tw_gc_free_handoff).  Written by the
-     * collector with the world stopped, then only by us. */
+    /* gc_stw.c: garbage of ours a collection found while we were parked
+     * or waited for it to end (gc_waiting): each holds a reference
+     * (counted in ob_ref_local); we clear and free it when we resume
+     * (tw_gc_free_handoff).  Written by the collector with the world
+     * stopped, then only by us; the buffer is kept for the next one. */
     TwObject **gc_handoff;
     size_t gc_handoff_len, gc_handoff_cap;
     /* gc_stw.c: the garbage this thread sorted in a collection's parallel
@@ -286,6 +287,10 @@ typedef struct TwNogilThread {
     TwObject **gc_rest;
     size_t gc_rest_len, gc_rest_cap;
     bool parked;                  /* in tw_stw_park_self: resumes there    */
+    /* in gc_stw.c's wait_for_collection: set while attached before it
+     * detaches, cleared once it has attached again, so a stopped world
+     * reads it steady; it frees any handoff before it runs on */
+    bool gc_waiting;
     /* tstate.c: counted among the arrived threads (solo mode). */
     bool arrived;
 } TwNogilThread;

@@ -317,6 +317,7 @@ TW_REFCOUNT_INLINE bool tw_incref_unshared(TwObject *op, uintptr_t tid)
  * have ob_ref_local == TW_REF_IMMORTAL_LOCAL. */
 void tw_incref_other(TwObject *op, uintptr_t tid);
 void tw_decref_other(TwObject *op, uintptr_t tid);
+void tw_decref_zero_local(TwObject *op);
 
 TW_REFCOUNT_INLINE void tw_incref(TwObject *op)
 {
@@ -345,6 +346,7 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
     uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
     if (__builtin_expect(tid == tw_thread_id(), 1)) {
         if (tw_ref_local_dec_is_zero(op)) {
+#ifdef TW_REFCOUNT_HOT
             /* The common death: nobody else counted it and no optimistic
              * reader can have it (never published); else brc.c decides. */
             if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0
@@ -352,6 +354,9 @@ TW_REFCOUNT_INLINE void tw_decref(TwObject *op)
                 tw_dealloc(op);
             else
                 tw_brc_merge_zero_local(op);
+#else
+            tw_decref_zero_local(op);
+#endif
         }
         return;
     }

@@ -1250,12 +1250,17 @@ static void clear_garbage(TwObject *op)
 
 /* Step 6 for n unreachable objects the caller holds a reference to
  * each: clear them all (breaking their cycles), then drop the references,
- * which frees them. */
+ * which frees them.  The drops go from the last to the first: objs is in
+ * registry order, which is allocation order, and the freeing thread's pool
+ * hands blocks out last freed first, so its next objects come in the same
+ * ascending order and the next collection's walk of them stays
+ * sequential.  Dropped first to last, cycles at 4 threads on 2 cores took
+ * 0.452 s against 0.413 s (interleaved medians of eleven). */
 static void release_garbage(TwObject **objs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         clear_garbage(objs[i]);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = n; i-- > 0;) {
         gc_bits_set(objs[i], gc_bits(objs[i]) & ~TW_GC_UNREACHABLE);
         tw_decref(objs[i]);
     }

@@ -811,11 +811,9 @@ static int deque_index_arg(TwObject *key, TwSsize *out)
     return tw_number_as_ssize(key, out);
 }
 
-static TwObject *deque_getitem(TwObject *self, TwObject *key)
+/* types.h: deque[i] (i < 0 from the end); NULL with IndexError. */
+TwObject *tw_deque_item(TwObject *self, TwSsize i)
 {
-    TwSsize i;
-    if (deque_index_arg(key, &i) < 0)
-        return NULL;
     TwDequeObject *d = DQ(self);
     TwObject *v = NULL;
     TW_BEGIN_CRITICAL_SECTION(d);
@@ -828,12 +826,18 @@ static TwObject *deque_getitem(TwObject *self, TwObject *key)
     return v;
 }
 
-/* d[i] = v, or del d[i] when v is NULL. */
-static int deque_setitem(TwObject *self, TwObject *key, TwObject *v)
+static TwObject *deque_getitem(TwObject *self, TwObject *key)
 {
     TwSsize i;
     if (deque_index_arg(key, &i) < 0)
-        return -1;
+        return NULL;
+    return tw_deque_item(self, i);
+}
+
+/* types.h: deque[i] = v, or del deque[i] when v is NULL (i < 0 from the
+ * end); 0, or -1 with IndexError. */
+int tw_deque_set_item(TwObject *self, TwSsize i, TwObject *v)
+{
     TwDequeObject *d = DQ(self);
     TwObject *old = NULL;
     bool found = false;
@@ -857,6 +861,15 @@ static int deque_setitem(TwObject *self, TwObject *key, TwObject *v)
         return -1;
     }
     return 0;
+}
+
+/* d[i] = v, or del d[i] when v is NULL. */
+static int deque_setitem(TwObject *self, TwObject *key, TwObject *v)
+{
+    TwSsize i;
+    if (deque_index_arg(key, &i) < 0)
+        return -1;
+    return tw_deque_set_item(self, i, v);
 }
 
 /* ---------------- repr, comparison, arithmetic ----------------------- */

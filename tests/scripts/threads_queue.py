@@ -84,3 +84,26 @@ pq = queue.PriorityQueue()
 for item in [(3, "c"), (1, "a"), (2, "b"), (1, "a2")]:
     pq.put(item)
 print([pq.get() for i in range(4)])
+
+# puts from several threads at once each count one unfinished task
+cq = queue.Queue()
+def putter(k):
+    for i in range(2000):
+        cq.put((k, i))
+putters = [threading.Thread(target=putter, args=(k,)) for k in range(4)]
+for t in putters:
+    t.start()
+for t in putters:
+    t.join()
+print(cq.unfinished_tasks, cq.qsize())
+def taker():
+    for i in range(4000):
+        cq.get()
+        cq.task_done()
+takers = [threading.Thread(target=taker) for k in range(2)]
+for t in takers:
+    t.start()
+cq.join()
+for t in takers:
+    t.join()
+print(cq.unfinished_tasks, cq.qsize())

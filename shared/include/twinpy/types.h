@@ -190,6 +190,8 @@ int tw_deque_types_ready(void);                   /* the collections module */
 TwSsize tw_deque_size(TwObject *deque);
 int tw_deque_append(TwObject *deque, TwObject *v);    /* 0, -1 MemoryError  */
 TwObject *tw_deque_popleft(TwObject *deque);          /* NULL: IndexError   */
+TwObject *tw_deque_item(TwObject *deque, TwSsize i);  /* NULL: IndexError   */
+int tw_deque_set_item(TwObject *deque, TwSsize i, TwObject *v); /* -1: IndexError */
 
 /* ---------------- dict (insertion-ordered, open addressing) ---------- */
 

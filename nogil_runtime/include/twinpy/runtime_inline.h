@@ -255,6 +255,23 @@ TW_REFCOUNT_INLINE bool tw_peek_u8_has(const uint8_t *p, uint8_t mask)
 }
 #endif
 
+/* A deferred count's slot past chunk 0 (tid: op's ob_tid): through the
+ * thread's directory, or tw_deferred_add_slow makes the chunk.  Inline in
+ * TW_REFCOUNT_HOT units, else reached through tw_deferred_add_far. */
+TW_REFCOUNT_INLINE void tw_deferred_add_dir(TwObject *op, uintptr_t tid, intptr_t delta)
+{
+    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
+    intptr_t **dir = tw_deferred_dir_tls;
+    intptr_t *chunk;
+    /* only this thread stores its directory's chunk pointers */
+    if (dir == NULL ||
+        (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
+        tw_deferred_add_slow(op, delta);
+        return;
+    }
+    tw_ref_slot_add(&chunk[id & (TW_DEFERRED_CHUNK - 1)], delta);
+}
+
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
@@ -266,16 +283,7 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
         return;
     }
 #ifdef TW_REFCOUNT_HOT
-    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
-    intptr_t **dir = tw_deferred_dir_tls;
-    intptr_t *chunk;
-    /* only this thread stores its directory's chunk pointers */
-    if (dir == NULL ||
-        (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
-        tw_deferred_add_slow(op, delta);
-        return;
-    }
-    tw_ref_slot_add(&chunk[id & (TW_DEFERRED_CHUNK - 1)], delta);
+    tw_deferred_add_dir(op, tid, delta);
 #else
     tw_deferred_add_far(op, tid, delta);
 #endif

@@ -133,15 +133,16 @@ TwSsize tw_deferred_refcnt(const TwObject *op);
 
 /* How much of a count update is inline.  Every call site gets the
  * owner's path and the immortal test; the rest (a deferred object's slot,
- * a shared count) is a call to tw_incref_other / tw_decref_other, and a
- * deferred slot past chunk 0 a call to tw_deferred_add_far.  A translation
- * unit that defines TW_REFCOUNT_HOT before its includes (the interpreter
- * loop, dict.c) gets every path inline instead.  All inline everywhere,
- * the binary's text was 1,007 KB against the GIL build's 662 KB, and the
- * text is resident memory (mapped whole as pages fault in); this way it
- * is 876 KB, for the same instruction counts on bench/driver.py's scripts
- * (within 0.1%; the tw_*_likely_deferred forms keep a class's and a
- * method's counts inline where instances are made and freed). */
+ * a shared count) is a call to tw_incref_other / tw_decref_other, a
+ * death's checks a call to tw_decref_zero_local, and a deferred slot past
+ * chunk 0 a call to tw_deferred_add_far.  A translation unit that defines
+ * TW_REFCOUNT_HOT before its includes (the interpreter loop, dict.c) gets
+ * every path inline instead.  All inline everywhere, the binary's text was
+ * 1,007 KB against the GIL build's 662 KB, and the text is resident
+ * memory (mapped whole as pages fault in); this way it is 855 KB, for the
+ * same instruction counts on bench/driver.py's scripts (within 0.1%; the
+ * tw_*_likely_deferred forms keep a class's and a method's counts inline
+ * where instances are made and freed). */
 
 /* The owner's update of its own count.  Only the owner writes ob_ref_local
  * (header comment), and other threads only load it (relaxed: to tell an

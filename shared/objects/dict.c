@@ -168,9 +168,7 @@ static TwDictKeys *keys_new(uint8_t log2_size)
     TwSsize usable = USABLE_FRACTION(size);
     size_t bytes = tw_pool_block_size(sizeof(TwDictKeys) + ((size_t)size << lib) +
                                       (size_t)usable * sizeof(DictEntry));
-    TwDictKeys *k = tw_pool_pop_uninit(bytes);
-    if (k == NULL)
-        k = tw_mem_alloc(bytes);
+    TwDictKeys *k = tw_pool_alloc(bytes);
     if (k == NULL) {
         tw_err_no_memory();
         return NULL;

@@ -99,12 +99,8 @@ static TwListArray *array_alloc(TwSsize cap, bool zeroed)
 {
     size_t bytes = array_bytes_checked(cap);
     TwListArray *a = NULL;
-    if (bytes != 0) {
-        bytes = tw_pool_block_size(bytes);
-        a = zeroed ? tw_pool_pop(bytes) : tw_pool_pop_uninit(bytes);
-        if (a == NULL)
-            a = zeroed ? tw_mem_calloc(bytes) : tw_mem_alloc(bytes);
-    }
+    if (bytes != 0)
+        a = zeroed ? tw_pool_calloc(bytes) : tw_pool_alloc(bytes);
     if (a == NULL) {
         tw_err_no_memory();
         return NULL;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 /* runtime.h, which includes this header before it declares them */
+void *tw_mem_alloc(size_t size);
 void *tw_mem_calloc(size_t size);
 void tw_mem_free(void *p, size_t size);
 
@@ -129,6 +130,13 @@ static inline __attribute__((always_inline)) void *tw_pool_calloc(size_t size)
 {
     void *b = tw_pool_pop(size);
     return b ? b : tw_mem_calloc(tw_pool_block_size(size));
+}
+
+/* The same, not cleared. */
+static inline __attribute__((always_inline)) void *tw_pool_alloc(size_t size)
+{
+    void *b = tw_pool_pop_uninit(size);
+    return b ? b : tw_mem_alloc(tw_pool_block_size(size));
 }
 
 /* Give back a block of `size` bytes that may be reused at once. */

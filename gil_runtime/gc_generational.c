@@ -44,6 +44,12 @@
  *   4b. count_reported: the number gc.collect() returns leaves out what
  *                      CPython 3.11 would not have tracked (see gcmodule.h);
  *                      --stats counts every object found.
+ *   4c. finalize_garbage: finalizers (__del__) still to run run now, before
+ *                      anything is cleared; handle_resurrected then repeats
+ *                      steps 1-3 over the unreachable set, and what a
+ *                      finalizer made reachable again (and what that
+ *                      reaches) survives.  Each object's finalizer runs
+ *                      once: GC_FINALIZED stays in its prefix for life.
  *   5. delete_garbage: for each unreachable object: hold a reference, move it
  *                      to the older generation (so a survivor is on a list),
  *                      tp_clear it, drop the reference.  Clearing breaks the
@@ -51,12 +57,12 @@
  *
  * Invariants:
  *   - All collector state is touched only under the GIL.
- *   - Outside a collection, gc_refs == 0 for every tracked object.
+ *   - Outside a collection, gc_refs == 0 for every tracked object, apart
+ *     from the GC_FINALIZED mark.
  *   - A collection never starts while one runs (`collecting`): tp_clear can
  *     run arbitrary code, which may allocate or call gc.collect().
  *   - tw_dealloc untracks before tp_dealloc runs, so no object with a zero
  *     count is ever on a list.
- * Finalizers (__del__) are not called by the collector.
  */
 #include "gil_internal.h"
 #include "modules/gcmodule.h"
@@ -70,8 +76,9 @@ typedef struct TwGCHead {
 
 #define GC_COLLECTING ((intptr_t)1)
 #define GC_UNREACHABLE ((intptr_t)2)
-#define GC_FLAGS ((intptr_t)3)
-#define GC_COUNT_SHIFT 2
+#define GC_FINALIZED ((intptr_t)4)    /* kept for the object's life */
+#define GC_FLAGS ((intptr_t)7)
+#define GC_COUNT_SHIFT 3
 #define GC_COUNT_MAX ((intptr_t)1 << 40)
 
 #define AS_GC(op) ((TwGCHead *)(op) - 1)
@@ -156,6 +163,18 @@ static inline void refs_set_count(TwGCHead *g, intptr_t n)
     g->refs = (n << GC_COUNT_SHIFT) | (g->refs & GC_FLAGS);
 }
 
+/* refs = v, keeping the finalized mark */
+static inline void refs_reset(TwGCHead *g, intptr_t v)
+{
+    g->refs = v | (g->refs & GC_FINALIZED);
+}
+
+/* refs = 0, keeping the mark: one AND on memory */
+static inline void refs_clear(TwGCHead *g)
+{
+    g->refs &= GC_FINALIZED;
+}
+
 /* ---------------- allocation and tracking -------------------------- */
 
 /* Schedule, never run, a collection here: see the header. */
@@ -198,7 +217,7 @@ void tw_gc_track(TwObject *op)
     TwGCHead *g = AS_GC(op);
     if (g->next != NULL)
         return;
-    g->refs = 0;
+    refs_clear(g);
     list_append(g, &g_gens[0].head);
 }
 
@@ -209,7 +228,7 @@ void tw_gc_untrack(TwObject *op)
         return;
     list_remove(g);
     g->next = g->prev = NULL;
-    g->refs = 0;
+    refs_clear(g);
 }
 
 bool tw_gc_is_tracked(TwObject *op)
@@ -217,15 +236,26 @@ bool tw_gc_is_tracked(TwObject *op)
     return AS_GC(op)->next != NULL;
 }
 
+bool tw_gc_is_finalized(TwObject *op)
+{
+    return (AS_GC(op)->refs & GC_FINALIZED) != 0;
+}
+
+void tw_gc_set_finalized(TwObject *op)
+{
+    AS_GC(op)->refs |= GC_FINALIZED;
+}
+
 /* ---------------- the collection ----------------------------------- */
 
-static void update_refs(TwGCHead *young)
+static inline __attribute__((always_inline)) void update_refs(TwGCHead *young)
 {
     for (TwGCHead *g = young->next; g != young; g = g->next) {
         intptr_t rc = FROM_GC(g)->ob_refcnt;
         if (rc > GC_COUNT_MAX)
             rc = GC_COUNT_MAX;
-        g->refs = (rc << GC_COUNT_SHIFT) | GC_COLLECTING;
+        /* refs is 0 or the finalized mark here: OR the count in */
+        g->refs |= (rc << GC_COUNT_SHIFT) | GC_COLLECTING;
     }
 }
 
@@ -240,7 +270,7 @@ static int visit_decref(TwObject *op, void *arg)
     return 0;
 }
 
-static void subtract_refs(TwGCHead *young)
+static inline __attribute__((always_inline)) void subtract_refs(TwGCHead *young)
 {
     for (TwGCHead *g = young->next; g != young; g = g->next) {
         TwObject *op = FROM_GC(g);
@@ -263,7 +293,7 @@ static int visit_reachable(TwObject *op, void *arg)
         /* Passed over with no outside references: bring it back; the walk
          * in move_unreachable reaches it again at the tail. */
         list_move(g, young);
-        g->refs = ((intptr_t)1 << GC_COUNT_SHIFT) | GC_COLLECTING;
+        refs_reset(g, ((intptr_t)1 << GC_COUNT_SHIFT) | GC_COLLECTING);
     } else if (refs_count(g) == 0) {
         /* Ahead of the walk: mark it so the walk treats it as reachable. */
         refs_set_count(g, 1);
@@ -271,14 +301,14 @@ static int visit_reachable(TwObject *op, void *arg)
     return 0;
 }
 
-static void move_unreachable(TwGCHead *young, TwGCHead *unreachable)
+static inline __attribute__((always_inline)) void move_unreachable(TwGCHead *young, TwGCHead *unreachable)
 {
     TwGCHead *g = young->next;
     while (g != young) {
         if (refs_count(g) > 0) {
             TwObject *op = FROM_GC(g);
             /* Scanned: visit_reachable ignores it from now on. */
-            g->refs = 0;
+            refs_clear(g);
             TwTraverseFn trav = TW_TYPE(op)->tp_traverse;
             if (trav)
                 trav(op, visit_reachable, young);
@@ -286,7 +316,7 @@ static void move_unreachable(TwGCHead *young, TwGCHead *unreachable)
         } else {
             TwGCHead *next = g->next;
             list_move(g, unreachable);
-            g->refs = GC_COLLECTING | GC_UNREACHABLE;
+            refs_reset(g, GC_COLLECTING | GC_UNREACHABLE);
             g = next;
         }
     }
@@ -345,13 +375,69 @@ static void delete_garbage(TwGCHead *unreachable, TwGCHead *old)
         TwGCHead *g = unreachable->next;
         TwObject *op = FROM_GC(g);
         list_move(g, old);
-        g->refs = 0;
+        refs_clear(g);
         tw_incref(op);
         TwInquiryFn clear = TW_TYPE(op)->tp_clear;
         if (clear)
             clear(op);
         tw_decref(op);
     }
+}
+
+/* CPython's finalize_garbage: run the finalizer of every unreachable
+ * object that has one still to run, before any of them is cleared, each
+ * held by a reference while it runs.  The objects move to `seen` one at a
+ * time, so that one a finalizer frees (its dealloc untracks it) leaves
+ * whichever list it is on.  Returns whether any finalizer ran. */
+/* Weak: the runtime's own unit tests link without the object model, whose
+ * classes are the only objects with finalizers (object.h). */
+extern bool tw_finalizers_seen __attribute__((weak));
+extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
+
+static bool finalize_garbage(TwGCHead *unreachable)
+{
+    TwGCHead seen;
+    list_init(&seen);
+    bool ran = false;
+    while (!list_is_empty(unreachable)) {
+        TwGCHead *g = unreachable->next;
+        TwObject *op = FROM_GC(g);
+        list_move(g, &seen);
+        if (TW_TYPE(op)->tp_finalize && !(g->refs & GC_FINALIZED)) {
+            tw_incref(op);
+            tw_object_call_finalizer(op);
+            tw_decref(op);
+            ran = true;
+        }
+    }
+    list_merge(&seen, unreachable);
+    return ran;
+}
+
+/* After finalizers ran: what something outside the unreachable set now
+ * references (a finalizer stored it), and everything that reaches, is
+ * alive again and moves to `old`; the rest stays on `unreachable` (the
+ * collection's own steps 1-3 over the unreachable set, as CPython's
+ * handle_resurrected_objects). */
+static void handle_resurrected(TwGCHead *unreachable, TwGCHead *old)
+{
+    for (TwGCHead *g = unreachable->next; g != unreachable; g = g->next)
+        refs_clear(g);
+    update_refs(unreachable);
+    subtract_refs(unreachable);
+    TwGCHead still;
+    list_init(&still);
+    move_unreachable(unreachable, &still);
+    list_merge(unreachable, old);
+    list_merge(&still, unreachable);
+}
+
+/* Out of line, so that collect()'s own code stays as it was for programs
+ * without finalizers. */
+static __attribute__((noinline)) void finalize_phase(TwGCHead *unreachable, TwGCHead *old)
+{
+    if (finalize_garbage(unreachable))
+        handle_resurrected(unreachable, old);
 }
 
 static TwSsize collect(int generation)
@@ -385,6 +471,8 @@ static TwSsize collect(int generation)
         g_long_lived_total = list_size(young);
     }
 
+    if (&tw_finalizers_seen && tw_finalizers_seen)
+        finalize_phase(&unreachable, old);
     TwSsize found = list_size(&unreachable);
     TwSsize n = count_reported(&unreachable);
     delete_garbage(&unreachable, old);

@@ -30,6 +30,17 @@ void tw_dealloc(TwObject *op)
     tp->tp_dealloc(op);
 }
 
+/* Under the GIL only the running thread touches counts. */
+void tw_resurrect_begin(TwObject *op)
+{
+    op->ob_refcnt = 1;
+}
+
+bool tw_resurrect_end(TwObject *op)
+{
+    return --op->ob_refcnt == 0;
+}
+
 TwObject *tw_object_alloc(TwTypeObject *tp, size_t size)
 {
     TwObject *op = tw_pool_calloc(size);

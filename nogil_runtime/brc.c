@@ -301,11 +301,13 @@ void tw_brc_decref_shared(TwObject *op)
     }
 }
 
-void tw_brc_merge_zero_local(TwObject *op)
+/* The owner took op's ob_ref_local to zero and op was counted elsewhere
+ * or published (tw_decref frees an object nobody else counted and nobody
+ * published itself; here the other counts may also have gone meanwhile:
+ * the paths below find that too).  True if op is dead: the caller
+ * deallocates it. */
+static inline __attribute__((always_inline)) bool zero_local_is_dead(TwObject *op)
 {
-    /* tw_decref frees an object nobody else counted and nobody published
-     * itself; here it was counted elsewhere or published (or the other
-     * counts went meanwhile: the paths below free it too). */
     intptr_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE);
     TwNogilThread *me = tw_nogil_thread();
     if (me)
@@ -316,15 +318,13 @@ void tw_brc_merge_zero_local(TwObject *op)
              * read optimistically (qsbr.c): op's block may be reused at
              * once, and tw_object_free / tw_gc_free take their fast path. */
             __atomic_store_n(&op->ob_published, 0, __ATOMIC_RELAXED);
-            tw_dealloc(op);
-            return;
+            return true;
         }
         /* Leave the dead mark (MERGED, count 0) for optimistic readers. */
         if (__atomic_compare_exchange_n(&op->ob_ref_shared, &shared, TW_REF_MERGED, false,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             __atomic_store_n(&op->ob_tid, 0, __ATOMIC_RELAXED);
-            tw_dealloc(op);
-            return;
+            return true;
         }
         /* A reader took a reference meanwhile: merge instead. */
     }
@@ -336,8 +336,42 @@ void tw_brc_merge_zero_local(TwObject *op)
                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     if (me)
         me->stats.brc_merged++;
-    if (desired == TW_REF_MERGED)
+    return desired == TW_REF_MERGED;
+}
+
+/* Not inline: tw_decref_zero_local's common death then needs no stack
+ * frame. */
+__attribute__((noinline)) void tw_brc_merge_zero_local(TwObject *op)
+{
+    if (zero_local_is_dead(op))
         tw_dealloc(op);
+}
+
+/* Resurrection for a finalizer (runtime.h).  op is dead: its count is
+ * zero (the owner's death with nothing shared, or a MERGED count taken to
+ * zero, whose dead mark optimistic readers respect), and no thread holds
+ * a reference.  The calling thread, which deallocates it, makes it its
+ * own with one local reference, as if it had just made it: a reader that
+ * finds it through a stale item array may now take a reference (a shared
+ * one) and keep it alive, as may whatever the finalizer stores it in.
+ * tw_resurrect_end is then the owner's decrement, and a zero there is an
+ * ordinary death: freed by the caller if nothing else counts it, else
+ * merged for the other holders, the last of whom deallocates it again. */
+void tw_resurrect_begin(TwObject *op)
+{
+    __atomic_store_n(&op->ob_ref_local, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_tid, tw_thread_id(), __ATOMIC_RELAXED);
+    __atomic_store_n(&op->ob_ref_shared, 0, __ATOMIC_RELEASE);
+}
+
+bool tw_resurrect_end(TwObject *op)
+{
+    if (!tw_ref_local_dec_is_zero(op))
+        return false;
+    if (__atomic_load_n(&op->ob_ref_shared, __ATOMIC_ACQUIRE) == 0 &&
+        tw_peek_u8_is_zero(&op->ob_published))
+        return true;
+    return zero_local_is_dead(op);
 }
 
 bool tw_brc_try_incref_shared(TwObject *op)

@@ -57,8 +57,9 @@
  * made them (tw_object_set_deferred_rc, before they are shared), or, for
  * objects of types flagged TW_TPFLAGS_SHARE_HOT (ints, floats, strs,
  * lists, dicts, deques, locks, plain `object()` sentinels) and instances
- * of classes (their deallocation has
- * no visible effect: the language has no __del__ or weak references),
+ * of classes without a finalizer (their deallocation has no visible
+ * effect: there are no weak references, and a class's __del__ must run
+ * when the last reference goes, so its instances stay ordinary),
  * when sampling shows that threads
  * other than the owner keep counting them in ob_ref_shared (hot objects: see
  * tw_deferred_note_shared).  The latter conversion happens with the world
@@ -395,8 +396,10 @@ void tw_deferred_note_shared(TwNogilThread *t, TwObject *op)
 {
     TwTypeObject *tp = op->ob_type;
     maybe_flush_candidates(t);
+    /* Not an instance with a finalizer: a deferred object dies only in a
+     * collection, and __del__ runs when the last reference goes. */
     if (t->deferred_closed || !tp ||
-        !(tp->tp_flags & (TW_TPFLAGS_SHARE_HOT | TW_TPFLAGS_HEAPTYPE)))
+        !(tp->tp_flags & (TW_TPFLAGS_SHARE_HOT | TW_TPFLAGS_HEAPTYPE)) || tp->tp_finalize)
         return;
     /* Count the sample; the thread whose sample would reach CANDIDATE
      * goes on to take the candidate list's reference. */

@@ -57,6 +57,9 @@
  *      frees into its own registry, restart the world;
  *   6. tp_clear each unreachable object, then drop our references, which
  *      frees them.
+ * Garbage with a finalizer still to run (__del__) changes this: step 4
+ * ends with take_finalizable, the collection frees nothing, runs those
+ * finalizers after the restart and starts again (see there).
  * Steps 2-4 and the first half of 5 (restoring `u` and the bits, counting
  * survivors, untracking tuples of atomic items, handing a parked thread
  * its own garbage) run registry by registry on the collector and on the
@@ -531,6 +534,22 @@ void tw_gc_untrack(TwObject *op)
 bool tw_gc_is_tracked(TwObject *op)
 {
     return (gc_bits(op) & TW_GC_TRACKED) != 0;
+}
+
+bool tw_gc_is_finalized(TwObject *op)
+{
+    return (gc_bits(op) & TW_GC_FINALIZED) != 0;
+}
+
+/* Written only if not set yet: the collector sets it with the world
+ * stopped, and the thread that then runs the finalizer (tw_object_call_
+ * finalizer sets it again) writes nothing; a dying object's bits are its
+ * deallocating thread's alone (runtime.h). */
+void tw_gc_set_finalized(TwObject *op)
+{
+    uint8_t bits = gc_bits(op);
+    if (!(bits & TW_GC_FINALIZED))
+        gc_bits_set(op, bits | TW_GC_FINALIZED);
 }
 
 TwSsize tw_gc_tracked_count(void)
@@ -1196,9 +1215,41 @@ static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner
  * reference a non-owner dropped while its owner was detached or off its
  * core, and everything that garbage reaches, would survive the collection
  * and count as long-lived. */
+/* Weak: the runtime's own unit tests link without the object model, whose
+ * classes are the only objects with finalizers (object.h). */
+extern bool tw_finalizers_seen __attribute__((weak));
+extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
+
+/* Finalizers.  Garbage whose finalizer is still to run (a class's
+ * __del__) must run it before anything of its cycle is cleared, and may
+ * make the cycle reachable again.  So a collection that finds some frees
+ * nothing: it takes a reference to each and marks it finalized (world
+ * stopped), restarts the world with everything else as it was (the sort
+ * phase counts all candidates alive, hands nothing back), runs the
+ * finalizers, drops the references, and collects again; what a finalizer
+ * stored somewhere is then reachable, and the rest is freed, without
+ * running its finalizer again.  Only programs that made a class with a
+ * finalizer (tw_finalizers_seen) pay for the walk.  World stopped; false
+ * if `fin` could not grow (the collection then frees nothing either). */
+static bool take_finalizable(int gen, TwObjVec *fin)
+{
+    FOR_EACH_CANDIDATE(l, g, gen) {
+        TwObject *op = TW_GC_OBJ(g);
+        if (!is_garbage(op, false) || !TW_TYPE(op)->tp_finalize ||
+            (gc_bits(op) & TW_GC_FINALIZED))
+            continue;
+        vec_push(fin, op);
+        if (fin->failed)
+            return false;
+        gc_bits_set(op, gc_bits(op) | TW_GC_FINALIZED);
+        tw_incref(op);
+    }
+    return true;
+}
+
 static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
                              int64_t *handed, TwSsize *reported, TwObject *const *queued,
-                             size_t nqueued)
+                             size_t nqueued, TwObjVec *fin)
 {
     TwNogilThread *me = tw_nogil_thread();
     TwObjVec stack = vec_new();
@@ -1212,6 +1263,9 @@ static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
     bool failed = stack.failed || __atomic_load_n(&phase_failed, __ATOMIC_RELAXED);
     stack.len = 0;
     stack.failed = false;
+    if (!failed && &tw_finalizers_seen && __atomic_load_n(&tw_finalizers_seen, __ATOMIC_RELAXED) &&
+        (!take_finalizable(gen, fin) || fin->len > 0))
+        failed = true;     /* nothing freed this time: see take_finalizable */
     if (reported)
         *reported = count_reported(gen, failed, queued, nqueued);
     bool sections_open = tw_bias_sections_open_stopped();
@@ -1294,9 +1348,12 @@ static void free_dead_deferred(TwObject **dead, size_t n)
     free(dead);
 }
 
-static TwSsize collect(int generation, bool explicit_call)
+/* One collection; *ran_finalizers: it freed nothing but ran finalizers
+ * (take_finalizable), and the caller collects again. */
+static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finalizers)
 {
     TwNogilThread *t = tw_nogil_thread();
+    *ran_finalizers = false;
     if (!t)
         return 0;
     uint32_t zero = 0;
@@ -1319,19 +1376,27 @@ static TwSsize collect(int generation, bool explicit_call)
     TwObject **merged = tw_brc_merge_all_stopped(&nmerged);
     tw_deferred_merge_all_stopped();
     TwObjVec unreachable = vec_new();
+    TwObjVec fin = { 0 };
     int64_t survivors = 0, handed = 0;
     TwSsize reported = 0;
     find_unreachable(generation, &unreachable, &survivors, &handed,
-                     explicit_call ? &reported : NULL, merged, nmerged);
-    promote(generation);
-    adopt_garbage_stopped(t, generation, unreachable.items, unreachable.len);
+                     explicit_call ? &reported : NULL, merged, nmerged, &fin);
+    bool finalizing = fin.len > 0;
+    if (!finalizing) {
+        /* (finalizing: the candidates stay where they are for the next
+         * pass, which collects the same generations) */
+        promote(generation);
+        adopt_garbage_stopped(t, generation, unreachable.items, unreachable.len);
+    }
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
     tw_stw_start();
 
-    /* Generation bookkeeping, as the generational collector keeps it. */
+    /* Generation bookkeeping, as the generational collector keeps it
+     * (finalizing: the next pass does it). */
     int c1 = counts12[0], c2 = counts12[1];
-    if (generation >= 2) {
+    if (finalizing) {
+    } else if (generation >= 2) {
         c1 = c2 = 0;
     } else if (generation == 1) {
         c1 = 0;
@@ -1341,7 +1406,8 @@ static TwSsize collect(int generation, bool explicit_call)
     }
     __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
     __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
-    if (generation >= 2) {
+    if (finalizing) {
+    } else if (generation >= 2) {
         __atomic_store_n(&long_lived_pending, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&long_lived_total, survivors, __ATOMIC_RELAXED);
     } else if (generation == 1) {
@@ -1389,6 +1455,15 @@ static TwSsize collect(int generation, bool explicit_call)
 
     freeing_garbage = false;
 
+    if (finalizing) {
+        for (size_t i = 0; i < fin.len; i++)
+            tw_object_call_finalizer(fin.items[i]);
+        for (size_t i = 0; i < fin.len; i++)
+            tw_decref(fin.items[i]);
+        free(fin.items);
+        *ran_finalizers = true;
+    }
+
     uint64_t end = tw_monotonic_ns();
     uint64_t pause = end - start;
     __atomic_fetch_add(&tw_nogil_gstats.gc_runs, 1, __ATOMIC_RELAXED);
@@ -1401,9 +1476,20 @@ static TwSsize collect(int generation, bool explicit_call)
      * gc.get_stats()); an automatic collection is counted here, with every
      * object it freed: CPython's rules (count_reported) cost a cycle-heavy
      * script 7.6% of its instructions when applied to every collection. */
-    if (!explicit_call && tw_gc_note_automatic_collection)
+    if (!explicit_call && !finalizing && tw_gc_note_automatic_collection)
         tw_gc_note_automatic_collection(generation, found);
     return explicit_call ? reported : found;
+}
+
+/* Each pass that ran finalizers marked them finalized: the passes end. */
+static TwSsize collect(int generation, bool explicit_call)
+{
+    bool again;
+    TwSsize n;
+    do
+        n = collect_once(generation, explicit_call, &again);
+    while (again);
+    return n;
 }
 
 TwSsize tw_gc_collect(int generation)

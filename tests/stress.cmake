@@ -31,7 +31,8 @@ if(TARGET twinpy)
     "gc_race|10000|3000|800"
     "sync|30000|10000|2500"
     "deque|10000|2500|800"
-    "handoff|5000|2000|500")
+    "handoff|5000|2000|500"
+    "finalizers|5000|1500|400")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

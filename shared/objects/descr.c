@@ -448,6 +448,7 @@ static TwObject *wrapper_call_slot(TwObject *w, TwObject *self, TwObject *const 
     size_t want = 0, want_max = 0;
     switch (d->kind) {
     case TW_WRAP_UNARY: case TW_WRAP_HASH: case TW_WRAP_LEN: case TW_WRAP_BOOL: case TW_WRAP_NEXT:
+    case TW_WRAP_FINALIZE:
         want = want_max = 0;
         break;
     case TW_WRAP_BINARY: case TW_WRAP_BINARY_R: case TW_WRAP_RICHCMP: case TW_WRAP_OBJOBJ:
@@ -528,6 +529,9 @@ static TwObject *wrapper_call_slot(TwObject *w, TwObject *self, TwObject *const 
         return none_or_null(((TwDescrSetFn)fn)(self, args[0], args[1]));
     case TW_WRAP_DESCR_DELETE:
         return none_or_null(((TwDescrSetFn)fn)(self, args[0], NULL));
+    case TW_WRAP_FINALIZE:
+        ((TwDeallocFn)fn)(self);
+        return tw_err_occurred() ? NULL : tw_newref(Tw_None);
     }
     return tw_err_bad_internal_call("wrapper_call_slot");
 }

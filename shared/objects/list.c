@@ -619,8 +619,8 @@ static void list_clear_impl(TwListObject *l)
     TW_END_CRITICAL_SECTION();
     if (a == NULL || a == &sort_marker)
         return;
-    for (TwSsize i = 0; i < n; i++)
-        TW_XDECREF(a->items[i]);
+    for (TwSsize i = n; i-- > 0;)
+        TW_XDECREF(a->items[i]);     /* last first, as list_dealloc */
     array_release(l, a);
 }
 
@@ -1117,7 +1117,9 @@ static void list_dealloc(TwObject *op)
     TwListObject *l = L(op);
     TwListArray *a = l->array;
     if (a != NULL && a != &sort_marker) {
-        for (TwSsize i = 0; i < l->size; i++)
+        /* last item first, as CPython drops them: finalizers (__del__)
+         * run in its order */
+        for (TwSsize i = l->size; i-- > 0;)
             TW_XDECREF(a->items[i]);
         /* Nobody holds a reference to the list: no reader can be inside. */
         array_free(a);

@@ -132,8 +132,8 @@ static void tuple_dealloc(TwObject *op)
     if (guard && !tw_trashcan_begin(op))
         return;
     TwSsize n = TW_SIZE(op);
-    for (TwSsize i = 0; i < n; i++)
-        TW_XDECREF(TW_TUPLE_ITEMS(op)[i]);
+    for (TwSsize i = n; i-- > 0;)
+        TW_XDECREF(TW_TUPLE_ITEMS(op)[i]);     /* last first, as CPython */
     tw_gc_free(op, tuple_size_bytes(n));
     if (guard)
         tw_trashcan_end();

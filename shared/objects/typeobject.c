@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modules/stdmodules.h"
+#include "twinpy/interp.h"
 #include "twinpy/types.h"
 #include "twinpy/vm.h"
 #include "typeobject_internal.h"
@@ -146,6 +148,27 @@ static TwObject **dict_slot(TwObject *o)
  * Deep chains (linked lists of nodes) are flattened by the trashcan. */
 static _Thread_local TwObject *dealloc_in_base;
 
+/* An instance whose count reached zero runs its class's finalizer before
+ * anything of it is released (unless it has run already, or no thread
+ * state is current to run it on).  The finalizer may store self somewhere:
+ * false then, and self lives on.  Tracked again before our reference
+ * goes if it was tracked: once it has gone, another thread holding a
+ * reference the finalizer made may drop it and deallocate self. */
+static bool finalize_from_dealloc(TwObject *self, bool tracked)
+{
+    if (tw_gc_is_finalized(self) || !tw_tstate())
+        return true;
+    tw_resurrect_begin(self);
+    tw_object_call_finalizer(self);
+    if (tracked)
+        tw_gc_track(self);
+    if (!tw_resurrect_end(self))
+        return false;
+    if (tracked)
+        tw_gc_untrack(self);
+    return true;
+}
+
 void tw_object_dealloc_generic(TwObject *self)
 {
     TwTypeObject *tp = TW_TYPE(self);
@@ -157,10 +180,15 @@ void tw_object_dealloc_generic(TwObject *self)
         return;
     }
     /* out of the collector's sight before any field is dropped */
-    if ((tp->tp_flags & TW_TPFLAGS_HAVE_GC) && tw_gc_is_tracked(self))
+    bool tracked = (tp->tp_flags & TW_TPFLAGS_HAVE_GC) && tw_gc_is_tracked(self);
+    if (tracked)
         tw_gc_untrack(self);
     if (!tw_trashcan_begin(self))
         return;
+    if (tp->tp_finalize && !finalize_from_dealloc(self, tracked)) {
+        tw_trashcan_end();
+        return;
+    }
     TwTypeObject *sb = static_base(tp);
     if (heap_dict_slot(tp)) {
         TwObject **dp = dict_slot(self);
@@ -783,6 +811,51 @@ static TwObject *call_special0(TwObject *self, const char *cname, TwObject *name
     return r;
 }
 
+/* ---------------- finalizers ---------------------------------------- */
+
+bool tw_finalizers_seen;
+
+/* A class's __del__; what it raises stays set for tw_object_call_finalizer. */
+static void slot_tp_finalize(TwObject *self)
+{
+    tw_xdecref(tw_call_special(self, ID("__del__"), NULL, 0, NULL));
+}
+
+/* CPython's report of an exception nobody can catch: what raised it, then
+ * the traceback, on stderr. */
+static void report_ignored(TwObject *exc, TwObject *self)
+{
+    TwObject *del = tw_type_lookup(TW_TYPE(self), ID("__del__"));
+    TwObject *r = del ? tw_object_repr(del) : NULL;
+    tw_stdio_flush(1);
+    static const char head[] = "Exception ignored in: ";
+    tw_stdio_write(2, head, sizeof head - 1);
+    if (r) {
+        tw_stdio_write(2, TW_STR_DATA(r), (size_t)TW_STR_SIZE(r));
+        tw_decref(r);
+    } else {
+        tw_err_clear();
+    }
+    tw_stdio_write(2, "\n", 1);
+    tw_print_exception(exc);
+}
+
+void tw_object_call_finalizer(TwObject *op)
+{
+    TwDeallocFn fin = TW_TYPE(op)->tp_finalize;
+    tw_gc_set_finalized(op);
+    if (!fin)
+        return;
+    TwObject *saved = tw_err_fetch();
+    fin(op);
+    TwObject *exc = tw_err_fetch();
+    if (exc) {
+        report_ignored(exc, op);
+        tw_decref(exc);
+    }
+    tw_err_restore(saved);
+}
+
 static TwObject *slot_tp_repr(TwObject *self) { return call_special0(self, "__repr__", ID("__repr__")); }
 static TwObject *slot_tp_str(TwObject *self) { return call_special0(self, "__str__", ID("__str__")); }
 
@@ -1204,6 +1277,7 @@ const TwSlotDef tw_slotdefs[] = {
     SLOTDEF("__set__", tp_descr_set, TW_WRAP_DESCR_SET, 0, slot_tp_descr_set),
     SLOTDEF("__delete__", tp_descr_set, TW_WRAP_DESCR_DELETE, 0, slot_tp_descr_set),
     SLOTDEF("__init__", tp_init, TW_WRAP_INIT, 0, slot_tp_init),
+    SLOTDEF("__del__", tp_finalize, TW_WRAP_FINALIZE, 0, slot_tp_finalize),
 #define TW_X(NAME, slot, sym, d, r, i)                                                       \
     SLOTDEF(d, nb[TW_BINOP_##NAME], TW_WRAP_BINARY, TW_BINOP_##NAME, slot_nb_##slot),          \
     SLOTDEF(r, nb[TW_BINOP_##NAME], TW_WRAP_BINARY_R, TW_BINOP_##NAME, slot_nb_##slot),        \
@@ -1263,6 +1337,8 @@ static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first)
         }
     }
     *slot_ptr(tp, first->offset) = generic ? first->dispatch : specific;
+    if (first->offset == offsetof(TwTypeObject, tp_finalize) && tp->tp_finalize)
+        __atomic_store_n(&tw_finalizers_seen, true, __ATOMIC_RELAXED);
 }
 
 static void update_slots(TwTypeObject *tp)

@@ -30,6 +30,7 @@ typedef enum {
     TW_WRAP_DESCR_GET,
     TW_WRAP_DESCR_SET,
     TW_WRAP_DESCR_DELETE,
+    TW_WRAP_FINALIZE,     /* TwDeallocFn: __del__ (only classes have one)    */
 } TwWrapKind;
 
 typedef struct {

@@ -173,6 +173,7 @@ enum {
                                      down, never traversed                 */
     TW_GC_UNREPORTED = 1u << 5,   /* only while a collection counts what it
                                      reports (gc_stw.c, count_reported)    */
+    TW_GC_FINALIZED = 1u << 6,    /* its finalizer has run (kept for life) */
 };
 
 /* Counters the owning thread writes with plain stores (summed by

@@ -19,7 +19,12 @@
  *     (then nobody does) or while the world is stopped;
  *   - ob_tid == 0 if and only if the state is MERGED;
  *   - an object is freed exactly once: by the owner when local reaches zero
- *     and shared is zero, or by whoever takes a MERGED count to zero.
+ *     and shared is zero, or by whoever takes a MERGED count to zero;
+ *   - a dead object (count zero, unreachable by any thread but through a
+ *     stale pointer that tw_try_incref refuses) may be brought back by
+ *     the thread deallocating it, to run a finalizer: it becomes that
+ *     thread's own, with one local reference (brc.c, tw_resurrect_begin),
+ *     and its next death is an ordinary one.
  * Immortal objects have ob_ref_local == UINT32_MAX and skip all counting.
  *
  * Deferred (per-thread counted) objects have ob_ref_local ==

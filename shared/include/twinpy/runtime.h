@@ -267,6 +267,21 @@ void tw_gc_free(TwObject *op, size_t size);
 void tw_gc_track(TwObject *op);
 void tw_gc_untrack(TwObject *op);
 bool tw_gc_is_tracked(TwObject *op);
+/* The collector prefix's "finalizer has run" mark (object.h,
+ * tw_object_call_finalizer); kept whether op is tracked or not.  Set by
+ * the thread running the finalizer, which holds a reference, while no
+ * other thread can reach op (a dying object, or a collection's garbage
+ * while the world is stopped). */
+bool tw_gc_is_finalized(TwObject *op);
+void tw_gc_set_finalized(TwObject *op);
+/* A dealloc that runs a finalizer first gives the dying op one reference,
+ * owned by the calling thread (tw_resurrect_begin), and drops it after
+ * (tw_resurrect_end): true if op is dead again and the dealloc goes on;
+ * false if the finalizer stored op somewhere (op lives on; when its count
+ * reaches zero again it is deallocated again, and the mark keeps its
+ * finalizer from running twice). */
+void tw_resurrect_begin(TwObject *op);
+bool tw_resurrect_end(TwObject *op);
 /* Full or generational collection; returns unreachable objects found,
  * or -1 with an exception set. */
 TwSsize tw_gc_collect(int generation);

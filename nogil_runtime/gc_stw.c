@@ -1481,14 +1481,21 @@ static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finali
     return explicit_call ? reported : found;
 }
 
-/* Each pass that ran finalizers marked them finalized: the passes end. */
+/* A pass that ran finalizers is followed by another, which frees what
+ * they left garbage.  Finalizers that keep making new garbage with
+ * finalizers could go on for ever: after GC_FINALIZING_PASSES such passes
+ * the rest waits for the next collection. */
+#define GC_FINALIZING_PASSES 4
+
 static TwSsize collect(int generation, bool explicit_call)
 {
-    bool again;
-    TwSsize n;
-    do
+    bool again = false;
+    TwSsize n = 0;
+    for (int pass = 0; pass <= GC_FINALIZING_PASSES; pass++) {
         n = collect_once(generation, explicit_call, &again);
-    while (again);
+        if (!again)
+            break;
+    }
     return n;
 }
 

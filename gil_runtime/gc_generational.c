@@ -241,9 +241,18 @@ bool tw_gc_is_finalized(TwObject *op)
     return (AS_GC(op)->refs & GC_FINALIZED) != 0;
 }
 
+static uint64_t g_finalized;     /* finalizers run (marks set), for --stats */
+
 void tw_gc_set_finalized(TwObject *op)
 {
+    if (!(AS_GC(op)->refs & GC_FINALIZED))
+        g_finalized++;
     AS_GC(op)->refs |= GC_FINALIZED;
+}
+
+uint64_t tw_gc_finalizers_run(void)
+{
+    return g_finalized;
 }
 
 /* ---------------- the collection ----------------------------------- */

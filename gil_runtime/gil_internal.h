@@ -87,6 +87,8 @@ void tw_gil_counters(uint64_t *acquisitions, uint64_t *drop_requests,
 
 /* gc_generational.c */
 void tw_gc_run_scheduled(void);
+/* Finalizers the collector or a dealloc has run (gc_generational.c). */
+uint64_t tw_gc_finalizers_run(void);
 void tw_gc_counters(uint64_t runs[3], uint64_t *collected, uint64_t *pause_ns_total,
                     uint64_t *pause_ns_max);
 

@@ -20,6 +20,7 @@
  *   gc_runs, gc_runs.gen<G> collections, all and per generation
  *   gc_collected            unreachable objects found
  *   gc_pause_ms_total, gc_pause_ms_max
+ *   gc_finalizers           finalizers (__del__) run, by deallocs and collections
  *   mem_live_blocks, mem_live_bytes   what is still allocated
  *
  * Protocol: each thread keeps its own GIL counters (owner-written); a thread
@@ -124,6 +125,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "gc_collected %llu\n", (unsigned long long)collected);
     fprintf(out, "gc_pause_ms_total %.3f\n", ms(pause_total));
     fprintf(out, "gc_pause_ms_max %.3f\n", ms(pause_max));
+    fprintf(out, "gc_finalizers %llu\n", (unsigned long long)tw_gc_finalizers_run());
 
     uint64_t blocks, bytes;
     tw_mem_stats(&blocks, &bytes);

@@ -548,8 +548,12 @@ bool tw_gc_is_finalized(TwObject *op)
 void tw_gc_set_finalized(TwObject *op)
 {
     uint8_t bits = gc_bits(op);
-    if (!(bits & TW_GC_FINALIZED))
+    if (!(bits & TW_GC_FINALIZED)) {
         gc_bits_set(op, bits | TW_GC_FINALIZED);
+        TwNogilThread *t = tw_nogil_thread();
+        if (t)
+            tw_stat_inc(&t->stats.gc_finalized);
+    }
 }
 
 TwSsize tw_gc_tracked_count(void)
@@ -1241,7 +1245,7 @@ static bool take_finalizable(int gen, TwObjVec *fin)
         vec_push(fin, op);
         if (fin->failed)
             return false;
-        gc_bits_set(op, gc_bits(op) | TW_GC_FINALIZED);
+        tw_gc_set_finalized(op);
         tw_incref(op);
     }
     return true;

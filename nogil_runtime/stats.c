@@ -99,6 +99,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "gc_pause_total_us %llu\n", G(gc_pause_total_ns) / 1000);
     fprintf(out, "gc_pause_max_us %llu\n", G(gc_pause_max_ns) / 1000);
     fprintf(out, "gc_phases_helped %llu\n", G(gc_helped));
+    fprintf(out, "gc_finalizers %llu\n", (unsigned long long)sum.gc_finalized);
     fprintf(out, "mem_live_blocks %llu\n", (unsigned long long)live_blocks);
     fprintf(out, "mem_live_bytes %llu\n", (unsigned long long)live_bytes);
 #undef G

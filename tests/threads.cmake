@@ -14,6 +14,7 @@
 #                         locks (threads/lock_stats_check.sh).
 #   threads.gil_protocol  gil build: the GIL's hand-over protocol in C
 #                         (threads/test_gil_protocol.c).
+#   threads.finalizer_stats  both builds: `--stats` counts finalizers run.
 #   threads.gc_one_cpu    both builds: four threads allocating on one CPU
 #                         get a collection every threshold-0 objects
 #                         (threads/data/gc_one_cpu.py, under taskset).
@@ -59,6 +60,12 @@ if(TARGET twinpy)
     set_tests_properties(threads.gc_one_cpu PROPERTIES LABELS "threads" TIMEOUT 120
       PASS_REGULAR_EXPRESSION "^automatic collections: [0-9]+ at least [0-9]+ True\n$")
   endif()
+
+  # Both builds: `--stats` counts the finalizers run (gc_finalizers).
+  add_test(NAME threads.finalizer_stats
+    COMMAND $<TARGET_FILE:twinpy> --stats ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/finalizer_stats.py)
+  set_tests_properties(threads.finalizer_stats PROPERTIES LABELS "threads" TIMEOUT 60
+    PASS_REGULAR_EXPRESSION "\ngc_finalizers 25\n")
 
   add_test(NAME threads.lock_stats
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/lock_stats_check.sh $<TARGET_FILE:twinpy>

@@ -200,13 +200,14 @@ typedef struct {
     uint64_t qsbr_deferred_bytes;
     uint64_t qsbr_freed;
     uint64_t qsbr_polls;
+    uint64_t gc_finalized;        /* finalizers it marked run              */
 } TwNogilStats;
 #define TW_NOGIL_STATS_FIELDS(X) \
     X(brc_shared_decref) X(brc_local_zero) X(brc_queued) X(brc_sent) X(brc_merged) \
     X(brc_try_incref_fail) X(mutex_fast) X(cs_elided) X(mutex_slow) X(mutex_parked) \
     X(mutex_handoff) X(cs_suspended) X(solo_enter) X(solo_revoke) \
     X(bias_revoke) X(bias_escape) X(bias_cleared) X(qsbr_deferred) X(qsbr_deferred_bytes) \
-    X(qsbr_freed) X(qsbr_polls)
+    X(qsbr_freed) X(qsbr_polls) X(gc_finalized)
 
 /* A node of a BRC queue (lock-free multi-producer stack): n objects for
  * one owner, each holding the reference its queueing decrement dropped.

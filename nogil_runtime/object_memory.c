@@ -150,14 +150,24 @@ TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
     return op;
 }
 
+static __attribute__((noinline)) void gc_free_slow(TwObject *op, size_t size)
+{
+    if (__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED)
+        tw_gc_untrack(op);
+    free_object_memory(op, TW_GC_HEAD(op), sizeof(TwGcHead) + size);
+}
+
+/* The common case first, as tw_object_free's: untracked (most deallocs
+ * untracked op already), never published, and a pool with room; it needs
+ * no stack frame.  Else gc_free_slow. */
 void tw_gc_free(TwObject *op, size_t size)
 {
     if (!op)
         return;
-    /* most deallocs untracked op already */
-    if (__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED)
-        tw_gc_untrack(op);
-    free_object_memory(op, TW_GC_HEAD(op), sizeof(TwGcHead) + size);
+    if (!(__atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) & TW_GC_TRACKED) &&
+        !tw_object_is_published(op) && tw_pool_push(TW_GC_HEAD(op), sizeof(TwGcHead) + size))
+        return;
+    gc_free_slow(op, size);
 }
 
 /* ---------------- trashcan ------------------------------------------- */

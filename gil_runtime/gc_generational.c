@@ -188,18 +188,34 @@ static void maybe_schedule(void)
     }
 }
 
-TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
+static inline __attribute__((always_inline)) TwObject *gc_alloc_init(TwGCHead *g,
+                                                                      TwTypeObject *tp)
 {
-    TwGCHead *g = tw_pool_calloc(sizeof(TwGCHead) + size);
-    if (g == NULL) {
-        tw_err_no_memory();
-        return NULL;
-    }
     TwObject *op = FROM_GC(g);
     tw_object_init_header(op, tp);
     g_gens[0].count++;
     maybe_schedule();
     return op;
+}
+
+static __attribute__((noinline)) TwObject *gc_alloc_slow(TwTypeObject *tp, size_t size)
+{
+    TwGCHead *g = tw_mem_calloc(tw_pool_block_size(sizeof(TwGCHead) + size));
+    if (g == NULL) {
+        tw_err_no_memory();
+        return NULL;
+    }
+    return gc_alloc_init(g, tp);
+}
+
+/* The common case (a block from the pool) apart from the rest
+ * (gc_alloc_slow), which needs a stack frame. */
+TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
+{
+    TwGCHead *g = tw_pool_pop(sizeof(TwGCHead) + size);
+    if (__builtin_expect(g == NULL, 0))
+        return gc_alloc_slow(tp, size);
+    return gc_alloc_init(g, tp);
 }
 
 void tw_gc_free(TwObject *op, size_t size)

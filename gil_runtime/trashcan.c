@@ -31,31 +31,32 @@
 
 #define TW_TRASHCAN_LIMIT 50
 
+/* Out of line, as trash_drain below: the common begin needs no stack
+ * frame. */
+static __attribute__((noinline)) bool trash_postpone(TwGilThread *t, TwObject *op)
+{
+    if (TW_TYPE(op)->tp_flags & TW_TPFLAGS_HAVE_GC)
+        tw_gc_untrack(op);
+    op->ob_refcnt = (intptr_t)t->trash_queue;
+    t->trash_queue = op;
+    return false;
+}
+
 bool tw_trashcan_begin(TwObject *op)
 {
     TwThreadState *ts = tw_tstate();
     if (ts == NULL)
         return true;
     TwGilThread *t = tw_gil_thread(ts);
-    if (t->trash_depth >= TW_TRASHCAN_LIMIT) {
-        if (TW_TYPE(op)->tp_flags & TW_TPFLAGS_HAVE_GC)
-            tw_gc_untrack(op);
-        op->ob_refcnt = (intptr_t)t->trash_queue;
-        t->trash_queue = op;
-        return false;
-    }
+    if (__builtin_expect(t->trash_depth >= TW_TRASHCAN_LIMIT, 0))
+        return trash_postpone(t, op);
     t->trash_depth++;
     return true;
 }
 
-void tw_trashcan_end(void)
+/* Out of line: the common end needs no stack frame. */
+static __attribute__((noinline)) void trash_drain(TwGilThread *t)
 {
-    TwThreadState *ts = tw_tstate();
-    if (ts == NULL)
-        return;
-    TwGilThread *t = tw_gil_thread(ts);
-    if (--t->trash_depth > 0 || t->trash_draining)
-        return;
     t->trash_draining = true;
     while (t->trash_queue != NULL) {
         TwObject *op = t->trash_queue;
@@ -64,4 +65,15 @@ void tw_trashcan_end(void)
         TW_TYPE(op)->tp_dealloc(op);
     }
     t->trash_draining = false;
+}
+
+void tw_trashcan_end(void)
+{
+    TwThreadState *ts = tw_tstate();
+    if (ts == NULL)
+        return;
+    TwGilThread *t = tw_gil_thread(ts);
+    if (--t->trash_depth > 0 || t->trash_draining || t->trash_queue == NULL)
+        return;
+    trash_drain(t);
 }

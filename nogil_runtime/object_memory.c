@@ -133,7 +133,18 @@ TwObject *tw_object_alloc_uninit(TwTypeObject *tp, size_t size)
     return op;
 }
 
-TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
+static inline __attribute__((always_inline)) TwObject *gc_alloc_init(TwGcHead *g,
+                                                                      TwTypeObject *tp)
+{
+    g->next = g->prev = NULL;
+    g->u = 0;
+    TwObject *op = TW_GC_OBJ(g);
+    tw_object_init_header(op, tp);
+    op->ob_mutex = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED);
+    return op;
+}
+
+static __attribute__((noinline)) TwObject *gc_alloc_slow(TwTypeObject *tp, size_t size)
 {
     ensure_thread_id();
     TwGcHead *g = tw_pool_calloc(sizeof(TwGcHead) + size);
@@ -142,12 +153,18 @@ TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
             tw_err_no_memory();
         return NULL;
     }
-    g->next = g->prev = NULL;
-    g->u = 0;
-    TwObject *op = TW_GC_OBJ(g);
-    tw_object_init_header(op, tp);
-    op->ob_mutex = __atomic_load_n(&tw_bias_initial, __ATOMIC_RELAXED);
-    return op;
+    return gc_alloc_init(g, tp);
+}
+
+/* The common case (a block from the pool, the thread has its id) needs no
+ * stack frame; the rest is gc_alloc_slow. */
+TwObject *tw_gc_alloc(TwTypeObject *tp, size_t size)
+{
+    TwGcHead *g;
+    if (__builtin_expect(tw_thread_id_tls == 0, 0) ||
+        (g = tw_pool_pop(sizeof(TwGcHead) + size)) == NULL)
+        return gc_alloc_slow(tp, size);
+    return gc_alloc_init(g, tp);
 }
 
 static __attribute__((noinline)) void gc_free_slow(TwObject *op, size_t size)
@@ -172,30 +189,36 @@ void tw_gc_free(TwObject *op, size_t size)
 
 /* ---------------- trashcan ------------------------------------------- */
 
+/* The slow paths of both, out of line: the common begin and end then
+ * need no stack frame. */
+static __attribute__((noinline)) bool trash_postpone(TwNogilThread *t, TwObject *op)
+{
+    if (t->trash_len == t->trash_cap) {
+        size_t cap = t->trash_cap ? t->trash_cap * 2 : 64;
+        TwObject **grown = realloc(t->trash, cap * sizeof *grown);
+        if (!grown) {
+            t->trash_depth++;      /* no room to postpone: recurse */
+            return true;
+        }
+        t->trash = grown;
+        t->trash_cap = cap;
+    }
+    t->trash[t->trash_len++] = op;
+    return false;
+}
+
 bool tw_trashcan_begin(TwObject *op)
 {
     TwNogilThread *t = tw_nogil_thread();
     if (!t)
         return true;
-    if (t->trash_depth >= TW_TRASH_LIMIT) {
-        if (t->trash_len == t->trash_cap) {
-            size_t cap = t->trash_cap ? t->trash_cap * 2 : 64;
-            TwObject **grown = realloc(t->trash, cap * sizeof *grown);
-            if (!grown) {
-                t->trash_depth++;      /* no room to postpone: recurse */
-                return true;
-            }
-            t->trash = grown;
-            t->trash_cap = cap;
-        }
-        t->trash[t->trash_len++] = op;
-        return false;
-    }
+    if (__builtin_expect(t->trash_depth >= TW_TRASH_LIMIT, 0))
+        return trash_postpone(t, op);
     t->trash_depth++;
     return true;
 }
 
-static void trash_drain(TwNogilThread *t)
+static __attribute__((noinline)) void trash_drain(TwNogilThread *t)
 {
     t->trash_draining = true;
     while (t->trash_len)

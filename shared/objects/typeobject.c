@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modules/stdmodules.h"
 #include "twinpy/interp.h"
 #include "twinpy/types.h"
 #include "twinpy/vm.h"
@@ -821,25 +820,6 @@ static void slot_tp_finalize(TwObject *self)
     tw_xdecref(tw_call_special(self, ID("__del__"), NULL, 0, NULL));
 }
 
-/* CPython's report of an exception nobody can catch: what raised it, then
- * the traceback, on stderr. */
-static void report_ignored(TwObject *exc, TwObject *self)
-{
-    TwObject *del = tw_type_lookup(TW_TYPE(self), ID("__del__"));
-    TwObject *r = del ? tw_object_repr(del) : NULL;
-    tw_stdio_flush(1);
-    static const char head[] = "Exception ignored in: ";
-    tw_stdio_write(2, head, sizeof head - 1);
-    if (r) {
-        tw_stdio_write(2, TW_STR_DATA(r), (size_t)TW_STR_SIZE(r));
-        tw_decref(r);
-    } else {
-        tw_err_clear();
-    }
-    tw_stdio_write(2, "\n", 1);
-    tw_print_exception(exc);
-}
-
 void tw_object_call_finalizer(TwObject *op)
 {
     TwDeallocFn fin = TW_TYPE(op)->tp_finalize;
@@ -850,7 +830,9 @@ void tw_object_call_finalizer(TwObject *op)
     fin(op);
     TwObject *exc = tw_err_fetch();
     if (exc) {
-        report_ignored(exc, op);
+        /* as CPython: in the __del__ function (looked up again: the
+         * finalizer may have changed the class) */
+        tw_print_unraisable(exc, tw_type_lookup(TW_TYPE(op), ID("__del__")));
         tw_decref(exc);
     }
     tw_err_restore(saved);

@@ -8,6 +8,7 @@
  * generator is finished).  throw() resumes the frame with an exception
  * raised at the suspended yield; close() throws GeneratorExit.
  */
+#include "twinpy/interp.h"
 #include "vm/vm_internal.h"
 
 TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname)
@@ -236,10 +237,14 @@ static void gen_dealloc(TwObject *self)
     if (tw_gc_is_tracked(self))
         tw_gc_untrack(self);
     if (g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running) {
-        /* a suspended generator is closed: its finally blocks run */
+        /* a suspended generator is closed: its finally blocks run; what
+         * they raise is reported as CPython reports it and ignored */
         TwObject *saved = tw_err_fetch();
-        if (gen_close_impl(g) < 0)
-            tw_err_clear();
+        if (gen_close_impl(g) < 0) {
+            TwObject *exc = tw_err_fetch();
+            tw_print_unraisable(exc, self);
+            TW_XDECREF(exc);
+        }
         tw_err_restore(saved);
     }
     if (g->frame != NULL) {

@@ -782,3 +782,32 @@ void tw_print_exception(TwObject *exc)
     tw_err_clear();
     tw_err_restore(pending);
 }
+
+/* As CPython's default unraisable hook: the exception's own traceback and
+ * line, without the exceptions it was raised during (its __context__). */
+void tw_print_unraisable(TwObject *exc, TwObject *where)
+{
+    TwObject *pending = tw_err_fetch();
+    TwOut o = {0};
+    out_str(&o, "Exception ignored in: ");
+    TwObject *r = where ? tw_object_repr(where) : NULL;
+    if (r) {
+        out_add(&o, TW_STR_DATA(r), (size_t)TW_STR_SIZE(r));
+        TW_DECREF(r);
+    } else {
+        tw_err_clear();
+        out_str(&o, "<object repr() failed>");
+    }
+    out_str(&o, "\n");
+    if (exc && TW_HAS_TPFLAG(exc, TW_TPFLAGS_EXC_SUBCLASS)) {
+        out_traceback(&o, exc);
+        out_exception_line(&o, exc);
+    }
+    tw_stdio_flush(1);
+    if (o.buf)
+        tw_stdio_write(2, o.buf, o.len);
+    tw_stdio_flush(2);
+    free(o.buf);
+    tw_err_clear();
+    tw_err_restore(pending);
+}

@@ -25,6 +25,7 @@ import sys
 import threading
 import gc
 import queue
+import time
 
 N = int(sys.argv[1])
 ITER = int(sys.argv[2])
@@ -123,10 +124,6 @@ for t in others:
 for k in range(len(SHARED)):
     SHARED[k] = None
 gc.collect()
-revived = sorted(o.ident for o in REVIVED)
-REVIVED.clear()
-gc.collect()
-gc.collect()
 
 expected = []
 for tid in range(N):
@@ -135,6 +132,22 @@ for tid in range(N):
         expected.append(ident)
         if i % 5 == 2:
             expected.append(ident + 1)
+
+# On nogil, an object whose last reference another thread dropped is
+# finalized by the thread that made it: at its next eval-breaker check, or
+# as it exits, which can be after join() returned (a worker's objects
+# dropped by the next worker after it finished).  Wait for those, bounded.
+deadline = time.monotonic() + 60
+while len(DONE) < len(expected) and time.monotonic() < deadline:
+    gc.collect()
+    time.sleep(0.002)
+revived = sorted(o.ident for o in REVIVED)
+REVIVED.clear()
+gc.collect()
+while sys.getrefcount(SENTINEL) != base and time.monotonic() < deadline:
+    gc.collect()           # (the same for frees queued to exiting threads)
+    time.sleep(0.002)
+
 done = sorted(DONE)
 if done != sorted(expected):
     dup = len(done) - len(set(done))

@@ -67,6 +67,30 @@ b = Bad()
 del b
 print("after a raising __del__")
 
+class Nested:
+    def __del__(self):
+        try:
+            raise KeyError("inner")
+        except KeyError:
+            raise ValueError("outer")     # reported without its context
+
+n = Nested()
+del n
+print("after a chained one")
+
+# a generator closed when its last reference goes: what its finally
+# raises is reported the same way
+def closing():
+    try:
+        yield 1
+    finally:
+        raise RuntimeError("from finally")
+
+gen = closing()
+next(gen)
+del gen
+print("after the generator")
+
 try:
     raise KeyError("pending")
 except KeyError as e:

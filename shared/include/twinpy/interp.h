@@ -35,6 +35,10 @@ int tw_run_main(const char *src, size_t len, const char *filename);
 
 /* Print exc with its traceback to stderr as CPython does. */
 void tw_print_exception(TwObject *exc);
+/* An exception nothing can catch (a finalizer's, a generator's on close
+ * at dealloc), reported as CPython's "unraisable" hook does: "Exception
+ * ignored in: " and repr(where), then exc with its traceback. */
+void tw_print_unraisable(TwObject *exc, TwObject *where);
 /* The builtins module's dict (borrowed). */
 TwObject *tw_builtins_dict(void);
 /* import name: a registered built-in module, or name.py beside the script. */

@@ -150,20 +150,22 @@ static _Thread_local TwObject *dealloc_in_base;
 /* An instance whose count reached zero runs its class's finalizer before
  * anything of it is released (unless it has run already, or no thread
  * state is current to run it on).  The finalizer may store self somewhere:
- * false then, and self lives on.  Tracked again before our reference
- * goes if it was tracked: once it has gone, another thread holding a
+ * false then, and self lives on.  Tracked again (a class's instances
+ * carry the GC prefix; one the trashcan postponed was untracked then)
+ * before our reference goes: once it has gone, another thread holding a
  * reference the finalizer made may drop it and deallocate self. */
-static bool finalize_from_dealloc(TwObject *self, bool tracked)
+static bool finalize_from_dealloc(TwObject *self)
 {
+    bool gc = (TW_TYPE(self)->tp_flags & TW_TPFLAGS_HAVE_GC) != 0;
     if (tw_gc_is_finalized(self) || !tw_tstate())
         return true;
     tw_resurrect_begin(self);
     tw_object_call_finalizer(self);
-    if (tracked)
+    if (gc)
         tw_gc_track(self);
     if (!tw_resurrect_end(self))
         return false;
-    if (tracked)
+    if (gc)
         tw_gc_untrack(self);
     return true;
 }
@@ -179,12 +181,11 @@ void tw_object_dealloc_generic(TwObject *self)
         return;
     }
     /* out of the collector's sight before any field is dropped */
-    bool tracked = (tp->tp_flags & TW_TPFLAGS_HAVE_GC) && tw_gc_is_tracked(self);
-    if (tracked)
+    if ((tp->tp_flags & TW_TPFLAGS_HAVE_GC) && tw_gc_is_tracked(self))
         tw_gc_untrack(self);
     if (!tw_trashcan_begin(self))
         return;
-    if (tp->tp_finalize && !finalize_from_dealloc(self, tracked)) {
+    if (tp->tp_finalize && !finalize_from_dealloc(self)) {
         tw_trashcan_end();
         return;
     }

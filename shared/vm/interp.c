@@ -760,6 +760,19 @@ static void out_chain(TwOut *o, TwObject *exc, TwObject **seen, int *nseen)
     out_exception_line(o, exc);
 }
 
+/* A report built in o goes to stderr after what stdout holds; the
+ * exception pending before it was built is set again. */
+static void write_report(TwOut *o, TwObject *pending)
+{
+    tw_stdio_flush(1);
+    if (o->buf)
+        tw_stdio_write(2, o->buf, o->len);
+    tw_stdio_flush(2);
+    free(o->buf);
+    tw_err_clear();
+    tw_err_restore(pending);
+}
+
 void tw_print_exception(TwObject *exc)
 {
     if (!exc)
@@ -774,13 +787,7 @@ void tw_print_exception(TwObject *exc)
     } else {
         out_str(&o, "TypeError: exceptions must derive from BaseException\n");
     }
-    tw_stdio_flush(1);
-    if (o.buf)
-        tw_stdio_write(2, o.buf, o.len);
-    tw_stdio_flush(2);
-    free(o.buf);
-    tw_err_clear();
-    tw_err_restore(pending);
+    write_report(&o, pending);
 }
 
 /* As CPython's default unraisable hook: the exception's own traceback and
@@ -803,11 +810,5 @@ void tw_print_unraisable(TwObject *exc, TwObject *where)
         out_traceback(&o, exc);
         out_exception_line(&o, exc);
     }
-    tw_stdio_flush(1);
-    if (o.buf)
-        tw_stdio_write(2, o.buf, o.len);
-    tw_stdio_flush(2);
-    free(o.buf);
-    tw_err_clear();
-    tw_err_restore(pending);
+    write_report(&o, pending);
 }

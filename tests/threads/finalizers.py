@@ -236,4 +236,31 @@ for i in range(5000):
     head = Link(head)
 del head
 print("chain finalized:", count[0])
+
+# a deep chain, whose deaths the trashcan postpones, where link 150
+# resurrects itself: it survives with the links it holds; made a cycle and
+# dropped, the collector finds it (tracked again after its finalizer) and
+# frees it without a second run, and the links it held run theirs
+deep_kept = []
+deaths = [0]
+
+class Deep:
+    def __init__(self, nxt, i):
+        self.nxt = nxt
+        self.i = i
+
+    def __del__(self):
+        deaths[0] += 1
+        if self.i == 150:
+            deep_kept.append(self)
+
+head = None
+for i in range(300):
+    head = Deep(head, i)
+del head
+print("deep deaths:", deaths[0], "kept:", [o.i for o in deep_kept])
+x = deep_kept.pop()
+x.me = x
+del x
+print("collected:", gc.collect(), "deaths:", deaths[0])
 print("done")

@@ -409,16 +409,16 @@ static void delete_garbage(TwGCHead *unreachable, TwGCHead *old)
     }
 }
 
-/* CPython's finalize_garbage: run the finalizer of every unreachable
- * object that has one still to run, before any of them is cleared, each
- * held by a reference while it runs.  The objects move to `seen` one at a
- * time, so that one a finalizer frees (its dealloc untracks it) leaves
- * whichever list it is on.  Returns whether any finalizer ran. */
 /* Weak: the runtime's own unit tests link without the object model, whose
  * classes are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
 extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
 
+/* CPython's finalize_garbage: run the finalizer of every unreachable
+ * object that has one still to run, before any of them is cleared, each
+ * held by a reference while it runs.  The objects move to `seen` one at a
+ * time, so that one a finalizer frees (its dealloc untracks it) leaves
+ * whichever list it is on.  Returns whether any finalizer ran. */
 static bool finalize_garbage(TwGCHead *unreachable)
 {
     TwGCHead seen;

@@ -1212,13 +1212,6 @@ static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner
     tw_incref(op);
 }
 
-/* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
- * `queued` are the objects step 1 took out of BRC queues: each still holds
- * the queue's reference (dropped after the restart), which no program
- * holds, so it does not make them roots.  Otherwise garbage whose last
- * reference a non-owner dropped while its owner was detached or off its
- * core, and everything that garbage reaches, would survive the collection
- * and count as long-lived. */
 /* Weak: the runtime's own unit tests link without the object model, whose
  * classes are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
@@ -1251,6 +1244,15 @@ static bool take_finalizable(int gen, TwObjVec *fin)
     return true;
 }
 
+/* Steps 2-5 with the world stopped; fills `unreachable` (references taken).
+ * `queued` are the objects step 1 took out of BRC queues: each still holds
+ * the queue's reference (dropped after the restart), which no program
+ * holds, so it does not make them roots.  Otherwise garbage whose last
+ * reference a non-owner dropped while its owner was detached or off its
+ * core, and everything that garbage reaches, would survive the collection
+ * and count as long-lived.  `fin` gets the garbage with finalizers still
+ * to run (take_finalizable); if there is any, nothing is garbage this
+ * time. */
 static void find_unreachable(int gen, TwObjVec *unreachable, int64_t *survivors,
                              int64_t *handed, TwSsize *reported, TwObject *const *queued,
                              size_t nqueued, TwObjVec *fin)
@@ -1398,24 +1400,25 @@ static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finali
 
     /* Generation bookkeeping, as the generational collector keeps it
      * (finalizing: the next pass does it). */
-    int c1 = counts12[0], c2 = counts12[1];
-    if (finalizing) {
-    } else if (generation >= 2) {
-        c1 = c2 = 0;
-    } else if (generation == 1) {
-        c1 = 0;
-        c2++;
-    } else {
-        c1++;
-    }
-    __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
-    __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
-    if (finalizing) {
-    } else if (generation >= 2) {
-        __atomic_store_n(&long_lived_pending, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&long_lived_total, survivors, __ATOMIC_RELAXED);
-    } else if (generation == 1) {
-        __atomic_store_n(&long_lived_pending, long_lived_pending + survivors, __ATOMIC_RELAXED);
+    if (!finalizing) {
+        int c1 = counts12[0], c2 = counts12[1];
+        if (generation >= 2) {
+            c1 = c2 = 0;
+        } else if (generation == 1) {
+            c1 = 0;
+            c2++;
+        } else {
+            c1++;
+        }
+        __atomic_store_n(&counts12[0], c1, __ATOMIC_RELAXED);
+        __atomic_store_n(&counts12[1], c2, __ATOMIC_RELAXED);
+        if (generation >= 2) {
+            __atomic_store_n(&long_lived_pending, 0, __ATOMIC_RELAXED);
+            __atomic_store_n(&long_lived_total, survivors, __ATOMIC_RELAXED);
+        } else if (generation == 1) {
+            __atomic_store_n(&long_lived_pending, long_lived_pending + survivors,
+                             __ATOMIC_RELAXED);
+        }
     }
     /* The next collection may start while this thread frees the garbage:
      * its stop then waits for us to finish (we check no eval breaker

@@ -47,7 +47,9 @@
  * period and the producer is not quiescent in the middle of a decref.
  * Objects whose owner is gone keep their stale ob_tid (never reused, so
  * never mistaken for anyone's); the non-owner that would queue one finds
- * no owner and merges it itself.  Dead owners' local counts are final
+ * no owner and merges it itself.  "Itself" is its own queue, merged at its
+ * next eval-breaker check (merge_later): deaths run finalizers, and a
+ * node is sent where Python code must not run (detach).  Dead owners' local counts are final
  * (published by step 2's store and the list unlink), so reading them is
  * race-free.
  *
@@ -156,14 +158,40 @@ static void merge_nodes(TwBrcNode *node)
     }
 }
 
+/* Nodes of objects whose owner is gone (a chain): this thread merges them
+ * at its next eval-breaker check, from its own queue, not here.  Their
+ * deaths may run finalizers (Python code), and a node is sent where no
+ * Python code may run: detach sends the outbox, and lock_section detaches
+ * after marking a section it is about to lock as suspended (a finalizer
+ * there that locked the same object would resume the section and then
+ * wait for its own lock).  Without a thread state (no Python code runs),
+ * or once this thread has given up its own objects (it is exiting and
+ * merges its queue no more), at once. */
+static void merge_later(TwBrcNode *chain)
+{
+    TwNogilThread *me = tw_nogil_thread();
+    if (!me || __atomic_load_n(&me->tid, __ATOMIC_SEQ_CST) == 0) {
+        merge_nodes(chain);
+        return;
+    }
+    while (chain) {
+        TwBrcNode *next = chain->next;
+        queue_push(me, chain);
+        chain = next;
+    }
+    if (!(__atomic_load_n(&me->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
+        tw_eval_breaker_set(&me->base, TW_EB_MERGE_REFCOUNTS);
+}
+
 /* Hand node (objects owned by tid) to their owner: push it, and have the
- * owner look at its queue; or merge them here when the owner is gone. */
+ * owner look at its queue; or merge them later here when the owner is
+ * gone (merge_later). */
 static void send_node(TwBrcNode *node, uintptr_t tid)
 {
     TwNogilThread *owner = tid ? tw_nogil_thread_by_tid(tid) : NULL;
     if (!owner) {
         node->next = NULL;
-        merge_nodes(node);
+        merge_later(node);
         return;
     }
     queue_push(owner, node);
@@ -177,7 +205,7 @@ static void send_node(TwBrcNode *node, uintptr_t tid)
     if (!(__atomic_load_n(&owner->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
         tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
     if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
-        tw_brc_merge_queue(owner);    /* it has abandoned its objects */
+        merge_later(queue_take_all(owner));    /* it has abandoned its objects */
 }
 
 void tw_thread_flush_queued(void)

@@ -275,15 +275,10 @@ void tw_object_dealloc_generic(TwObject *o);      /* instances of heap types  */
  * CPython reports it ("Exception ignored in: ...") and cleared.  Objects
  * are finalized when their last reference goes (tw_object_dealloc_generic)
  * or, in a cycle, by the collector before it clears any of the cycle;
- * objects still alive when the program ends are not finalized. */
+ * objects still alive when the program ends are not finalized.  Only
+ * classes have finalizers, and their instances all carry the collector's
+ * prefix (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
 void tw_object_call_finalizer(TwObject *op);
-/* Whether op has a finalizer still to run.  Only classes have finalizers,
- * and their instances all carry the collector's prefix (TW_TPFLAGS_HAVE_GC),
- * where the runtime keeps the mark. */
-static inline bool tw_object_needs_finalizer(TwObject *op)
-{
-    return TW_TYPE(op)->tp_finalize != NULL && !tw_gc_is_finalized(op);
-}
 /* Set once a class with a finalizer has been made: until then the
  * collectors skip looking for finalizers. */
 extern bool tw_finalizers_seen;

@@ -158,6 +158,16 @@ static void merge_nodes(TwBrcNode *node)
     }
 }
 
+/* Have t take its queue at its next eval-breaker check.  The owner clears
+ * the bit before it takes its queue (both seq_cst, as the push before this
+ * load): a set bit seen here is cleared after the push, so that take finds
+ * it.  Not writing the bit again spares t's eval breaker line a write. */
+static inline void ask_to_merge(TwNogilThread *t)
+{
+    if (!(__atomic_load_n(&t->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
+        tw_eval_breaker_set(&t->base, TW_EB_MERGE_REFCOUNTS);
+}
+
 /* Nodes of objects whose owner is gone (a chain): this thread merges them
  * at its next eval-breaker check, from its own queue, not here.  Their
  * deaths may run finalizers (Python code), and a node is sent where no
@@ -179,8 +189,7 @@ static void merge_later(TwBrcNode *chain)
         queue_push(me, chain);
         chain = next;
     }
-    if (!(__atomic_load_n(&me->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
-        tw_eval_breaker_set(&me->base, TW_EB_MERGE_REFCOUNTS);
+    ask_to_merge(me);
 }
 
 /* Hand node (objects owned by tid) to their owner: push it, and have the
@@ -198,12 +207,7 @@ static void send_node(TwBrcNode *node, uintptr_t tid)
     TwNogilThread *me = tw_nogil_thread();
     if (me)
         me->stats.brc_sent++;
-    /* The owner clears the bit before it takes its queue (both seq_cst,
-     * as the push and this load): a set bit seen here is cleared after
-     * our push, so that take finds our node.  Not writing the bit again
-     * spares the owner's eval breaker line a write. */
-    if (!(__atomic_load_n(&owner->base.eval_breaker, __ATOMIC_SEQ_CST) & TW_EB_MERGE_REFCOUNTS))
-        tw_eval_breaker_set(&owner->base, TW_EB_MERGE_REFCOUNTS);
+    ask_to_merge(owner);
     if (__atomic_load_n(&owner->tid, __ATOMIC_SEQ_CST) != tid)
         merge_later(queue_take_all(owner));    /* it has abandoned its objects */
 }

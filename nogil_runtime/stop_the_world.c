@@ -16,6 +16,16 @@
  *      other thread is ATTACHED (spinning before each sleep, see below);
  *   5. restart: SUSPENDED -> DETACHED for every other thread, wake each,
  *      clear stale stop bits, drop the locks.  Woken threads re-attach.
+ * Fairness: a woken thread needs a CPU to re-attach; a requester that
+ * stops the world again at once (a thread calling gc.collect() in a loop,
+ * with more threads than cores) would suspend it again before it ran, and
+ * could do so indefinitely (seen: a stress test's workers stalled for 50 s
+ * behind 100,000 back-to-back collections).  So the restart counts the
+ * threads it wakes that were waiting to run (parked by the stop, or
+ * waiting in tw_nogil_attach) in stw_unresumed, each marked resume_owed;
+ * each pays its debt when it attaches (tw_stw_resumed); and a stop that
+ * finds debts open first lets those threads run: it detaches and yields
+ * until they have all attached, for at most TW_STW_FAIR_NS.
  * Invariants:
  *   - while stw_requested is set no other thread is ATTACHED once step 4
  *     ends, so the requester may read every object and every thread's
@@ -118,6 +128,10 @@ static uint32_t stw_requested;
 static pthread_mutex_t stw_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stw_start_ns;
 static TwNogilThread *stw_owner;   /* the requester, while stopped */
+/* Threads woken by the last restarts that have not attached since
+ * (their resume_owed is set); see Fairness above. */
+static uint32_t stw_unresumed;
+#define TW_STW_FAIR_NS 1000000
 
 void tw_nogil_threads_lock_raw(void);   /* tstate.c */
 
@@ -132,9 +146,33 @@ bool tw_stw_is_mine(void)
     return me && __atomic_load_n(&stw_owner, __ATOMIC_RELAXED) == me;
 }
 
+void tw_stw_resumed(TwNogilThread *t)
+{
+    __atomic_store_n(&t->waits_to_attach, false, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&t->resume_owed, __ATOMIC_RELAXED)
+        && __atomic_exchange_n(&t->resume_owed, false, __ATOMIC_SEQ_CST))
+        __atomic_fetch_sub(&stw_unresumed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Let the threads the last restarts woke attach before stopping them
+ * again (bounded: a thread the scheduler keeps off its CPU for longer is
+ * stopped anyway). */
+static __attribute__((noinline)) void let_woken_threads_run(TwNogilThread *me)
+{
+    if (me)
+        tw_nogil_detach(me);
+    uint64_t deadline = tw_monotonic_ns() + TW_STW_FAIR_NS;
+    while (__atomic_load_n(&stw_unresumed, __ATOMIC_SEQ_CST) != 0 && tw_monotonic_ns() < deadline)
+        sched_yield();
+    if (me)
+        tw_nogil_attach(me);
+}
+
 void tw_stw_stop(void)
 {
     TwNogilThread *me = tw_nogil_thread();
+    if (__atomic_load_n(&stw_unresumed, __ATOMIC_SEQ_CST) != 0)
+        let_woken_threads_run(me);
     if (pthread_mutex_trylock(&stw_lock) != 0) {
         if (me)
             tw_nogil_detach(me);
@@ -180,6 +218,14 @@ void tw_stw_start(void)
         if (t == me)
             continue;
         tw_eval_breaker_clear(&t->base, TW_EB_STOP_THE_WORLD);
+        /* read before the restart: once DETACHED the thread may attach
+         * and clear them */
+        bool waiting = __atomic_load_n(&t->parked, __ATOMIC_SEQ_CST)
+                    || __atomic_load_n(&t->waits_to_attach, __ATOMIC_SEQ_CST);
+        if (waiting && !__atomic_load_n(&t->resume_owed, __ATOMIC_SEQ_CST)) {
+            __atomic_fetch_add(&stw_unresumed, 1, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&t->resume_owed, true, __ATOMIC_SEQ_CST);
+        }
         uint32_t s = TW_TS_SUSPENDED;
         if (__atomic_compare_exchange_n(&t->status, &s, TW_TS_DETACHED, false,
                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))

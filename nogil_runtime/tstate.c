@@ -304,8 +304,10 @@ void tw_nogil_attach(TwNogilThread *t)
             break;
         if (s == TW_TS_ATTACHED)
             return;                       /* already attached */
+        __atomic_store_n(&t->waits_to_attach, true, __ATOMIC_SEQ_CST);
         tw_futex_wait_counted(&t->status, TW_TS_SUSPENDED, -1, &t->status_sleepers);
     }
+    tw_stw_resumed(t);
     tw_qsbr_online(t);
     uint64_t now = tw_monotonic_ns();
     /* Only after a detach: a thread parked by a stop-the-world went from

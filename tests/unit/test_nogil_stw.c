@@ -17,6 +17,8 @@
  *     the eval breaker.
  */
 #define _GNU_SOURCE
+#include <limits.h>
+
 #include "test_nogil_util.h"
 
 #if TW_TEST_NOGIL
@@ -98,6 +100,68 @@ static void test_stop_the_world_pauses_attached_and_attaching_threads(void)
     CHECK(wait + 5 * 20000000u <= pause);
     CHECK(__atomic_load_n(&tw_nogil_gstats.stw_wait_max_ns, __ATOMIC_RELAXED) <=
           __atomic_load_n(&tw_nogil_gstats.stw_max_ns, __ATOMIC_RELAXED));
+}
+
+/* Back-to-back stops (a thread calling gc.collect() in a loop) with more
+ * threads than CPUs: each restart wakes the parked threads, and each must
+ * get to attach and run before the next stop suspends it again, or it
+ * could wait through any number of stops (stop_the_world.c, Fairness).
+ * Each busy thread counts the rounds (stops) between which it ran.  A
+ * thread the scheduler keeps off its CPU longer than the bound is stopped
+ * anyway, so each needs only a tenth of the rounds; without the fairness
+ * wait, some thread ran in none of them in most runs on 2 CPUs. */
+#define N_BUSY 4
+#define N_BACK_TO_BACK 400
+static long g_round;
+static long g_rounds_run[N_BUSY];
+
+static void back_to_back_main(int idx, void *p)
+{
+    if (idx > 0) {
+        TwThreadState *ts = tw_tstate();
+        long last = -1;
+        __atomic_fetch_add(&g_started, 1, __ATOMIC_RELEASE);
+        while (!__atomic_load_n(&g_stop_spinning, __ATOMIC_ACQUIRE)) {
+            long r = __atomic_load_n(&g_round, __ATOMIC_RELAXED);
+            if (r != last) {
+                last = r;
+                __atomic_fetch_add(&g_rounds_run[idx - 1], 1, __ATOMIC_RELAXED);
+            }
+            if (tw_eval_breaker_pending(ts))
+                tw_eval_breaker_handle(ts);
+        }
+        return;
+    }
+    long *least = p;
+    tw_test_spin_until(&g_started, N_BUSY, 10.0);
+    for (int i = 0; i < N_BUSY; i++)
+        __atomic_store_n(&g_rounds_run[i], 0, __ATOMIC_RELAXED);
+    for (int round = 0; round < N_BACK_TO_BACK; round++) {
+        tw_stw_stop();
+        __atomic_store_n(&g_round, round + 1, __ATOMIC_RELAXED);
+        tw_stw_start();
+    }
+    /* read with the world stopped */
+    tw_stw_stop();
+    *least = LONG_MAX;
+    for (int i = 0; i < N_BUSY; i++) {
+        long d = __atomic_load_n(&g_rounds_run[i], __ATOMIC_RELAXED);
+        if (d < *least)
+            *least = d;
+    }
+    tw_stw_start();
+    __atomic_store_n(&g_stop_spinning, 1, __ATOMIC_RELEASE);
+}
+
+static void test_back_to_back_stops_let_woken_threads_run(void)
+{
+    g_stop_spinning = g_started = 0;
+    g_round = 0;
+    long least = 0;
+    CHECK(tw_test_run_threads(N_BUSY + 1, back_to_back_main, &least));
+    if (getenv("SHOWLEAST") || least < N_BACK_TO_BACK / 10)
+        fprintf(stderr, "  a busy thread ran in %ld of %d rounds\n", least, N_BACK_TO_BACK);
+    CHECK(least >= N_BACK_TO_BACK / 10);
 }
 
 /* ---------------- GC test type --------------------------------------- */
@@ -630,6 +694,7 @@ int main(void)
 {
     static const TwTestCase cases[] = {
         TW_CASE(test_stop_the_world_pauses_attached_and_attaching_threads),
+        TW_CASE(test_back_to_back_stops_let_woken_threads_run),
         TW_CASE(test_collect_finds_cycles_and_keeps_reachable_objects),
         TW_CASE(test_young_collection_leaves_old_prefixes_alone),
         TW_CASE(test_collect_across_threads_while_they_run),

@@ -289,6 +289,12 @@ typedef struct TwNogilThread {
     TwObject **gc_rest;
     size_t gc_rest_len, gc_rest_cap;
     bool parked;                  /* in tw_stw_park_self: resumes there    */
+    /* stop_the_world.c: set (atomic) while the thread sleeps in
+     * tw_nogil_attach waiting for a stop to end; resume_owed: a restart
+     * woke it from such a wait (or from tw_stw_park_self) and it has not
+     * attached since (the next stop waits a little for it) */
+    bool waits_to_attach;
+    bool resume_owed;
     /* in gc_stw.c's wait_for_collection: set while attached before it
      * detaches, cleared once it has attached again, so a stopped world
      * reads it steady; it frees any handoff before it runs on */
@@ -458,6 +464,8 @@ void tw_stw_stop(void);
 void tw_stw_start(void);
 /* Eval-breaker handler for TW_EB_STOP_THE_WORLD. */
 void tw_stw_park_self(TwNogilThread *t);
+/* t has attached: the restart that woke it is paid (tw_nogil_attach). */
+void tw_stw_resumed(TwNogilThread *t);
 bool tw_stw_requested(void);
 /* True while the caller is the thread that stopped the world. */
 bool tw_stw_is_mine(void);

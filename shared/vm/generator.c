@@ -24,6 +24,10 @@ TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname)
     g->qualname = tw_newref(qualname);
     g->running = 0;
     g->exc_state = NULL;
+    /* generators have a finalizer (gen_finalize): the collectors look for
+     * them from now on */
+    if (!__atomic_load_n(&tw_finalizers_seen, __ATOMIC_RELAXED))
+        __atomic_store_n(&tw_finalizers_seen, true, __ATOMIC_RELAXED);
     tw_gc_track((TwObject *)g);
     return (TwObject *)g;
 }
@@ -231,21 +235,40 @@ static int gen_clear(TwObject *self)
     return 0;
 }
 
+/* The finalizer (tp_finalize): a suspended generator is closed, so that
+ * its finally blocks run, when its last reference goes or when the
+ * collector finds it in a cycle (before it clears any of the cycle); what
+ * they raise is reported as CPython reports it and ignored. */
+static bool gen_suspended(const TwGenObject *g)
+{
+    return g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running;
+}
+
+static void gen_finalize(TwObject *self)
+{
+    TwGenObject *g = (TwGenObject *)self;
+    if (!gen_suspended(g))
+        return;
+    TwObject *saved = tw_err_fetch();
+    if (gen_close_impl(g) < 0) {
+        TwObject *exc = tw_err_fetch();
+        tw_print_unraisable(exc, self);
+        TW_XDECREF(exc);
+    }
+    tw_err_restore(saved);
+}
+
 static void gen_dealloc(TwObject *self)
 {
     TwGenObject *g = (TwGenObject *)self;
     if (tw_gc_is_tracked(self))
         tw_gc_untrack(self);
-    if (g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running) {
-        /* a suspended generator is closed: its finally blocks run; what
-         * they raise is reported as CPython reports it and ignored */
-        TwObject *saved = tw_err_fetch();
-        if (gen_close_impl(g) < 0) {
-            TwObject *exc = tw_err_fetch();
-            tw_print_unraisable(exc, self);
-            TW_XDECREF(exc);
-        }
-        tw_err_restore(saved);
+    /* a suspended one is closed (unless a collection did that); nothing
+     * can refer to a generator whose count reached zero, so its finally
+     * blocks cannot bring it back */
+    if (gen_suspended(g) && !tw_gc_is_finalized(self)) {
+        tw_gc_set_finalized(self);
+        gen_finalize(self);
     }
     if (g->frame != NULL) {
         TwFrame *f = g->frame;
@@ -282,6 +305,7 @@ TwTypeObject TwGen_Type = {
     .tp_basicsize = sizeof(TwGenObject),
     .tp_flags = TW_TPFLAGS_HAVE_GC,
     .tp_dealloc = gen_dealloc,
+    .tp_finalize = gen_finalize,
     .tp_repr = gen_repr,
     .tp_hash = tw_object_hash_identity,
     .tp_getattro = tw_object_generic_getattr,

@@ -41,6 +41,11 @@ static TwObject *builtins_module;
 static TwObject *sys_module;
 static char *main_dir;              /* where `import name` finds name.py */
 
+/* Set while the program's globals are let go at exit (release_main_module):
+ * reports then show no source lines, as CPython's, which can no longer
+ * read them by then. */
+static bool finalizing_main;
+
 /* The main program's source, kept so that tracebacks can show its lines
  * even when it came from -c or stdin. */
 static const char *main_src;
@@ -258,10 +263,33 @@ fail:
     return -1;
 }
 
+/* What the main program left alive is let go as CPython does at exit:
+ * __main__ leaves sys.modules, and a full collection takes its globals
+ * (they and the functions they hold form a cycle through the functions'
+ * globals), so finalizers (__del__, a suspended generator's `finally`)
+ * run before the process ends.  Modules the program imported keep their
+ * globals. */
+static void release_main_module(void)
+{
+    TwObject *name = tw_str_from_cstr("__main__");
+    if (name == NULL) {
+        tw_err_clear();
+        return;
+    }
+    if (tw_dict_contains(modules_dict, name) == 1)
+        (void)tw_dict_del(modules_dict, name);
+    TW_DECREF(name);
+    tw_err_clear();
+    finalizing_main = true;
+    (void)tw_gc_collect(2);
+    tw_err_clear();
+}
+
 void tw_interpreter_fini(void)
 {
     /* Non-daemon threads keep the program alive, as in CPython. */
     tw_threading_wait_for_threads();
+    release_main_module();
     tw_stdio_flush_all();
 }
 
@@ -472,6 +500,8 @@ static const char *source_of(const char *filename, size_t *len)
 /* Line `lineno` (1-based) of a file, without its end of line; NULL if absent. */
 static const char *source_line(const char *filename, long lineno, size_t *n_out)
 {
+    if (finalizing_main)
+        return NULL;
     size_t len;
     const char *src = source_of(filename, &len);
     if (!src || lineno < 1)

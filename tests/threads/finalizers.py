@@ -263,4 +263,36 @@ x = deep_kept.pop()
 x.me = x
 del x
 print("collected:", gc.collect(), "deaths:", deaths[0])
+
+# --- generators in cycles ------------------------------------------------------
+# a suspended generator is closed by the collector, its finally run before
+# the cycle is cleared; one whose finally raises is reported and ignored
+class Box:
+    pass
+
+def boxed(box, label, fail):
+    try:
+        yield 1
+    finally:
+        print("finally of", label, "sees its box:", box.gen is not None)
+        if fail:
+            raise OSError("finally of " + label)
+
+for label, fail in (("quiet", False), ("failing", True)):
+    b = Box()
+    b.gen = boxed(b, label, fail)
+    next(b.gen)
+    del b
+    gc.collect()
+print("after the generators")
+# a generator that never started, one that finished: nothing to run
+b = Box()
+b.gen = boxed(b, "unstarted", False)
+c = Box()
+c.gen = boxed(c, "finished", False)
+next(c.gen)
+for _ in c.gen:
+    pass
+del b, c
+gc.collect()
 print("done")

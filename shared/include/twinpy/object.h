@@ -275,12 +275,13 @@ void tw_object_dealloc_generic(TwObject *o);      /* instances of heap types  */
  * CPython reports it ("Exception ignored in: ...") and cleared.  Objects
  * are finalized when their last reference goes (tw_object_dealloc_generic)
  * or, in a cycle, by the collector before it clears any of the cycle;
- * objects still alive when the program ends are not finalized.  Only
- * classes have finalizers, and their instances all carry the collector's
+ * at exit, a full collection takes the main module's globals
+ * (interp.c).  Classes (__del__) and generators (closing a suspended
+ * one) have finalizers, and their instances all carry the collector's
  * prefix (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
 void tw_object_call_finalizer(TwObject *op);
-/* Set once a class with a finalizer has been made: until then the
- * collectors skip looking for finalizers. */
+/* Set once a class with a finalizer or a generator has been made: until
+ * then the collectors skip looking for finalizers. */
 extern bool tw_finalizers_seen;
 
 /* Guards against runaway C recursion in repr, compare, hash of nested

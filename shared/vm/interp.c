@@ -268,9 +268,13 @@ fail:
  * (they and the functions they hold form a cycle through the functions'
  * globals), so finalizers (__del__, a suspended generator's `finally`)
  * run before the process ends.  Modules the program imported keep their
- * globals. */
+ * globals.  A program that never made an object with a finalizer would
+ * see nothing of it, and skips it (start-up plus exit of an empty script
+ * is 4-7% more instructions with the collection). */
 static void release_main_module(void)
 {
+    if (!__atomic_load_n(&tw_finalizers_seen, __ATOMIC_RELAXED))
+        return;
     TwObject *name = tw_str_from_cstr("__main__");
     if (name == NULL) {
         tw_err_clear();

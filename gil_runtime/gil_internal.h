@@ -67,6 +67,8 @@ typedef struct TwGilThread {
     /* tstate.c: what a spawned thread runs */
     void (*start_fn)(void *);
     void *start_arg;
+    void (*exited_fn)(void *);     /* tw_thread_spawn_ex: after the detach */
+    void *exited_arg;
 } TwGilThread;
 
 static inline TwGilThread *tw_gil_thread(TwThreadState *ts) { return (TwGilThread *)ts; }

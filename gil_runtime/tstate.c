@@ -151,9 +151,13 @@ static void thread_detach(TwGilThread *t)
 static void *thread_main(void *arg)
 {
     TwGilThread *t = arg;
+    void (*exited)(void *) = t->exited_fn;
+    void *exited_arg = t->exited_arg;
     thread_attach(t);
     t->start_fn(t->start_arg);
     thread_detach(t);
+    if (exited)
+        exited(exited_arg);
     return NULL;
 }
 
@@ -187,6 +191,12 @@ void tw_thread_detach_current(void)
  * waits on a lock the thread releases when its Python work is done). */
 int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out)
 {
+    return tw_thread_spawn_ex(fn, arg, NULL, NULL, ident_out);
+}
+
+int tw_thread_spawn_ex(void (*fn)(void *), void *arg, void (*exited)(void *), void *exited_arg,
+                       uint64_t *ident_out)
+{
     TwGilThread *t = thread_new();
     if (t == NULL) {
         errno = ENOMEM;
@@ -194,6 +204,8 @@ int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out)
     }
     t->start_fn = fn;
     t->start_arg = arg;
+    t->exited_fn = exited;
+    t->exited_arg = exited_arg;
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);

@@ -527,6 +527,8 @@ static void thread_exit(TwNogilThread *t)
 typedef struct {
     void (*fn)(void *);
     void *arg;
+    void (*exited)(void *);
+    void *exited_arg;
     TwNogilThread *t;
 } TwSpawn;
 
@@ -538,10 +540,18 @@ static void *thread_main(void *p)
     bind_and_attach(t);
     sp.fn(sp.arg);
     thread_exit(t);
+    if (sp.exited)
+        sp.exited(sp.exited_arg);
     return NULL;
 }
 
 int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out)
+{
+    return tw_thread_spawn_ex(fn, arg, NULL, NULL, ident_out);
+}
+
+int tw_thread_spawn_ex(void (*fn)(void *), void *arg, void (*exited)(void *), void *exited_arg,
+                       uint64_t *ident_out)
 {
     if (!tw_nogil_thread())
         tw_runtime_init();
@@ -554,6 +564,8 @@ int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out)
     }
     sp->fn = fn;
     sp->arg = arg;
+    sp->exited = exited;
+    sp->exited_arg = exited_arg;
     sp->t = t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);

@@ -10,7 +10,9 @@
  * Protocol of a Thread's life (the same as CPython's, with a plain lock in
  * the role of the thread-state lock):
  *   start():   registers the Thread in _limbo, makes `_done_lock` and
- *              acquires it, starts the OS thread, waits on `_started`.
+ *              acquires it, starts the OS thread
+ *              (_thread._start_joinable_thread: `_handle`), waits on
+ *              `_started`.
  *   _bootstrap / _bootstrap_inner (new thread; CPython's two frames, so
  *              that tracebacks show the same chain): moves itself from
  *              _limbo to _active[ident], sets `_started`, runs run(); an
@@ -22,7 +24,10 @@
  *              threads' objects to their owners (_thread._flush_queued:
  *              none held back when join returns) and releases
  *              `_done_lock`.
- *   join():    acquires and releases `_done_lock` (with the timeout).
+ *   join():    acquires and releases `_done_lock`, then waits for the
+ *              thread's very end (`_handle.join()`: its thread state gone,
+ *              so in the nogil build the finalizers its exit runs are
+ *              over), both within the timeout.
  * Invariants: a Thread is in at most one of _limbo/_active, and only while
  * it is started and not finished; both dicts change under
  * _active_limbo_lock.  _done_lock is held exactly from start() to the end
@@ -38,6 +43,7 @@
 
 static const char threading_source[] =
     "_start_new_thread = _thread.start_new_thread\n"
+    "_start_joinable_thread = _thread._start_joinable_thread\n"
     "_allocate_lock = _thread.allocate_lock\n"
     "get_ident = _thread.get_ident\n"
     "_flush_queued = _thread._flush_queued\n"
@@ -410,6 +416,7 @@ static const char threading_source[] =
     "        self._started_flag = False\n"
     "        self._is_stopped = False\n"
     "        self._done_lock = None\n"
+    "        self._handle = None\n"
     "        self._started = None\n"
     "        self._initialized = True\n"
     "\n"
@@ -437,7 +444,7 @@ static const char threading_source[] =
     "        with _active_limbo_lock:\n"
     "            _limbo[self] = self\n"
     "        try:\n"
-    "            _start_new_thread(self._bootstrap, ())\n"
+    "            self._handle = _start_joinable_thread(self._bootstrap)\n"
     "        except Exception:\n"
     "            with _active_limbo_lock:\n"
     "                del _limbo[self]\n"
@@ -490,9 +497,18 @@ static const char threading_source[] =
     "        elif timeout <= 0:\n"
     "            got = lock.acquire(False)\n"
     "        else:\n"
+    "            deadline = _time() + timeout\n"
     "            got = lock.acquire(True, timeout)\n"
     "        if got:\n"
     "            lock.release()\n"
+    "            handle = self._handle\n"
+    "            if handle is not None:\n"
+    "                if timeout is None:\n"
+    "                    handle.join()\n"
+    "                elif timeout <= 0:\n"
+    "                    handle.join(0)\n"
+    "                else:\n"
+    "                    handle.join(max(deadline - _time(), 0))\n"
     "\n"
     "    def is_alive(self):\n"
     "        return self._started_flag and not self._is_stopped\n"

@@ -35,6 +35,16 @@
  * references), asks the runtime for an attached OS thread, and that thread
  * calls f(*args, **kwargs).  An exception other than SystemExit is printed
  * as CPython does ("Exception ignored in thread started by: ...").
+ * _start_joinable_thread(f) does the same with no arguments and returns a
+ * handle whose join() waits for the thread's very end: its thread state
+ * gone (nogil: the counts other threads queued to it merged, so the
+ * finalizers that merge runs are over), as CPython's join waits for the
+ * thread state's deletion.  The handle's state is plain memory shared by
+ * the handle object and the exiting thread, which sets its futex word as
+ * its last act, outside the runtime (tw_thread_spawn_ex), and frees it if
+ * the handle is gone; invariants: `exited` goes 0 -> 1 once, a waiter
+ * sleeps only while it reads 0 and the setter wakes all after the store,
+ * and the memory lives while either side holds its reference.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,6 +567,145 @@ static TwObject *thread_start_new_thread(TwObject *self, TwObject *const *args, 
     return tw_int_from_i64((int64_t)ident);
 }
 
+/* ---------------- joinable threads (see the header) ----------------- */
+
+typedef struct {
+    uint32_t exited;            /* futex word: 0 running, 1 gone */
+    uint32_t refs;              /* the handle object's and the thread's */
+} TwThreadExit;
+
+typedef struct {
+    TwObject ob_base;
+    TwThreadExit *x;
+} TwThreadHandleObject;
+
+static TwTypeObject TwThreadHandle_Type;
+
+static void thread_exit_release(TwThreadExit *x)
+{
+    if (__atomic_sub_fetch(&x->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        free(x);
+}
+
+/* The thread's last act (tw_thread_spawn_ex): no runtime here. */
+static void thread_exited(void *p)
+{
+    TwThreadExit *x = p;
+    __atomic_store_n(&x->exited, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &x->exited, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+    thread_exit_release(x);
+}
+
+static void thread_handle_dealloc(TwObject *op)
+{
+    thread_exit_release(((TwThreadHandleObject *)op)->x);
+    tw_object_free(op, sizeof(TwThreadHandleObject));
+}
+
+/* handle.join(timeout=None): True once the thread is gone, False if the
+ * timeout (seconds; None: none) passed first. */
+static TwObject *thread_handle_join(TwObject *self, TwObject *const *args, size_t nargs,
+                                    TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("join", kwnames) < 0 || tw_arg_check_count("join", nargs, 0, 1) < 0)
+        return NULL;
+    double timeout = -1;
+    if (nargs == 1 && args[0] != Tw_None) {
+        timeout = tw_float_as_double(args[0]);
+        if (timeout == -1 && tw_err_occurred())
+            return NULL;
+        if (timeout < 0)
+            timeout = 0;
+    }
+    TwThreadExit *x = ((TwThreadHandleObject *)self)->x;
+    if (__atomic_load_n(&x->exited, __ATOMIC_ACQUIRE))
+        TW_RETURN_TRUE;
+    if (timeout == 0)
+        TW_RETURN_FALSE;
+    int64_t deadline = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
+    bool gone = false;
+    tw_begin_blocking();
+    for (;;) {
+        if (__atomic_load_n(&x->exited, __ATOMIC_ACQUIRE)) {
+            gone = true;
+            break;
+        }
+        struct timespec rel, *relp = NULL;
+        if (timeout > 0) {
+            int64_t left = deadline - monotonic_ns();
+            if (left <= 0)
+                break;
+            rel.tv_sec = (time_t)(left / 1000000000);
+            rel.tv_nsec = (long)(left % 1000000000);
+            relp = &rel;
+        }
+        syscall(SYS_futex, &x->exited, FUTEX_WAIT_PRIVATE, 0u, relp, NULL, 0);
+    }
+    tw_end_blocking();
+    return tw_bool_from(gone);
+}
+
+static const TwMethodDef thread_handle_methods[] = {
+    { "join", thread_handle_join, 0 },
+    { NULL, NULL, 0 },
+};
+
+static TwTypeObject TwThreadHandle_Type = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&TwType_Type),
+    .tp_name = "_thread._ThreadHandle",
+    .tp_basicsize = sizeof(TwThreadHandleObject),
+    .tp_dealloc = thread_handle_dealloc,
+    .tp_hash = tw_object_hash_identity,
+    .tp_methods = thread_handle_methods,
+};
+
+/* _thread._start_joinable_thread(f): start f() in a new thread; the
+ * handle's join() waits for the thread's very end. */
+static TwObject *thread_start_joinable(TwObject *self, TwObject *const *args, size_t nargs,
+                                       TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("_start_joinable_thread", kwnames) < 0 ||
+        tw_arg_check_count("_start_joinable_thread", nargs, 1, 1) < 0)
+        return NULL;
+    if (!tw_callable(args[0]))
+        return tw_err_format(TwExc_TypeError, "first arg must be callable");
+    TwThreadExit *x = malloc(sizeof *x);
+    TwThreadHandleObject *h = x ? (TwThreadHandleObject *)tw_object_alloc(&TwThreadHandle_Type,
+                                                                          sizeof *h)
+                                : NULL;
+    TwObject *noargs = h ? tw_tuple_new(0) : NULL;
+    if (noargs == NULL) {
+        if (h)
+            tw_object_free((TwObject *)h, sizeof *h);
+        free(x);
+        return tw_err_no_memory();
+    }
+    x->exited = 0;
+    x->refs = 2;
+    h->x = x;
+    TwThreadBoot *boot = tw_mem_alloc(sizeof *boot);
+    if (boot == NULL) {
+        TW_DECREF(noargs);
+        x->refs = 1;
+        TW_DECREF(h);
+        return tw_err_no_memory();
+    }
+    boot->func = tw_newref(args[0]);
+    boot->args = noargs;
+    boot->kwargs = NULL;
+    __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
+    if (tw_thread_spawn_ex(thread_boot, boot, thread_exited, x, NULL) < 0) {
+        __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
+        TW_DECREF(boot->func);
+        TW_DECREF(boot->args);
+        tw_mem_free(boot, sizeof *boot);
+        x->refs = 1;
+        TW_DECREF(h);
+        return tw_err_format(TwExc_RuntimeError, "can't start new thread");
+    }
+    return (TwObject *)h;
+}
+
 static TwObject *thread_allocate_lock(TwObject *self, TwObject *const *args, size_t nargs,
                                       TwObject *kwnames)
 {
@@ -655,6 +804,7 @@ static const TwMethodDef thread_functions[] = {
     { "_print_thread_exception", thread_print_thread_exception, 0 },
     { "_monotonic", thread_monotonic, 0 },
     { "_flush_queued", thread_flush_queued, 0 },
+    { "_start_joinable_thread", thread_start_joinable, 0 },
     { NULL, NULL, 0 },
 };
 
@@ -663,6 +813,8 @@ TwObject *tw_thread_module_init(void)
     if (!(TwLock_Type.tp_flags & TW_TPFLAGS_READY) && tw_type_ready(&TwLock_Type) < 0)
         return NULL;
     if (!(TwRLock_Type.tp_flags & TW_TPFLAGS_READY) && tw_type_ready(&TwRLock_Type) < 0)
+        return NULL;
+    if (!(TwThreadHandle_Type.tp_flags & TW_TPFLAGS_READY) && tw_type_ready(&TwThreadHandle_Type) < 0)
         return NULL;
     TwObject *m = tw_module_new("_thread");
     if (m == NULL)

@@ -25,7 +25,6 @@ import sys
 import threading
 import gc
 import queue
-import time
 
 N = int(sys.argv[1])
 ITER = int(sys.argv[2])
@@ -135,18 +134,13 @@ for tid in range(N):
 
 # On nogil, an object whose last reference another thread dropped is
 # finalized by the thread that made it: at its next eval-breaker check, or
-# as it exits, which can be after join() returned (a worker's objects
-# dropped by the next worker after it finished).  Wait for those, bounded.
-deadline = time.monotonic() + 60
-while len(DONE) < len(expected) and time.monotonic() < deadline:
-    gc.collect()
-    time.sleep(0.002)
+# as it exits (a worker's objects dropped by the next worker after it
+# finished), and join() waits for that exit; what the main thread dropped
+# above on objects of exited workers it finalizes itself at its next
+# eval-breaker check (the gc.collect() call).  So every finalizer has run.
 revived = sorted(o.ident for o in REVIVED)
 REVIVED.clear()
 gc.collect()
-while sys.getrefcount(SENTINEL) != base and time.monotonic() < deadline:
-    gc.collect()           # (the same for frees queued to exiting threads)
-    time.sleep(0.002)
 
 done = sorted(DONE)
 if done != sorted(expected):

@@ -161,6 +161,12 @@ static inline void tw_cpu_relax(void)
 /* Create an OS thread that attaches, runs fn(arg), detaches and exits.
  * Returns 0 and the new thread's ident, or -1 with errno-like code. */
 int tw_thread_spawn(void (*fn)(void *), void *arg, uint64_t *ident_out);
+/* The same, and the thread's last act, once its thread state is gone
+ * (nogil: its queued counts merged, so its objects' finalizers have run),
+ * is exited(exited_arg), which may not use the runtime (plain memory and
+ * system calls only).  Not called if the spawn fails. */
+int tw_thread_spawn_ex(void (*fn)(void *), void *arg, void (*exited)(void *), void *exited_arg,
+                       uint64_t *ident_out);
 /* Give a thread the runtime did not create (a benchmark's or an embedder's
  * pthread) a thread state and attach it; pair with tw_thread_detach_current
  * before the thread exits.  The main thread uses tw_runtime_init instead. */

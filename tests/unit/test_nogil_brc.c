@@ -374,6 +374,96 @@ static void test_creator_exit_while_others_hold_its_objects(void)
     CHECK_EQ_INT(bad, 0);
 }
 
+/* An outbox sent while taking a lock.  Thread B drops the last reference
+ * to an object X that thread A made (X waits in B's outbox), A exits, and
+ * B then blocks for the lock of an object L that thread C holds: the
+ * detach before B sleeps sends its outbox, and X's owner is gone.  X's
+ * deallocation takes a critical section on L itself.  Freed right there,
+ * inside the detach (as once), it ran with B's section on L marked
+ * suspended, and its section's end resumed that one, re-locking L for B,
+ * which then waited for its own lock: a deadlock (seen as a rare hang of
+ * tests/stress/finalizers.py at 32 threads).  brc.c now pushes such an
+ * object onto B's own queue: it dies at B's next eval-breaker check. */
+static TwObject *g_lock_target;            /* L */
+static int g_locking_deallocs;
+
+static void locking_dealloc(TwObject *op)
+{
+    TW_BEGIN_CRITICAL_SECTION(g_lock_target);
+    __atomic_fetch_add(&g_locking_deallocs, 1, __ATOMIC_RELAXED);
+    TW_END_CRITICAL_SECTION();
+    tw_object_free(op, sizeof(Counted));
+}
+
+static TwTypeObject LockingDeallocType = {
+    .ob_base = TW_OBJECT_HEAD_INIT(&LockingDeallocType),
+    .tp_name = "locking_dealloc",
+    .tp_basicsize = sizeof(Counted),
+    .tp_dealloc = locking_dealloc,
+};
+
+typedef struct {
+    TwObject *x;
+    uintptr_t owner_tid;
+    int step;
+    int freed_in_section, freed_after_check;
+    intptr_t state_after_drop;
+} OutboxLockArg;
+
+static void spin_step(OutboxLockArg *a, int want)
+{
+    while (__atomic_load_n(&a->step, __ATOMIC_ACQUIRE) < want)
+        tw_cpu_relax();
+}
+
+static void outbox_lock_worker(int idx, void *p)
+{
+    OutboxLockArg *a = p;
+    if (idx == 0) {                        /* A: makes X and exits */
+        Counted *c = (Counted *)tw_object_alloc(&LockingDeallocType, sizeof(Counted));
+        c->id = 0;
+        a->owner_tid = tw_thread_id();
+        __atomic_store_n(&a->x, (TwObject *)c, __ATOMIC_RELEASE);   /* its reference */
+        __atomic_store_n(&a->step, 1, __ATOMIC_RELEASE);
+        spin_step(a, 2);
+        return;
+    }
+    if (idx == 1) {                        /* C: holds L while B comes */
+        spin_step(a, 3);
+        TW_BEGIN_CRITICAL_SECTION(g_lock_target);
+        __atomic_store_n(&a->step, 4, __ATOMIC_RELEASE);
+        usleep(100000);                    /* B blocks on L meanwhile */
+        TW_END_CRITICAL_SECTION();
+        return;
+    }
+    /* B */
+    spin_step(a, 1);
+    tw_decref(a->x);                       /* non-owner, count 0: into the outbox */
+    a->state_after_drop = shared_state(a->x);
+    __atomic_store_n(&a->step, 2, __ATOMIC_RELEASE);
+    while (tw_nogil_thread_by_tid(a->owner_tid) != NULL)
+        tw_cpu_relax();                    /* A is gone, X still in the outbox */
+    __atomic_store_n(&a->step, 3, __ATOMIC_RELEASE);
+    spin_step(a, 4);
+    TW_BEGIN_CRITICAL_SECTION(g_lock_target);   /* contended: detaches */
+    a->freed_in_section = __atomic_load_n(&g_locking_deallocs, __ATOMIC_RELAXED);
+    TW_END_CRITICAL_SECTION();
+    handle_breaker();
+    a->freed_after_check = __atomic_load_n(&g_locking_deallocs, __ATOMIC_RELAXED);
+}
+
+static void test_outbox_sent_while_taking_a_lock_frees_later(void)
+{
+    g_lock_target = counted_new(-1);
+    g_locking_deallocs = 0;
+    OutboxLockArg a = { 0 };
+    CHECK(tw_test_run_threads(3, outbox_lock_worker, &a));
+    CHECK_EQ_INT(a.state_after_drop, TW_REF_QUEUED);
+    CHECK_EQ_INT(a.freed_in_section, 0);
+    CHECK_EQ_INT(a.freed_after_check, 1);
+    tw_decref(g_lock_target);
+}
+
 /* These tests spin attached without eval-breaker checks while another
  * thread attaches, and look at object locks directly: no solo mode (it is
  * tested in test_nogil_solo.c). */
@@ -395,6 +485,7 @@ int main(void)
         TW_CASE(test_counts_from_many_threads_merge_exactly),
         TW_CASE(test_objects_dropped_on_other_threads_are_freed_exactly_once),
         TW_CASE(test_creator_exit_while_others_hold_its_objects),
+        TW_CASE(test_outbox_sent_while_taking_a_lock_frees_later),
     };
     TwTestOptions opts = { .setup = setup_without_solo, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);

@@ -192,8 +192,11 @@ static uint8_t log2_for(TwSsize minsize)
 }
 
 /* Slot for a new entry: the first EMPTY or DUMMY slot on hash's probe
- * sequence. */
-static TwSsize find_empty_slot(TwDictKeys *k, TwHash hash)
+ * sequence.  Inline in every caller: the nogil build's larger
+ * insert_new_locked (publication) made the compiler call it, a frame per
+ * insert (alloc_churn -0.3% instructions, cycles -0.2%, nogil; the GIL
+ * build inlined it already). */
+static inline __attribute__((always_inline)) TwSsize find_empty_slot(TwDictKeys *k, TwHash hash)
 {
     size_t mask = (size_t)keys_size(k) - 1;
     size_t perturb = (size_t)hash;

@@ -125,6 +125,24 @@ static int64_t monotonic_ns(void)
     return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
+/* Sleep while *word reads val, until deadline (monotonic_ns; 0: none):
+ * false if the deadline had passed, else true after a wake-up, a signal,
+ * the timeout or a changed word (the caller looks again). */
+static bool futex_wait_until(uint32_t *word, uint32_t val, int64_t deadline)
+{
+    struct timespec rel, *relp = NULL;
+    if (deadline) {
+        int64_t left = deadline - monotonic_ns();
+        if (left <= 0)
+            return false;
+        rel.tv_sec = (time_t)(left / 1000000000);
+        rel.tv_nsec = (long)(left % 1000000000);
+        relp = &rel;
+    }
+    syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, relp, NULL, 0);
+    return true;
+}
+
 /* Try to set the flag, waiting at most timeout seconds (< 0: forever,
  * 0: not at all).  Returns 1 if acquired, 0 if not. */
 static int lock_acquire_flag(TwLockObject *lk, double timeout)
@@ -151,18 +169,10 @@ static int lock_acquire_flag(TwLockObject *lk, double timeout)
             got = 1;
             break;
         }
-        struct timespec rel, *relp = NULL;
-        if (timeout > 0) {
-            int64_t left = deadline - monotonic_ns();
-            if (left <= 0)
-                break;
-            rel.tv_sec = (time_t)(left / 1000000000);
-            rel.tv_nsec = (long)(left % 1000000000);
-            relp = &rel;
-        }
         /* Returns at once unless the word still reads 2 (EAGAIN), on a
          * wake-up, a signal (EINTR) or the timeout: all retry above. */
-        syscall(SYS_futex, &lk->state, FUTEX_WAIT_PRIVATE, 2u, relp, NULL, 0);
+        if (!futex_wait_until(&lk->state, 2u, deadline))
+            break;
     }
     tw_end_blocking();
     if (ts) {
@@ -630,16 +640,8 @@ static TwObject *thread_handle_join(TwObject *self, TwObject *const *args, size_
             gone = true;
             break;
         }
-        struct timespec rel, *relp = NULL;
-        if (timeout > 0) {
-            int64_t left = deadline - monotonic_ns();
-            if (left <= 0)
-                break;
-            rel.tv_sec = (time_t)(left / 1000000000);
-            rel.tv_nsec = (long)(left % 1000000000);
-            relp = &rel;
-        }
-        syscall(SYS_futex, &x->exited, FUTEX_WAIT_PRIVATE, 0u, relp, NULL, 0);
+        if (!futex_wait_until(&x->exited, 0u, deadline))
+            break;
     }
     tw_end_blocking();
     return tw_bool_from(gone);

@@ -148,7 +148,9 @@ bool tw_stw_is_mine(void)
 
 void tw_stw_resumed(TwNogilThread *t)
 {
-    __atomic_store_n(&t->waits_to_attach, false, __ATOMIC_RELAXED);
+    /* every attach comes here: plain loads unless it waited */
+    if (__atomic_load_n(&t->waits_to_attach, __ATOMIC_RELAXED))
+        __atomic_store_n(&t->waits_to_attach, false, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&t->resume_owed, __ATOMIC_RELAXED)
         && __atomic_exchange_n(&t->resume_owed, false, __ATOMIC_SEQ_CST))
         __atomic_fetch_sub(&stw_unresumed, 1, __ATOMIC_SEQ_CST);

@@ -235,15 +235,16 @@ static int gen_clear(TwObject *self)
     return 0;
 }
 
-/* The finalizer (tp_finalize): a suspended generator is closed, so that
- * its finally blocks run, when its last reference goes or when the
- * collector finds it in a cycle (before it clears any of the cycle); what
- * they raise is reported as CPython reports it and ignored. */
+/* Started, not finished, not running: stopped at a yield. */
 static bool gen_suspended(const TwGenObject *g)
 {
     return g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running;
 }
 
+/* The finalizer (tp_finalize): a suspended generator is closed, so that
+ * its finally blocks run, when its last reference goes or when the
+ * collector finds it in a cycle (before it clears any of the cycle); what
+ * they raise is reported as CPython reports it and ignored. */
 static void gen_finalize(TwObject *self)
 {
     TwGenObject *g = (TwGenObject *)self;

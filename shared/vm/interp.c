@@ -43,7 +43,7 @@ static char *main_dir;              /* where `import name` finds name.py */
 
 /* Set while the program's globals are let go at exit (release_main_module):
  * reports then show no source lines, as CPython's, which can no longer
- * read them by then. */
+ * read them by then.  (Atomic: daemon threads may print meanwhile.) */
 static bool finalizing_main;
 
 /* The main program's source, kept so that tracebacks can show its lines
@@ -284,7 +284,7 @@ static void release_main_module(void)
         (void)tw_dict_del(modules_dict, name);
     TW_DECREF(name);
     tw_err_clear();
-    finalizing_main = true;
+    __atomic_store_n(&finalizing_main, true, __ATOMIC_RELAXED);
     (void)tw_gc_collect(2);
     tw_err_clear();
 }
@@ -504,7 +504,7 @@ static const char *source_of(const char *filename, size_t *len)
 /* Line `lineno` (1-based) of a file, without its end of line; NULL if absent. */
 static const char *source_line(const char *filename, long lineno, size_t *n_out)
 {
-    if (finalizing_main)
+    if (__atomic_load_n(&finalizing_main, __ATOMIC_RELAXED))
         return NULL;
     size_t len;
     const char *src = source_of(filename, &len);

@@ -275,8 +275,8 @@ void tw_object_dealloc_generic(TwObject *o);      /* instances of heap types  */
  * CPython reports it ("Exception ignored in: ...") and cleared.  Objects
  * are finalized when their last reference goes (tw_object_dealloc_generic)
  * or, in a cycle, by the collector before it clears any of the cycle;
- * at exit, a full collection takes the main module's globals
- * (interp.c).  Classes (__del__) and generators (closing a suspended
+ * at exit, a full collection takes the globals of the main module and
+ * of the modules imported from source (interp.c).  Classes (__del__) and generators (closing a suspended
  * one) have finalizers, and their instances all carry the collector's
  * prefix (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
 void tw_object_call_finalizer(TwObject *op);

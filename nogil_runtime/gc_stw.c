@@ -1367,6 +1367,7 @@ static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finali
                                      __ATOMIC_RELAXED))
         return 0;
     tw_gc_flush_count(t);
+    tw_stw_let_woken_run();
     uint64_t start = tw_monotonic_ns();
 
     tw_stw_stop();

@@ -158,7 +158,8 @@ void tw_stw_resumed(TwNogilThread *t)
 
 /* Let the threads the last restarts woke attach before stopping them
  * again (bounded: a thread the scheduler keeps off its CPU for longer is
- * stopped anyway). */
+ * stopped anyway; a yield can take a time slice, so the bound is checked
+ * only as often as the caller runs). */
 static __attribute__((noinline)) void let_woken_threads_run(TwNogilThread *me)
 {
     if (me)
@@ -168,6 +169,12 @@ static __attribute__((noinline)) void let_woken_threads_run(TwNogilThread *me)
         sched_yield();
     if (me)
         tw_nogil_attach(me);
+}
+
+void tw_stw_let_woken_run(void)
+{
+    if (__atomic_load_n(&stw_unresumed, __ATOMIC_SEQ_CST) != 0)
+        let_woken_threads_run(tw_nogil_thread());
 }
 
 void tw_stw_stop(void)

@@ -466,6 +466,10 @@ void tw_stw_start(void);
 void tw_stw_park_self(TwNogilThread *t);
 /* t has attached: the restart that woke it is paid (tw_nogil_attach). */
 void tw_stw_resumed(TwNogilThread *t);
+/* What tw_stw_stop does first: let the threads the last restarts woke
+ * attach (stop_the_world.c, Fairness).  A collection calls it before its
+ * pause is timed: the other threads run meanwhile. */
+void tw_stw_let_woken_run(void);
 bool tw_stw_requested(void);
 /* True while the caller is the thread that stopped the world. */
 bool tw_stw_is_mine(void);

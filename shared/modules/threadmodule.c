@@ -545,6 +545,33 @@ static void thread_boot(void *arg)
     __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
 }
 
+/* Start func(*args, **kwargs) (kwargs may be NULL) in a new thread, with
+ * exited(exited_arg) as its last act if exited is set
+ * (tw_thread_spawn_ex).  0, or -1 with an exception set. */
+static int start_thread(TwObject *func, TwObject *args, TwObject *kwargs,
+                        void (*exited)(void *), void *exited_arg, uint64_t *ident)
+{
+    TwThreadBoot *boot = tw_mem_alloc(sizeof *boot);
+    if (boot == NULL) {
+        tw_err_no_memory();
+        return -1;
+    }
+    boot->func = tw_newref(func);
+    boot->args = tw_newref(args);
+    boot->kwargs = tw_xnewref(kwargs);
+    __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
+    if (tw_thread_spawn_ex(thread_boot, boot, exited, exited_arg, ident) < 0) {
+        __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
+        TW_DECREF(boot->func);
+        TW_DECREF(boot->args);
+        TW_XDECREF(boot->kwargs);
+        tw_mem_free(boot, sizeof *boot);
+        tw_err_format(TwExc_RuntimeError, "can't start new thread");
+        return -1;
+    }
+    return 0;
+}
+
 static TwObject *thread_start_new_thread(TwObject *self, TwObject *const *args, size_t nargs,
                                          TwObject *kwnames)
 {
@@ -558,22 +585,9 @@ static TwObject *thread_start_new_thread(TwObject *self, TwObject *const *args, 
         return tw_err_format(TwExc_TypeError, "2nd arg must be a tuple");
     if (fkwargs && !TW_DICT_CHECK(fkwargs))
         return tw_err_format(TwExc_TypeError, "optional 3rd arg must be a dictionary");
-    TwThreadBoot *boot = tw_mem_alloc(sizeof *boot);
-    if (boot == NULL)
-        return tw_err_no_memory();
-    boot->func = tw_newref(func);
-    boot->args = tw_newref(fargs);
-    boot->kwargs = tw_xnewref(fkwargs);
-    __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
     uint64_t ident = 0;
-    if (tw_thread_spawn(thread_boot, boot, &ident) < 0) {
-        __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
-        TW_DECREF(boot->func);
-        TW_DECREF(boot->args);
-        TW_XDECREF(boot->kwargs);
-        tw_mem_free(boot, sizeof *boot);
-        return tw_err_format(TwExc_RuntimeError, "can't start new thread");
-    }
+    if (start_thread(func, fargs, fkwargs, NULL, NULL, &ident) < 0)
+        return NULL;
     return tw_int_from_i64((int64_t)ident);
 }
 
@@ -685,25 +699,12 @@ static TwObject *thread_start_joinable(TwObject *self, TwObject *const *args, si
     x->exited = 0;
     x->refs = 2;
     h->x = x;
-    TwThreadBoot *boot = tw_mem_alloc(sizeof *boot);
-    if (boot == NULL) {
-        TW_DECREF(noargs);
-        x->refs = 1;
+    int r = start_thread(args[0], noargs, NULL, thread_exited, x, NULL);
+    TW_DECREF(noargs);
+    if (r < 0) {
+        x->refs = 1;           /* the thread never took its reference */
         TW_DECREF(h);
-        return tw_err_no_memory();
-    }
-    boot->func = tw_newref(args[0]);
-    boot->args = noargs;
-    boot->kwargs = NULL;
-    __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
-    if (tw_thread_spawn_ex(thread_boot, boot, thread_exited, x, NULL) < 0) {
-        __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
-        TW_DECREF(boot->func);
-        TW_DECREF(boot->args);
-        tw_mem_free(boot, sizeof *boot);
-        x->refs = 1;
-        TW_DECREF(h);
-        return tw_err_format(TwExc_RuntimeError, "can't start new thread");
+        return NULL;
     }
     return (TwObject *)h;
 }

@@ -410,7 +410,7 @@ static void delete_garbage(TwGCHead *unreachable, TwGCHead *old)
 }
 
 /* Weak: the runtime's own unit tests link without the object model, whose
- * classes are the only objects with finalizers (object.h). */
+ * classes and generators are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
 extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
 

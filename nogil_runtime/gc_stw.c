@@ -1213,7 +1213,7 @@ static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner
 }
 
 /* Weak: the runtime's own unit tests link without the object model, whose
- * classes are the only objects with finalizers (object.h). */
+ * classes and generators are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
 extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
 
@@ -1226,7 +1226,7 @@ extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
  * finalizers, drops the references, and collects again; what a finalizer
  * stored somewhere is then reachable, and the rest is freed, without
  * running its finalizer again.  Only programs that made a class with a
- * finalizer (tw_finalizers_seen) pay for the walk.  World stopped; false
+ * finalizer or a generator (tw_finalizers_seen) pay for the walk.  World stopped; false
  * if `fin` could not grow (the collection then frees nothing either). */
 static bool take_finalizable(int gen, TwObjVec *fin)
 {

@@ -831,9 +831,12 @@ void tw_object_call_finalizer(TwObject *op)
     fin(op);
     TwObject *exc = tw_err_fetch();
     if (exc) {
-        /* as CPython: in the __del__ function (looked up again: the
-         * finalizer may have changed the class) */
-        tw_print_unraisable(exc, tw_type_lookup(TW_TYPE(op), ID("__del__")));
+        /* as CPython: in a class's __del__ function (looked up again: the
+         * finalizer may have changed the class); in op itself for a
+         * built-in type's finalizer (a generator's) */
+        TwObject *del = TW_HAS_TPFLAG(op, TW_TPFLAGS_HEAPTYPE)
+                            ? tw_type_lookup(TW_TYPE(op), ID("__del__")) : NULL;
+        tw_print_unraisable(exc, del ? del : op);
         tw_decref(exc);
     }
     tw_err_restore(saved);

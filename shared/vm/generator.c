@@ -241,22 +241,16 @@ static bool gen_suspended(const TwGenObject *g)
     return g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running;
 }
 
-/* The finalizer (tp_finalize): a suspended generator is closed, so that
- * its finally blocks run, when its last reference goes or when the
- * collector finds it in a cycle (before it clears any of the cycle); what
- * they raise is reported as CPython reports it and ignored. */
+/* The finalizer (tp_finalize, run by tw_object_call_finalizer, which
+ * reports what it raises as CPython does and ignores it): a suspended
+ * generator is closed, so that its finally blocks run, when its last
+ * reference goes or when the collector finds it in a cycle (before it
+ * clears any of the cycle). */
 static void gen_finalize(TwObject *self)
 {
     TwGenObject *g = (TwGenObject *)self;
-    if (!gen_suspended(g))
-        return;
-    TwObject *saved = tw_err_fetch();
-    if (gen_close_impl(g) < 0) {
-        TwObject *exc = tw_err_fetch();
-        tw_print_unraisable(exc, self);
-        TW_XDECREF(exc);
-    }
-    tw_err_restore(saved);
+    if (gen_suspended(g))
+        (void)gen_close_impl(g);
 }
 
 static void gen_dealloc(TwObject *self)
@@ -267,10 +261,8 @@ static void gen_dealloc(TwObject *self)
     /* a suspended one is closed (unless a collection did that); nothing
      * can refer to a generator whose count reached zero, so its finally
      * blocks cannot bring it back */
-    if (gen_suspended(g) && !tw_gc_is_finalized(self)) {
-        tw_gc_set_finalized(self);
-        gen_finalize(self);
-    }
+    if (gen_suspended(g) && !tw_gc_is_finalized(self))
+        tw_object_call_finalizer(self);
     if (g->frame != NULL) {
         TwFrame *f = g->frame;
         g->frame = NULL;

@@ -41,10 +41,11 @@ static TwObject *builtins_module;
 static TwObject *sys_module;
 static char *main_dir;              /* where `import name` finds name.py */
 
-/* Set while the program's globals are let go at exit (release_main_module):
- * reports then show no source lines, as CPython's, which can no longer
- * read them by then.  (Atomic: daemon threads may print meanwhile.) */
-static bool finalizing_main;
+/* Set while the program's globals are let go at exit
+ * (release_program_globals): reports then show no source lines, as
+ * CPython's, which can no longer read them by then.  (Atomic: daemon
+ * threads may print meanwhile.) */
+static bool releasing_globals;
 
 /* The main program's source, kept so that tracebacks can show its lines
  * even when it came from -c or stdin. */
@@ -272,7 +273,7 @@ fail:
  * program that never made an object with a finalizer would see nothing
  * of it, and skips it (start-up plus exit of an empty script is 4-7% more
  * instructions with the collection). */
-static void release_main_module(void)
+static void release_program_globals(void)
 {
     if (!__atomic_load_n(&tw_finalizers_seen, __ATOMIC_RELAXED))
         return;
@@ -293,7 +294,7 @@ static void release_main_module(void)
         TW_DECREF(items);
     }
     tw_err_clear();
-    __atomic_store_n(&finalizing_main, true, __ATOMIC_RELAXED);
+    __atomic_store_n(&releasing_globals, true, __ATOMIC_RELAXED);
     (void)tw_gc_collect(2);
     tw_err_clear();
 }
@@ -302,7 +303,7 @@ void tw_interpreter_fini(void)
 {
     /* Non-daemon threads keep the program alive, as in CPython. */
     tw_threading_wait_for_threads();
-    release_main_module();
+    release_program_globals();
     tw_stdio_flush_all();
 }
 
@@ -513,7 +514,7 @@ static const char *source_of(const char *filename, size_t *len)
 /* Line `lineno` (1-based) of a file, without its end of line; NULL if absent. */
 static const char *source_line(const char *filename, long lineno, size_t *n_out)
 {
-    if (__atomic_load_n(&finalizing_main, __ATOMIC_RELAXED))
+    if (__atomic_load_n(&releasing_globals, __ATOMIC_RELAXED))
         return NULL;
     size_t len;
     const char *src = source_of(filename, &len);

@@ -155,8 +155,8 @@ struct TwTypeObject {
     TwInitFn tp_init;
     TwTraverseFn tp_traverse;     /* GC: visit every owned reference          */
     TwInquiryFn tp_clear;         /* GC: drop owned references to break cycles */
-    TwDeallocFn tp_finalize;      /* __del__ of a class that has one, or NULL:
-                                     see tw_object_call_finalizer            */
+    TwDeallocFn tp_finalize;      /* a class's __del__, a generator's close,
+                                     or NULL: see tw_object_call_finalizer   */
 
     /* numbers: indexed by TwBinOp; nb_inplace may be NULL (falls back to nb) */
     TwBinaryFn nb[TW_BINOP__COUNT];
@@ -267,18 +267,19 @@ int tw_object_issubclass(TwObject *derived, TwObject *cls);
 TwHash tw_object_hash_unhashable(TwObject *o);
 TwHash tw_object_hash_identity(TwObject *o);
 void tw_object_dealloc_generic(TwObject *o);      /* instances of heap types  */
-/* Finalizers (tp_finalize: a class's __del__).  tw_object_call_finalizer
+/* Finalizers (tp_finalize).  tw_object_call_finalizer
  * runs op's and marks op finalized (tw_gc_set_finalized), so that neither
  * its dealloc nor a collection runs it again; the caller holds a
  * reference and has checked that op has one not yet run.  The current
  * exception is kept; one the finalizer raises is reported on stderr as
  * CPython reports it ("Exception ignored in: ...") and cleared.  Objects
- * are finalized when their last reference goes (tw_object_dealloc_generic)
- * or, in a cycle, by the collector before it clears any of the cycle;
- * at exit, a full collection takes the globals of the main module and
- * of the modules imported from source (interp.c).  Classes (__del__) and generators (closing a suspended
- * one) have finalizers, and their instances all carry the collector's
- * prefix (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
+ * are finalized when their last reference goes (tw_object_dealloc_generic,
+ * a generator's dealloc) or, in a cycle, by the collector before it
+ * clears any of the cycle; at exit, a full collection takes the globals
+ * of the main module and of the modules imported from source (interp.c).
+ * Classes (__del__) and generators (closing a suspended one) have
+ * finalizers, and their instances all carry the collector's prefix
+ * (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
 void tw_object_call_finalizer(TwObject *op);
 /* Set once a class with a finalizer or a generator has been made: until
  * then the collectors skip looking for finalizers. */

@@ -2116,26 +2116,25 @@ dispatch:
         }
         DISPATCH();
     }
+    /* Both, like COMPARE_OP, jump at once when a conditional jump comes
+     * next (`if x in d:`, `while y is not None:`): no bool is pushed and
+     * popped again. */
     TARGET(IS_OP) {
-        TwObject *r = POP(), *l = TOP();
+        TwObject *r = POP(), *l = POP();
         int b = (l == r) ^ oparg;
         TW_DECREF(r);
         TW_DECREF(l);
-        SET_TOP(tw_newref(b ? Tw_True : Tw_False));
-        DISPATCH();
+        COMPARE_RESULT(b);
     }
     TARGET(CONTAINS_OP) {
-        TwObject *container = POP(), *item = TOP();
+        TwObject *container = POP(), *item = POP();
         SAVE_FRAME_STATE();
         int b = tw_object_contains(container, item);
         TW_DECREF(container);
         TW_DECREF(item);
-        if (b < 0) {
-            sp--;
+        if (b < 0)
             goto error;
-        }
-        SET_TOP(tw_newref((b ^ oparg) ? Tw_True : Tw_False));
-        DISPATCH();
+        COMPARE_RESULT(b ^ oparg);
     }
     TARGET(JUMP_FORWARD) {
         JUMPTO(oparg);

@@ -37,9 +37,11 @@ static int visit_all(TwObject **refs, size_t n, TwVisitFn visit, void *arg)
     return 0;
 }
 
+/* In unsigned arithmetic: b * 1000003 overflows for most hashes, which
+ * for a signed type is undefined behaviour (UBSan, the fuzzer). */
 static TwHash combine_hash(TwHash a, TwHash b)
 {
-    TwHash h = a ^ (b * 1000003);
+    TwHash h = (TwHash)((uint64_t)a ^ ((uint64_t)b * 1000003u));
     return h == -1 ? -2 : h;
 }
 

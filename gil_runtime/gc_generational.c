@@ -413,9 +413,11 @@ static void delete_garbage(TwGCHead *unreachable, TwGCHead *old)
  * classes and generators are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
 extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
+extern bool tw_object_finalizer_pending(TwObject *op) __attribute__((weak));
 
 /* CPython's finalize_garbage: run the finalizer of every unreachable
- * object that has one still to run, before any of them is cleared, each
+ * object that has one still to run (and one that would do something:
+ * tw_object_finalizer_pending), before any of them is cleared, each
  * held by a reference while it runs.  The objects move to `seen` one at a
  * time, so that one a finalizer frees (its dealloc untracks it) leaves
  * whichever list it is on.  Returns whether any finalizer ran. */
@@ -428,7 +430,8 @@ static bool finalize_garbage(TwGCHead *unreachable)
         TwGCHead *g = unreachable->next;
         TwObject *op = FROM_GC(g);
         list_move(g, &seen);
-        if (TW_TYPE(op)->tp_finalize && !(g->refs & GC_FINALIZED)) {
+        if (TW_TYPE(op)->tp_finalize && !(g->refs & GC_FINALIZED) &&
+            (!tw_object_finalizer_pending || tw_object_finalizer_pending(op))) {
             tw_incref(op);
             tw_object_call_finalizer(op);
             tw_decref(op);

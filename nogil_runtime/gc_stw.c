@@ -1216,6 +1216,17 @@ static void sort_garbage(TwObject *op, bool sections_open, TwNogilThread **owner
  * classes and generators are the only objects with finalizers (object.h). */
 extern bool tw_finalizers_seen __attribute__((weak));
 extern void tw_object_call_finalizer(TwObject *op) __attribute__((weak));
+extern bool tw_object_finalizer_pending(TwObject *op) __attribute__((weak));
+
+/* op has a finalizer that would do something (object.h): a finished
+ * generator's does nothing, and garbage holding one then needs no
+ * finalizing pass. */
+static bool finalizer_pending(TwObject *op)
+{
+    if (!TW_TYPE(op)->tp_finalize)
+        return false;
+    return !tw_object_finalizer_pending || tw_object_finalizer_pending(op);
+}
 
 /* Finalizers.  Garbage whose finalizer is still to run (a class's
  * __del__) must run it before anything of its cycle is cleared, and may
@@ -1232,8 +1243,8 @@ static bool take_finalizable(int gen, TwObjVec *fin)
 {
     FOR_EACH_CANDIDATE(l, g, gen) {
         TwObject *op = TW_GC_OBJ(g);
-        if (!is_garbage(op, false) || !TW_TYPE(op)->tp_finalize ||
-            (gc_bits(op) & TW_GC_FINALIZED))
+        if (!is_garbage(op, false) || (gc_bits(op) & TW_GC_FINALIZED) ||
+            !finalizer_pending(op))
             continue;
         vec_push(fin, op);
         if (fin->failed)

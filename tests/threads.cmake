@@ -65,7 +65,7 @@ if(TARGET twinpy)
   add_test(NAME threads.finalizer_stats
     COMMAND $<TARGET_FILE:twinpy> --stats ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/finalizer_stats.py)
   set_tests_properties(threads.finalizer_stats PROPERTIES LABELS "threads" TIMEOUT 60
-    PASS_REGULAR_EXPRESSION "\ngc_finalizers 25\n")
+    PASS_REGULAR_EXPRESSION "\ngc_finalizers 28\n")
 
   add_test(NAME threads.lock_stats
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/lock_stats_check.sh $<TARGET_FILE:twinpy>

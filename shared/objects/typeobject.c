@@ -821,6 +821,14 @@ static void slot_tp_finalize(TwObject *self)
     tw_xdecref(tw_call_special(self, ID("__del__"), NULL, 0, NULL));
 }
 
+bool tw_object_finalizer_pending(TwObject *op)
+{
+    TwTypeObject *tp = TW_TYPE(op);
+    if (!tp->tp_finalize)
+        return false;
+    return tp != &TwGen_Type || tw_gen_is_suspended(op);
+}
+
 void tw_object_call_finalizer(TwObject *op)
 {
     TwDeallocFn fin = TW_TYPE(op)->tp_finalize;

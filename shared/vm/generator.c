@@ -253,6 +253,11 @@ static void gen_finalize(TwObject *self)
         (void)gen_close_impl(g);
 }
 
+bool tw_gen_is_suspended(TwObject *self)
+{
+    return gen_suspended((const TwGenObject *)self);
+}
+
 static void gen_dealloc(TwObject *self)
 {
     TwGenObject *g = (TwGenObject *)self;

@@ -281,6 +281,13 @@ void tw_object_dealloc_generic(TwObject *o);      /* instances of heap types  */
  * finalizers, and their instances all carry the collector's prefix
  * (TW_TPFLAGS_HAVE_GC), where the runtime keeps the mark. */
 void tw_object_call_finalizer(TwObject *op);
+/* True when op's type has a finalizer and it would do something now: a
+ * class's __del__, or a generator's close while the generator is
+ * suspended at a yield (one never started or finished has nothing to
+ * close).  The collectors ask before running one (and skip the objects for
+ * which it says no), so that garbage holding finished generators costs no
+ * finalizing pass; the caller checks the finalized mark itself. */
+bool tw_object_finalizer_pending(TwObject *op);
 /* Set once a class with a finalizer or a generator has been made: until
  * then the collectors skip looking for finalizers. */
 extern bool tw_finalizers_seen;

@@ -173,6 +173,9 @@ extern TwTypeObject TwGen_Type;
  * NULL: finished (if no exception set, *retval holds the return value as
  * a new reference) or failed. */
 TwObject *tw_gen_send_ex(TwObject *gen, TwObject *value, TwObject **retval);
+/* Started, not finished, not running: stopped at a yield (gen: a
+ * generator). */
+bool tw_gen_is_suspended(TwObject *gen);
 
 /* ---------------- the interpreter -------------------------------------- */
 

@@ -321,8 +321,13 @@ void tw_qsbr_defer_free(TwNogilThread *t, void *p, size_t size)
         return;    /* out of memory for bookkeeping: leak rather than risk reuse */
     t->stats.qsbr_deferred++;
     t->stats.qsbr_deferred_bytes += size & ~(TW_QSBR_RAW | TW_QSBR_OBJECT_BLOCK);
-    if (t->qsbr_queue.count % TW_QSBR_PROCESS_EVERY == 0)
+    uint64_t n = t->qsbr_queue.count;
+    if (n % TW_QSBR_PROCESS_EVERY == 0) {
         tw_eval_breaker_set(&t->base, TW_EB_QUIESCENT);
+        /* read-mostly line: written only when a backlog is a new high */
+        if (n > __atomic_load_n(&tw_nogil_gstats.qsbr_backlog_max, __ATOMIC_RELAXED))
+            tw_stat_max(&tw_nogil_gstats.qsbr_backlog_max, n);
+    }
 }
 
 /* Ask the threads that have not reached goal to report a quiescent state. */

@@ -94,6 +94,7 @@ void tw_stats_dump(FILE *out)
     fprintf(out, "qsbr_deferred_bytes %llu\n", (unsigned long long)sum.qsbr_deferred_bytes);
     fprintf(out, "qsbr_freed %llu\n", (unsigned long long)sum.qsbr_freed);
     fprintf(out, "qsbr_polls %llu\n", (unsigned long long)sum.qsbr_polls);
+    fprintf(out, "qsbr_backlog_max %llu\n", G(qsbr_backlog_max));
     fprintf(out, "gc_runs %llu\n", G(gc_runs));
     fprintf(out, "gc_collected %llu\n", G(gc_collected));
     fprintf(out, "gc_pause_total_us %llu\n", G(gc_pause_total_ns) / 1000);

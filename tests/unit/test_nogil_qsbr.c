@@ -72,6 +72,17 @@ static void test_delayed_free_waits_for_every_attached_thread(void)
     /* The other thread has not passed a quiescent state: still pending. */
     CHECK_EQ_INT(pending(), 1);
     CHECK_EQ_INT(tw_test_live_blocks(), before + 1);
+    /* So is everything freed after: --stats' qsbr_backlog_max, looked at
+     * every 64th deferral, reads 192 once 200 more wait. */
+    static void *more[200];
+    for (int i = 0; i < 200; i++)
+        more[i] = tw_mem_alloc(128);
+    for (int i = 0; i < 200; i++)
+        tw_mem_free_delayed(more[i], 128);
+    quiesce_self();
+    CHECK_EQ_INT(pending(), 201);
+    CHECK_EQ_INT(tw_test_live_blocks(), before + 201);
+    CHECK_EQ_INT(__atomic_load_n(&tw_nogil_gstats.qsbr_backlog_max, __ATOMIC_RELAXED), 192);
     __atomic_store_n(&g_step, 2, __ATOMIC_RELEASE);
     CHECK(tw_test_spin_until(&g_step, 3, 10.0));
     quiesce_self();

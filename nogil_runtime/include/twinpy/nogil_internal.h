@@ -555,6 +555,9 @@ typedef struct {
     uint64_t gc_runs, gc_collected, gc_pause_total_ns, gc_pause_max_ns;
     uint64_t gc_helped;   /* registries a parked thread walked for a phase */
     uint64_t threads_started, threads_exited;
+    /* the most frees one thread had waiting for a grace period at once
+     * (seen every TW_QSBR_PROCESS_EVERY deferrals, qsbr.c) */
+    uint64_t qsbr_backlog_max;
 } TwNogilGlobalStats;
 extern TwNogilGlobalStats tw_nogil_gstats;   /* atomic fields             */
 void tw_stats_retire_thread(TwNogilThread *t);

@@ -23,12 +23,13 @@
  * in the environment still overrides them; the system allocator ignores
  * it).  Pages emptied in a burst, as a collection's frees or a grace
  * period's come, go back to the kernel after 100 ms instead of jemalloc's
- * default 10 s.  Peak RSS, full sizes, 5 interleaved runs, medians: cycles
- * at 4 threads gil 6.64 -> 6.74 MiB (noise), nogil 7.76 -> 7.57 MiB (and
- * with 0 ms 6.50 and 7.39, but cycles at 2 threads 10% slower under the
- * GIL); at 2 threads gil 5.98 -> 5.95, nogil 6.55 -> 6.37; alloc_churn,
- * shared_dict_lock, producer_consumer and nbody at 4 threads within 0.12
- * MiB either way, their times and one thread's within noise. */
+ * default 10 s.  Peak RSS, full sizes, medians of two sets of 5
+ * interleaved runs: cycles at 4 threads nogil 7.76-7.88 -> 7.48-7.57 MiB,
+ * gil 6.64-6.75 -> 6.67-6.74 (noise); at 2 threads nogil 6.55 -> 6.37,
+ * gil 5.98 -> 5.95.  With 0 ms, 7.39 and 6.50 at 4 threads, but the GIL
+ * build's cycles at 2 threads took 10% longer.  alloc_churn,
+ * shared_dict_lock, producer_consumer and nbody at 4 threads moved under
+ * 0.12 MiB either way, their times and one thread's within noise. */
 const char *malloc_conf = "dirty_decay_ms:100";
 
 static const char usage_text[] =

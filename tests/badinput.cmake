@@ -8,7 +8,7 @@
 set(TWIN_BADINPUT_CASES
   indent_expected unindent_mismatch unexpected_indent tab_error unterminated_string
   unterminated_triple null_byte bad_utf8 unbalanced_open unbalanced_mismatch unbalanced_close
-  syntax_from_stdin deep_parens deep_lists deep_dicts deep_ifs deep_blocks long_chains
+  syntax_from_stdin deep_parens deep_lists assign_in_nested_lists deep_dicts deep_ifs deep_blocks long_chains
   deep_prefix recursion recursion_methods_and_repr recursion_raised_limit recursion_in_thread
   memory_list memory_str memory_caught memory_from_iterable memory_deque unhashable release_unlocked thread_exceptions
   deep_structures_free output_before_error_pipe output_before_exit output_from_threads

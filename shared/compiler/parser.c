@@ -96,6 +96,8 @@ typedef struct TwParser {
                                    specific errors count, "invalid syntax"
                                    does not */
     int depth;                  /* nesting, against TW_AST_MAX_DEPTH */
+    int assign_diag;            /* inside p_diag_assign_in_expression's
+                                   reparses: a nested one adds nothing */
     TwParseMode mode;
     TwExpr *last_bare_tuple;    /* the last tuple built without brackets */
     /* f-string expression parsers: the tokens come from "(expr)";
@@ -711,6 +713,7 @@ static bool p_attempt_mode(TwParser *p, void (*fn)(TwParser *, void *),
     jmp_buf *saved = p->on_error;
     int pos = p->pos;
     int depth = p->depth;
+    int assign_diag = p->assign_diag;
     int end_line = p->last_end_line;
     int end_col = p->last_end_col;
     volatile bool ok = false;
@@ -733,6 +736,7 @@ static bool p_attempt_mode(TwParser *p, void (*fn)(TwParser *, void *),
     if (!ok) {
         p->pos = pos;
         p->depth = depth;
+        p->assign_diag = assign_diag;
         p->last_end_line = end_line;
         p->last_end_col = end_col;
         if (p->sh->has_error && (p->sh->from_tokenizer || diagnose)) {
@@ -1083,6 +1087,13 @@ static TW_NOINLINE void p_check_juxtaposed(TwParser *p, TwExpr *a, int start)
  */
 static void p_diag_assign_in_expression(TwParser *p, int start)
 {
+    /* Its reparses of the rest meet every '=' nested in it again, and
+     * each would reparse its own rest twice more: `[1, a = [1, a = ...`
+     * 22 deep took 2.3 s and 860 MB.  The outermost one decides the
+     * message; the nested ones just fail. */
+    if (p->assign_diag > 0)
+        return;
+    p->assign_diag++;
     int save = p->pos;
     const TwToken first = p->tokens[start];
     if (first.kind == TW_TOK_NAME && p->tokens[start + 1].kind == TW_TOK_EQUAL) {
@@ -1119,6 +1130,7 @@ static void p_diag_assign_in_expression(TwParser *p, int start)
         }
     }
     p->pos = save;
+    p->assign_diag--;
 }
 
 /* A named_expression followed by '=' where no assignment can be. */
@@ -2708,6 +2720,7 @@ static TwExpr *fstr_compile_expr(TwParser *p, const TwToken *t,
     sub.sh = p->sh;
     sub.tok = &tok;
     sub.speculating = p->speculating;
+    sub.assign_diag = p->assign_diag;
     sub.depth = p->depth + 1;
     sub.mode = TW_PARSE_EVAL;
     sub.fstring = true;

@@ -614,8 +614,13 @@ static void list_clear_impl(TwListObject *l)
     TW_BEGIN_CRITICAL_SECTION(l);
     a = l->array;
     n = l->size;
-    tw_atomic_store_ssize(&l->size, 0);
-    tw_atomic_store_ptr(&l->array, NULL);
+    /* Clearing a list that is being sorted (it looks empty) changes
+     * nothing, as in CPython: the marker stays, so the sort does not
+     * report a modification. */
+    if (a != &sort_marker) {
+        tw_atomic_store_ssize(&l->size, 0);
+        tw_atomic_store_ptr(&l->array, NULL);
+    }
     TW_END_CRITICAL_SECTION();
     if (a == NULL || a == &sort_marker)
         return;
@@ -979,6 +984,8 @@ static int list_ass_slice_locked(TwListObject *l, TwSsize lo, TwSsize hi, TwObje
     else if (hi > size)
         hi = size;
     TwSsize norig = hi - lo, d = n - norig;
+    if (size == 0 && n == 0)
+        return 0;    /* nothing to change (a list being sorted stays so) */
     if (size + d == 0) {
         for (TwSsize k = lo; k < hi; k++)
             rec->items[rec->n++] = l->array->items[k];

@@ -32,21 +32,52 @@ TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname)
     return (TwObject *)g;
 }
 
-static TwObject *gen_resume(TwGenObject *g, TwObject *value, int throwflag, TwObject **retval)
+/*
+ * One thread at a time.  Every operation that reads or changes a live
+ * generator's frame or exc_state (next, send, throw, close) first claims
+ * it: `running` goes from 0 to 1 inside the generator's critical section
+ * (empty in the GIL build; in the free-threaded one the section's lock,
+ * or the owner's bias, orders one claimant's changes before the next
+ * one's claim), and back to 0 when the operation is done with them.  A
+ * claim that finds `running` set fails with "generator already
+ * executing", whether the generator is running in another thread or is
+ * resuming itself.  The collectors and the deallocation read the state
+ * unclaimed: they look only at generators no running code can reach.
+ * `running` is also read without the lock (gi_running): relaxed atomics.
+ */
+static bool gen_claim(TwGenObject *g)
+{
+    bool ok;
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)g);
+    ok = __atomic_load_n(&g->running, __ATOMIC_RELAXED) == 0;
+    if (ok)
+        __atomic_store_n(&g->running, 1, __ATOMIC_RELAXED);
+    TW_END_CRITICAL_SECTION();
+    if (!ok)
+        tw_err_set_string(TwExc_ValueError, "generator already executing");
+    return ok;
+}
+
+static void gen_unclaim(TwGenObject *g)
+{
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)g);
+    __atomic_store_n(&g->running, 0, __ATOMIC_RELAXED);
+    TW_END_CRITICAL_SECTION();
+}
+
+/* Runs g, claimed by the caller, which it unclaims. */
+static TwObject *gen_resume_claimed(TwGenObject *g, TwObject *value, int throwflag, TwObject **retval)
 {
     *retval = NULL;
     TwFrame *f = g->frame;
-    if (g->running) {
-        tw_err_set_string(TwExc_ValueError, "generator already executing");
-        return NULL;
-    }
     if (f == NULL) {
-        if (throwflag)
-            return NULL;          /* the exception set by the caller stands */
-        return NULL;              /* exhausted: no exception, no value */
+        gen_unclaim(g);
+        /* exhausted: no exception, no value (or the one thrown stands) */
+        return NULL;
     }
     bool started = f->ip != f->code->code;
     if (!started && value != NULL && value != Tw_None && !throwflag) {
+        gen_unclaim(g);
         tw_err_set_string(TwExc_TypeError, "can't send non-None value to a just-started generator");
         return NULL;
     }
@@ -62,24 +93,33 @@ static TwObject *gen_resume(TwGenObject *g, TwObject *value, int throwflag, TwOb
     } else {
         TW_XINCREF(caller_exc);
     }
-    g->running = 1;
     TwObject *res = tw_eval_frame_ex(ts, f, throwflag);
-    g->running = 0;
     if (ts->handled_exc != caller_exc && f->yielded)
         g->exc_state = ts->handled_exc;
     else
         TW_XDECREF(ts->handled_exc);
     ts->handled_exc = caller_exc;
-    if (f->yielded)
+    if (f->yielded) {
+        gen_unclaim(g);
         return res;
+    }
     /* finished: returned (res) or raised (NULL) */
     g->frame = NULL;
+    gen_unclaim(g);
     tw_frame_release(f);
     if (res != NULL) {
         *retval = res;
         return NULL;
     }
     return NULL;
+}
+
+static TwObject *gen_resume(TwGenObject *g, TwObject *value, int throwflag, TwObject **retval)
+{
+    *retval = NULL;
+    if (!gen_claim(g))
+        return NULL;
+    return gen_resume_claimed(g, value, throwflag, retval);
 }
 
 TwObject *tw_gen_send_ex(TwObject *gen, TwObject *value, TwObject **retval)
@@ -149,18 +189,22 @@ static TwObject *gen_throw_exc(TwGenObject *g, TwObject *exc)
         tw_err_set_string(TwExc_TypeError, "exceptions must be classes or instances deriving from BaseException");
         return NULL;
     }
+    if (!gen_claim(g)) {
+        TW_DECREF(inst);
+        return NULL;
+    }
     tw_err_raise(inst);
     if (g->frame == NULL || g->frame->ip == g->frame->code->code) {
         /* not started or finished: the exception just propagates */
-        if (g->frame != NULL) {
-            TwFrame *f = g->frame;
-            g->frame = NULL;
+        TwFrame *f = g->frame;
+        g->frame = NULL;
+        gen_unclaim(g);
+        if (f != NULL)
             tw_frame_release(f);
-        }
         return NULL;
     }
     TwObject *rv = NULL;
-    TwObject *r = gen_resume(g, NULL, 1, &rv);
+    TwObject *r = gen_resume_claimed(g, NULL, 1, &rv);
     if (r != NULL || tw_err_occurred())
         return r;
     return stop_iteration(rv);
@@ -177,12 +221,16 @@ static TwObject *gen_throw(TwObject *self, TwObject *const *args, size_t nargs, 
 
 static int gen_close_impl(TwGenObject *g)
 {
-    if (g->frame == NULL)
-        return 0;
-    if (g->frame->ip == g->frame->code->code) {
-        TwFrame *f = g->frame;
+    if (!gen_claim(g))
+        return -1;
+    TwFrame *f = g->frame;
+    bool suspended = f != NULL && f->ip != f->code->code;
+    if (!suspended)
         g->frame = NULL;
-        tw_frame_release(f);
+    gen_unclaim(g);
+    if (!suspended) {
+        if (f != NULL)
+            tw_frame_release(f);
         return 0;
     }
     TwObject *r = gen_throw_exc(g, TwExc_GeneratorExit);
@@ -229,7 +277,7 @@ static int gen_traverse(TwObject *self, TwVisitFn visit, void *arg)
 static int gen_clear(TwObject *self)
 {
     TwGenObject *g = (TwGenObject *)self;
-    if (g->frame && !g->running)
+    if (g->frame && !__atomic_load_n(&g->running, __ATOMIC_RELAXED))
         tw_frame_clear(g->frame);
     TW_CLEAR(g->exc_state);
     return 0;
@@ -238,7 +286,8 @@ static int gen_clear(TwObject *self)
 /* Started, not finished, not running: stopped at a yield. */
 static bool gen_suspended(const TwGenObject *g)
 {
-    return g->frame != NULL && g->frame->ip != g->frame->code->code && !g->running;
+    return g->frame != NULL && g->frame->ip != g->frame->code->code &&
+           !__atomic_load_n(&g->running, __ATOMIC_RELAXED);
 }
 
 /* The finalizer (tp_finalize, run by tw_object_call_finalizer, which
@@ -281,7 +330,10 @@ static void gen_dealloc(TwObject *self)
 
 static TwObject *gen_get_name(TwObject *self) { return tw_newref(((TwGenObject *)self)->name); }
 static TwObject *gen_get_qualname(TwObject *self) { return tw_newref(((TwGenObject *)self)->qualname); }
-static TwObject *gen_get_running(TwObject *self) { return tw_bool_from(((TwGenObject *)self)->running); }
+static TwObject *gen_get_running(TwObject *self)
+{
+    return tw_bool_from(__atomic_load_n(&((TwGenObject *)self)->running, __ATOMIC_RELAXED));
+}
 
 static const TwGetSetDef gen_getset[] = {
     {"__name__", gen_get_name, NULL},

@@ -32,7 +32,8 @@ if(TARGET twinpy)
     "sync|30000|10000|2500"
     "deque|10000|2500|800"
     "handoff|5000|2000|500"
-    "finalizers|5000|1500|400")
+    "finalizers|5000|1500|400"
+    "shared_iterators|2000|500|120")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

@@ -1141,7 +1141,11 @@ static TwObject *enumerate_next(TwObject *o)
     TwObject *item = tw_iter_next(e->it);
     if (!item)
         return NULL;
-    TwObject *i = tw_int_from_i64(e->index++);
+    /* a shared enumerate: relaxed, so racing threads may repeat a count
+     * (shared/objects/containers.h, I1) */
+    int64_t n = __atomic_load_n(&e->index, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->index, n + 1, __ATOMIC_RELAXED);
+    TwObject *i = tw_int_from_i64(n);
     if (!i) {
         TW_DECREF(item);
         return NULL;
@@ -1440,35 +1444,50 @@ static int reversed_traverse(TwObject *o, TwVisitFn visit, void *arg)
     return 0;
 }
 
+/* Shared iterators: shared/objects/containers.h, I1-I3 (__getitem__ may
+ * be Python code). */
 static TwObject *reversed_next(TwObject *o)
 {
     TwReversedObject *r = (TwReversedObject *)o;
-    if (!r->seq)
+    tw_bias_check_read(o);
+    TwObject *seq = tw_atomic_load_ptr(&r->seq);
+    if (!seq)
         return NULL;
-    if (r->index >= 0) {
-        TwObject *item;
-        if (TW_LIST_CHECK(r->seq) && TW_TYPE(r->seq) == &TwList_Type) {
-            if (r->index >= TW_LIST_SIZE(r->seq)) {
-                TW_CLEAR(r->seq);
+    TwSsize index = tw_atomic_load_ssize(&r->index);
+    TwObject *item = NULL;
+    tw_incref(seq);
+    if (index >= 0) {
+        if (TW_LIST_CHECK(seq) && TW_TYPE(seq) == &TwList_Type) {
+            if (index < TW_LIST_SIZE(seq))
+                item = tw_list_get(seq, index);
+        } else {
+            TwObject *i = tw_int_from_i64(index);
+            if (!i) {
+                TW_DECREF(seq);
                 return NULL;
             }
-            item = tw_list_get(r->seq, r->index);
-        } else {
-            TwObject *i = tw_int_from_i64(r->index);
-            if (!i)
-                return NULL;
-            item = tw_object_getitem(r->seq, i);
+            item = tw_object_getitem(seq, i);
             TW_DECREF(i);
         }
         if (item) {
-            r->index--;
+            tw_atomic_store_ssize(&r->index, index - 1);
+            TW_DECREF(seq);
             return item;
         }
-        if (!tw_err_matches(TwExc_IndexError) && !tw_err_matches(TwExc_StopIteration))
-            return NULL;
-        tw_err_clear();
+        if (tw_err_occurred()) {
+            if (!tw_err_matches(TwExc_IndexError) && !tw_err_matches(TwExc_StopIteration)) {
+                TW_DECREF(seq);
+                return NULL;
+            }
+            tw_err_clear();
+        }
     }
-    TW_CLEAR(r->seq);
+    tw_atomic_store_ssize(&r->index, -1);
+    if (tw_object_is_private(o) && tw_atomic_load_ptr(&r->seq) == seq) {
+        tw_atomic_store_ptr(&r->seq, NULL);
+        TW_DECREF(seq);
+    }
+    TW_DECREF(seq);
     return NULL;
 }
 
@@ -1480,6 +1499,7 @@ typedef struct {
     TwObject ob_base;
     TwObject *func;             /* NULL when exhausted */
     TwObject *sentinel;
+    uint8_t done;               /* exhausted, func kept (shared) */
 } TwCallIterObject;
 
 static TwTypeObject TwCallIter_Type;
@@ -1500,25 +1520,43 @@ static int calliter_traverse(TwObject *o, TwVisitFn visit, void *arg)
     return 0;
 }
 
+/* Shared iterators: shared/objects/containers.h, I2-I3. */
+static void calliter_finish(TwCallIterObject *c, TwObject *func)
+{
+    if (tw_object_is_private((TwObject *)c) && tw_atomic_load_ptr(&c->func) == func) {
+        tw_atomic_store_ptr(&c->func, NULL);
+        TW_DECREF(func);
+    } else {
+        __atomic_store_n(&c->done, 1, __ATOMIC_RELAXED);
+    }
+}
+
 static TwObject *calliter_next(TwObject *o)
 {
     TwCallIterObject *c = (TwCallIterObject *)o;
-    if (!c->func)
+    tw_bias_check_read(o);
+    TwObject *func = tw_atomic_load_ptr(&c->func);
+    if (!func || __atomic_load_n(&c->done, __ATOMIC_RELAXED))
         return NULL;
-    TwObject *r = tw_call0(c->func);
+    tw_incref(func);
+    TwObject *r = tw_call0(func);
     if (!r) {
         if (tw_err_matches(TwExc_StopIteration)) {
             tw_err_clear();
-            TW_CLEAR(c->func);
+            calliter_finish(c, func);
         }
+        TW_DECREF(func);
         return NULL;
     }
     int eq = tw_object_richcompare_bool(r, c->sentinel, TW_EQ);
-    if (eq == 0)
+    if (eq == 0) {
+        TW_DECREF(func);
         return r;
+    }
     TW_DECREF(r);
     if (eq > 0)
-        TW_CLEAR(c->func);
+        calliter_finish(c, func);
+    TW_DECREF(func);
     return NULL;
 }
 
@@ -1538,6 +1576,7 @@ static TwObject *builtin_iter(TwObject *self, TwObject *const *args, size_t narg
         return tw_err_no_memory();
     c->func = tw_newref(args[0]);
     c->sentinel = tw_newref(args[1]);
+    c->done = 0;
     tw_gc_track((TwObject *)c);
     return (TwObject *)c;
 }

@@ -17,6 +17,43 @@ extern TwTypeObject TwDictRevIterKey_Type;
 extern TwTypeObject TwSetIter_Type;
 extern TwTypeObject TwRangeIter_Type;
 
+/*
+ * Iterators shared between threads.  Python code may hand one iterator to
+ * several threads (a generator of work items, `it = iter(jobs)` read by
+ * every worker).  Which items each thread then gets is unspecified (one
+ * may be seen twice or skipped, as in CPython's free-threaded build), but
+ * nothing may crash, leak or be freed under a reader.  Every iterator over
+ * an object (list, tuple, dict, set, str, deque, range, seq, reversed,
+ * callable) follows three rules:
+ *   I1  its position and counters are read and written with relaxed
+ *       atomics (tw_atomic_*_ssize): racing threads lose updates, never
+ *       see a torn value, and every index is checked against the object
+ *       it is used on, as loaded at the time;
+ *   I2  it calls tw_bias_check_read(it) before reading its fields (or
+ *       opens its own critical section, which does the same), so a
+ *       thread other than the one that made it unbiases it first (a stop
+ *       of the world, once), and it drops its reference to the iterated
+ *       object when exhausted only while tw_iter_owns_alone(it): the
+ *       caller's own, never looked at by another thread (always, under
+ *       the GIL).  Otherwise the reference stays until the iterator dies,
+ *       so another thread that loaded the pointer still holds something
+ *       alive; the owner decides with no stop of the world possible
+ *       between its test and clearing the field, and a thread that
+ *       unbiases the iterator has not loaded the field before;
+ *   I3  one that runs Python code with the iterated object (seq, reversed,
+ *       callable) holds its own reference to it meanwhile, and drops the
+ *       field only if it still holds the object it started with (that
+ *       code may have exhausted the same iterator).
+ * The dict and set iterators, whose count of items left must move with
+ * their position (or racing threads would report a change nobody made),
+ * step inside their own critical section once they are not the caller's
+ * alone; the deque's inside the deque's.  The others stay lock-free.
+ */
+static inline bool tw_iter_owns_alone(TwObject *it)
+{
+    return tw_object_is_private(it);
+}
+
 /* hash(key) for a dict or set key: an exact str's cached hash and an exact
  * int's inline, else the general hash (-1 with an exception set). */
 static inline TwHash tw_container_key_hash(TwObject *key)

@@ -1142,27 +1142,31 @@ static int dequeiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
  * exhausted or not) and the reverse one at its count first.  The fields
  * are advanced with plain stores: as for a list's iterator, two threads
  * sharing one iterator may see an item twice, never a torn one. */
+/* Shared iterators (containers.h, I1): the position and the counter
+ * change inside the deque's critical section, so threads sharing one
+ * iterator take turns; the deque is never dropped before the iterator. */
 static TwObject *dequeiter_step(TwObject *op, bool reverse)
 {
     DequeIter *it = (DequeIter *)op;
     TwDequeObject *d = DQ(it->deque);
-    if (reverse && it->counter == 0)
-        return NULL;
     TwObject *v = NULL;
     bool changed;
     TW_BEGIN_CRITICAL_SECTION(d);
-    changed = d->state != it->state;
-    if (!changed && it->counter > 0 && it->index < d->size)
-        v = tw_newref(SLOT(d, reverse ? d->size - 1 - it->index : it->index));
+    TwSsize counter = tw_atomic_load_ssize(&it->counter);
+    TwSsize index = tw_atomic_load_ssize(&it->index);
+    /* as CPython: forward checks the state first, reverse the counter */
+    changed = (!reverse || counter > 0) && d->state != it->state;
+    if (changed) {
+        tw_atomic_store_ssize(&it->counter, 0);
+    } else if (counter > 0 && index < d->size) {
+        v = tw_newref(SLOT(d, reverse ? d->size - 1 - index : index));
+        tw_atomic_store_ssize(&it->index, index + 1);
+        tw_atomic_store_ssize(&it->counter, counter - 1);
+    }
     TW_END_CRITICAL_SECTION();
     if (changed) {
-        it->counter = 0;
         tw_err_set_string(TwExc_RuntimeError, "deque mutated during iteration");
         return NULL;
-    }
-    if (v != NULL) {
-        it->index++;
-        it->counter--;
     }
     return v;
 }
@@ -1173,7 +1177,7 @@ static TwObject *dequereviter_next(TwObject *op) { return dequeiter_step(op, tru
 static TwObject *dequeiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     NOARGS("__length_hint__");
-    return tw_int_from_i64(((DequeIter *)self)->counter);
+    return tw_int_from_i64(tw_atomic_load_ssize(&((DequeIter *)self)->counter));
 }
 
 static TwObject *iter_self(TwObject *op) { return tw_newref(op); }

@@ -1442,32 +1442,63 @@ static int dictiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return it->dict ? visit(it->dict, arg) : 0;
 }
 
-/* Next (key, value) as new references, 1; 0 exhausted; -1 error. */
-static int dictiter_step(DictIter *it, TwObject **k, TwObject **v)
+/* The end of the iteration: drop the dict (containers.h, I2) or, for
+ * an iterator other threads may hold, only mark it finished. */
+static void dictiter_finish(DictIter *it, TwObject *d)
 {
-    TwObject *d = it->dict;
+    if (tw_iter_owns_alone((TwObject *)it)) {
+        tw_atomic_store_ptr(&it->dict, NULL);
+        TW_DECREF(d);
+    } else {
+        tw_atomic_store_ssize(&it->len, -1);
+    }
+}
+
+/* Next (key, value) as new references, 1; 0 exhausted; -1 error.  Shared
+ * iterators: containers.h, I1-I2 (len -1: finished, dict kept). */
+static int dictiter_step_impl(DictIter *it, TwObject **k, TwObject **v)
+{
+    TwObject *d = tw_atomic_load_ptr(&it->dict);
     if (d == NULL)
         return 0;
-    if (it->used != tw_dict_size(d)) {
+    TwSsize len = tw_atomic_load_ssize(&it->len);
+    if (len < 0)
+        return 0;
+    if (tw_atomic_load_ssize(&it->used) != tw_dict_size(d)) {
         tw_err_set_string(TwExc_RuntimeError, "dictionary changed size during iteration");
-        it->used = -1;          /* keep raising */
+        tw_atomic_store_ssize(&it->used, -1);      /* keep raising */
         return -1;
     }
-    if (dict_next_ref(D(d), &it->pos, k, v)) {
-        if (it->len == 0) {
+    TwSsize pos = tw_atomic_load_ssize(&it->pos);
+    if (dict_next_ref(D(d), &pos, k, v)) {
+        if (len == 0) {
             tw_decref(*k);
             tw_decref(*v);
             tw_err_set_string(TwExc_RuntimeError, "dictionary keys changed during iteration");
-            it->dict = NULL;
-            TW_DECREF(d);
+            dictiter_finish(it, d);
             return -1;
         }
-        it->len--;
+        tw_atomic_store_ssize(&it->pos, pos);
+        tw_atomic_store_ssize(&it->len, len - 1);
         return 1;
     }
-    it->dict = NULL;
-    TW_DECREF(d);
+    dictiter_finish(it, d);
     return 0;
+}
+
+/* An iterator other threads may use steps inside its own critical
+ * section: its position and count of items left then move together, so
+ * racing threads do not see "dictionary keys changed during iteration"
+ * for a dict nobody changed (the section also unbiases it, I2). */
+static int dictiter_step(DictIter *it, TwObject **k, TwObject **v)
+{
+    if (tw_iter_owns_alone((TwObject *)it))
+        return dictiter_step_impl(it, k, v);
+    int r;
+    TW_BEGIN_CRITICAL_SECTION(it);
+    r = dictiter_step_impl(it, k, v);
+    TW_END_CRITICAL_SECTION();
+    return r;
 }
 
 static TwObject *dictiter_next_key(TwObject *op)
@@ -1499,39 +1530,52 @@ static TwObject *dictiter_next_item(TwObject *op)
     return t;
 }
 
-static TwObject *dictreviter_next_key(TwObject *op)
+static TwObject *dictreviter_step(TwObject *op)
 {
     DictIter *it = (DictIter *)op;
-    TwObject *d = it->dict, *key = NULL;
+    TwObject *d = tw_atomic_load_ptr(&it->dict), *key = NULL;
     if (d == NULL)
         return NULL;
-    if (it->used != tw_dict_size(d)) {
+    TwSsize len = tw_atomic_load_ssize(&it->len);
+    if (len < 0)
+        return NULL;
+    if (tw_atomic_load_ssize(&it->used) != tw_dict_size(d)) {
         tw_err_set_string(TwExc_RuntimeError, "dictionary changed size during iteration");
-        it->used = -1;
+        tw_atomic_store_ssize(&it->used, -1);
         return NULL;
     }
     TW_BEGIN_CRITICAL_SECTION(d);
     TwDictKeys *k = D(d)->keys;
     if (k != NULL) {
         DictEntry *ep = keys_entries(k);
-        TwSsize i = it->pos < k->nentries ? it->pos : k->nentries - 1;
+        TwSsize pos = tw_atomic_load_ssize(&it->pos);
+        TwSsize i = pos < k->nentries ? pos : k->nentries - 1;
         while (i >= 0 && ep[i].key == NULL)
             i--;
         if (i >= 0) {
             key = tw_newref(ep[i].key);
-            it->pos = i - 1;
+            tw_atomic_store_ssize(&it->pos, i - 1);
         }
     }
     TW_END_CRITICAL_SECTION();
-    if (key == NULL || it->len == 0) {
+    if (key == NULL || len == 0) {
         TW_XDECREF(key);
-        key = NULL;
-        it->dict = NULL;
-        TW_DECREF(d);
+        dictiter_finish(it, d);
         return NULL;
     }
-    it->len--;
+    tw_atomic_store_ssize(&it->len, len - 1);
     return key;
+}
+
+static TwObject *dictreviter_next_key(TwObject *op)
+{
+    if (tw_iter_owns_alone(op))
+        return dictreviter_step(op);
+    TwObject *r;
+    TW_BEGIN_CRITICAL_SECTION(op);
+    r = dictreviter_step(op);
+    TW_END_CRITICAL_SECTION();
+    return r;
 }
 
 static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
@@ -1539,7 +1583,10 @@ static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
 static TwObject *dictiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     DictIter *it = (DictIter *)self;
-    return tw_int_from_i64(it->dict && it->used == tw_dict_size(it->dict) ? it->len : 0);
+    tw_bias_check_read(self);
+    TwObject *d = tw_atomic_load_ptr(&it->dict);
+    TwSsize len = tw_atomic_load_ssize(&it->len);
+    return tw_int_from_i64(d && tw_atomic_load_ssize(&it->used) == tw_dict_size(d) && len > 0 ? len : 0);
 }
 
 static const TwMethodDef dictiter_methods[] = {

@@ -40,27 +40,35 @@ static int seqiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return it->seq ? visit(it->seq, arg) : 0;
 }
 
+/* Shared iterators: containers.h, I1-I3 (__getitem__ is Python code). */
 static TwObject *seqiter_next(TwObject *op)
 {
     SeqIter *it = (SeqIter *)op;
-    TwObject *seq = it->seq;
+    tw_bias_check_read(op);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
     if (seq == NULL)
         return NULL;
-    TwObject *idx = tw_int_from_i64(it->index);
+    TwSsize i = tw_atomic_load_ssize(&it->index);
+    if (i < 0)
+        return NULL;
+    TwObject *idx = tw_int_from_i64(i);
     if (idx == NULL)
         return NULL;
+    tw_incref(seq);
     TwObject *v = tw_object_getitem(seq, idx);
     TW_DECREF(idx);
     if (v != NULL) {
-        it->index++;
-        return v;
-    }
-    if (tw_err_matches(TwExc_IndexError) || tw_err_matches(TwExc_StopIteration)) {
+        tw_atomic_store_ssize(&it->index, i + 1);
+    } else if (tw_err_matches(TwExc_IndexError) || tw_err_matches(TwExc_StopIteration)) {
         tw_err_clear();
-        it->seq = NULL;
-        TW_DECREF(seq);
+        tw_atomic_store_ssize(&it->index, -1);
+        if (tw_iter_owns_alone(op) && tw_atomic_load_ptr(&it->seq) == seq) {
+            tw_atomic_store_ptr(&it->seq, NULL);
+            TW_DECREF(seq);
+        }
     }
-    return NULL;
+    TW_DECREF(seq);
+    return v;
 }
 
 static TwObject *iter_self(TwObject *op) { return tw_newref(op); }

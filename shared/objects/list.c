@@ -1700,58 +1700,66 @@ static int listiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return it->seq ? visit(it->seq, arg) : 0;
 }
 
-/* The iterator is used by one thread at a time in practice; its index is
- * advanced with plain stores (as CPython's free-threaded build does, two
- * threads sharing one iterator may see an item twice, never a crash). */
+/* Shared iterators: containers.h, I1-I2.  Two threads sharing one may see
+ * an item twice or skip one, never a crash. */
+static TwObject *listiter_exhausted(TwObject *op, TwObject *seq)
+{
+    ListIter *it = (ListIter *)op;
+    tw_atomic_store_ssize(&it->index, -1);
+    if (tw_iter_owns_alone(op)) {
+        tw_atomic_store_ptr(&it->seq, NULL);
+        TW_DECREF(seq);
+    }
+    return NULL;
+}
+
 static TwObject *listiter_next(TwObject *op)
 {
     ListIter *it = (ListIter *)op;
-    TwObject *seq = it->seq;
+    tw_bias_check_read(op);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
     if (seq == NULL)
         return NULL;
-    TwSsize i = it->index;
+    TwSsize i = tw_atomic_load_ssize(&it->index);
     if (i >= 0) {
         TwObject *v = list_item_ref(L(seq), i);
         if (v != NULL) {
-            it->index = i + 1;
+            tw_atomic_store_ssize(&it->index, i + 1);
             return v;
         }
     }
-    it->seq = NULL;
-    it->index = -1;
-    TW_DECREF(seq);
-    return NULL;
+    return listiter_exhausted(op, seq);
 }
 
 static TwObject *listreviter_next(TwObject *op)
 {
     ListIter *it = (ListIter *)op;
-    TwObject *seq = it->seq;
+    tw_bias_check_read(op);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
     if (seq == NULL)
         return NULL;
-    TwSsize i = it->index;
+    TwSsize i = tw_atomic_load_ssize(&it->index);
     if (i >= 0 && i < TW_LIST_SIZE(seq)) {
         TwObject *v = list_item_ref(L(seq), i);
         if (v != NULL) {
-            it->index = i - 1;
+            tw_atomic_store_ssize(&it->index, i - 1);
             return v;
         }
     }
-    it->seq = NULL;
-    it->index = -1;
-    TW_DECREF(seq);
-    return NULL;
+    return listiter_exhausted(op, seq);
 }
 
 static TwObject *listiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     ListIter *it = (ListIter *)self;
-    TwSsize n = 0;
-    if (it->seq != NULL) {
+    tw_bias_check_read(self);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
+    TwSsize i = tw_atomic_load_ssize(&it->index), n = 0;
+    if (seq != NULL && i >= 0) {
         if (TW_TYPE(self) == &TwListRevIter_Type)
-            n = it->index + 1 <= TW_LIST_SIZE(it->seq) ? it->index + 1 : 0;
+            n = i + 1 <= TW_LIST_SIZE(seq) ? i + 1 : 0;
         else
-            n = TW_LIST_SIZE(it->seq) - it->index;
+            n = TW_LIST_SIZE(seq) - i;
     }
     return tw_int_from_i64(n < 0 ? 0 : n);
 }

@@ -298,9 +298,10 @@ static TwObject *range_get_step(TwObject *op) { return tw_int_from_i64(R(op)->st
 
 typedef struct {
     TwObject ob_base;
-    uint64_t next;            /* next value, as wrapping unsigned */
+    uint64_t first;           /* first value, as wrapping unsigned */
     uint64_t step;
-    uint64_t remaining;
+    uint64_t count;
+    uint64_t index;           /* values given so far (relaxed atomics) */
 } RangeIter;
 
 static TwObject *rangeiter_new(int64_t first, uint64_t step, uint64_t count)
@@ -308,9 +309,10 @@ static TwObject *rangeiter_new(int64_t first, uint64_t step, uint64_t count)
     RangeIter *it = (RangeIter *)tw_object_alloc(&TwRangeIter_Type, sizeof(RangeIter));
     if (it == NULL)
         return NULL;
-    it->next = (uint64_t)first;
+    it->first = (uint64_t)first;
     it->step = step;
-    it->remaining = count;
+    it->count = count;
+    it->index = 0;
     return (TwObject *)it;
 }
 
@@ -333,14 +335,17 @@ static void rangeiter_dealloc(TwObject *op)
     tw_object_free(op, sizeof(RangeIter));
 }
 
-/* The iterator's next value into *v; false once it is exhausted. */
+/* The iterator's next value into *v; false once it is exhausted.  Shared
+ * iterators (containers.h, I1): threads racing on one iterator may lose
+ * an update of the index (a value is given twice), but every value is
+ * computed from an index below count, so none is ever out of the range. */
 static inline bool rangeiter_advance(RangeIter *it, int64_t *v)
 {
-    if (it->remaining == 0)
+    uint64_t i = __atomic_load_n(&it->index, __ATOMIC_RELAXED);
+    if (i >= it->count)
         return false;
-    *v = (int64_t)it->next;
-    it->next += it->step;
-    it->remaining--;
+    __atomic_store_n(&it->index, i + 1, __ATOMIC_RELAXED);
+    *v = (int64_t)(it->first + i * it->step);
     return true;
 }
 
@@ -375,7 +380,9 @@ static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
 
 static TwObject *rangeiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    uint64_t n = ((RangeIter *)self)->remaining;
+    RangeIter *it = (RangeIter *)self;
+    uint64_t i = __atomic_load_n(&it->index, __ATOMIC_RELAXED);
+    uint64_t n = i < it->count ? it->count - i : 0;
     return tw_int_from_i64(n > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)n);
 }
 

@@ -1256,35 +1256,54 @@ static int setiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return it->set ? visit(it->set, arg) : 0;
 }
 
-static TwObject *setiter_next(TwObject *op)
+/* Shared iterators: containers.h, I1-I2. */
+static TwObject *setiter_step(TwObject *op)
 {
     SetIter *it = (SetIter *)op;
-    TwObject *s = it->set, *key = NULL;
+    TwObject *s = tw_atomic_load_ptr(&it->set), *key = NULL;
     if (s == NULL)
         return NULL;
-    if (it->used != tw_set_size(s)) {
+    if (tw_atomic_load_ssize(&it->used) != tw_set_size(s)) {
         tw_err_set_string(TwExc_RuntimeError, "Set changed size during iteration");
-        it->used = -1;
+        tw_atomic_store_ssize(&it->used, -1);
         return NULL;
     }
     TwSetObject *so = S(s);
     TW_BEGIN_CRITICAL_SECTION(so);
-    TwSsize i = it->pos;
+    TwSsize i = tw_atomic_load_ssize(&it->pos);
     while (i <= so->mask && !IS_ACTIVE(&so->table[i]))
         i++;
     if (i <= so->mask) {
         key = tw_newref(so->table[i].key);
-        it->pos = i + 1;
+        tw_atomic_store_ssize(&it->pos, i + 1);
     }
     TW_END_CRITICAL_SECTION();
-    if (key == NULL || it->len == 0) {
+    TwSsize len = tw_atomic_load_ssize(&it->len);
+    if (key == NULL || len <= 0) {
         TW_XDECREF(key);
-        it->set = NULL;
-        TW_DECREF(s);
+        if (tw_iter_owns_alone(op)) {
+            tw_atomic_store_ptr(&it->set, NULL);
+            TW_DECREF(s);
+        } else {
+            tw_atomic_store_ssize(&it->len, 0);
+        }
         return NULL;
     }
-    it->len--;
+    tw_atomic_store_ssize(&it->len, len - 1);
     return key;
+}
+
+/* One other threads may use steps inside its own critical section (which
+ * also unbiases it), so that its position and count move together. */
+static TwObject *setiter_next(TwObject *op)
+{
+    if (tw_iter_owns_alone(op))
+        return setiter_step(op);
+    TwObject *r;
+    TW_BEGIN_CRITICAL_SECTION(op);
+    r = setiter_step(op);
+    TW_END_CRITICAL_SECTION();
+    return r;
 }
 
 static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
@@ -1292,7 +1311,10 @@ static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
 static TwObject *setiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     SetIter *it = (SetIter *)self;
-    return tw_int_from_i64(it->set && it->used == tw_set_size(it->set) ? it->len : 0);
+    tw_bias_check_read(self);
+    TwObject *s = tw_atomic_load_ptr(&it->set);
+    TwSsize len = tw_atomic_load_ssize(&it->len);
+    return tw_int_from_i64(s && tw_atomic_load_ssize(&it->used) == tw_set_size(s) && len > 0 ? len : 0);
 }
 
 static const TwMethodDef setiter_methods[] = {

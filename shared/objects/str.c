@@ -1148,24 +1148,31 @@ static void striter_dealloc(TwObject *op)
     tw_object_free(op, sizeof(TwStrIterObject));
 }
 
+/* Shared iterators: containers.h, I1-I2.  Every position stored is the
+ * start of a character (one loaded, plus that character's length), so a
+ * lost update repeats a character and never splits one. */
 static TwObject *striter_next(TwObject *op)
 {
     TwStrIterObject *it = (TwStrIterObject *)op;
-    TwObject *s = it->str;
+    tw_bias_check_read(op);
+    TwObject *s = tw_atomic_load_ptr(&it->str);
     if (s == NULL)
         return NULL;
-    if (it->pos >= STR(s)->size) {
-        it->str = NULL;
-        TW_DECREF(s);
+    TwSsize pos = tw_atomic_load_ssize(&it->pos);
+    if (pos >= STR(s)->size) {
+        if (tw_iter_owns_alone(op)) {
+            tw_atomic_store_ptr(&it->str, NULL);
+            TW_DECREF(s);
+        }
         return NULL;
     }
-    const unsigned char *p = (const unsigned char *)STR(s)->data + it->pos;
+    const unsigned char *p = (const unsigned char *)STR(s)->data + pos;
     if (*p < 128) {
-        it->pos++;
+        tw_atomic_store_ssize(&it->pos, pos + 1);
         return tw_newref((TwObject *)&ascii_chars[*p]);
     }
     uint32_t cp;
-    it->pos += utf8_decode(p, &cp);
+    tw_atomic_store_ssize(&it->pos, pos + utf8_decode(p, &cp));
     return str_from_cp(cp);
 }
 

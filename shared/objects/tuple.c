@@ -465,16 +465,23 @@ static int tupleiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
     return it->seq ? visit(it->seq, arg) : 0;
 }
 
+/* Shared iterators: containers.h, I1-I2. */
 static TwObject *tupleiter_next(TwObject *op)
 {
     TupleIter *it = (TupleIter *)op;
-    TwObject *seq = it->seq;
+    tw_bias_check_read(op);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
     if (seq == NULL)
         return NULL;
-    if (it->index < TW_SIZE(seq))
-        return tw_newref(TW_TUPLE_ITEMS(seq)[it->index++]);
-    it->seq = NULL;
-    TW_DECREF(seq);
+    TwSsize i = tw_atomic_load_ssize(&it->index);
+    if (i < TW_SIZE(seq)) {
+        tw_atomic_store_ssize(&it->index, i + 1);
+        return tw_newref(TW_TUPLE_ITEMS(seq)[i]);
+    }
+    if (tw_iter_owns_alone(op)) {
+        tw_atomic_store_ptr(&it->seq, NULL);
+        TW_DECREF(seq);
+    }
     return NULL;
 }
 
@@ -483,7 +490,10 @@ static TwObject *iter_self(TwObject *op) { return tw_newref(op); }
 static TwObject *tupleiter_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     TupleIter *it = (TupleIter *)self;
-    return tw_int_from_i64(it->seq ? TW_SIZE(it->seq) - it->index : 0);
+    tw_bias_check_read(self);
+    TwObject *seq = tw_atomic_load_ptr(&it->seq);
+    TwSsize n = seq ? TW_SIZE(seq) - tw_atomic_load_ssize(&it->index) : 0;
+    return tw_int_from_i64(n < 0 ? 0 : n);
 }
 
 static const TwMethodDef tupleiter_methods[] = {

@@ -41,43 +41,62 @@ void tw_leave_recursive_call(void)
     tw_tstate()->recursion_depth--;
 }
 
-/* Objects whose repr is in progress on this thread: a plain array (libc
- * memory, so it never shows in leak counts); nesting is shallow. */
+/* Objects whose repr is in progress on this thread: a small array in the
+ * thread's own storage, spilling to libc memory (so it never shows in
+ * leak counts) only for deeper nesting, and given back when the outermost
+ * repr ends: a thread that exits holds none. */
+#define REPR_SMALL 16
 typedef struct {
-    TwObject **items;
-    size_t n, cap;
+    TwObject **heap;            /* NULL: small holds the items */
+    size_t n, cap;              /* cap: of heap */
+    TwObject *small[REPR_SMALL];
 } ReprStack;
 static _Thread_local ReprStack repr_stack;
+
+static inline TwObject **repr_items(ReprStack *rs)
+{
+    return rs->heap ? rs->heap : rs->small;
+}
 
 int tw_repr_enter(TwObject *op)
 {
     ReprStack *rs = &repr_stack;
+    TwObject **items = repr_items(rs);
     for (size_t i = 0; i < rs->n; i++)
-        if (rs->items[i] == op)
+        if (items[i] == op)
             return 1;
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 16;
-        TwObject **n = realloc(rs->items, cap * sizeof *n);
+    if (rs->n == (rs->heap ? rs->cap : REPR_SMALL)) {
+        size_t cap = rs->heap ? rs->cap * 2 : 2 * REPR_SMALL;
+        TwObject **n = realloc(rs->heap, cap * sizeof *n);
         if (!n) {
             tw_err_no_memory();
             return -1;
         }
-        rs->items = n;
+        if (rs->heap == NULL)
+            memcpy(n, rs->small, sizeof rs->small);
+        rs->heap = n;
         rs->cap = cap;
+        items = n;
     }
-    rs->items[rs->n++] = op;
+    items[rs->n++] = op;
     return 0;
 }
 
 void tw_repr_leave(TwObject *op)
 {
     ReprStack *rs = &repr_stack;
+    TwObject **items = repr_items(rs);
     for (size_t i = rs->n; i-- > 0;)
-        if (rs->items[i] == op) {
-            memmove(&rs->items[i], &rs->items[i + 1], (rs->n - i - 1) * sizeof *rs->items);
+        if (items[i] == op) {
+            memmove(&items[i], &items[i + 1], (rs->n - i - 1) * sizeof *items);
             rs->n--;
-            return;
+            break;
         }
+    if (rs->n == 0 && rs->heap != NULL) {
+        free(rs->heap);
+        rs->heap = NULL;
+        rs->cap = 0;
+    }
 }
 
 /* ------------------------------------------------------------------ */

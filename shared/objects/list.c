@@ -863,8 +863,11 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
                 sort_reverse(items, n);
             if (st.failed)
                 rc = -1;
+            /* a lock-free reader that loaded the array before it was
+             * detached may still read its slots: every one holds one of
+             * the same live items at all times */
             for (TwSsize i = 0; i < n; i++)
-                saved->items[i] = items[i].value;
+                tw_atomic_store_ptr(&saved->items[i], items[i].value);
         }
         if (key != NULL)
             for (TwSsize i = 0; i < nkeys; i++)

@@ -27,6 +27,11 @@ shared_set = set()
 # which the next insert reuses for another key, under concurrent iteration.
 # Every value is its key's pair value; the number of items is conserved.
 churn_dict = {(t, -1): t * 2 - 4 for t in range(N)}
+# sorted in place by thread 0 and reversed by thread 1 while everyone
+# indexes it without the lock (it looks empty while the sort runs): a
+# permutation of 0..63 at the end.  (Two sorts of one list at once may
+# lose its items, in CPython too: the later one puts back what it found.)
+ring = list(range(64))
 
 
 class Box:
@@ -80,6 +85,21 @@ def worker(tid):
                 ck = None
             if ck is not None:
                 churn_dict[(tid, i)] = tid * 2 + i * 4
+            if tid == 0 and i % 4 == 0:
+                ring.sort(key=lambda x: (x * (i + 1)) % 67)
+            elif tid == 1 and i % 4 == 2:
+                ring.reverse()
+            try:
+                x = ring[(i * 31) % 64]
+                if type(x) is not int or not 0 <= x < 64:
+                    raise AssertionError(f"ring item {x!r}")
+            except IndexError:
+                pass          # a sort in progress
+            if i % 64 == tid % 64:
+                # every thread's repr guard (the containers being printed)
+                # must be gone when it exits: the ASan builds check leaks
+                if not repr(ring).startswith("["):
+                    raise AssertionError("repr(ring)")
             # reads of everyone's data
             n = len(shared_list)
             if n:
@@ -174,6 +194,8 @@ for k, v in churn_dict.items():
         fail(f"churn dict value wrong at {k!r}: {v!r}")
 if sum(pushed) != sum(popped) + sum(stack):
     fail(f"push/pop not conserved: pushed {sum(pushed)}, popped {sum(popped)}, left {sum(stack)}")
+if sorted(ring) != list(range(64)):
+    fail(f"ring is not a permutation of 0..63: {ring!r}")
 if len(stack) != 64:
     fail(f"stack length {len(stack)}, expected 64")
 for tid in range(N):

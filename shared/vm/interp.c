@@ -11,6 +11,7 @@
  * non-daemon threads are waited for, then buffered output is flushed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,24 +176,183 @@ done:
     return NULL;
 }
 
-/* import name: sys.modules, then the built-in modules, then name.py in the
- * main script's directory.  Dotted names are outside the subset. */
-TwObject *tw_import_module(TwObject *name)
+/*
+ * Imports running in several threads.  A module's body (or a built-in
+ * module's constructor, some of which run Python source) runs once: the
+ * first thread to import a name registers it in `importing` and runs it;
+ * another thread importing the same name meanwhile waits until that is
+ * done, then takes the module from sys.modules (or, if the first import
+ * failed, tries again itself), as CPython's per-module import locks do.
+ * The thread running a body that imports the same name again (a circular
+ * import) gets the partly initialised module at once, and so does a
+ * thread whose wait would close a cycle of threads waiting for each
+ * other's imports (A imports m1, which imports m2, while B imports m2,
+ * which imports m1): CPython accepts the partial module there too.
+ * Invariants, all under import_mu:
+ *   - at most one entry per name, owned by the thread running it, removed
+ *     (done set, waiters woken) when that thread's import ends, whatever
+ *     its outcome;
+ *   - `waits` lists each waiting thread with the entry it waits for, so
+ *     the cycle test follows owner -> entry waited for -> owner;
+ *   - an entry is freed by the last of its owner and waiters to let go.
+ * import_mu is never held across Python code or a wait for the GIL (a
+ * waiter detaches first and takes import_mu again only to sleep on the
+ * condition), and the fast path, a name sys.modules already holds while
+ * no import runs anywhere, takes no lock at all: `importing_count` is 0.
+ */
+typedef struct ImportEntry {
+    TwObject *name;
+    TwThreadState *owner;
+    bool done;
+    int refs;                          /* owner + waiters */
+    struct ImportEntry *next;
+} ImportEntry;
+
+typedef struct ImportWait {
+    TwThreadState *who;
+    ImportEntry *entry;
+    struct ImportWait *next;
+} ImportWait;
+
+static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t import_cv = PTHREAD_COND_INITIALIZER;
+static ImportEntry *importing;
+static ImportWait *import_waits;
+static int importing_count;            /* entries; read without the lock */
+
+static ImportEntry *import_find(TwObject *name)
 {
-    if (!TW_STR_CHECK(name)) {
-        return tw_err_format(TwExc_TypeError, "module name must be str, not %T", name);
+    for (ImportEntry *e = importing; e; e = e->next)
+        if (TW_STR_SIZE(e->name) == TW_STR_SIZE(name) &&
+            memcmp(TW_STR_DATA(e->name), TW_STR_DATA(name), (size_t)TW_STR_SIZE(name)) == 0)
+            return e;
+    return NULL;
+}
+
+/* Would the calling thread, waiting for e, close a cycle of waits? */
+static bool import_would_deadlock(ImportEntry *e, TwThreadState *me)
+{
+    TwThreadState *t = e->owner;
+    for (int steps = 0; steps < 10000; steps++) {
+        if (t == me)
+            return true;
+        ImportWait *w = import_waits;
+        while (w && w->who != t)
+            w = w->next;
+        if (w == NULL)
+            return false;
+        t = w->entry->owner;
     }
-    TwObject *mod = NULL;
-    int r = tw_dict_get_ref(modules_dict, name, &mod);
-    if (r < 0)
-        return NULL;
-    if (r > 0)
-        return mod;
+    return true;
+}
+
+static void import_entry_unref(ImportEntry *e)
+{
+    if (--e->refs == 0) {
+        TW_DECREF(e->name);
+        free(e);
+    }
+}
+
+/* Before importing `name`: 1 with *entry set when the caller is to run
+ * the import (end it with import_end); 0 when it should look in
+ * sys.modules again (another thread's import of it has ended, or the
+ * caller is inside that import, or waiting would deadlock: *partial_ok
+ * is then true); -1 with an exception set.  With claim false, only
+ * waits for another thread's import of name, if one runs (returns 0). */
+static int import_begin(TwObject *name, bool claim, ImportEntry **entry, bool *partial_ok)
+{
+    TwThreadState *me = tw_tstate();
+    *entry = NULL;
+    *partial_ok = false;
+    pthread_mutex_lock(&import_mu);
+    ImportEntry *e = import_find(name);
+    if (e == NULL && !claim) {
+        pthread_mutex_unlock(&import_mu);
+        return 0;
+    }
+    if (e == NULL) {
+        e = malloc(sizeof *e);
+        if (e == NULL) {
+            pthread_mutex_unlock(&import_mu);
+            tw_err_no_memory();
+            return -1;
+        }
+        e->name = tw_newref(name);
+        e->owner = me;
+        e->done = false;
+        e->refs = 1;
+        e->next = importing;
+        importing = e;
+        __atomic_store_n(&importing_count, importing_count + 1, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&import_mu);
+        *entry = e;
+        return 1;
+    }
+    if (e->owner == me || import_would_deadlock(e, me)) {
+        pthread_mutex_unlock(&import_mu);
+        *partial_ok = true;
+        return 0;
+    }
+    ImportWait w = {me, e, import_waits};
+    import_waits = &w;
+    e->refs++;
+    pthread_mutex_unlock(&import_mu);
+    tw_begin_blocking();
+    pthread_mutex_lock(&import_mu);
+    while (!e->done)
+        pthread_cond_wait(&import_cv, &import_mu);
+    for (ImportWait **pp = &import_waits; *pp; pp = &(*pp)->next)
+        if (*pp == &w) {
+            *pp = w.next;
+            break;
+        }
+    import_entry_unref(e);
+    pthread_mutex_unlock(&import_mu);
+    tw_end_blocking();
+    return 0;
+}
+
+static void import_end(ImportEntry *e)
+{
+    pthread_mutex_lock(&import_mu);
+    for (ImportEntry **pp = &importing; *pp; pp = &(*pp)->next)
+        if (*pp == e) {
+            *pp = e->next;
+            break;
+        }
+    __atomic_store_n(&importing_count, importing_count - 1, __ATOMIC_RELAXED);
+    e->done = true;
+    pthread_cond_broadcast(&import_cv);
+    import_entry_unref(e);
+    pthread_mutex_unlock(&import_mu);
+}
+
+/* The module sys.modules holds for name (a new reference; 1), 0 if none,
+ * -1 on error; 2 (with the module) if another thread is still running
+ * its import. */
+static int import_lookup(TwObject *name, TwObject **mod)
+{
+    int r = tw_dict_get_ref(modules_dict, name, mod);
+    if (r <= 0 || __atomic_load_n(&importing_count, __ATOMIC_RELAXED) == 0)
+        return r;
+    pthread_mutex_lock(&import_mu);
+    ImportEntry *e = import_find(name);
+    bool running_elsewhere = e != NULL && e->owner != tw_tstate();
+    pthread_mutex_unlock(&import_mu);
+    return running_elsewhere ? 2 : 1;
+}
+
+/* Runs the import of name by the calling thread: a built-in module's
+ * constructor or name.py.  New reference; NULL with an exception set, or
+ * with none when there is no such module. */
+static TwObject *import_run(TwObject *name)
+{
     const char *cname = TW_STR_DATA(name);
     for (int i = 0; i < n_builtin_modules; i++) {
         if (strcmp(builtin_modules[i].name, cname) != 0)
             continue;
-        mod = builtin_modules[i].init();
+        TwObject *mod = builtin_modules[i].init();
         if (!mod)
             return NULL;
         if (tw_dict_set(modules_dict, name, mod) < 0) {
@@ -201,11 +361,60 @@ TwObject *tw_import_module(TwObject *name)
         }
         return mod;
     }
-    if (strchr(cname, '.') == NULL && cname[0] != '\0') {
-        mod = import_source_module(name);
+    if (strchr(cname, '.') == NULL && cname[0] != '\0')
+        return import_source_module(name);
+    return NULL;
+}
+
+/* import name: sys.modules, then the built-in modules, then name.py in the
+ * main script's directory.  Dotted names are outside the subset. */
+TwObject *tw_import_module(TwObject *name)
+{
+    if (!TW_STR_CHECK(name)) {
+        return tw_err_format(TwExc_TypeError, "module name must be str, not %T", name);
+    }
+    bool partial_ok = false;
+    ImportEntry *e;
+    for (;;) {
+        TwObject *mod = NULL;
+        int r = import_lookup(name, &mod);
+        if (r == 2) {
+            /* partly initialised by another thread: wait for that import
+             * to end, then give this same module object, as CPython does
+             * (even if that import failed and took it out of sys.modules) */
+            if (import_begin(name, false, &e, &partial_ok) < 0) {
+                TW_DECREF(mod);
+                return NULL;
+            }
+            return mod;
+        }
+        if (r != 0)
+            return r < 0 ? NULL : mod;
+        if (partial_ok)
+            break;             /* nothing partial after all: import it */
+        r = import_begin(name, true, &e, &partial_ok);
+        if (r < 0)
+            return NULL;
+        if (r == 0)
+            continue;          /* look again */
+        /* another thread may have finished it between the lookup and
+         * import_begin */
+        r = tw_dict_get_ref(modules_dict, name, &mod);
+        if (r == 0)
+            mod = import_run(name);
+        import_end(e);
+        if (r < 0)
+            return NULL;
         if (mod || tw_err_occurred())
             return mod;
+        return tw_err_format(TwExc_ModuleNotFoundError, "No module named %R", name);
     }
+    /* The caller is inside this import, or waiting would deadlock, and
+     * the module is not in sys.modules (a built-in one still being made):
+     * make it without an entry, as before. */
+    TwObject *mod = import_run(name);
+    if (mod || tw_err_occurred())
+        return mod;
     return tw_err_format(TwExc_ModuleNotFoundError, "No module named %R", name);
 }
 

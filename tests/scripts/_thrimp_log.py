@@ -1,0 +1,2 @@
+# What the threads_import.py helper modules did, in order.
+runs = []

@@ -72,13 +72,17 @@ static TwFrame *caller_frame(void)
 
 /* ---------------- print ---------------------------------------------- */
 
-/* The stream sys.stdout names now (borrowed), so that reassigning
- * sys.stdout redirects print as in CPython. */
+/* The stream sys.stdout names now (a new reference), so that reassigning
+ * sys.stdout redirects print as in CPython.  Held for the whole print: a
+ * write() may reassign sys.stdout (in this thread or another), which
+ * would otherwise free the stream between two pieces. */
 static TwObject *current_stdout(void)
 {
     TwObject *sys = tw_interp_sys_module();
-    TwObject *out = sys ? tw_dict_get_borrowed(tw_module_get_dict(sys), tw_str_intern_cstr("stdout")) : NULL;
-    return out ? out : tw_stdio_object(1);
+    TwObject *out = NULL;
+    if (sys && tw_dict_get_ref(tw_module_get_dict(sys), tw_str_intern_cstr("stdout"), &out) < 0)
+        tw_err_clear();
+    return out ? out : tw_newref(tw_stdio_object(1));
 }
 
 static int check_sep(const char *what, TwObject *v)
@@ -132,6 +136,9 @@ done:
  * standard streams the line is composed first and written with one call,
  * so that lines printed by different threads never interleave within a
  * line. */
+static TwObject *print_to(TwObject *file, TwObject *const *args, size_t nargs, TwObject *sep, TwObject *end,
+                          TwObject *flush);
+
 static TwObject *builtin_print(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     static const char *const kw[] = {"sep", "end", "file", "flush"};
@@ -145,8 +152,15 @@ static TwObject *builtin_print(TwObject *self, TwObject *const *args, size_t nar
         sep = NULL;
     if (end == Tw_None)
         end = NULL;
-    if (!file || file == Tw_None)
-        file = current_stdout();
+    file = !file || file == Tw_None ? current_stdout() : tw_newref(file);
+    TwObject *r = print_to(file, args, nargs, sep, end, flush);
+    TW_DECREF(file);
+    return r;
+}
+
+static TwObject *print_to(TwObject *file, TwObject *const *args, size_t nargs, TwObject *sep, TwObject *end,
+                          TwObject *flush)
+{
     int which = tw_stdio_which(file);
     if (!which) {
         if (print_to_object(file, args, nargs, sep, end) < 0)

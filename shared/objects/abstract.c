@@ -274,10 +274,9 @@ TwObject *tw_object_generic_getattr(TwObject *o, TwObject *name)
     TwTypeObject *tp = TW_TYPE(o);
     if (!TW_STR_CHECK(name))
         return tw_err_format(TwExc_TypeError, "attribute name must be string, not '%s'", tname(name));
-    TwObject *descr = tw_type_lookup(tp, name);
+    TwObject *descr = tw_type_lookup_ref(tp, name);
     TwDescrGetFn f = NULL;
     if (descr) {
-        tw_incref(descr);
         f = TW_TYPE(descr)->tp_descr_get;
         if (f && TW_TYPE(descr)->tp_descr_set) {
             TwObject *r = f(descr, o, (TwObject *)tp);
@@ -311,16 +310,20 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
         tw_err_format(TwExc_TypeError, "attribute name must be string, not '%s'", tname(name));
         return -1;
     }
-    TwObject *descr = tw_type_lookup(tp, name);
-    if (descr && TW_TYPE(descr)->tp_descr_set) {
-        tw_incref(descr);
-        int r = TW_TYPE(descr)->tp_descr_set(descr, o, value);
+    TwObject *descr = tw_type_lookup_ref(tp, name);
+    bool has_descr = descr != NULL;
+    if (descr) {
+        TwDescrSetFn set = TW_TYPE(descr)->tp_descr_set;
+        if (set) {
+            int r = set(descr, o, value);
+            tw_decref(descr);
+            return r;
+        }
         tw_decref(descr);
-        return r;
     }
     TwObject **dp = dict_slot(o);
     if (!dp) {
-        if (descr && value)
+        if (has_descr && value)
             tw_err_format(TwExc_AttributeError, "'%s' object attribute '%S' is read-only", tname(o), name);
         else
             attr_error(o, name);

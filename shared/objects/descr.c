@@ -1178,13 +1178,15 @@ static TwObject *super_getattro(TwObject *self, TwObject *name)
             i++;
         for (i++; i < n; i++) {
             TwTypeObject *t = (TwTypeObject *)TW_TUPLE_GET(mro, i);
-            TwObject *res = t->tp_dict ? tw_dict_get_borrowed(t->tp_dict, name) : NULL;
-            if (!res)
+            TwObject *res = NULL;
+            int found = t->tp_dict ? tw_dict_get_ref(t->tp_dict, name, &res) : 0;
+            if (found < 0)
+                tw_err_clear();      /* a str key: hashing cannot fail */
+            if (found <= 0)
                 continue;
             TwDescrGetFn f = TW_TYPE(res)->tp_descr_get;
             if (!f)
-                return tw_newref(res);
-            tw_incref(res);
+                return res;
             TwObject *r = f(res, su->obj == (TwObject *)start ? NULL : su->obj, (TwObject *)start);
             tw_decref(res);
             return r;

@@ -1129,9 +1129,12 @@ static TwObject *dict_getitem(TwObject *op, TwObject *key)
     if (r < 0)
         return NULL;
     if (TW_TYPE(op) != &TwDict_Type) {
-        TwObject *missing = tw_type_lookup(TW_TYPE(op), tw_str_intern_cstr("__missing__"));
-        if (missing != NULL)
-            return tw_call2(missing, op, key);
+        TwObject *missing = tw_type_lookup_ref(TW_TYPE(op), tw_str_intern_cstr("__missing__"));
+        if (missing != NULL) {
+            TwObject *r = tw_call2(missing, op, key);
+            tw_decref(missing);
+            return r;
+        }
     }
     raise_key_error(key);
     return NULL;

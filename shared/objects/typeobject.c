@@ -582,6 +582,19 @@ static inline size_t mcache_index(uint64_t version, TwObject *name)
     return (size_t)((h ^ (h >> 29)) & (MCACHE_SIZE - 1));
 }
 
+/* name in one class's own dict: borrowed, or NULL.  Read as any shared
+ * dict is (tw_dict_get_ref: another thread may be assigning the class's
+ * attributes); the reference it takes is dropped at once, so the value may
+ * die as soon as another thread replaces it: see tw_type_lookup_ref. */
+static TwObject *dict_lookup_borrowed(TwObject *dict, TwObject *name)
+{
+    TwObject *v = NULL;
+    if (tw_dict_get_ref(dict, name, &v) <= 0)
+        return NULL;
+    tw_decref(v);
+    return v;
+}
+
 static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
 {
     TwObject *mro = tp->tp_mro;
@@ -589,7 +602,7 @@ static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
         for (TwTypeObject *t = tp; t; t = t->tp_base) {
             if (!t->tp_dict)
                 continue;
-            TwObject *r = tw_dict_get_borrowed(t->tp_dict, name);
+            TwObject *r = dict_lookup_borrowed(t->tp_dict, name);
             if (r)
                 return r;
         }
@@ -600,7 +613,7 @@ static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
         TwTypeObject *t = (TwTypeObject *)TW_TUPLE_GET(mro, i);
         if (!t->tp_dict)
             continue;
-        TwObject *r = tw_dict_get_borrowed(t->tp_dict, name);
+        TwObject *r = dict_lookup_borrowed(t->tp_dict, name);
         if (r)
             return r;
     }
@@ -652,6 +665,21 @@ TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name)
 TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name)
 {
     return tw_type_lookup(tp, tw_id(name));
+}
+
+/* A class attribute's value may be replaced by another thread between
+ * tw_type_lookup's answer and the caller's use of it, and then die (the
+ * values in a class's dict are published, so its memory outlives the
+ * caller's next quiescent point and the death leaves the dead mark):
+ * take the reference with tw_try_incref, and if the value died, look
+ * again (the class's version has changed, so the cache misses). */
+TwObject *tw_type_lookup_ref(TwTypeObject *tp, TwObject *name)
+{
+    for (;;) {
+        TwObject *v = tw_type_lookup(tp, name);
+        if (v == NULL || tw_try_incref(v))
+            return v;
+    }
 }
 
 void tw_type_modified(TwTypeObject *tp)
@@ -767,7 +795,7 @@ done:
 TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args, size_t nargs, int *found)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup(tp, name);
+    TwObject *descr = tw_type_lookup_ref(tp, name);
     if (!descr) {
         if (found)
             *found = 0;
@@ -775,7 +803,6 @@ TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args,
     }
     if (found)
         *found = 1;
-    tw_incref(descr);
     TwObject *r;
     if (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR) {
         TwObject *stack[8];
@@ -843,8 +870,9 @@ void tw_object_call_finalizer(TwObject *op)
          * finalizer may have changed the class); in op itself for a
          * built-in type's finalizer (a generator's) */
         TwObject *del = TW_HAS_TPFLAG(op, TW_TPFLAGS_HEAPTYPE)
-                            ? tw_type_lookup(TW_TYPE(op), ID("__del__")) : NULL;
+                            ? tw_type_lookup_ref(TW_TYPE(op), ID("__del__")) : NULL;
         tw_print_unraisable(exc, del ? del : op);
+        tw_xdecref(del);
         tw_decref(exc);
     }
     tw_err_restore(saved);
@@ -958,10 +986,9 @@ static TwObject *call_with_self(TwObject *descr, TwObject *self, TwTypeObject *t
 static TwObject *slot_tp_call(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup(tp, ID("__call__"));
+    TwObject *descr = tw_type_lookup_ref(tp, ID("__call__"));
     if (!descr)
         return tw_err_format(TwExc_TypeError, "'%s' object is not callable", tw_type_name(tp));
-    tw_incref(descr);
     TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
     tw_decref(descr);
     return r;
@@ -1012,10 +1039,9 @@ static int slot_tp_descr_set(TwObject *self, TwObject *obj, TwObject *value)
 static int slot_tp_init(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup(tp, ID("__init__"));
+    TwObject *descr = tw_type_lookup_ref(tp, ID("__init__"));
     if (!descr)
         return 0;
-    tw_incref_likely_deferred(descr);
     TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
     tw_decref_likely_deferred(descr);    /* a function of the class body */
     if (r == Tw_None)
@@ -1900,10 +1926,9 @@ static TwObject *type_getattro(TwObject *self, TwObject *name)
         return tw_err_format(TwExc_TypeError, "attribute name must be string, not '%T'", name);
     if (!(tp->tp_flags & TW_TPFLAGS_READY) && tw_type_ready(tp) < 0)
         return NULL;
-    TwObject *meta_attr = tw_type_lookup(meta, name);
+    TwObject *meta_attr = tw_type_lookup_ref(meta, name);
     TwDescrGetFn meta_get = NULL;
     if (meta_attr) {
-        tw_incref(meta_attr);
         meta_get = TW_TYPE(meta_attr)->tp_descr_get;
         if (meta_get && TW_TYPE(meta_attr)->tp_descr_set) {
             TwObject *r = meta_get(meta_attr, self, (TwObject *)meta);
@@ -1911,9 +1936,8 @@ static TwObject *type_getattro(TwObject *self, TwObject *name)
             return r;
         }
     }
-    TwObject *attr = tw_type_lookup(tp, name);
+    TwObject *attr = tw_type_lookup_ref(tp, name);
     if (attr) {
-        tw_incref(attr);
         tw_xdecref(meta_attr);
         TwDescrGetFn local_get = TW_TYPE(attr)->tp_descr_get;
         if (local_get) {
@@ -1944,12 +1968,13 @@ static int type_setattro(TwObject *self, TwObject *name, TwObject *value)
         tw_err_format(TwExc_TypeError, "cannot set '%S' attribute of immutable type '%s'", name, tw_type_name(tp));
         return -1;
     }
-    TwObject *meta_attr = tw_type_lookup(TW_TYPE(self), name);
-    if (meta_attr && TW_TYPE(meta_attr)->tp_descr_set) {
-        tw_incref(meta_attr);
-        int r = TW_TYPE(meta_attr)->tp_descr_set(meta_attr, self, value);
+    TwObject *meta_attr = tw_type_lookup_ref(TW_TYPE(self), name);
+    if (meta_attr) {
+        TwDescrSetFn set = TW_TYPE(meta_attr)->tp_descr_set;
+        int r = set ? set(meta_attr, self, value) : 0;
         tw_decref(meta_attr);
-        return r;
+        if (set)
+            return r;
     }
     TwObject *key = tw_newref(name);
     tw_str_intern_inplace(&key);

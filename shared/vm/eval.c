@@ -109,7 +109,7 @@ static TwObject *recursion_error(void)
 /* Make f the thread's innermost frame, counting Python call depth. */
 static inline int frame_push(TwThreadState *ts, TwFrame *f)
 {
-    if (ts->recursion_depth >= g_recursion_limit) {
+    if (ts->recursion_depth >= __atomic_load_n(&g_recursion_limit, __ATOMIC_RELAXED)) {
         recursion_error();
         return -1;
     }
@@ -545,20 +545,26 @@ static inline int load_method(TwObject *owner, TwObject *name, TwObject **meth)
     TwTypeObject *tp = TW_TYPE(owner);
     if (tp->tp_getattro == tw_object_generic_getattr) {
         TwObject *descr = tw_type_lookup(tp, name);
-        if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR)) {
+        /* taken before the instance dict is looked at (which may run
+         * code); a value another thread's assignment just ended goes the
+         * general way (tw_type_lookup_ref) */
+        if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR) && tw_try_incref(descr)) {
             TwObject *dict = NULL;
             if (tp->tp_dictoffset > 0)
                 dict = *(TwObject **)((char *)owner + tp->tp_dictoffset);
             int shadowed = 0;
             if (dict != NULL) {
                 shadowed = tw_dict_contains(dict, name);
-                if (shadowed < 0)
+                if (shadowed < 0) {
+                    tw_decref(descr);
                     return -1;
+                }
             }
             if (!shadowed) {
-                *meth = tw_newref(descr);
+                *meth = descr;
                 return 1;
             }
+            tw_decref(descr);
         }
     }
     *meth = tw_object_getattr(owner, name);
@@ -2614,7 +2620,7 @@ dispatch:
                           tw_type_name(mtp));
             goto error;
         }
-        TwObject *exitf = tw_xnewref(tw_type_lookup(mtp, exit_name));
+        TwObject *exitf = tw_type_lookup_ref(mtp, exit_name);
         if (exitf == NULL) {
             tw_err_format(TwExc_TypeError,
                           "'%s' object does not support the context manager protocol (missed __exit__ method)",

@@ -78,6 +78,13 @@ static inline bool tw_object_static_pools(void) { return true; }
 #define tw_atomic_load_ssize(p) (*(p))
 #define tw_atomic_store_ssize(p, v) (*(p) = (v))
 
+/* Under the GIL a pointer found without a lock is to a live object. */
+static inline bool tw_try_incref(TwObject *op)
+{
+    tw_incref(op);
+    return true;
+}
+
 static inline TwObject *tw_try_incref_item(TwObject **slot)
 {
     TwObject *op = *slot;

@@ -190,8 +190,13 @@ extern TwTypeObject TwType_Type, TwBaseObject_Type;
  * tp_getset, compute tp_mro.  Call once for every static type at start-up. */
 int tw_type_ready(TwTypeObject *tp);
 bool tw_type_is_subtype(TwTypeObject *a, TwTypeObject *b);
-/* Look a name up along the MRO; borrowed reference or NULL (no exception). */
+/* Look a name up along the MRO; borrowed reference or NULL (no exception).
+ * Borrowed: another thread may replace the class attribute and so end the
+ * value's life at any time; only tests of presence or identity, and reads
+ * of its type, are safe on it.  To use the value, take it with
+ * tw_type_lookup_ref (a new reference, or NULL). */
 TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name);
+TwObject *tw_type_lookup_ref(TwTypeObject *tp, TwObject *name);
 /* type(name, bases, dict) as a class statement does. */
 TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict);
 /* The name error messages use, CPython's tp_name: "int", "MyClass",

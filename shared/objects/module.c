@@ -102,23 +102,34 @@ static TwObject *module_getattro(TwObject *m, TwObject *name)
     if (r || !tw_err_matches(TwExc_AttributeError))
         return r;
     tw_err_clear();
-    TwObject *mname = MOD(m)->dict ? tw_dict_get_borrowed(MOD(m)->dict, ID("__name__")) : NULL;
+    TwObject *mname = NULL;
+    if (MOD(m)->dict && tw_dict_get_ref(MOD(m)->dict, ID("__name__"), &mname) < 0)
+        tw_err_clear();
     if (mname && TW_STR_CHECK(mname))
-        return tw_err_format(TwExc_AttributeError, "module '%S' has no attribute '%S'", mname, name);
-    return tw_err_format(TwExc_AttributeError, "module has no attribute '%S'", name);
+        tw_err_format(TwExc_AttributeError, "module '%S' has no attribute '%S'", mname, name);
+    else
+        tw_err_format(TwExc_AttributeError, "module has no attribute '%S'", name);
+    tw_xdecref(mname);
+    return NULL;
 }
 
 /* <module 'math' (built-in)> or <module 'foo' from '/path/foo.py'> */
 static TwObject *module_repr(TwObject *m)
 {
     TwObject *d = MOD(m)->dict;
-    TwObject *name = d ? tw_dict_get_borrowed(d, ID("__name__")) : NULL;
-    TwObject *file = d ? tw_dict_get_borrowed(d, ID("__file__")) : NULL;
+    TwObject *name = NULL, *file = NULL;
+    if (d && (tw_dict_get_ref(d, ID("__name__"), &name) < 0 || tw_dict_get_ref(d, ID("__file__"), &file) < 0))
+        tw_err_clear();
     if (!name)
-        name = MOD(m)->name;
+        name = tw_xnewref(MOD(m)->name);
+    TwObject *r;
     if (file && TW_STR_CHECK(file))
-        return tw_str_from_format("<module %R from %R>", name ? name : Tw_None, file);
-    return tw_str_from_format("<module %R (built-in)>", name ? name : Tw_None);
+        r = tw_str_from_format("<module %R from %R>", name ? name : Tw_None, file);
+    else
+        r = tw_str_from_format("<module %R (built-in)>", name ? name : Tw_None);
+    tw_xdecref(name);
+    tw_xdecref(file);
+    return r;
 }
 
 static int module_traverse(TwObject *m, TwVisitFn visit, void *arg)

@@ -528,11 +528,10 @@ const char *tw_type_short_name(TwTypeObject *tp)
 static TwObject *type_module(TwTypeObject *tp)
 {
     if (IS_HEAP(tp)) {
-        TwObject *m = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, ID("__module__")) : NULL;
-        if (m)
-            return tw_newref(m);
-        if (tw_err_occurred())
-            return NULL;
+        TwObject *m = NULL;
+        int r = tp->tp_dict ? tw_dict_get_ref(tp->tp_dict, ID("__module__"), &m) : 0;
+        if (r != 0)
+            return m;
         return tw_str_from_cstr("builtins");
     }
     const char *dot = strrchr(tp->tp_name, '.');
@@ -1670,10 +1669,12 @@ static int init_subclass(TwTypeObject *tp)
         TwTypeObject *b = (TwTypeObject *)TW_TUPLE_GET(mro, i);
         if (b == &TwBaseObject_Type)
             return 0;
-        TwObject *f = b->tp_dict ? tw_dict_get_borrowed(b->tp_dict, ID("__init_subclass__")) : NULL;
+        TwObject *f = NULL;
+        int found = b->tp_dict ? tw_dict_get_ref(b->tp_dict, ID("__init_subclass__"), &f) : 0;
+        if (found < 0)
+            return -1;
         if (!f)
             continue;
-        tw_incref(f);
         TwObject *bound = TW_TYPE(f)->tp_descr_get ? TW_TYPE(f)->tp_descr_get(f, NULL, (TwObject *)tp)
                                                    : tw_newref(f);
         tw_decref(f);
@@ -2123,10 +2124,15 @@ static TwObject *type_get_mro(TwObject *self)
 static TwObject *type_get_doc(TwObject *self)
 {
     TwTypeObject *tp = (TwTypeObject *)self;
-    TwObject *d = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, ID("__doc__")) : NULL;
-    if (d && TW_TYPE(d)->tp_descr_get)
-        return TW_TYPE(d)->tp_descr_get(d, NULL, self);
-    return tw_newref(d ? d : Tw_None);
+    TwObject *d = NULL;
+    if (tp->tp_dict && tw_dict_get_ref(tp->tp_dict, ID("__doc__"), &d) < 0)
+        return NULL;
+    if (d && TW_TYPE(d)->tp_descr_get) {
+        TwObject *r = TW_TYPE(d)->tp_descr_get(d, NULL, self);
+        tw_decref(d);
+        return r;
+    }
+    return d ? d : tw_newref(Tw_None);
 }
 
 static const TwGetSetDef type_getset[] = {

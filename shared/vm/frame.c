@@ -395,10 +395,10 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
             if (lp[i] != NULL)
                 continue;
             TwObject *d = NULL;
-            if (fn->kwdefaults)
-                d = tw_dict_get_borrowed(fn->kwdefaults, TW_TUPLE_GET(co->varnames, i));
+            if (fn->kwdefaults && tw_dict_get_ref(fn->kwdefaults, TW_TUPLE_GET(co->varnames, i), &d) < 0)
+                goto fail;
             if (d)
-                lp[i] = tw_newref(d);
+                lp[i] = d;
             else
                 missing++;
         }

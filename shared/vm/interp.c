@@ -884,15 +884,17 @@ static void out_traceback(TwOut *o, TwObject *exc)
 /* "ValueError", "mymod.MyError" (not for __main__ or builtins classes). */
 static void out_type_name(TwOut *o, TwTypeObject *tp)
 {
-    TwObject *mod = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, tw_str_intern_cstr("__module__")) : NULL;
-    TwObject *qual = tp->tp_dict ? tw_dict_get_borrowed(tp->tp_dict, tw_str_intern_cstr("__qualname__")) : NULL;
-    if (tw_err_occurred())
+    TwObject *mod = NULL, *qual = NULL;
+    if (tp->tp_dict && (tw_dict_get_ref(tp->tp_dict, tw_str_intern_cstr("__module__"), &mod) < 0 ||
+                        tw_dict_get_ref(tp->tp_dict, tw_str_intern_cstr("__qualname__"), &qual) < 0))
         tw_err_clear();
     if (mod && TW_STR_CHECK(mod) && !tw_str_eq_cstr(mod, "__main__") && !tw_str_eq_cstr(mod, "builtins")) {
         out_str(o, TW_STR_DATA(mod));
         out_str(o, ".");
     }
     out_str(o, (qual && TW_STR_CHECK(qual)) ? TW_STR_DATA(qual) : tw_type_name(tp));
+    tw_xdecref(mod);
+    tw_xdecref(qual);
 }
 
 /* A SyntaxError's location block: File line, source line, carets

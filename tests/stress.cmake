@@ -34,7 +34,8 @@ if(TARGET twinpy)
     "handoff|5000|2000|500"
     "finalizers|5000|1500|400"
     "shared_iterators|2000|500|120"
-    "class_attrs|20000|8000|2000")
+    "class_attrs|20000|8000|2000"
+    "closures|20000|8000|2000")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

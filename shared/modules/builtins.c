@@ -519,14 +519,18 @@ static TwObject *frame_locals(TwFrame *f)
     }
     for (int i = 0; i < co->ncells; i++) {
         TwObject *cell = f->localsplus[co->nlocals + i];
-        TwObject *v = cell ? TW_CELL_GET(cell) : NULL;
-        if (v && tw_dict_set(d, TW_TUPLE_GET(co->cellvars, i), v) < 0)
+        TwObject *v = cell ? tw_cell_get_ref(cell) : NULL;
+        int rc = v ? tw_dict_set(d, TW_TUPLE_GET(co->cellvars, i), v) : 0;
+        TW_XDECREF(v);
+        if (rc < 0)
             goto fail;
     }
     for (int i = 0; i < co->nfrees; i++) {
         TwObject *cell = f->localsplus[co->nlocals + co->ncells + i];
-        TwObject *v = cell ? TW_CELL_GET(cell) : NULL;
-        if (v && tw_dict_set(d, TW_TUPLE_GET(co->freevars, i), v) < 0)
+        TwObject *v = cell ? tw_cell_get_ref(cell) : NULL;
+        int rc = v ? tw_dict_set(d, TW_TUPLE_GET(co->freevars, i), v) : 0;
+        TW_XDECREF(v);
+        if (rc < 0)
             goto fail;
     }
     return d;

@@ -20,10 +20,35 @@ TwObject *tw_cell_new(TwObject *value)
 
 void tw_cell_set(TwObject *cell, TwObject *value)
 {
-    TwCellObject *c = (TwCellObject *)cell;
-    TwObject *old = c->ref;
-    c->ref = tw_xnewref(value);
+    TwObject *old = tw_cell_exchange(cell, tw_xnewref(value));
     TW_XDECREF(old);
+}
+
+/* The shared paths of tw_cell_get_ref and tw_cell_exchange (vm.h has the
+ * rules). */
+TwObject *tw_cell_get_ref_shared(TwObject *cell)
+{
+    TwCellObject *c = (TwCellObject *)cell;
+    tw_bias_check_read(cell);
+    for (;;) {
+        TwObject *v = tw_try_incref_item(&c->ref);
+        if (v != NULL || tw_atomic_load_ptr(&c->ref) == NULL)
+            return v;
+        /* the value changed (or died) under us: load the new one */
+    }
+}
+
+TwObject *tw_cell_exchange_shared(TwObject *cell, TwObject *value)
+{
+    TwCellObject *c = (TwCellObject *)cell;
+    TwObject *old;
+    TW_BEGIN_CRITICAL_SECTION(cell);
+    if (value != NULL)
+        tw_object_publish_into(cell, value);
+    old = c->ref;
+    tw_atomic_store_ptr(&c->ref, value);
+    TW_END_CRITICAL_SECTION();
+    return old;
 }
 
 static void cell_dealloc(TwObject *op)

@@ -1491,30 +1491,27 @@ dispatch:
         DISPATCH();
     }
     TARGET(LOAD_DEREF) {
-        TwObject *v = TW_CELL_GET(localsplus[co->nlocals + oparg]);
+        TwObject *v = tw_cell_get_ref(localsplus[co->nlocals + oparg]);
         if (v == NULL) {
             unbound_deref(co, oparg);
             goto error;
         }
-        tw_incref(v);
         PUSH(v);
         DISPATCH();
     }
     TARGET(STORE_DEREF) {
         TwObject *v = POP();
-        TwCellObject *c = (TwCellObject *)localsplus[co->nlocals + oparg];
-        TwObject *old = c->ref;
-        c->ref = v;
+        TwObject *old = tw_cell_exchange(localsplus[co->nlocals + oparg], v);
         TW_XDECREF(old);
         DISPATCH();
     }
     TARGET(DELETE_DEREF) {
-        TwCellObject *c = (TwCellObject *)localsplus[co->nlocals + oparg];
-        if (c->ref == NULL) {
+        TwObject *old = tw_cell_exchange(localsplus[co->nlocals + oparg], NULL);
+        if (old == NULL) {
             unbound_deref(co, oparg);
             goto error;
         }
-        TW_CLEAR(c->ref);
+        TW_DECREF(old);
         DISPATCH();
     }
     TARGET(LOAD_CLOSURE) {
@@ -1532,12 +1529,11 @@ dispatch:
                 goto error;
         }
         if (v == NULL) {
-            v = TW_CELL_GET(localsplus[co->nlocals + oparg]);
+            v = tw_cell_get_ref(localsplus[co->nlocals + oparg]);
             if (v == NULL) {
                 unbound_deref(co, oparg);
                 goto error;
             }
-            tw_incref(v);
         }
         PUSH(v);
         DISPATCH();

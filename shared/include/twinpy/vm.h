@@ -113,8 +113,47 @@ typedef struct {
 
 extern TwTypeObject TwCell_Type;
 TwObject *tw_cell_new(TwObject *value);           /* value may be NULL; borrows */
-#define TW_CELL_GET(op) (((TwCellObject *)(op))->ref)   /* borrowed, may be NULL */
+/* Borrowed, may be NULL: only for a cell no other thread can change (one
+ * being made) or for a test of emptiness; use tw_cell_get_ref otherwise. */
+#define TW_CELL_GET(op) (((TwCellObject *)(op))->ref)
 void tw_cell_set(TwObject *cell, TwObject *value);      /* borrows; NULL empties */
+
+/* Closures shared between threads (nonlocal counters, a callback's state)
+ * read and rebind the same cell from several threads.  Rules, as for list
+ * items (shared/objects/list.c): while the cell is its owner's alone
+ * (tw_object_is_private; always under the GIL) the owner reads and swaps
+ * its value with plain loads and stores; any other thread unbiases it
+ * first (tw_bias_check_read, which publishes the value).  Once shared, a
+ * new value is published and swapped in inside the cell's critical
+ * section (so exactly one swapper gets, and drops, each old value), and a
+ * reader takes its reference with tw_try_incref_item, which refuses a
+ * value that has died since it was loaded, and loads again. */
+TwObject *tw_cell_get_ref_shared(TwObject *cell);
+TwObject *tw_cell_exchange_shared(TwObject *cell, TwObject *value);
+
+/* The cell's value as a new reference, or NULL if it is empty. */
+static inline TwObject *tw_cell_get_ref(TwObject *cell)
+{
+    if (tw_object_is_private(cell)) {
+        TwObject *v = ((TwCellObject *)cell)->ref;
+        if (v != NULL)
+            tw_incref(v);
+        return v;
+    }
+    return tw_cell_get_ref_shared(cell);
+}
+
+/* Stores value (a reference the cell takes; NULL empties it) and returns
+ * the old value (a reference the caller drops), or NULL if it was empty. */
+static inline TwObject *tw_cell_exchange(TwObject *cell, TwObject *value)
+{
+    if (tw_object_is_private(cell)) {
+        TwObject *old = ((TwCellObject *)cell)->ref;
+        ((TwCellObject *)cell)->ref = value;
+        return old;
+    }
+    return tw_cell_exchange_shared(cell, value);
+}
 
 /* ---------------- frames ---------------------------------------------- */
 

@@ -35,7 +35,8 @@ if(TARGET twinpy)
     "finalizers|5000|1500|400"
     "shared_iterators|2000|500|120"
     "class_attrs|20000|8000|2000"
-    "closures|20000|8000|2000")
+    "closures|20000|8000|2000"
+    "object_fields|20000|8000|2000")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

@@ -269,6 +269,29 @@ static TwObject *attr_error(TwObject *o, TwObject *name)
     return tw_err_format(TwExc_AttributeError, "'%s' object has no attribute '%S'", tname(o), name);
 }
 
+TwObject *tw_field_exchange(TwObject *owner, TwObject **slot, TwObject *value)
+{
+    TwObject *old;
+    if (value != NULL)
+        tw_object_publish(value);
+    TW_BEGIN_CRITICAL_SECTION(owner);
+    old = *slot;
+    tw_atomic_store_ptr(slot, value);
+    TW_END_CRITICAL_SECTION();
+    /* a reader may have loaded it before it was published (a value stored
+     * when the object was made): published now, before its last
+     * reference can go */
+    if (old != NULL)
+        tw_object_publish(old);
+    return old;
+}
+
+void tw_field_set(TwObject *owner, TwObject **slot, TwObject *value)
+{
+    TwObject *old = tw_field_exchange(owner, slot, value);
+    TW_XDECREF(old);
+}
+
 TwObject *tw_object_generic_getattr(TwObject *o, TwObject *name)
 {
     TwTypeObject *tp = TW_TYPE(o);
@@ -891,7 +914,7 @@ TwObject *tw_call(TwObject *callable, TwObject *const *args, size_t nargs, TwObj
         tw_err_format(TwExc_SystemError, "%s returned a result with an exception set", tname(callable));
         TwObject *exc = tw_err_fetch();
         if (exc && cause)
-            ((TwBaseExceptionObject *)exc)->cause = cause;
+            tw_field_set(exc, &((TwBaseExceptionObject *)exc)->cause, cause);
         else
             tw_xdecref(cause);
         tw_err_restore(exc);

@@ -33,16 +33,16 @@ static TwObject *args_tuple(TwObject *const *args, size_t nargs)
 /* StopIteration.value and SystemExit.code follow the arguments. */
 static void exc_set_value_from_args(TwObject *self)
 {
-    TwObject *args = EXC(self)->args;
+    TwObject *args = tw_field_get_ref(&EXC(self)->args);
     TwSsize n = args ? TW_TUPLE_SIZE(args) : 0;
     TwObject *v = NULL;
     if (tw_type_is_subtype(TW_TYPE(self), (TwTypeObject *)TwExc_StopIteration))
         v = n > 0 ? tw_newref(TW_TUPLE_GET(args, 0)) : tw_newref(Tw_None);
     else if (tw_type_is_subtype(TW_TYPE(self), (TwTypeObject *)TwExc_SystemExit))
         v = n == 0 ? tw_newref(Tw_None) : n == 1 ? tw_newref(TW_TUPLE_GET(args, 0)) : tw_newref(args);
-    else
-        return;
-    TW_SETREF(EXC(self)->value, v);
+    TW_XDECREF(args);
+    if (v != NULL)
+        tw_field_set(self, &EXC(self)->value, v);
 }
 
 static TwObject *exc_new(TwTypeObject *type, TwObject *const *args, size_t nargs, TwObject *kwnames)
@@ -71,7 +71,7 @@ static int exc_init(TwObject *self, TwObject *const *args, size_t nargs, TwObjec
     TwObject *t = args_tuple(args, nargs);
     if (!t)
         return -1;
-    TW_SETREF(EXC(self)->args, t);
+    tw_field_set(self, &EXC(self)->args, t);
     exc_set_value_from_args(self);
     return 0;
 }
@@ -110,9 +110,8 @@ static void exc_dealloc(TwObject *op)
 }
 
 /* str(e): "" with no arguments, str(arg) with one, str(args) otherwise. */
-static TwObject *exc_str(TwObject *op)
+static TwObject *exc_str_args(TwObject *args)
 {
-    TwObject *args = EXC(op)->args;
     TwSsize n = args ? TW_TUPLE_SIZE(args) : 0;
     if (n == 0)
         return tw_str_from_cstr("");
@@ -121,33 +120,46 @@ static TwObject *exc_str(TwObject *op)
     return tw_object_str(args);
 }
 
+/* The exception's args, held while they are used: another thread (or the
+ * __str__ of an item) may assign e.args meanwhile (object.h, fields). */
+#define WITH_ARGS(op, call)                                        \
+    do {                                                           \
+        TwObject *args_ = tw_field_get_ref(&EXC(op)->args);        \
+        TwObject *r_ = call;                                       \
+        TW_XDECREF(args_);                                         \
+        return r_;                                                 \
+    } while (0)
+
+static TwObject *exc_str(TwObject *op) { WITH_ARGS(op, exc_str_args(args_)); }
+
 /* KeyError('k') prints as 'k': the key's repr, so that '' shows. */
-static TwObject *keyerror_str(TwObject *op)
+static TwObject *keyerror_str_args(TwObject *args)
 {
-    TwObject *args = EXC(op)->args;
     if (args && TW_TUPLE_SIZE(args) == 1)
         return tw_object_repr(TW_TUPLE_GET(args, 0));
-    return exc_str(op);
+    return exc_str_args(args);
 }
 
+static TwObject *keyerror_str(TwObject *op) { WITH_ARGS(op, keyerror_str_args(args_)); }
+
 /* OSError(errno, strerror) prints "[Errno 2] No such file or directory". */
-static TwObject *oserror_str(TwObject *op)
+static TwObject *oserror_str_args(TwObject *args)
 {
-    TwObject *args = EXC(op)->args;
     if (args && TW_TUPLE_SIZE(args) >= 2 && TW_INT_CHECK(TW_TUPLE_GET(args, 0))) {
         if (TW_TUPLE_SIZE(args) >= 3)
             return tw_str_from_format("[Errno %S] %S: %R", TW_TUPLE_GET(args, 0),
                                       TW_TUPLE_GET(args, 1), TW_TUPLE_GET(args, 2));
         return tw_str_from_format("[Errno %S] %S", TW_TUPLE_GET(args, 0), TW_TUPLE_GET(args, 1));
     }
-    return exc_str(op);
+    return exc_str_args(args);
 }
+
+static TwObject *oserror_str(TwObject *op) { WITH_ARGS(op, oserror_str_args(args_)); }
 
 /* SyntaxError's args are (msg, (filename, lineno, offset, text, end_lineno,
  * end_offset)); str() is "msg (file.py, line 3)". */
-static TwObject *syntax_detail(TwObject *op, TwSsize i)
+static TwObject *syntax_detail(TwObject *args, TwSsize i)
 {
-    TwObject *args = EXC(op)->args;
     if (!args || TW_TUPLE_SIZE(args) < 2)
         return NULL;
     TwObject *info = TW_TUPLE_GET(args, 1);
@@ -156,13 +168,12 @@ static TwObject *syntax_detail(TwObject *op, TwSsize i)
     return TW_TUPLE_GET(info, i);
 }
 
-static TwObject *syntaxerror_str(TwObject *op)
+static TwObject *syntaxerror_str_args(TwObject *args)
 {
-    TwObject *args = EXC(op)->args;
     if (!args || TW_TUPLE_SIZE(args) < 1)
         return tw_str_from_cstr("");
     TwObject *msg = TW_TUPLE_GET(args, 0);
-    TwObject *filename = syntax_detail(op, 0), *lineno = syntax_detail(op, 1);
+    TwObject *filename = syntax_detail(args, 0), *lineno = syntax_detail(args, 1);
     bool have_file = filename && TW_STR_CHECK(filename);
     bool have_line = lineno && TW_INT_CHECK(lineno);
     if (have_file) {
@@ -178,10 +189,11 @@ static TwObject *syntaxerror_str(TwObject *op)
     return tw_object_str(msg);
 }
 
+static TwObject *syntaxerror_str(TwObject *op) { WITH_ARGS(op, syntaxerror_str_args(args_)); }
+
 /* repr(e): ValueError('x'), ValueError(), ValueError(1, 2). */
-static TwObject *exc_repr(TwObject *op)
+static TwObject *exc_repr_args(TwObject *op, TwObject *args)
 {
-    TwObject *args = EXC(op)->args;
     const char *name = tw_type_name(TW_TYPE(op));
     if (!args || TW_TUPLE_SIZE(args) == 0)
         return tw_str_from_format("%s()", name);
@@ -190,11 +202,18 @@ static TwObject *exc_repr(TwObject *op)
     return tw_str_from_format("%s%R", name, args);
 }
 
+static TwObject *exc_repr(TwObject *op) { WITH_ARGS(op, exc_repr_args(op, args_)); }
+
 /* ---------------- attributes ---------------------------------------- */
 
-static TwObject *or_none(TwObject *o) { return tw_newref(o ? o : Tw_None); }
+/* A field's value (object.h: another thread may assign it), or None. */
+static TwObject *field_or_none(TwObject **slot)
+{
+    TwObject *v = tw_field_get_ref(slot);
+    return v ? v : tw_newref(Tw_None);
+}
 
-static TwObject *exc_get_args(TwObject *self) { return or_none(EXC(self)->args); }
+static TwObject *exc_get_args(TwObject *self) { return field_or_none(&EXC(self)->args); }
 static int exc_set_args(TwObject *self, TwObject *value)
 {
     if (!value) {
@@ -213,18 +232,18 @@ static int exc_set_args(TwObject *self, TwObject *value)
         if (!t)
             return -1;
     }
-    TW_SETREF(EXC(self)->args, t);
+    tw_field_set(self, &EXC(self)->args, t);
     return 0;
 }
 
-static TwObject *exc_get_traceback(TwObject *self) { return or_none(EXC(self)->traceback); }
+static TwObject *exc_get_traceback(TwObject *self) { return field_or_none(&EXC(self)->traceback); }
 static int exc_set_traceback(TwObject *self, TwObject *value)
 {
     if (!value) {
         tw_err_set_string(TwExc_TypeError, "__traceback__ may not be deleted");
         return -1;
     }
-    TW_SETREF(EXC(self)->traceback, value == Tw_None ? NULL : tw_newref(value));
+    tw_field_set(self, &EXC(self)->traceback, value == Tw_None ? NULL : tw_newref(value));
     return 0;
 }
 
@@ -242,22 +261,22 @@ static int check_exc_or_none(TwObject *value, const char *what)
     return 0;
 }
 
-static TwObject *exc_get_cause(TwObject *self) { return or_none(EXC(self)->cause); }
+static TwObject *exc_get_cause(TwObject *self) { return field_or_none(&EXC(self)->cause); }
 static int exc_set_cause(TwObject *self, TwObject *value)
 {
     if (check_exc_or_none(value, "__cause__") < 0)
         return -1;
-    TW_SETREF(EXC(self)->cause, value == Tw_None ? NULL : tw_newref(value));
+    tw_field_set(self, &EXC(self)->cause, value == Tw_None ? NULL : tw_newref(value));
     EXC(self)->suppress_context = true;
     return 0;
 }
 
-static TwObject *exc_get_context(TwObject *self) { return or_none(EXC(self)->context); }
+static TwObject *exc_get_context(TwObject *self) { return field_or_none(&EXC(self)->context); }
 static int exc_set_context(TwObject *self, TwObject *value)
 {
     if (check_exc_or_none(value, "__context__") < 0)
         return -1;
-    TW_SETREF(EXC(self)->context, value == Tw_None ? NULL : tw_newref(value));
+    tw_field_set(self, &EXC(self)->context, value == Tw_None ? NULL : tw_newref(value));
     return 0;
 }
 
@@ -275,10 +294,10 @@ static int exc_set_suppress(TwObject *self, TwObject *value)
     return 0;
 }
 
-static TwObject *exc_get_value(TwObject *self) { return or_none(EXC(self)->value); }
+static TwObject *exc_get_value(TwObject *self) { return field_or_none(&EXC(self)->value); }
 static int exc_set_value(TwObject *self, TwObject *value)
 {
-    TW_SETREF(EXC(self)->value, value ? tw_newref(value) : NULL);
+    tw_field_set(self, &EXC(self)->value, value ? tw_newref(value) : NULL);
     return 0;
 }
 
@@ -301,29 +320,19 @@ static const TwGetSetDef systemexit_getset[] = {
     {NULL, NULL, NULL},
 };
 
-static TwObject *arg_or_none(TwObject *self, TwSsize i)
+/* args[i] when args has at least `need` items, else None. */
+static TwObject *arg_or_none(TwObject *self, TwSsize i, TwSsize need)
 {
-    TwObject *args = EXC(self)->args;
-    if (args && TW_TUPLE_SIZE(args) > i)
-        return tw_newref(TW_TUPLE_GET(args, i));
-    return tw_newref(Tw_None);
+    TwObject *args = tw_field_get_ref(&EXC(self)->args);
+    TwObject *r = args && TW_TUPLE_SIZE(args) >= need ? TW_TUPLE_GET(args, i) : Tw_None;
+    tw_incref(r);
+    TW_XDECREF(args);
+    return r;
 }
 
-static TwObject *oserror_get_errno(TwObject *self)
-{
-    TwObject *args = EXC(self)->args;
-    return args && TW_TUPLE_SIZE(args) >= 2 ? arg_or_none(self, 0) : tw_newref(Tw_None);
-}
-static TwObject *oserror_get_strerror(TwObject *self)
-{
-    TwObject *args = EXC(self)->args;
-    return args && TW_TUPLE_SIZE(args) >= 2 ? arg_or_none(self, 1) : tw_newref(Tw_None);
-}
-static TwObject *oserror_get_filename(TwObject *self)
-{
-    TwObject *args = EXC(self)->args;
-    return args && TW_TUPLE_SIZE(args) >= 3 ? arg_or_none(self, 2) : tw_newref(Tw_None);
-}
+static TwObject *oserror_get_errno(TwObject *self) { return arg_or_none(self, 0, 2); }
+static TwObject *oserror_get_strerror(TwObject *self) { return arg_or_none(self, 1, 2); }
+static TwObject *oserror_get_filename(TwObject *self) { return arg_or_none(self, 2, 3); }
 
 static const TwGetSetDef oserror_getset[] = {
     {"errno", oserror_get_errno, NULL},
@@ -332,9 +341,17 @@ static const TwGetSetDef oserror_getset[] = {
     {NULL, NULL, NULL},
 };
 
-static TwObject *syntax_get_msg(TwObject *self) { return arg_or_none(self, 0); }
+static TwObject *syntax_get_msg(TwObject *self) { return arg_or_none(self, 0, 1); }
+static TwObject *syntax_detail_or_none(TwObject *self, TwSsize i)
+{
+    TwObject *args = tw_field_get_ref(&EXC(self)->args);
+    TwObject *r = syntax_detail(args, i);
+    r = tw_newref(r ? r : Tw_None);
+    TW_XDECREF(args);
+    return r;
+}
 #define SYNTAX_GETTER(fname, idx) \
-    static TwObject *syntax_get_##fname(TwObject *self) { return or_none(syntax_detail(self, idx)); }
+    static TwObject *syntax_get_##fname(TwObject *self) { return syntax_detail_or_none(self, idx); }
 SYNTAX_GETTER(filename, 0)
 SYNTAX_GETTER(lineno, 1)
 SYNTAX_GETTER(offset, 2)
@@ -454,17 +471,21 @@ static void set_context_from_handled(TwObject *exc)
         return;
     if (!TW_HAS_TPFLAG(handled, TW_TPFLAGS_EXC_SUBCLASS))
         return;
-    TwObject *o = handled;
+    /* the chain may be changed by another thread meanwhile: walked with
+     * references (object.h, fields) */
+    TwObject *o = tw_newref(handled);
     while (o) {
-        TwObject *ctx = EXC(o)->context;
+        TwObject *ctx = tw_field_get_ref(&EXC(o)->context);
         if (ctx == exc) {
-            EXC(o)->context = NULL;
+            TW_XDECREF(tw_field_exchange(o, &EXC(o)->context, NULL));
             tw_decref(ctx);
+            tw_decref(o);
             break;
         }
+        tw_decref(o);
         o = ctx;
     }
-    TW_SETREF(EXC(exc)->context, tw_newref(handled));
+    tw_field_set(exc, &EXC(exc)->context, tw_newref(handled));
 }
 
 void tw_err_raise(TwObject *exc)
@@ -532,8 +553,8 @@ TwObject *tw_err_no_memory(void)
 {
     if (prealloc_memory_error) {
         /* a stale traceback from an earlier raise must not show */
-        TW_CLEAR(EXC(prealloc_memory_error)->traceback);
-        TW_CLEAR(EXC(prealloc_memory_error)->context);
+        tw_field_set(prealloc_memory_error, &EXC(prealloc_memory_error)->traceback, NULL);
+        tw_field_set(prealloc_memory_error, &EXC(prealloc_memory_error)->context, NULL);
         tw_err_raise(tw_newref(prealloc_memory_error));
     }
     return NULL;

@@ -40,6 +40,10 @@ typedef struct {
     TwTypeObject type;
     TwObject *ht_name;            /* str: __name__                           */
     TwObject *ht_qualname;        /* str: __qualname__                       */
+    /* names replaced by assignment (list or NULL), kept while the class
+     * lives: tp_name points into ht_name's characters, and threads read
+     * both names without a lock (type_set_name) */
+    TwObject *ht_retired;
     TwTypeObject **subclasses;    /* heap subclasses (borrowed), for versions */
     size_t nsub, capsub;
 } TwHeapTypeObject;
@@ -543,7 +547,7 @@ static TwObject *type_module(TwTypeObject *tp)
 static TwObject *type_qualname(TwTypeObject *tp)
 {
     if (IS_HEAP(tp))
-        return tw_newref(HT(tp)->ht_qualname);
+        return tw_newref(tw_atomic_load_ptr(&HT(tp)->ht_qualname));
     return tw_str_from_cstr(tw_type_short_name(tp));
 }
 
@@ -2039,17 +2043,44 @@ static void type_dealloc(TwObject *self)
     TW_CLEAR(tp->tp_base);
     TW_CLEAR(ht->ht_name);
     TW_CLEAR(ht->ht_qualname);
+    TW_CLEAR(ht->ht_retired);
     free(ht->subclasses);
     tw_gc_free(self, sizeof(TwHeapTypeObject));
 }
 
 /* ---------------- type attributes ------------------------------------ */
 
+/* C.__name__ = s (slot &ht_name) or C.__qualname__ = s.  The old name is
+ * kept until the class dies, not dropped: other threads read the names,
+ * and tp_name (the C string in every error message) points into
+ * ht_name's characters, without a lock or a reference (renaming a class
+ * is rare; each rename keeps one str). */
+static int retire_name(TwTypeObject *tp, TwObject **slot, TwObject *value)
+{
+    TwHeapTypeObject *ht = HT(tp);
+    int rc = 0;
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)tp);
+    if (ht->ht_retired == NULL)
+        ht->ht_retired = tw_list_new(0);
+    if (ht->ht_retired == NULL || tw_list_append(ht->ht_retired, *slot) < 0) {
+        rc = -1;
+    } else {
+        TwObject *old = *slot;
+        tw_object_publish(value);
+        tw_atomic_store_ptr(slot, tw_newref(value));
+        if (slot == &ht->ht_name)
+            __atomic_store_n(&tp->tp_name, TW_STR_DATA(value), __ATOMIC_RELEASE);
+        tw_decref(old);          /* the list holds it */
+    }
+    TW_END_CRITICAL_SECTION();
+    return rc;
+}
+
 static TwObject *type_get_name(TwObject *self)
 {
     TwTypeObject *tp = (TwTypeObject *)self;
     if (IS_HEAP(tp))
-        return tw_newref(HT(tp)->ht_name);
+        return tw_newref(tw_atomic_load_ptr(&HT(tp)->ht_name));
     return tw_str_from_cstr(tw_type_short_name(tp));
 }
 
@@ -2065,9 +2096,7 @@ static int type_set_name(TwObject *self, TwObject *value)
                       value ? tw_type_name(TW_TYPE(value)) : "NoneType");
         return -1;
     }
-    TW_SETREF(HT(tp)->ht_name, tw_newref(value));
-    tp->tp_name = TW_STR_DATA(value);
-    return 0;
+    return retire_name(tp, &HT(tp)->ht_name, value);
 }
 
 static TwObject *type_get_qualname(TwObject *self) { return type_qualname((TwTypeObject *)self); }
@@ -2079,8 +2108,7 @@ static int type_set_qualname(TwObject *self, TwObject *value)
         tw_err_format(TwExc_TypeError, "can only assign string to %s.__qualname__", tw_type_name(tp));
         return -1;
     }
-    TW_SETREF(HT(tp)->ht_qualname, tw_newref(value));
-    return 0;
+    return retire_name(tp, &HT(tp)->ht_qualname, value);
 }
 
 static TwObject *type_get_module(TwObject *self) { return type_module((TwTypeObject *)self); }

@@ -237,7 +237,9 @@ static void too_many_positional(TwFunctionObject *fn, TwObject **localsplus, siz
 {
     TwCodeObject *co = (TwCodeObject *)fn->code;
     int co_args = co->argcount;
-    int ndefs = fn->defaults ? (int)TW_TUPLE_SIZE(fn->defaults) : 0;
+    TwObject *defaults = tw_field_get_ref(&fn->defaults);
+    int ndefs = defaults ? (int)TW_TUPLE_SIZE(defaults) : 0;
+    TW_XDECREF(defaults);
     int kwonly_given = 0;
     for (int i = co_args; i < co_args + co->kwonlyargcount; i++)
         if (localsplus[i] != NULL)
@@ -372,17 +374,20 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
 
     /* defaults for positional parameters */
     if (total < (size_t)co_args) {
-        int ndefs = fn->defaults ? (int)TW_TUPLE_SIZE(fn->defaults) : 0;
+        /* __defaults__ may be reassigned by another thread meanwhile */
+        TwObject *defaults = tw_field_get_ref(&fn->defaults);
+        int ndefs = defaults ? (int)TW_TUPLE_SIZE(defaults) : 0;
         int first_default = co_args - ndefs;
         int missing = 0;
         for (int i = (int)total; i < co_args; i++) {
             if (lp[i] != NULL)
                 continue;
             if (i >= first_default)
-                lp[i] = tw_newref(TW_TUPLE_GET(fn->defaults, i - first_default));
+                lp[i] = tw_newref(TW_TUPLE_GET(defaults, i - first_default));
             else
                 missing++;
         }
+        TW_XDECREF(defaults);
         if (missing) {
             missing_arguments(fn, lp, (int)total, co_args, false);
             goto fail;
@@ -391,17 +396,21 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
     /* keyword-only parameters */
     if (kwonly > 0) {
         int missing = 0;
+        TwObject *kwdefaults = tw_field_get_ref(&fn->kwdefaults);
         for (int i = co_args; i < co_args + kwonly; i++) {
             if (lp[i] != NULL)
                 continue;
             TwObject *d = NULL;
-            if (fn->kwdefaults && tw_dict_get_ref(fn->kwdefaults, TW_TUPLE_GET(co->varnames, i), &d) < 0)
+            if (kwdefaults && tw_dict_get_ref(kwdefaults, TW_TUPLE_GET(co->varnames, i), &d) < 0) {
+                TW_DECREF(kwdefaults);
                 goto fail;
+            }
             if (d)
                 lp[i] = d;
             else
                 missing++;
         }
+        TW_XDECREF(kwdefaults);
         if (missing) {
             missing_arguments(fn, lp, co_args, co_args + kwonly, true);
             goto fail;
@@ -419,12 +428,17 @@ fail:
 int tw_traceback_add(TwObject *exc, TwObject *filename, TwObject *name,
                      int lineno, int end_lineno, int col, int end_col)
 {
+    /* the exception may be raised in several threads at once (one made
+     * in advance), and __traceback__ assigned meanwhile: its fields'
+     * protocol (object.h) */
     TwBaseExceptionObject *e = (TwBaseExceptionObject *)exc;
-    if (e->traceback == NULL || e->traceback == Tw_None) {
-        TwObject *list = tw_list_new(0);
-        if (list == NULL)
+    TwObject *tb = tw_field_get_ref(&e->traceback);
+    if (tb == NULL || tb == Tw_None || !TW_LIST_CHECK(tb)) {
+        TW_XDECREF(tb);
+        tb = tw_list_new(0);
+        if (tb == NULL)
             return -1;
-        TW_SETREF(e->traceback, list);
+        tw_field_set(exc, &e->traceback, tw_newref(tb));
     }
     TwObject *l = tw_int_from_i64(lineno);
     TwObject *el = tw_int_from_i64(end_lineno);
@@ -442,19 +456,22 @@ int tw_traceback_add(TwObject *exc, TwObject *filename, TwObject *name,
     TW_DECREF(el);
     TW_DECREF(c);
     TW_DECREF(ec);
-    if (t == NULL)
+    if (t == NULL) {
+        TW_DECREF(tb);
         return -1;
-    int r = tw_list_append(e->traceback, t);
+    }
+    int r = tw_list_append(tb, t);
     TW_DECREF(t);
+    TW_DECREF(tb);
     return r;
 }
 
 TwSsize tw_traceback_count(TwObject *exc)
 {
-    TwObject *tb = ((TwBaseExceptionObject *)exc)->traceback;
-    if (tb == NULL || !TW_LIST_CHECK(tb))
-        return 0;
-    return TW_LIST_SIZE(tb);
+    TwObject *tb = tw_field_get_ref(&((TwBaseExceptionObject *)exc)->traceback);
+    TwSsize n = tb != NULL && TW_LIST_CHECK(tb) ? TW_LIST_SIZE(tb) : 0;
+    TW_XDECREF(tb);
+    return n;
 }
 
 static int tuple_int(TwObject *t, TwSsize i, int dflt)
@@ -470,8 +487,9 @@ int tw_traceback_entry(TwObject *exc, TwSsize i, TwObject **filename, TwObject *
     TwSsize n = tw_traceback_count(exc);
     if (i < 0 || i >= n)
         return -1;
-    TwObject *tb = ((TwBaseExceptionObject *)exc)->traceback;
-    TwObject *t = tw_list_get(tb, n - 1 - i);
+    TwObject *tb = tw_field_get_ref(&((TwBaseExceptionObject *)exc)->traceback);
+    TwObject *t = tb != NULL && TW_LIST_CHECK(tb) ? tw_list_get(tb, n - 1 - i) : NULL;
+    TW_XDECREF(tb);
     if (t == NULL) {
         tw_err_clear();
         return -1;

@@ -107,43 +107,51 @@ static TwObject *function_descr_get(TwObject *func, TwObject *obj, TwObject *typ
     return tw_method_new(func, obj);
 }
 
-static TwObject *fn_get_name(TwObject *op) { return tw_newref(((TwFunctionObject *)op)->name); }
-static TwObject *fn_get_qualname(TwObject *op) { return tw_newref(((TwFunctionObject *)op)->qualname); }
-static TwObject *fn_get_doc(TwObject *op) { return tw_newref(((TwFunctionObject *)op)->doc); }
+/* The fields Python code can assign are read and written by the fields'
+ * protocol (object.h: tw_field_get_ref, tw_field_set): another thread may
+ * reassign them while this one reads. */
+static TwObject *fn_get_name(TwObject *op) { return tw_field_get_ref(&((TwFunctionObject *)op)->name); }
+static TwObject *fn_get_qualname(TwObject *op) { return tw_field_get_ref(&((TwFunctionObject *)op)->qualname); }
+static TwObject *fn_get_doc(TwObject *op) { return tw_field_get_ref(&((TwFunctionObject *)op)->doc); }
 static TwObject *fn_get_code(TwObject *op) { return tw_newref(((TwFunctionObject *)op)->code); }
 static TwObject *fn_get_globals(TwObject *op) { return tw_newref(((TwFunctionObject *)op)->globals); }
 
 static TwObject *fn_get_optional(TwObject *v) { return tw_newref(v ? v : Tw_None); }
-static TwObject *fn_get_defaults(TwObject *op) { return fn_get_optional(((TwFunctionObject *)op)->defaults); }
-static TwObject *fn_get_kwdefaults(TwObject *op) { return fn_get_optional(((TwFunctionObject *)op)->kwdefaults); }
+static TwObject *fn_get_field(TwObject **slot)
+{
+    TwObject *v = tw_field_get_ref(slot);
+    return v ? v : tw_newref(Tw_None);
+}
+static TwObject *fn_get_defaults(TwObject *op) { return fn_get_field(&((TwFunctionObject *)op)->defaults); }
+static TwObject *fn_get_kwdefaults(TwObject *op) { return fn_get_field(&((TwFunctionObject *)op)->kwdefaults); }
 static TwObject *fn_get_closure(TwObject *op) { return fn_get_optional(((TwFunctionObject *)op)->closure); }
-static TwObject *fn_get_module(TwObject *op) { return fn_get_optional(((TwFunctionObject *)op)->module); }
+static TwObject *fn_get_module(TwObject *op) { return fn_get_field(&((TwFunctionObject *)op)->module); }
 
-static int fn_set_str(TwObject **slot, TwObject *v, const char *what)
+static int fn_set_str(TwObject *owner, TwObject **slot, TwObject *v, const char *what)
 {
     if (v == NULL || !TW_STR_CHECK(v)) {
         tw_err_format(TwExc_TypeError, "%s must be set to a string object", what);
         return -1;
     }
-    TW_SETREF(*slot, tw_newref(v));
+    tw_field_set(owner, slot, tw_newref(v));
     return 0;
 }
 static int fn_set_name(TwObject *op, TwObject *v)
 {
-    return fn_set_str(&((TwFunctionObject *)op)->name, v, "__name__");
+    return fn_set_str(op, &((TwFunctionObject *)op)->name, v, "__name__");
 }
 static int fn_set_qualname(TwObject *op, TwObject *v)
 {
-    return fn_set_str(&((TwFunctionObject *)op)->qualname, v, "__qualname__");
+    return fn_set_str(op, &((TwFunctionObject *)op)->qualname, v, "__qualname__");
 }
 static int fn_set_doc(TwObject *op, TwObject *v)
 {
-    TW_SETREF(((TwFunctionObject *)op)->doc, tw_newref(v ? v : Tw_None));
+    tw_field_set(op, &((TwFunctionObject *)op)->doc, tw_newref(v ? v : Tw_None));
     return 0;
 }
 static int fn_set_module(TwObject *op, TwObject *v)
 {
-    TW_SETREF(((TwFunctionObject *)op)->module, tw_xnewref(v));
+    tw_field_set(op, &((TwFunctionObject *)op)->module, tw_xnewref(v));
     return 0;
 }
 static int fn_set_defaults(TwObject *op, TwObject *v)
@@ -154,7 +162,7 @@ static int fn_set_defaults(TwObject *op, TwObject *v)
         tw_err_set_string(TwExc_TypeError, "__defaults__ must be set to a tuple object");
         return -1;
     }
-    TW_SETREF(((TwFunctionObject *)op)->defaults, tw_xnewref(v));
+    tw_field_set(op, &((TwFunctionObject *)op)->defaults, tw_xnewref(v));
     return 0;
 }
 static int fn_set_kwdefaults(TwObject *op, TwObject *v)
@@ -165,7 +173,7 @@ static int fn_set_kwdefaults(TwObject *op, TwObject *v)
         tw_err_set_string(TwExc_TypeError, "__kwdefaults__ must be set to a dict object");
         return -1;
     }
-    TW_SETREF(((TwFunctionObject *)op)->kwdefaults, tw_xnewref(v));
+    tw_field_set(op, &((TwFunctionObject *)op)->kwdefaults, tw_xnewref(v));
     return 0;
 }
 

@@ -524,15 +524,17 @@ static int system_exit_status(TwObject *exc)
 {
     TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
     TwObject *code = NULL;
-    if (be->args && TW_TUPLE_CHECK(be->args)) {
-        TwSsize n = TW_TUPLE_SIZE(be->args);
+    TwObject *args = tw_field_get_ref(&be->args);
+    if (args && TW_TUPLE_CHECK(args)) {
+        TwSsize n = TW_TUPLE_SIZE(args);
         if (n == 1)
-            code = tw_newref(TW_TUPLE_GET(be->args, 0));
+            code = tw_newref(TW_TUPLE_GET(args, 0));
         else if (n > 1)
-            code = tw_newref(be->args);
+            code = tw_newref(args);
     }
-    if (!code && be->value)
-        code = tw_newref(be->value);
+    TW_XDECREF(args);
+    if (!code)
+        code = tw_field_get_ref(&be->value);
     if (!code || code == Tw_None) {
         TW_XDECREF(code);
         return 0;
@@ -899,10 +901,18 @@ static void out_type_name(TwOut *o, TwTypeObject *tp)
 
 /* A SyntaxError's location block: File line, source line, carets
  * (CPython 3.11's format), then "SyntaxError: msg". */
+static void out_syntax_error_args(TwOut *o, TwObject *exc, TwObject *args);
+
 static void out_syntax_error(TwOut *o, TwObject *exc)
 {
-    TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
-    TwObject *args = be->args;
+    /* args held while printed: another thread may assign them (object.h) */
+    TwObject *args = tw_field_get_ref(&((TwBaseExceptionObject *)exc)->args);
+    out_syntax_error_args(o, exc, args);
+    TW_XDECREF(args);
+}
+
+static void out_syntax_error_args(TwOut *o, TwObject *exc, TwObject *args)
+{
     TwObject *msg = NULL, *info = NULL;
     if (args && TW_TUPLE_CHECK(args)) {
         if (TW_TUPLE_SIZE(args) >= 1)
@@ -993,24 +1003,28 @@ static void out_chain(TwOut *o, TwObject *exc, TwObject **seen, int *nseen)
         seen[(*nseen)++] = exc;
     TwBaseExceptionObject *be = (TwBaseExceptionObject *)exc;
     bool known;
-    if (be->cause && be->cause != Tw_None && TW_HAS_TPFLAG(be->cause, TW_TPFLAGS_EXC_SUBCLASS)) {
+    /* held while printed: another thread may assign them (object.h) */
+    TwObject *cause = tw_field_get_ref(&be->cause), *context = tw_field_get_ref(&be->context);
+    if (cause && cause != Tw_None && TW_HAS_TPFLAG(cause, TW_TPFLAGS_EXC_SUBCLASS)) {
         known = false;
         for (int i = 0; i < *nseen; i++)
-            known |= seen[i] == be->cause;
+            known |= seen[i] == cause;
         if (!known) {
-            out_chain(o, be->cause, seen, nseen);
+            out_chain(o, cause, seen, nseen);
             out_str(o, "\nThe above exception was the direct cause of the following exception:\n\n");
         }
-    } else if (be->context && be->context != Tw_None && !be->suppress_context &&
-               TW_HAS_TPFLAG(be->context, TW_TPFLAGS_EXC_SUBCLASS)) {
+    } else if (context && context != Tw_None && !be->suppress_context &&
+               TW_HAS_TPFLAG(context, TW_TPFLAGS_EXC_SUBCLASS)) {
         known = false;
         for (int i = 0; i < *nseen; i++)
-            known |= seen[i] == be->context;
+            known |= seen[i] == context;
         if (!known) {
-            out_chain(o, be->context, seen, nseen);
+            out_chain(o, context, seen, nseen);
             out_str(o, "\nDuring handling of the above exception, another exception occurred:\n\n");
         }
     }
+    TW_XDECREF(cause);
+    TW_XDECREF(context);
     out_traceback(o, exc);
     out_exception_line(o, exc);
 }

@@ -23,6 +23,29 @@ static inline TwObject *tw_newref(TwObject *op) { tw_incref(op); return op; }
 static inline TwObject *tw_xnewref(TwObject *op) { if (op) tw_incref(op); return op; }
 static inline void tw_xdecref(TwObject *op) { if (op) tw_decref(op); }
 
+/* Reference fields that Python code may reassign while other threads read
+ * the same object (a function's __defaults__, an exception's args): the
+ * cells' protocol (vm.h).  A writer swaps the new value in inside the
+ * owner's critical section, so that exactly one writer gets each old
+ * value, and publishes both values (so an old one's memory outlives every
+ * reader's next quiescent point, and its death leaves the dead mark);
+ * a reader takes its reference with tw_try_incref_item, which refuses a
+ * value that died since it was loaded, and loads again.  Under the GIL
+ * both are the plain load-and-incref and swap.
+ * tw_field_exchange stores value (a reference the field takes, or NULL)
+ * and returns the old value (a reference the caller drops, or NULL). */
+static inline TwObject *tw_field_get_ref(TwObject **slot)
+{
+    for (;;) {
+        TwObject *v = tw_try_incref_item(slot);
+        if (v != NULL || tw_atomic_load_ptr(slot) == NULL)
+            return v;
+    }
+}
+TwObject *tw_field_exchange(TwObject *owner, TwObject **slot, TwObject *value);
+/* tw_field_exchange, dropping the old value. */
+void tw_field_set(TwObject *owner, TwObject **slot, TwObject *value);
+
 typedef intptr_t TwHash;                 /* -1 means error                   */
 
 /* Variable-size objects (tuple, int if ever big) keep their item count. */

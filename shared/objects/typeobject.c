@@ -670,21 +670,6 @@ TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name)
     return tw_type_lookup(tp, tw_id(name));
 }
 
-/* A class attribute's value may be replaced by another thread between
- * tw_type_lookup's answer and the caller's use of it, and then die (the
- * values in a class's dict are published, so its memory outlives the
- * caller's next quiescent point and the death leaves the dead mark):
- * take the reference with tw_try_incref, and if the value died, look
- * again (the class's version has changed, so the cache misses). */
-TwObject *tw_type_lookup_ref(TwTypeObject *tp, TwObject *name)
-{
-    for (;;) {
-        TwObject *v = tw_type_lookup(tp, name);
-        if (v == NULL || tw_try_incref(v))
-            return v;
-    }
-}
-
 void tw_type_modified(TwTypeObject *tp)
 {
     __atomic_store_n(&tp->tp_version, new_version(), __ATOMIC_RELEASE);

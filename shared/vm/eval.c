@@ -540,7 +540,7 @@ static TwObject *load_name(TwFrame *f, TwObject *name)
 /* LOAD_METHOD: for a plain method found on the type (and not shadowed by
  * the instance dict), push the function and self instead of allocating a
  * bound method.  Everything else is an ordinary getattr. */
-static inline int load_method(TwObject *owner, TwObject *name, TwObject **meth)
+static inline __attribute__((always_inline)) int load_method(TwObject *owner, TwObject *name, TwObject **meth)
 {
     TwTypeObject *tp = TW_TYPE(owner);
     if (tp->tp_getattro == tw_object_generic_getattr) {

@@ -219,7 +219,19 @@ bool tw_type_is_subtype(TwTypeObject *a, TwTypeObject *b);
  * of its type, are safe on it.  To use the value, take it with
  * tw_type_lookup_ref (a new reference, or NULL). */
 TwObject *tw_type_lookup(TwTypeObject *tp, TwObject *name);
-TwObject *tw_type_lookup_ref(TwTypeObject *tp, TwObject *name);
+/* The values in a class's dict are published (so a dead one's memory
+ * outlives the caller's next quiescent point, and its death leaves the
+ * dead mark): the reference is taken with tw_try_incref, and if the value
+ * died, the lookup is made again (the class's version changed with the
+ * assignment that ended it, so the cache misses). */
+static inline TwObject *tw_type_lookup_ref(TwTypeObject *tp, TwObject *name)
+{
+    for (;;) {
+        TwObject *v = tw_type_lookup(tp, name);
+        if (v == NULL || tw_try_incref(v))
+            return v;
+    }
+}
 /* type(name, bases, dict) as a class statement does. */
 TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict);
 /* The name error messages use, CPython's tp_name: "int", "MyClass",

@@ -59,7 +59,8 @@ static inline bool tw_iter_owns_alone(TwObject *it)
 static inline TwHash tw_container_key_hash(TwObject *key)
 {
     if (TW_STR_CHECK_EXACT(key)) {
-        TwHash h = ((TwStrObject *)key)->hash;
+        /* relaxed: another thread may be storing it (tw_str_hash) */
+        TwHash h = __atomic_load_n(&((TwStrObject *)key)->hash, __ATOMIC_RELAXED);
         if (h != -1)
             return h;
         return tw_str_hash(key);

@@ -32,6 +32,9 @@ churn_dict = {(t, -1): t * 2 - 4 for t in range(N)}
 # permutation of 0..63 at the end.  (Two sorts of one list at once may
 # lose its items, in CPython too: the later one puts back what it found.)
 ring = list(range(64))
+# fresh strs whose hash nobody has computed yet: every worker's set()
+# computes and caches them at the same time
+words = ["w%d" % i for i in range(512)]
 
 
 class Box:
@@ -58,6 +61,8 @@ def check_item(item, where):
 def worker(tid):
     try:
         barrier.wait()
+        if len(set(words)) != len(words):
+            raise AssertionError("set(words) lost a word")
         mine = f"attr{tid}"
         for i in range(ITER):
             item = (tid, i)

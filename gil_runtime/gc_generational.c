@@ -373,6 +373,11 @@ static bool is_unreachable_now(TwObject *op)
     return g->next != NULL && (g->refs & GC_UNREACHABLE);
 }
 
+bool tw_gc_is_garbage(TwObject *op)
+{
+    return is_unreachable_now(op);
+}
+
 /* How many of the unreachable objects gc.collect() reports: all but those
  * CPython 3.11 would not have tracked (gcmodule.h).  Such an object is
  * marked with a count of 1 (unreachable objects otherwise have 0), so a

@@ -536,6 +536,11 @@ bool tw_gc_is_tracked(TwObject *op)
     return (gc_bits(op) & TW_GC_TRACKED) != 0;
 }
 
+bool tw_gc_is_garbage(TwObject *op)
+{
+    return (gc_bits(op) & TW_GC_UNREACHABLE) != 0;
+}
+
 bool tw_gc_is_finalized(TwObject *op)
 {
     return (gc_bits(op) & TW_GC_FINALIZED) != 0;

@@ -670,15 +670,57 @@ TwObject *tw_type_lookup_str(TwTypeObject *tp, const char *name)
     return tw_type_lookup(tp, tw_id(name));
 }
 
+/*
+ * A class's list of subclasses holds them borrowed (a subclass takes
+ * itself off when it dies, under the class's critical section).  Walking
+ * it while other threads make and drop subclasses: take references to
+ * the live ones under the section (tw_try_incref refuses one whose count
+ * already reached zero: it is on its way out), then visit them with the
+ * section released (a nested section may release it anyway, and a
+ * visit may drop the last reference).  Into `small` (n entries) or a
+ * malloc'd array; *out the array, the count returned.
+ */
+#define SUBCLASS_SMALL 8
+static size_t subclasses_snapshot(TwTypeObject *tp, TwTypeObject **small, TwTypeObject ***out)
+{
+    *out = small;
+    if (!IS_HEAP(tp))
+        return 0;
+    TwHeapTypeObject *ht = HT(tp);
+    size_t k = 0;
+    TwTypeObject **arr = small;
+    TW_BEGIN_CRITICAL_SECTION((TwObject *)tp);
+    if (ht->nsub > SUBCLASS_SMALL && (arr = malloc(ht->nsub * sizeof *arr)) == NULL)
+        arr = small;            /* out of memory: the first few only */
+    size_t cap = arr == small ? SUBCLASS_SMALL : ht->nsub;
+    /* one a collection found to be garbage is skipped: the collector
+     * will clear it (type_clear takes it off this list first) */
+    for (size_t i = 0; i < ht->nsub && k < cap; i++)
+        if (!tw_gc_is_garbage((TwObject *)ht->subclasses[i]) &&
+            tw_try_incref((TwObject *)ht->subclasses[i]))
+            arr[k++] = ht->subclasses[i];
+    TW_END_CRITICAL_SECTION();
+    *out = arr;
+    return k;
+}
+
+static void subclasses_release(TwTypeObject **arr, size_t n, TwTypeObject **small)
+{
+    for (size_t i = 0; i < n; i++)
+        tw_decref((TwObject *)arr[i]);
+    if (arr != small)
+        free(arr);
+}
+
 void tw_type_modified(TwTypeObject *tp)
 {
     __atomic_store_n(&tp->tp_version, new_version(), __ATOMIC_RELEASE);
-    if (IS_HEAP(tp)) {
-        TwHeapTypeObject *ht = HT(tp);
-        TW_BEGIN_CRITICAL_SECTION((TwObject *)tp);
-        for (size_t i = 0; i < ht->nsub; i++)
-            tw_type_modified(ht->subclasses[i]);
-        TW_END_CRITICAL_SECTION();
+    if (IS_HEAP(tp) && __atomic_load_n(&HT(tp)->nsub, __ATOMIC_RELAXED) > 0) {
+        TwTypeObject *small[SUBCLASS_SMALL], **subs;
+        size_t n = subclasses_snapshot(tp, small, &subs);
+        for (size_t i = 0; i < n; i++)
+            tw_type_modified(subs[i]);
+        subclasses_release(subs, n, small);
     }
 }
 
@@ -1371,11 +1413,11 @@ static void update_slots(TwTypeObject *tp)
 static void update_slots_recursive(TwTypeObject *tp)
 {
     update_slots(tp);
-    if (IS_HEAP(tp)) {
-        TwHeapTypeObject *ht = HT(tp);
-        for (size_t i = 0; i < ht->nsub; i++)
-            update_slots_recursive(ht->subclasses[i]);
-    }
+    TwTypeObject *small[SUBCLASS_SMALL], **subs;
+    size_t n = subclasses_snapshot(tp, small, &subs);
+    for (size_t i = 0; i < n; i++)
+        update_slots_recursive(subs[i]);
+    subclasses_release(subs, n, small);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1582,8 +1624,11 @@ static int add_subclass(TwTypeObject *base, TwTypeObject *sub)
             rc = -1;
         }
     }
-    if (rc == 0)
-        ht->subclasses[ht->nsub++] = sub;
+    if (rc == 0) {
+        ht->subclasses[ht->nsub] = sub;
+        /* read without the section by tw_type_modified's quick test */
+        __atomic_store_n(&ht->nsub, ht->nsub + 1, __ATOMIC_RELAXED);
+    }
     TW_END_CRITICAL_SECTION();
     if (rc < 0)
         tw_err_no_memory();
@@ -1598,7 +1643,8 @@ static void remove_subclass(TwTypeObject *base, TwTypeObject *sub)
     TW_BEGIN_CRITICAL_SECTION((TwObject *)base);
     for (size_t i = 0; i < ht->nsub; i++)
         if (ht->subclasses[i] == sub) {
-            ht->subclasses[i] = ht->subclasses[--ht->nsub];
+            ht->subclasses[i] = ht->subclasses[ht->nsub - 1];
+            __atomic_store_n(&ht->nsub, ht->nsub - 1, __ATOMIC_RELAXED);
             break;
         }
     TW_END_CRITICAL_SECTION();
@@ -2002,6 +2048,11 @@ static int type_traverse(TwObject *self, TwVisitFn visit, void *arg)
 static int type_clear(TwObject *self)
 {
     TwTypeObject *tp = (TwTypeObject *)self;
+    /* off the bases' lists of subclasses before anything is cleared, so
+     * that no walk of those lists finds it half cleared */
+    if (tp->tp_bases && IS_HEAP(tp))
+        for (TwSsize i = 0; i < TW_TUPLE_SIZE(tp->tp_bases); i++)
+            remove_subclass((TwTypeObject *)TW_TUPLE_GET(tp->tp_bases, i), tp);
     if (tp->tp_dict)
         tw_dict_clear(tp->tp_dict);
     /* the MRO tuple holds the type itself: drop it to break that cycle
@@ -2178,13 +2229,12 @@ static TwObject *type_subclasses(TwObject *self, TwObject *const *args, size_t n
 {
     if (tw_arg_check_count("__subclasses__", nargs, 0, 0) < 0)
         return NULL;
-    TwTypeObject *tp = (TwTypeObject *)self;
-    size_t n = IS_HEAP(tp) ? HT(tp)->nsub : 0;
+    TwTypeObject *small[SUBCLASS_SMALL], **subs;
+    size_t n = subclasses_snapshot((TwTypeObject *)self, small, &subs);
     TwObject *l = tw_list_new((TwSsize)n);
-    if (!l)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        tw_list_set_init(l, (TwSsize)i, tw_newref((TwObject *)HT(tp)->subclasses[i]));
+    for (size_t i = 0; l && i < n; i++)
+        tw_list_set_init(l, (TwSsize)i, tw_newref((TwObject *)subs[i]));
+    subclasses_release(subs, n, small);
     return l;
 }
 

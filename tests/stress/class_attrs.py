@@ -6,11 +6,14 @@ One writer thread assigns fresh values to a class's attributes over and
 over (a new list, a new nested function as a method, a new str, a
 property, a deleted and re-added attribute) while N - 1 readers read them
 through instances (plain attributes, methods, super(), properties),
-through the class, through a subclass, and call them.  A value read must
+through the class, through a subclass, and call them, and one more
+thread makes and drops subclasses of the class (the writer's assignments
+walk its list of subclasses, and the writer asks for it).  A value read must
 be one the writer stored (of the right type and shape), never a freed or
 foreign object; the readers must not crash.  Exit 1 with a message
 otherwise.
 """
+import gc
 import sys
 import threading
 
@@ -50,6 +53,10 @@ def writer():
             Base.label = "s%d" % i
             if i % 3 == 0:
                 Base.prop = property(lambda self, i=i: [i])
+            if i % 11 == 0:
+                for sub in Base.__subclasses__():
+                    if not issubclass(sub, Base):
+                        raise AssertionError(f"__subclasses__: {sub!r}")
             if i % 5 == 0:
                 try:
                     del Base.extra
@@ -61,6 +68,24 @@ def writer():
         errors.append(f"writer: {type(e).__name__}: {e}")
     finally:
         done.set()
+
+
+def subclass_churn():
+    # subclasses of Base made and dropped while the writer's assignments
+    # walk Base's list of subclasses and ask for it
+    try:
+        k = 0
+        while not done.is_set():
+            class Sub(Base):
+                pass
+            if Sub().method() is None or not isinstance(Sub(), Base):
+                raise AssertionError("subclass")
+            del Sub
+            k += 1
+            if k % 200 == 0:
+                gc.collect()
+    except BaseException as e:
+        errors.append(f"subclass churn: {type(e).__name__}: {e}")
 
 
 def check_pair(v, where):
@@ -100,6 +125,7 @@ def reader(tid):
 
 threads = [threading.Thread(target=writer)]
 threads += [threading.Thread(target=reader, args=(t,)) for t in range(N - 1)]
+threads.append(threading.Thread(target=subclass_churn))
 for t in threads:
     t.start()
 for t in threads:

@@ -279,6 +279,10 @@ bool tw_gc_is_tracked(TwObject *op);
  * other thread can reach op (a dying object, or a collection's garbage
  * while the world is stopped). */
 bool tw_gc_is_finalized(TwObject *op);
+/* op is garbage a running collection has found and will clear (until it
+ * clears it): a weak list that can still reach it (a class's list of
+ * subclasses) must not hand it out. */
+bool tw_gc_is_garbage(TwObject *op);
 void tw_gc_set_finalized(TwObject *op);
 /* A dealloc that runs a finalizer first gives the dying op one reference,
  * owned by the calling thread (tw_resurrect_begin), and drops it after

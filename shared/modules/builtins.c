@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "modules/stdmodules.h"
+#include "objects/containers.h"
 #include "twinpy/interp.h"
 #include "twinpy/types.h"
 #include "twinpy/vm.h"
@@ -1501,10 +1502,7 @@ static TwObject *reversed_next(TwObject *o)
         }
     }
     tw_atomic_store_ssize(&r->index, -1);
-    if (tw_object_is_private(o) && tw_atomic_load_ptr(&r->seq) == seq) {
-        tw_atomic_store_ptr(&r->seq, NULL);
-        TW_DECREF(seq);
-    }
+    tw_iter_release(o, &r->seq, seq);
     TW_DECREF(seq);
     return NULL;
 }
@@ -1541,12 +1539,8 @@ static int calliter_traverse(TwObject *o, TwVisitFn visit, void *arg)
 /* Shared iterators: shared/objects/containers.h, I2-I3. */
 static void calliter_finish(TwCallIterObject *c, TwObject *func)
 {
-    if (tw_object_is_private((TwObject *)c) && tw_atomic_load_ptr(&c->func) == func) {
-        tw_atomic_store_ptr(&c->func, NULL);
-        TW_DECREF(func);
-    } else {
+    if (!tw_iter_release((TwObject *)c, &c->func, func))
         __atomic_store_n(&c->done, 1, __ATOMIC_RELAXED);
-    }
 }
 
 static TwObject *calliter_next(TwObject *o)

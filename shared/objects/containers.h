@@ -1,8 +1,9 @@
 /*
  * containers.h — private to the container files (tuple.c, list.c, dict.c,
  * set.c, range.c, slice.c, iterobject.c): their helper types (iterators,
- * dict views) and the few helpers they share.  Not a contract: code outside
- * shared/objects uses twinpy/types.h.
+ * dict views) and the few helpers they share (the shared-iterator rules
+ * below also serve the iterators of modules/builtins.c).  Not a contract:
+ * code outside shared/objects uses twinpy/types.h.
  */
 #ifndef TWINPY_OBJECTS_CONTAINERS_H
 #define TWINPY_OBJECTS_CONTAINERS_H
@@ -52,6 +53,18 @@ extern TwTypeObject TwRangeIter_Type;
 static inline bool tw_iter_owns_alone(TwObject *it)
 {
     return tw_object_is_private(it);
+}
+
+/* At exhaustion (I2, I3): drop it's reference to seq, the object it
+ * iterates, which it holds in *slot, if it is the caller's alone and
+ * *slot still holds seq.  True if it was dropped. */
+static inline bool tw_iter_release(TwObject *it, TwObject **slot, TwObject *seq)
+{
+    if (!tw_iter_owns_alone(it) || tw_atomic_load_ptr(slot) != seq)
+        return false;
+    tw_atomic_store_ptr(slot, NULL);
+    TW_DECREF(seq);
+    return true;
 }
 
 /* hash(key) for a dict or set key: an exact str's cached hash and an exact

@@ -1449,12 +1449,8 @@ static int dictiter_traverse(TwObject *op, TwVisitFn visit, void *arg)
  * an iterator other threads may hold, only mark it finished. */
 static void dictiter_finish(DictIter *it, TwObject *d)
 {
-    if (tw_iter_owns_alone((TwObject *)it)) {
-        tw_atomic_store_ptr(&it->dict, NULL);
-        TW_DECREF(d);
-    } else {
+    if (!tw_iter_release((TwObject *)it, &it->dict, d))
         tw_atomic_store_ssize(&it->len, -1);
-    }
 }
 
 /* Next (key, value) as new references, 1; 0 exhausted; -1 error.  Shared

@@ -62,10 +62,7 @@ static TwObject *seqiter_next(TwObject *op)
     } else if (tw_err_matches(TwExc_IndexError) || tw_err_matches(TwExc_StopIteration)) {
         tw_err_clear();
         tw_atomic_store_ssize(&it->index, -1);
-        if (tw_iter_owns_alone(op) && tw_atomic_load_ptr(&it->seq) == seq) {
-            tw_atomic_store_ptr(&it->seq, NULL);
-            TW_DECREF(seq);
-        }
+        tw_iter_release(op, &it->seq, seq);
     }
     TW_DECREF(seq);
     return v;

@@ -1709,10 +1709,7 @@ static TwObject *listiter_exhausted(TwObject *op, TwObject *seq)
 {
     ListIter *it = (ListIter *)op;
     tw_atomic_store_ssize(&it->index, -1);
-    if (tw_iter_owns_alone(op)) {
-        tw_atomic_store_ptr(&it->seq, NULL);
-        TW_DECREF(seq);
-    }
+    tw_iter_release(op, &it->seq, seq);
     return NULL;
 }
 

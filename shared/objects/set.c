@@ -1281,12 +1281,8 @@ static TwObject *setiter_step(TwObject *op)
     TwSsize len = tw_atomic_load_ssize(&it->len);
     if (key == NULL || len <= 0) {
         TW_XDECREF(key);
-        if (tw_iter_owns_alone(op)) {
-            tw_atomic_store_ptr(&it->set, NULL);
-            TW_DECREF(s);
-        } else {
+        if (!tw_iter_release(op, &it->set, s))
             tw_atomic_store_ssize(&it->len, 0);
-        }
         return NULL;
     }
     tw_atomic_store_ssize(&it->len, len - 1);

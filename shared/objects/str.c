@@ -1160,10 +1160,7 @@ static TwObject *striter_next(TwObject *op)
         return NULL;
     TwSsize pos = tw_atomic_load_ssize(&it->pos);
     if (pos >= STR(s)->size) {
-        if (tw_iter_owns_alone(op)) {
-            tw_atomic_store_ptr(&it->str, NULL);
-            TW_DECREF(s);
-        }
+        tw_iter_release(op, &it->str, s);
         return NULL;
     }
     const unsigned char *p = (const unsigned char *)STR(s)->data + pos;

@@ -478,10 +478,7 @@ static TwObject *tupleiter_next(TwObject *op)
         tw_atomic_store_ssize(&it->index, i + 1);
         return tw_newref(TW_TUPLE_ITEMS(seq)[i]);
     }
-    if (tw_iter_owns_alone(op)) {
-        tw_atomic_store_ptr(&it->seq, NULL);
-        TW_DECREF(seq);
-    }
+    tw_iter_release(op, &it->seq, seq);
     return NULL;
 }
 

@@ -28,14 +28,8 @@ void tw_cell_set(TwObject *cell, TwObject *value)
  * rules). */
 TwObject *tw_cell_get_ref_shared(TwObject *cell)
 {
-    TwCellObject *c = (TwCellObject *)cell;
     tw_bias_check_read(cell);
-    for (;;) {
-        TwObject *v = tw_try_incref_item(&c->ref);
-        if (v != NULL || tw_atomic_load_ptr(&c->ref) == NULL)
-            return v;
-        /* the value changed (or died) under us: load the new one */
-    }
+    return tw_field_get_ref(&((TwCellObject *)cell)->ref);
 }
 
 TwObject *tw_cell_exchange_shared(TwObject *cell, TwObject *value)

@@ -36,7 +36,9 @@ if(TARGET twinpy)
     "shared_iterators|2000|500|120"
     "class_attrs|20000|8000|2000"
     "closures|20000|8000|2000"
-    "object_fields|20000|8000|2000")
+    "object_fields|20000|8000|2000"
+    "instance_dicts|200000|50000|10000"
+    "snapshots|20000|5000|2000")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

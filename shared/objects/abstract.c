@@ -239,27 +239,41 @@ static TwObject **dict_slot(TwObject *o)
     return off > 0 ? (TwObject **)((char *)o + off) : NULL;
 }
 
+/* Instance dicts.  An object's __dict__ slot may be given another dict at
+ * any time: by `o.__dict__ = d` in another thread, or by Python code that
+ * a lookup in the dict runs (a key's __eq__).  So the slot's dict is used
+ * with a reference (tw_field_get_ref), except by the paths that can
+ * neither run code nor wait: attribute reads' first probe
+ * (tw_dict_slot_get_ref; the setter in typeobject.c publishes the dict it
+ * replaces before dropping it, so the probe's reads stay inside live
+ * memory) and a store into a dict private to the caller
+ * (tw_dict_slot_set). */
+
 /* Make the instance dict on first use; two threads racing here (nogil)
- * agree on one dict by compare-and-swap.  Returns the dict (borrowed). */
-static TwObject *ensure_dict(TwObject **dp)
+ * agree on one dict by compare-and-swap.  False on failure. */
+static bool make_dict(TwObject *o, TwObject **dp)
 {
-    TwObject *d = __atomic_load_n(dp, __ATOMIC_ACQUIRE);
-    if (d)
-        return d;
     TwObject *fresh = tw_dict_new();
     if (!fresh)
-        return NULL;
+        return false;
+    /* an object other threads can see gets a dict they can read without
+     * first stopping the world to unbias it */
+    tw_object_share_into(o, fresh);
     TwObject *expected = NULL;
-    if (__atomic_compare_exchange_n(dp, &expected, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        return fresh;
-    tw_decref(fresh);
-    return expected;
+    if (!__atomic_compare_exchange_n(dp, &expected, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        tw_decref(fresh);
+    return true;
+}
+
+static inline bool ensure_dict(TwObject *o, TwObject **dp)
+{
+    return tw_atomic_load_ptr(dp) != NULL || make_dict(o, dp);
 }
 
 TwObject **tw_object_dict_ptr(TwObject *o)
 {
     TwObject **dp = dict_slot(o);
-    if (dp && !ensure_dict(dp))
+    if (dp && !ensure_dict(o, dp))
         return NULL;
     return dp;
 }
@@ -308,9 +322,9 @@ TwObject *tw_object_generic_getattr(TwObject *o, TwObject *name)
         }
     }
     TwObject **dp = dict_slot(o);
-    if (dp && *dp) {
+    if (dp) {
         TwObject *v = NULL;
-        int rc = tw_dict_get_ref(*dp, name, &v);
+        int rc = tw_dict_slot_get_ref(dp, name, &v);
         if (rc != 0) {
             tw_xdecref(descr);
             return rc < 0 ? NULL : v;
@@ -352,30 +366,33 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
             attr_error(o, name);
         return -1;
     }
+    int rc;
     if (!value) {
-        if (!*dp) {
+        TwObject *d = tw_field_get_ref(dp);
+        if (!d) {
             attr_error(o, name);
             return -1;
         }
-        int rc = tw_dict_del(*dp, name);
+        rc = tw_dict_del(d, name);
+        tw_decref(d);
         if (rc < 0 && tw_err_matches(TwExc_KeyError)) {
             tw_err_clear();
             attr_error(o, name);
         }
         return rc;
     }
-    if (!ensure_dict(dp))
+    if (!ensure_dict(o, dp))
         return -1;
     /* attribute names are interned so instance dicts share key objects
      * with the code that uses them */
     if (TW_STR_CHECK_EXACT(name) && !((TwStrObject *)name)->interned) {
         TwObject *key = tw_newref(name);
         tw_str_intern_inplace(&key);
-        int rc = tw_dict_set(*dp, key, value);
+        rc = tw_dict_slot_set(dp, key, value);
         tw_decref(key);
         return rc;
     }
-    return tw_dict_set(*dp, name, value);
+    return tw_dict_slot_set(dp, name, value);
 }
 
 TwObject *tw_object_getattr(TwObject *o, TwObject *name)
@@ -974,10 +991,19 @@ TwObject *tw_call_method(TwObject *o, const char *name, TwObject *const *args, s
     TwTypeObject *tp = TW_TYPE(o);
     if (tp->tp_getattro == tw_object_generic_getattr) {
         TwObject *descr = tw_type_lookup(tp, nm);
-        TwObject **dp = dict_slot(o);
-        bool shadowed = dp && *dp && tw_dict_get_borrowed(*dp, nm);
-        if (descr && !shadowed && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR))
+        if (descr && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR)) {
+            /* an instance attribute shadows the method: call what was found */
+            TwObject **dp = dict_slot(o);
+            TwObject *v = NULL;
+            if (dp && tw_dict_slot_get_ref(dp, nm, &v) != 0) {
+                if (!v)
+                    return NULL;
+                TwObject *r = tw_call(v, args, nargs, NULL);
+                tw_decref(v);
+                return r;
+            }
             return tw_call_special(o, nm, args, nargs, NULL);
+        }
     }
     TwObject *m = tw_object_getattr(o, nm);
     if (!m)

@@ -575,17 +575,15 @@ TwObject *tw_dict_get_borrowed(TwObject *op, TwObject *key)
     return keys_entries(d->keys)[ix].value;
 }
 
-int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
+/* The first probe of lookup_optimistic, inline and with its checks,
+ * without the general lookup's register saves: most lookups end there (an
+ * attribute name, an int key), found or missing.  1 with *out a new
+ * reference, 0 missing, 2 not sure (the whole lookup decides).  Runs no
+ * Python code, takes no lock and revokes no bias: the caller made sure d
+ * needs no revocation. */
+static inline __attribute__((always_inline)) int first_probe(TwDictObject *d, TwObject *key,
+                                                             TwHash h, TwObject **out)
 {
-    *out = NULL;
-    TwHash h = tw_container_key_hash(key);
-    if (h == -1)
-        return -1;
-    /* The first probe of lookup_optimistic (above), inline and with its
-     * checks, without the general lookup's register saves: most lookups
-     * end there (an attribute name, an int key), found or missing. */
-    TwDictObject *d = D(op);
-    tw_bias_check_read(op);
     TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
     if (k == NULL)
         return 0;
@@ -606,7 +604,47 @@ int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
             }
         }
     }
+    return 2;
+}
+
+int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
+{
+    *out = NULL;
+    TwHash h = tw_container_key_hash(key);
+    if (h == -1)
+        return -1;
+    TwDictObject *d = D(op);
+    tw_bias_check_read(op);
+    int r = first_probe(d, key, h, out);
+    if (r != 2)
+        return r;
     return get_ref_hashed(d, key, h, out);
+}
+
+int tw_dict_slot_get_ref(TwObject **slot, TwObject *key, TwObject **out)
+{
+    *out = NULL;
+    /* before the slot is read: a str subclass's __hash__ is Python code */
+    TwHash h = tw_container_key_hash(key);
+    if (h == -1)
+        return -1;
+    TwObject *op = tw_atomic_load_ptr(slot);
+    if (op == NULL)
+        return 0;
+    if (!tw_bias_read_needs_revoke(op)) {
+        int r = first_probe(D(op), key, h, out);
+        if (r != 2)
+            return r;
+    }
+    /* The whole lookup may run __eq__, wait for the dict's lock or stop
+     * the world to unbias it: quiescent points, and Python code that may
+     * replace the slot's dict.  It holds a reference meanwhile. */
+    op = tw_field_get_ref(slot);
+    if (op == NULL)
+        return 0;
+    int r = get_ref_hashed(D(op), key, h, out);
+    tw_decref(op);
+    return r;
 }
 
 int tw_dict_get_ref_str(TwObject *op, const char *key, TwObject **out)
@@ -653,6 +691,37 @@ int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
     r = insert_at(d, ix, key, h, value, &old);
     TW_END_CRITICAL_SECTION();
     TW_XDECREF(old);
+    return r;
+}
+
+int tw_dict_slot_set(TwObject **slot, TwObject *key, TwObject *value)
+{
+    /* before the slot is read: a str subclass's __hash__ is Python code */
+    TwHash h = tw_container_key_hash(key);
+    if (h == -1)
+        return -1;
+    /* A dict private to the caller: tw_dict_set's insert that runs no
+     * Python code and never blocks, so nothing can replace the slot's
+     * dict meanwhile (another thread's replacement leaves it alive: its
+     * count goes to the caller, its owner, which merges it only at its
+     * next eval-breaker check). */
+    TwObject *op = tw_atomic_load_ptr(slot);
+    if (op != NULL && tw_object_is_private(op)) {
+        TwSsize ix = lookup_impl(D(op), key, h, true);
+        if (ix != DKIX_IMPURE) {
+            TwObject *old = NULL;
+            int r = insert_at(D(op), ix, key, h, value, &old);
+            TW_XDECREF(old);
+            return r;
+        }
+    }
+    op = tw_field_get_ref(slot);
+    if (op == NULL) {
+        tw_err_set_string(TwExc_SystemError, "instance dict slot is empty");
+        return -1;
+    }
+    int r = tw_dict_set(op, key, value);
+    tw_decref(op);
     return r;
 }
 
@@ -963,31 +1032,54 @@ int tw_dict_update(TwObject *d, TwObject *other)
     return tw_iterate(other, add_pair, &ps);
 }
 
+/* A fresh list of d's keys (kind 0), values (1) or (key, value) pairs
+ * (2), in order, as one state of d: the entries are taken inside d's
+ * critical section (references into a plain array, no Python code), the
+ * list is built after.  So list(d) in one thread while others change d
+ * never fails with "changed size during iteration" (list.c). */
 static TwObject *dict_to_list(TwObject *op, int kind)
 {
-    TwObject *l = tw_list_new(0);
-    if (l == NULL)
-        return NULL;
-    TwSsize pos = 0;
-    TwObject *k, *v;
-    while (dict_next_ref(D(op), &pos, &k, &v)) {
-        TwObject *item;
-        if (kind == 0) {
-            item = tw_newref(k);
-        } else if (kind == 1) {
-            item = tw_newref(v);
+    TwDictObject *d = D(op);
+    TwObject **pairs = NULL;
+    TwSsize n = 0, cap = 0;
+    bool failed = false;
+    TW_BEGIN_CRITICAL_SECTION(d);
+    TwDictKeys *k = d->keys;
+    if (k != NULL && d->used > 0) {
+        cap = d->used;
+        pairs = tw_mem_alloc((size_t)cap * 2 * sizeof(TwObject *));
+        if (pairs == NULL) {
+            failed = true;
         } else {
-            item = tw_tuple_pack(2, k, v);
-        }
-        tw_decref(k);
-        tw_decref(v);
-        int r = item ? tw_list_append(l, item) : -1;
-        TW_XDECREF(item);
-        if (r < 0) {
-            TW_DECREF(l);
-            return NULL;
+            DictEntry *ep = keys_entries(k);
+            for (TwSsize i = 0; i < k->nentries && n < cap; i++) {
+                if (ep[i].key == NULL)
+                    continue;
+                pairs[2 * n] = tw_newref(ep[i].key);
+                pairs[2 * n + 1] = tw_newref(ep[i].value);
+                n++;
+            }
         }
     }
+    TW_END_CRITICAL_SECTION();
+    if (failed)
+        return tw_err_no_memory();
+    TwObject *l = tw_list_new(n);
+    for (TwSsize i = 0; i < n; i++) {
+        TwObject *key = pairs[2 * i], *value = pairs[2 * i + 1], *item = NULL;
+        if (l != NULL) {
+            item = kind == 0 ? tw_newref(key) : kind == 1 ? tw_newref(value)
+                                                          : tw_tuple_pack(2, key, value);
+            if (item == NULL)
+                TW_CLEAR(l);
+            else
+                tw_list_set_init(l, i, item);
+        }
+        tw_decref(key);
+        tw_decref(value);
+    }
+    if (pairs != NULL)
+        tw_mem_free(pairs, (size_t)cap * 2 * sizeof(TwObject *));
     return l;
 }
 
@@ -1013,8 +1105,14 @@ static void dict_dealloc(TwObject *op)
             TW_XDECREF(ep[i].key);
             TW_XDECREF(ep[i].value);
         }
-        /* No reference to the dict is left, so no reader is inside. */
-        keys_free(k);
+        /* No reference to the dict is left.  A published dict may have
+         * been an instance's __dict__, which readers look into without one
+         * (tw_dict_slot_get_ref): its table outlives their next quiescent
+         * point, as the dict's own memory does. */
+        if (tw_object_may_move(op))
+            keys_free(k);
+        else
+            tw_mem_free_delayed(k, keys_bytes(k));
     }
     tw_gc_free(op, TW_TYPE(op)->tp_basicsize);
     if (guard)
@@ -1775,3 +1873,16 @@ TwTypeObject TwDictItems_Type = {
     .nb = {[TW_BINOP_AND] = view_and, [TW_BINOP_OR] = view_or,
            [TW_BINOP_SUB] = view_sub, [TW_BINOP_XOR] = view_xor},
 };
+
+int tw_dict_view_snapshot(TwObject *op, TwObject **out)
+{
+    TwTypeObject *tp = TW_TYPE(op);
+    int kind = tp == &TwDict_Type || tp == &TwDictKeys_Type ? 0
+             : tp == &TwDictValues_Type                   ? 1
+             : tp == &TwDictItems_Type                    ? 2
+                                                          : -1;
+    if (kind < 0)
+        return 0;
+    *out = dict_to_list(tp == &TwDict_Type ? op : ((DictView *)op)->dict, kind);
+    return *out != NULL ? 1 : -1;
+}

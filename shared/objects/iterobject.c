@@ -89,6 +89,20 @@ int tw_iterate(TwObject *iterable, int (*fn)(void *arg, TwObject *item), void *a
                 return -1;
         return 0;
     }
+    /* a dict, set or view: one state of it (tw_container_snapshot) */
+    TwObject *snap;
+    int rc = tw_container_snapshot(iterable, &snap);
+    if (rc != 0) {
+        if (rc < 0)
+            return -1;
+        rc = 0;
+        /* the copy is the caller's alone: fn cannot reach it */
+        TwListObject *l = (TwListObject *)snap;
+        for (TwSsize i = 0; rc == 0 && i < l->size; i++)
+            rc = fn(arg, l->array->items[i]) < 0 ? -1 : 0;
+        TW_DECREF(snap);
+        return rc;
+    }
     TwObject *it = tw_object_iter(iterable);
     if (it == NULL)
         return -1;

@@ -50,7 +50,9 @@
  *       with no lock held, and puts it back under the lock.  While it sorts,
  *       the list's array is the static `sort_marker` (capacity 0): the list
  *       looks empty, and any mutation replaces the marker, which is how
- *       "list modified during sort" is detected.
+ *       "list modified during sort" is detected.  Except where no code
+ *       can run: ints, floats or strs sorted without a key are sorted in
+ *       place inside the critical section (tw_list_sort).
  *
  * GC: lists are allocated with tw_gc_alloc and tracked; dealloc goes
  * through the trashcan so freeing a list nested 100000 deep does not
@@ -566,6 +568,21 @@ static int list_extend_iter(TwListObject *l, TwObject *iterable)
     return rc;
 }
 
+/* types.h.  list(d), sorted(s), tuple(d.items()), [*d], l.extend(d) and
+ * the consumers of tw_iterate (set(d), s.update(d), dict.fromkeys(s)...)
+ * take one state of such a container whole, as in CPython's free-threaded
+ * build: a thread copying a dict that others change never gets "changed
+ * size during iteration" (the usual reason to write list(d)). */
+int tw_container_snapshot(TwObject *iterable, TwObject **out)
+{
+    TwTypeObject *tp = TW_TYPE(iterable);
+    if (tp == &TwSet_Type || tp == &TwFrozenSet_Type) {
+        *out = tw_set_to_list(iterable);
+        return *out != NULL ? 1 : -1;
+    }
+    return tw_dict_view_snapshot(iterable, out);
+}
+
 int tw_list_extend(TwObject *list, TwObject *iterable)
 {
     TwListObject *l = L(list);
@@ -595,11 +612,26 @@ int tw_list_extend(TwObject *list, TwObject *iterable)
         TW_END_CRITICAL_SECTION();
         return rc;
     }
+    TwObject *snap;
+    rc = tw_container_snapshot(iterable, &snap);
+    if (rc > 0) {
+        TW_BEGIN_CRITICAL_SECTION(l);
+        rc = list_append_array(l, L(snap)->array ? L(snap)->array->items : NULL, L(snap)->size);
+        TW_END_CRITICAL_SECTION();
+        TW_DECREF(snap);
+        return rc;
+    }
+    if (rc < 0)
+        return -1;
     return list_extend_iter(l, iterable);
 }
 
 TwObject *tw_list_from_iterable(TwObject *iterable)
 {
+    TwObject *snap;
+    int rc = tw_container_snapshot(iterable, &snap);
+    if (rc != 0)
+        return rc > 0 ? snap : NULL;
     TwObject *l = tw_list_new(0);
     if (l != NULL && tw_list_extend(l, iterable) < 0)
         TW_CLEAR(l);
@@ -813,6 +845,46 @@ static bool sort_in_order(TwObject **a, TwSsize n, bool reverse)
     return true;
 }
 
+/* No key, and items all of one type whose comparison runs no code
+ * (sort_lt compares exact ints, floats and strs itself). */
+static bool sort_is_native(TwObject **a, TwSsize n)
+{
+    TwTypeObject *tp = TW_TYPE(a[0]);
+    if (tp != &TwInt_Type && tp != &TwFloat_Type && tp != &TwStr_Type)
+        return false;
+    for (TwSsize i = 1; i < n; i++)
+        if (TW_TYPE(a[i]) != tp)
+            return false;
+    return true;
+}
+
+/* Sort such items where they are (inside the list's critical section:
+ * nothing here runs Python code or waits).  Lock-free readers see each
+ * slot hold one of the items at every moment. */
+static int sort_native_locked(TwListArray *arr, TwSsize n, bool reverse)
+{
+    if (sort_in_order(arr->items, n, reverse))
+        return 0;
+    SortItem *items = tw_mem_alloc((size_t)n * sizeof(SortItem));
+    if (items == NULL) {
+        tw_err_no_memory();
+        return -1;
+    }
+    for (TwSsize i = 0; i < n; i++)
+        items[i].value = items[i].key = arr->items[i];
+    SortState st = {false};
+    if (reverse)
+        sort_reverse(items, n);
+    int rc = sort_items(&st, items, n);
+    if (reverse)
+        sort_reverse(items, n);
+    if (rc == 0)
+        for (TwSsize i = 0; i < n; i++)
+            tw_atomic_store_ptr(&arr->items[i], items[i].value);
+    tw_mem_free(items, (size_t)n * sizeof(SortItem));
+    return rc;
+}
+
 int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
 {
     TwListObject *l = L(list);
@@ -822,12 +894,25 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
     if (key == Tw_None)
         key = NULL;
 
+    /* Ints, floats or strs with no key: sorted in place under the lock,
+     * as one operation (other threads' changes wait for it, readers see
+     * the items throughout).  Anything else is detached and sorted with
+     * no lock held, since comparisons and keys may run any code. */
+    bool native = false;
     TW_BEGIN_CRITICAL_SECTION(l);
     saved = l->array;
     n = l->size;
-    tw_atomic_store_ssize(&l->size, 0);
-    tw_atomic_store_ptr(&l->array, &sort_marker);
+    if (key == NULL && (n < 2 || sort_is_native(saved->items, n))) {
+        native = true;
+        if (n >= 2)
+            rc = sort_native_locked(saved, n, reverse);
+    } else {
+        tw_atomic_store_ssize(&l->size, 0);
+        tw_atomic_store_ptr(&l->array, &sort_marker);
+    }
     TW_END_CRITICAL_SECTION();
+    if (native)
+        return rc;
 
     SortItem *items = NULL;
     TwSsize nkeys = 0;

@@ -338,6 +338,22 @@ static void snapshot_release(Snapshot *snap, TwSsize cap)
         tw_mem_free(snap->items, (size_t)cap * sizeof(SetEntry));
 }
 
+TwObject *tw_set_to_list(TwObject *set)
+{
+    Snapshot snap;
+    if (snapshot_set(S(set), &snap) < 0)
+        return NULL;
+    TwSsize cap = snap.n;
+    TwObject *l = tw_list_new(snap.n);
+    if (l != NULL) {
+        for (TwSsize i = 0; i < snap.n; i++)
+            tw_list_set_init(l, i, snap.items[i].key);   /* the list takes it */
+        snap.n = 0;
+    }
+    snapshot_release(&snap, cap);
+    return l;
+}
+
 /* ---------------- building and merging ------------------------------ */
 
 static TwSetObject *set_alloc(TwTypeObject *tp)

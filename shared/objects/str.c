@@ -1510,11 +1510,22 @@ TwObject *tw_str_join(TwObject *sep, TwObject *iterable)
      * memory, MemoryError before a byte is written.  Other iterables are
      * joined as their items come (CPython collects them in a list first:
      * either way their items fill the memory before a result would). */
-    TwObject *seq = NULL, *it = NULL;
-    if (TW_TYPE(iterable) == &TwTuple_Type)
+    TwObject *seq = NULL, *it = NULL, *snap;
+    int rc;
+    if (TW_TYPE(iterable) == &TwTuple_Type) {
         seq = tw_newref(iterable);
-    else if (TW_TYPE(iterable) == &TwList_Type && (seq = tw_list_as_tuple(iterable)) == NULL)
-        return NULL;
+    } else if (TW_TYPE(iterable) == &TwList_Type) {
+        if ((seq = tw_list_as_tuple(iterable)) == NULL)
+            return NULL;
+    } else if ((rc = tw_container_snapshot(iterable, &snap)) != 0) {
+        /* a dict, set or view: one state of it, as for a list */
+        if (rc < 0)
+            return NULL;
+        seq = tw_list_as_tuple(snap);
+        TW_DECREF(snap);
+        if (seq == NULL)
+            return NULL;
+    }
     if (seq != NULL) {
         size_t total = 0, ns = (size_t)STR(sep)->size;
         for (TwSsize i = 0; i < TW_TUPLE_SIZE(seq) && TW_STR_CHECK(TW_TUPLE_GET(seq, i)); i++) {

@@ -428,8 +428,13 @@ static TwObject *object_dir(TwObject *self, TwObject *const *args, size_t nargs,
     if (!names)
         return NULL;
     TwObject **dp = dict_slot(self);
-    if (dp && *dp && tw_dict_update(names, *dp) < 0)
-        goto fail;
+    TwObject *d = dp ? tw_field_get_ref(dp) : NULL;
+    if (d) {
+        int rc = tw_dict_update(names, d);
+        tw_decref(d);
+        if (rc < 0)
+            goto fail;
+    }
     TwObject *mro = TW_TYPE(self)->tp_mro;
     for (TwSsize i = 0; mro && i < TW_TUPLE_SIZE(mro); i++) {
         TwTypeObject *b = (TwTypeObject *)TW_TUPLE_GET(mro, i);
@@ -1880,10 +1885,10 @@ static TwObject *subtype_get_dict(TwObject *self)
 {
     TwObject **dp = tw_object_dict_ptr(self);
     if (!dp)
-        return tw_err_format(TwExc_AttributeError, "This object has no __dict__");
-    if (!*dp)
-        return NULL;
-    return tw_newref(*dp);
+        return tw_err_occurred() ? NULL : tw_err_format(TwExc_AttributeError, "This object has no __dict__");
+    /* NULL only if another thread's __dict__ assignment is running: none
+     * takes NULL */
+    return tw_field_get_ref(dp);
 }
 
 static int subtype_set_dict(TwObject *self, TwObject *value)
@@ -1898,7 +1903,13 @@ static int subtype_set_dict(TwObject *self, TwObject *value)
                       value ? tw_type_name(TW_TYPE(value)) : "NoneType");
         return -1;
     }
-    TW_SETREF(*dp, tw_newref(value));
+    /* Readers look into the old dict without a reference (abstract.c:
+     * instance dicts): tw_field_exchange publishes it before it goes.  A
+     * dict given to an object other threads can see leaves its bias now,
+     * so that they need not stop the world to read it. */
+    tw_object_share_into(self, value);
+    TwObject *old = tw_field_exchange(self, dp, tw_newref(value));
+    TW_XDECREF(old);
     return 0;
 }
 

@@ -549,22 +549,18 @@ static inline __attribute__((always_inline)) int load_method(TwObject *owner, Tw
          * code); a value another thread's assignment just ended goes the
          * general way (tw_type_lookup_ref) */
         if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR) && tw_try_incref(descr)) {
-            TwObject *dict = NULL;
-            if (tp->tp_dictoffset > 0)
-                dict = *(TwObject **)((char *)owner + tp->tp_dictoffset);
-            int shadowed = 0;
-            if (dict != NULL) {
-                shadowed = tw_dict_contains(dict, name);
-                if (shadowed < 0) {
-                    tw_decref(descr);
-                    return -1;
-                }
+            /* an instance attribute of the name shadows the method (a
+             * function is no data descriptor): the value found is the
+             * attribute, as one lookup */
+            TwObject *v = NULL;
+            if (tp->tp_dictoffset > 0
+                && tw_dict_slot_get_ref((TwObject **)((char *)owner + tp->tp_dictoffset), name, &v) != 0) {
+                tw_decref(descr);
+                *meth = v;
+                return v ? 0 : -1;
             }
-            if (!shadowed) {
-                *meth = descr;
-                return 1;
-            }
-            tw_decref(descr);
+            *meth = descr;
+            return 1;
         }
     }
     *meth = tw_object_getattr(owner, name);

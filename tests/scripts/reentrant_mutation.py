@@ -277,5 +277,30 @@ t('append_pop', lambda: sort_with(lambda: (S.append(0), S.pop())))
 t('insert', lambda: sort_with(lambda: S.insert(0, 1)))
 t('iadd_empty', lambda: sort_with(lambda: S.__iadd__([])))
 t('copy', lambda: sort_with(S.copy))
+# an instance's __dict__ replaced by a key's __eq__ while an attribute is
+# read, tested, called, set, deleted or listed (the lookup goes on in the
+# old dict, which must stay alive)
+class SK(str):
+    def __hash__(s): return str.__hash__(s)
+    def __eq__(s, o):
+        Inst.target.__dict__ = {}
+        return str.__eq__(s, o)
+class Inst:
+    target = None
+    def meth(s): return 'method'
+def with_key(name, fn):
+    o = Inst()
+    Inst.target = o
+    o.__dict__[SK(name)] = 1
+    r = fn(o)
+    return r, sorted(o.__dict__)
+t('instdict_get', lambda: with_key('x', lambda o: o.x))
+t('instdict_getattr', lambda: with_key('x', lambda o: getattr(o, 'x', 5)))
+t('instdict_hasattr', lambda: with_key('x', lambda o: hasattr(o, 'x')))
+t('instdict_set', lambda: with_key('x', lambda o: setattr(o, 'x', 2)))
+t('instdict_del', lambda: with_key('x', lambda o: delattr(o, 'x')))
+t('instdict_method', lambda: with_key('meth', lambda o: o.meth()))
+t('instdict_dir', lambda: with_key('x', lambda o: 'x' in dir(o)))
+t('instdict_vars', lambda: with_key('x', lambda o: len(vars(o))))
 for e in log:
     print(*e)

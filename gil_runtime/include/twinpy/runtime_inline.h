@@ -66,6 +66,7 @@ static inline void tw_object_publish(TwObject *op) { (void)op; }
 static inline void tw_object_publish_into(TwObject *c, TwObject *op) { (void)c; (void)op; }
 static inline void tw_object_share_into(TwObject *c, TwObject *op) { (void)c; (void)op; }
 static inline void tw_bias_check_read(TwObject *c) { (void)c; }
+static inline bool tw_bias_read_needs_revoke(const TwObject *c) { (void)c; return false; }
 /* Under the GIL every object is as good as private to the running thread. */
 static inline bool tw_object_is_private(const TwObject *op) { (void)op; return true; }
 /* A freed object's memory may be handed to the next allocation of any

@@ -666,10 +666,14 @@ static inline bool tw_object_static_pools(void) { return false; }
 /* The caller is about to read op's items without a lock: if op is biased
  * to another thread, unbias it first (bias.c, B2).  The acquire pairs with
  * the clearing store: the items are published by then. */
+TW_REFCOUNT_INLINE bool tw_bias_read_needs_revoke(const TwObject *op)
+{
+    return __builtin_expect(tw_object_is_biased(op), 0)
+        && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id();
+}
 TW_REFCOUNT_INLINE void tw_bias_check_read(TwObject *op)
 {
-    if (__builtin_expect(tw_object_is_biased(op), 0)
-        && __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) != tw_thread_id())
+    if (tw_bias_read_needs_revoke(op))
         tw_bias_revoke(op);
 }
 

@@ -40,6 +40,8 @@
  *   tw_bias_check_read(c)        before reading c's slots without a lock
  *                                (nogil: makes c shared if another thread
  *                                had it private; no-op under the GIL)
+ *   tw_bias_read_needs_revoke(c) whether tw_bias_check_read(c) would stop
+ *                                the world (never under the GIL)
  *   tw_object_is_private(c)      no other thread can look into c before the
  *                                caller checks its eval breaker or blocks:
  *                                a short mutation may skip the critical

@@ -180,6 +180,10 @@ int tw_list_extend(TwObject *list, TwObject *iterable);
 int tw_list_sort(TwObject *list, TwObject *key, bool reverse);
 TwObject *tw_list_as_tuple(TwObject *list);
 TwObject *tw_list_from_iterable(TwObject *iterable);
+/* An exact dict, set or frozenset, or a dict view: 1 and *out a fresh
+ * list of what iterating it gives, copied as one state of the container
+ * (inside its critical section); 0 for any other iterable; -1 on error. */
+int tw_container_snapshot(TwObject *iterable, TwObject **out);
 /* A consistent copy of the items (new refs) for iteration by C code. */
 TwObject *tw_list_copy(TwObject *list);
 
@@ -212,6 +216,15 @@ TwObject *tw_dict_get_borrowed(TwObject *d, TwObject *key);
 /* New reference: 1 found, 0 missing (*out NULL), -1 error. Lock-free in nogil. */
 int tw_dict_get_ref(TwObject *d, TwObject *key, TwObject **out);
 int tw_dict_get_ref_str(TwObject *d, const char *key, TwObject **out);
+/* tw_dict_get_ref on the dict *slot holds (NULL: none, 0), where the slot
+ * may be given another dict at any time, by another thread or by Python
+ * code the lookup runs (an instance's __dict__).  The dict is read
+ * without a reference where nothing can run or wait (a replaced dict is
+ * published before it is dropped: its memory and table outlive the
+ * read), else with one. */
+int tw_dict_slot_get_ref(TwObject **slot, TwObject *key, TwObject **out);
+/* tw_dict_set on the dict such a slot holds (there must be one). */
+int tw_dict_slot_set(TwObject **slot, TwObject *key, TwObject *value);
 int tw_dict_set(TwObject *d, TwObject *key, TwObject *value);   /* borrows both */
 int tw_dict_set_str(TwObject *d, const char *key, TwObject *value);
 int tw_dict_del(TwObject *d, TwObject *key);                    /* KeyError    */
@@ -228,6 +241,10 @@ int tw_dict_merge(TwObject *d, TwObject *other, bool override);
 TwObject *tw_dict_keys_list(TwObject *d);
 TwObject *tw_dict_items_list(TwObject *d);
 TwObject *tw_dict_values_list(TwObject *d);
+/* For an exact dict or a dict view (keys, values, items): 1 and *out a
+ * fresh list of what iterating it gives, taken as one state of the dict
+ * (the three lists above are too); 0 for anything else; -1 on error. */
+int tw_dict_view_snapshot(TwObject *op, TwObject **out);
 void tw_dict_clear(TwObject *d);
 
 /* ---------------- set, frozenset ------------------------------------- */
@@ -240,6 +257,8 @@ int tw_set_add(TwObject *set, TwObject *key);
 int tw_set_discard(TwObject *set, TwObject *key); /* 1 removed, 0 absent       */
 int tw_set_contains(TwObject *set, TwObject *key);
 TwSsize tw_set_size(TwObject *set);
+/* A fresh list of a set's items, taken as one state of the set. */
+TwObject *tw_set_to_list(TwObject *set);
 
 /* ---------------- range, slice --------------------------------------- */
 

@@ -556,9 +556,18 @@ static int start_thread(TwObject *func, TwObject *args, TwObject *kwargs,
         tw_err_no_memory();
         return -1;
     }
+    /* The new thread calls func with kwargs' items borrowed
+     * (tw_call_tuple_dict): a copy of their own, since the caller's dict
+     * may be changed by another thread meanwhile (a value it drops would
+     * die under the call).  f(**kw) gets a dict of its own either way. */
+    TwObject *kwcopy = NULL;
+    if (kwargs != NULL && (kwcopy = tw_dict_copy(kwargs)) == NULL) {
+        tw_mem_free(boot, sizeof *boot);
+        return -1;
+    }
     boot->func = tw_newref(func);
     boot->args = tw_newref(args);
-    boot->kwargs = tw_xnewref(kwargs);
+    boot->kwargs = kwcopy;
     __atomic_fetch_add(&g_thread_count, 1, __ATOMIC_RELAXED);
     if (tw_thread_spawn_ex(thread_boot, boot, exited, exited_arg, ident) < 0) {
         __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);

@@ -948,6 +948,8 @@ TwObject *tw_call2(TwObject *callable, TwObject *a, TwObject *b)
     return tw_call(callable, args, 2, NULL);
 }
 
+/* kwargs' items are passed borrowed: no other thread may change it
+ * meanwhile (callers pass a dict of their own). */
 TwObject *tw_call_tuple_dict(TwObject *callable, TwObject *args, TwObject *kwargs)
 {
     TwSsize npos = args ? TW_TUPLE_SIZE(args) : 0;

@@ -2546,13 +2546,19 @@ static TwObject *str_maketrans(TwObject *self, TwObject *const *args, size_t nar
             tw_err_set_string(TwExc_TypeError, "if you give only one argument to maketrans it must be a dict");
             goto fail;
         }
-        TwSsize pos = 0;
-        TwObject *k, *v;
-        while (tw_dict_next(a[0], &pos, &k, &v)) {
+        /* its items as one state of it: another thread, or a key's
+         * __hash__, may change the dict meanwhile */
+        TwObject *items = tw_dict_items_list(a[0]);
+        if (items == NULL)
+            goto fail;
+        for (TwSsize i = 0; i < TW_LIST_SIZE(items); i++) {
+            TwObject *pair = ((TwListObject *)items)->array->items[i];
+            TwObject *k = TW_TUPLE_GET(pair, 0), *v = TW_TUPLE_GET(pair, 1);
             TwObject *key;
             if (TW_STR_CHECK(k)) {
                 if (STR(k)->length != 1) {
                     tw_err_set_string(TwExc_ValueError, "string keys in translate table must be of length 1");
+                    TW_DECREF(items);
                     goto fail;
                 }
                 uint32_t cp;
@@ -2562,13 +2568,16 @@ static TwObject *str_maketrans(TwObject *self, TwObject *const *args, size_t nar
                 key = tw_newref(k);
             } else {
                 tw_err_set_string(TwExc_TypeError, "keys in translate table must be strings or integers");
-                goto fail;
+                key = NULL;
             }
             int r = key ? tw_dict_set(d, key, v) : -1;
             TW_XDECREF(key);
-            if (r < 0)
+            if (r < 0) {
+                TW_DECREF(items);
                 goto fail;
+            }
         }
+        TW_DECREF(items);
         return d;
     }
     if (!TW_STR_CHECK(a[0])) {

@@ -1886,8 +1886,7 @@ static TwObject *subtype_get_dict(TwObject *self)
     TwObject **dp = tw_object_dict_ptr(self);
     if (!dp)
         return tw_err_occurred() ? NULL : tw_err_format(TwExc_AttributeError, "This object has no __dict__");
-    /* NULL only if another thread's __dict__ assignment is running: none
-     * takes NULL */
+    /* a slot keeps a dict once it has one (the setter takes no NULL) */
     return tw_field_get_ref(dp);
 }
 

@@ -621,6 +621,17 @@ int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
     return get_ref_hashed(d, key, h, out);
 }
 
+int tw_dict_contains_hashed(TwObject *op, TwObject *key, TwHash hash)
+{
+    TwObject *v = NULL;
+    tw_bias_check_read(op);
+    int r = first_probe(D(op), key, hash, &v);
+    if (r == 2)
+        r = get_ref_hashed(D(op), key, hash, &v);
+    TW_XDECREF(v);
+    return r;
+}
+
 int tw_dict_slot_get_ref(TwObject **slot, TwObject *key, TwObject **out)
 {
     *out = NULL;
@@ -658,12 +669,11 @@ int tw_dict_get_ref_str(TwObject *op, const char *key, TwObject **out)
     return r;
 }
 
-int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
+/* tw_dict_set with key's hash known (stored in another dict's entry, or
+ * computed by the caller). */
+static inline __attribute__((always_inline)) int dict_set_hashed(TwDictObject *d, TwObject *key,
+                                                                 TwHash h, TwObject *value)
 {
-    TwHash h = tw_container_key_hash(key);
-    if (h == -1)
-        return -1;
-    TwDictObject *d = D(op);
     TwObject *old = NULL;
     int r;
     /* A dict private to the caller (an instance's __dict__ or a dict the
@@ -673,7 +683,7 @@ int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
      * before the caller's next eval-breaker check (runtime.h).  The pure
      * lookup says whether a stored key would need __eq__; growing the
      * table, publishing and GC tracking run no Python code. */
-    if (tw_object_is_private(op)) {
+    if (tw_object_is_private((TwObject *)d)) {
         TwSsize ix = lookup_impl(d, key, h, true);
         if (ix != DKIX_IMPURE) {
             r = insert_at(d, ix, key, h, value, &old);
@@ -692,6 +702,14 @@ int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
     TW_END_CRITICAL_SECTION();
     TW_XDECREF(old);
     return r;
+}
+
+int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
+{
+    TwHash h = tw_container_key_hash(key);
+    if (h == -1)
+        return -1;
+    return dict_set_hashed(D(op), key, h, value);
 }
 
 int tw_dict_slot_set(TwObject **slot, TwObject *key, TwObject *value)
@@ -906,25 +924,32 @@ void tw_dict_clear(TwObject *op)
 static int dict_merge_impl(TwObject *d, TwObject *other, int override)
 {
     if (TW_DICT_CHECK(other)) {
-        TwSsize pos = 0;
-        TwObject *k, *v;
-        while (dict_next_ref(D(other), &pos, &k, &v)) {
-            int r = 0;
+        /* other's items as one state, with their stored hashes: no key's
+         * __hash__ runs again (as in CPython) */
+        TwDictItem *items;
+        TwSsize n;
+        if (tw_dict_items_snapshot(other, &items, &n) < 0)
+            return -1;
+        int r = 0;
+        for (TwSsize i = 0; r == 0 && i < n; i++) {
+            TwObject *k = items[i].key;
             if (override != 1) {
-                r = tw_dict_contains(d, k);
+                TwObject *found;
+                r = get_ref_hashed(D(d), k, items[i].hash, &found);
+                TW_XDECREF(found);
                 if (r > 0 && override < 0) {
                     tw_err_format(TwExc_TypeError, "got multiple values for keyword argument '%S'", k);
                     r = -1;
+                } else if (r > 0) {
+                    r = 0;
+                    continue;
                 }
             }
             if (r == 0)
-                r = tw_dict_set(d, k, v);
-            tw_decref(k);
-            tw_decref(v);
-            if (r < 0)
-                return -1;
+                r = dict_set_hashed(D(d), k, items[i].hash, items[i].value);
         }
-        return 0;
+        tw_dict_items_release(items, n);
+        return r < 0 ? -1 : 0;
     }
     TwObject *keys = tw_call_method(other, "keys", NULL, 0);
     if (keys == NULL) {
@@ -1032,54 +1057,73 @@ int tw_dict_update(TwObject *d, TwObject *other)
     return tw_iterate(other, add_pair, &ps);
 }
 
-/* A fresh list of d's keys (kind 0), values (1) or (key, value) pairs
- * (2), in order, as one state of d: the entries are taken inside d's
- * critical section (references into a plain array, no Python code), the
- * list is built after.  So list(d) in one thread while others change d
- * never fails with "changed size during iteration" (list.c). */
-static TwObject *dict_to_list(TwObject *op, int kind)
+int tw_dict_items_snapshot(TwObject *op, TwDictItem **out, TwSsize *n)
 {
     TwDictObject *d = D(op);
-    TwObject **pairs = NULL;
-    TwSsize n = 0, cap = 0;
+    TwDictItem *items = NULL;
+    TwSsize count = 0;
     bool failed = false;
     TW_BEGIN_CRITICAL_SECTION(d);
     TwDictKeys *k = d->keys;
     if (k != NULL && d->used > 0) {
-        cap = d->used;
-        pairs = tw_mem_alloc((size_t)cap * 2 * sizeof(TwObject *));
-        if (pairs == NULL) {
+        TwSsize cap = d->used;
+        items = tw_mem_alloc((size_t)cap * sizeof *items);
+        if (items == NULL) {
             failed = true;
         } else {
+            /* `used` counts the live entries: the array is filled */
             DictEntry *ep = keys_entries(k);
-            for (TwSsize i = 0; i < k->nentries && n < cap; i++) {
+            for (TwSsize i = 0; i < k->nentries && count < cap; i++) {
                 if (ep[i].key == NULL)
                     continue;
-                pairs[2 * n] = tw_newref(ep[i].key);
-                pairs[2 * n + 1] = tw_newref(ep[i].value);
-                n++;
+                items[count].key = tw_newref(ep[i].key);
+                items[count].value = tw_newref(ep[i].value);
+                items[count].hash = ep[i].hash;
+                count++;
             }
         }
     }
     TW_END_CRITICAL_SECTION();
-    if (failed)
-        return tw_err_no_memory();
-    TwObject *l = tw_list_new(n);
-    for (TwSsize i = 0; i < n; i++) {
-        TwObject *key = pairs[2 * i], *value = pairs[2 * i + 1], *item = NULL;
-        if (l != NULL) {
-            item = kind == 0 ? tw_newref(key) : kind == 1 ? tw_newref(value)
-                                                          : tw_tuple_pack(2, key, value);
-            if (item == NULL)
-                TW_CLEAR(l);
-            else
-                tw_list_set_init(l, i, item);
-        }
-        tw_decref(key);
-        tw_decref(value);
+    if (failed) {
+        tw_err_no_memory();
+        return -1;
     }
-    if (pairs != NULL)
-        tw_mem_free(pairs, (size_t)cap * 2 * sizeof(TwObject *));
+    *out = items;
+    *n = count;
+    return 0;
+}
+
+void tw_dict_items_release(TwDictItem *items, TwSsize n)
+{
+    for (TwSsize i = 0; i < n; i++) {
+        tw_decref(items[i].key);
+        TW_XDECREF(items[i].value);
+    }
+    if (items != NULL)
+        tw_mem_free(items, (size_t)n * sizeof *items);
+}
+
+/* A fresh list of d's keys (kind 0), values (1) or (key, value) pairs
+ * (2), in order, as one state of d (tw_dict_items_snapshot: no Python
+ * code runs while d is locked), so list(d) in one thread while others
+ * change d never fails with "changed size during iteration" (list.c). */
+static TwObject *dict_to_list(TwObject *op, int kind)
+{
+    TwDictItem *items;
+    TwSsize n;
+    if (tw_dict_items_snapshot(op, &items, &n) < 0)
+        return NULL;
+    TwObject *l = tw_list_new(n);
+    for (TwSsize i = 0; l != NULL && i < n; i++) {
+        TwObject *item = kind == 0 ? tw_newref(items[i].key)
+                       : kind == 1 ? tw_newref(items[i].value)
+                                   : tw_tuple_pack(2, items[i].key, items[i].value);
+        if (item == NULL)
+            TW_CLEAR(l);
+        else
+            tw_list_set_init(l, i, item);
+    }
+    tw_dict_items_release(items, n);
     return l;
 }
 
@@ -1413,6 +1457,28 @@ static TwObject *dict_m_fromkeys(TwObject *self, TwObject *const *args, size_t n
     if (d == NULL)
         return NULL;
     FromKeysState st = {d, nargs == 2 ? args[1] : Tw_None};
+    TwTypeObject *src = TW_TYPE(args[0]);
+    if (TW_TYPE(d) == &TwDict_Type
+        && (src == &TwDict_Type || src == &TwSet_Type || src == &TwFrozenSet_Type)) {
+        /* the keys' stored hashes: no __hash__ runs again (as in CPython) */
+        TwDictItem *items;
+        TwSsize n;
+        int got = src == &TwDict_Type ? tw_dict_items_snapshot(args[0], &items, &n)
+                                      : tw_set_items_snapshot(args[0], &items, &n);
+        if (got < 0) {
+            TW_DECREF(d);
+            return NULL;
+        }
+        int r = 0;
+        for (TwSsize i = 0; r == 0 && i < n; i++)
+            r = dict_set_hashed(D(d), items[i].key, items[i].hash, st.value);
+        tw_dict_items_release(items, n);
+        if (r < 0) {
+            TW_DECREF(d);
+            return NULL;
+        }
+        return d;
+    }
     if (tw_iterate(args[0], fromkeys_add, &st) < 0) {
         TW_DECREF(d);
         return NULL;

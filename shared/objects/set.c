@@ -354,6 +354,30 @@ TwObject *tw_set_to_list(TwObject *set)
     return l;
 }
 
+int tw_set_items_snapshot(TwObject *set, TwDictItem **out, TwSsize *n)
+{
+    Snapshot snap;
+    if (snapshot_set(S(set), &snap) < 0)
+        return -1;
+    TwDictItem *items = NULL;
+    if (snap.n > 0 && (items = tw_mem_alloc((size_t)snap.n * sizeof *items)) == NULL) {
+        snapshot_release(&snap, snap.n);
+        tw_err_no_memory();
+        return -1;
+    }
+    for (TwSsize i = 0; i < snap.n; i++) {
+        items[i].key = snap.items[i].key;     /* the reference moves */
+        items[i].value = NULL;
+        items[i].hash = snap.items[i].hash;
+    }
+    *out = items;
+    *n = snap.n;
+    TwSsize cap = snap.n;
+    snap.n = 0;
+    snapshot_release(&snap, cap);
+    return 0;
+}
+
 /* ---------------- building and merging ------------------------------ */
 
 static TwSetObject *set_alloc(TwTypeObject *tp)
@@ -440,14 +464,21 @@ static int set_update_internal(TwSetObject *so, TwObject *other)
     if (TW_SET_CHECK(other))
         return set_merge(so, S(other));
     if (TW_TYPE(other) == &TwDict_Type) {
-        TwSsize n = tw_dict_size(other);
+        /* the dict's keys as one state, with their stored hashes: no
+         * key's __hash__ runs again (as in CPython) */
+        TwDictItem *items;
+        TwSsize n;
+        if (tw_dict_items_snapshot(other, &items, &n) < 0)
+            return -1;
         int rc = 0;
         TW_BEGIN_CRITICAL_SECTION(so);
         if ((so->fill + n) * 5 >= so->mask * 3)
             rc = table_resize(so, (so->used + n) * 2);
+        for (TwSsize i = 0; rc == 0 && i < n; i++)
+            rc = set_add_entry(so, items[i].key, items[i].hash);
         TW_END_CRITICAL_SECTION();
-        if (rc < 0)
-            return -1;
+        tw_dict_items_release(items, n);
+        return rc;
     }
     return tw_iterate(other, add_key_cb, so);
 }
@@ -693,7 +724,7 @@ static TwObject *set_difference(TwSetObject *so, TwObject *other)
     for (TwSsize i = 0; i < snap.n && rc == 0; i++) {
         TwObject *key = snap.items[i].key;
         int in = TW_SET_CHECK(other) ? contains_hashed(S(other), key, snap.items[i].hash)
-                                     : tw_dict_contains(other, key);
+                                     : tw_dict_contains_hashed(other, key, snap.items[i].hash);
         if (in < 0)
             rc = -1;
         else if (!in)

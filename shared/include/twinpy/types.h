@@ -241,6 +241,18 @@ int tw_dict_merge(TwObject *d, TwObject *other, bool override);
 TwObject *tw_dict_keys_list(TwObject *d);
 TwObject *tw_dict_items_list(TwObject *d);
 TwObject *tw_dict_values_list(TwObject *d);
+/* A dict's live entries in order, as one state of it (taken inside its
+ * critical section), as new references with their stored hashes:
+ * 0 with *out (NULL when *n is 0) and *n, or -1 (MemoryError).  Give
+ * them back with tw_dict_items_release. */
+typedef struct {
+    TwObject *key, *value;
+    TwHash hash;
+} TwDictItem;
+int tw_dict_items_snapshot(TwObject *d, TwDictItem **out, TwSsize *n);
+void tw_dict_items_release(TwDictItem *items, TwSsize n);
+/* key in d, with key's hash known: 1, 0 or -1. */
+int tw_dict_contains_hashed(TwObject *d, TwObject *key, TwHash hash);
 /* For an exact dict or a dict view (keys, values, items): 1 and *out a
  * fresh list of what iterating it gives, taken as one state of the dict
  * (the three lists above are too); 0 for anything else; -1 on error. */
@@ -259,6 +271,8 @@ int tw_set_contains(TwObject *set, TwObject *key);
 TwSsize tw_set_size(TwObject *set);
 /* A fresh list of a set's items, taken as one state of the set. */
 TwObject *tw_set_to_list(TwObject *set);
+/* The same as tw_dict_items_snapshot's entries (values NULL). */
+int tw_set_items_snapshot(TwObject *set, TwDictItem **out, TwSsize *n);
 
 /* ---------------- range, slice --------------------------------------- */
 

@@ -489,9 +489,11 @@ static void raise_key_error(TwObject *key)
         tw_err_raise(exc);
 }
 
-/* Next live entry at or after *pos, as new references (value optional).
- * Returns 1, or 0 at the end.  Lock-free, with a locked retry. */
-static int dict_next_ref(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject **value)
+/* Next live entry at or after *pos, as new references (value optional),
+ * and its stored hash (hash optional).  Returns 1, or 0 at the end.
+ * Lock-free, with a locked retry. */
+static int dict_next_ref_hashed(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject **value,
+                                TwHash *hash)
 {
     tw_bias_check_read((TwObject *)d);
     TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
@@ -525,6 +527,8 @@ static int dict_next_ref(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject
         *key = kk;
         if (value != NULL)
             *value = vv;
+        if (hash != NULL)
+            *hash = ep[i].hash;
         return 1;
     }
     if (tw_atomic_load_ptr(&d->keys) == k)
@@ -542,12 +546,19 @@ locked:;
             *key = tw_newref(ep[i].key);
             if (value != NULL)
                 *value = tw_newref(ep[i].value);
+            if (hash != NULL)
+                *hash = ep[i].hash;
             found = 1;
             break;
         }
     }
     TW_END_CRITICAL_SECTION();
     return found;
+}
+
+static int dict_next_ref(TwDictObject *d, TwSsize *pos, TwObject **key, TwObject **value)
+{
+    return dict_next_ref_hashed(d, pos, key, value, NULL);
 }
 
 /* ---------------- the C API ---------------------------------------- */
@@ -1237,9 +1248,14 @@ static int dict_equal(TwObject *a, TwObject *b)
         return 0;
     TwSsize pos = 0;
     TwObject *k, *v;
-    while (dict_next_ref(D(a), &pos, &k, &v)) {
+    TwHash h;
+    /* looked up in b with the hash stored in a (CPython: no __hash__) */
+    while (dict_next_ref_hashed(D(a), &pos, &k, &v, &h)) {
         TwObject *bv;
-        int r = tw_dict_get_ref(b, k, &bv);
+        tw_bias_check_read(b);
+        int r = first_probe(D(b), k, h, &bv);
+        if (r == 2)
+            r = get_ref_hashed(D(b), k, h, &bv);
         if (r > 0) {
             r = tw_object_richcompare_bool(v, bv, TW_EQ);
             tw_decref(bv);

@@ -51,3 +51,8 @@ step("s.difference(d)", s.difference(d))
 step("s.intersection(d)", s.intersection(d))
 s.difference_update(d)
 step("s.difference_update(d)", s)
+e = dict(d)
+step("dict(d) again", e)
+print("d == e", d == e, n[0])
+e[K(9)] = 9
+print("d != e", d != e, n[0])

@@ -984,9 +984,16 @@ static TwObject *str_mul(TwObject *a, TwObject *b)
         return tw_newref(Tw_NotImplemented);
     }
     if (!TW_INT_CHECK(n)) {
-        if (TW_TYPE(n)->tp_flags & TW_TPFLAGS_HEAPTYPE)
-            return tw_newref(Tw_NotImplemented);
-        return tw_err_format(TwExc_TypeError, "can't multiply sequence by non-int of type '%T'", n);
+        if (TW_TYPE(n)->nb_index == NULL) {
+            if (TW_TYPE(n)->tp_flags & TW_TPFLAGS_HEAPTYPE)
+                return tw_newref(Tw_NotImplemented);
+            return tw_err_format(TwExc_TypeError, "can't multiply sequence by non-int of type '%T'", n);
+        }
+        /* an object with __index__ counts, as for lists and tuples */
+        TwSsize count;
+        if (tw_number_as_ssize(n, &count) < 0)
+            return NULL;
+        return str_repeat(s, count);
     }
     return str_repeat(s, TW_INT_VALUE(n));
 }

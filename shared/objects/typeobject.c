@@ -1252,6 +1252,24 @@ static TwObject *binop_id(int op, int which)
 
 static TwBinaryFn binop_dispatchers[TW_BINOP__COUNT];
 
+/* Does right's class define name other than left's does (CPython's
+ * method_is_overloaded)?  1, 0 or -1. */
+static int method_is_overloaded(TwTypeObject *left, TwTypeObject *right, TwObject *name)
+{
+    TwObject *b = tw_type_lookup_ref(right, name);
+    if (b == NULL)
+        return 0;
+    TwObject *a = tw_type_lookup_ref(left, name);
+    if (a == NULL) {
+        tw_decref(b);
+        return 1;
+    }
+    int ok = a == b ? 0 : tw_object_richcompare_bool(a, b, TW_NE);
+    tw_decref(a);
+    tw_decref(b);
+    return ok;
+}
+
 /* The left operand's __op__, or the right operand's __rop__; a subclass on
  * the right that overrides __rop__ goes first (CPython's SLOT1BINFULL). */
 static TwObject *slot_binop(TwObject *v, TwObject *w, int op)
@@ -1263,13 +1281,18 @@ static TwObject *slot_binop(TwObject *v, TwObject *w, int op)
     TwObject *r;
     if (tv->nb[op] == me) {
         if (do_other && tw_type_is_subtype(tw, tv)) {
-            r = tw_call_special(w, binop_id(op, 1), &v, 1, &found);
-            if (found) {
-                if (r != Tw_NotImplemented)
-                    return r;
-                tw_decref(r);
+            int ok = method_is_overloaded(tv, tw, binop_id(op, 1));
+            if (ok < 0)
+                return NULL;
+            if (ok) {
+                r = tw_call_special(w, binop_id(op, 1), &v, 1, &found);
+                if (found) {
+                    if (r != Tw_NotImplemented)
+                        return r;
+                    tw_decref(r);
+                }
+                do_other = false;
             }
-            do_other = false;
         }
         r = tw_call_special(v, binop_id(op, 0), &w, 1, &found);
         if (found) {

@@ -37,22 +37,27 @@
  *   thread than a private list's owner first makes it shared
  *   (tw_bias_check_read), which publishes its items.
  *
- *   No Python code runs inside a critical section.  Comparisons (__eq__,
- *   __lt__), key functions, __index__ and destructors can do anything,
- *   including mutating this very list, so:
+ *   No Python code runs inside a critical section, but for sort (below).
+ *   Comparisons (__eq__, __lt__), key functions, __index__ and destructors
+ *   can do anything, including mutating this very list, so:
  *     - searches (remove, index, count, `in`) compare outside the lock using
  *       the lock-free item reads, then lock only to delete what they found
  *       (list.remove deletes index i, as CPython does, even if __eq__
  *       changed the list);
  *     - items a mutation drops are collected while locked and decref'd after
  *       TW_END_CRITICAL_SECTION (a destructor may append to the same list);
- *     - sort detaches the whole array under the lock, sorts it privately
- *       with no lock held, and puts it back under the lock.  While it sorts,
+ *     - sort detaches the whole array, sorts it privately and puts it
+ *       back, all inside the critical section, as CPython's free-threaded
+ *       build does: other threads' mutations wait for it, unless the
+ *       sorting thread blocks in a key or comparison (its sections are
+ *       suspended then, as whenever a thread blocks).  While it sorts,
  *       the list's array is the static `sort_marker` (capacity 0): the list
- *       looks empty, and any mutation replaces the marker, which is how
- *       "list modified during sort" is detected.  Except where no code
- *       can run: ints, floats or strs sorted without a key are sorted in
- *       place inside the critical section (tw_list_sort).
+ *       looks empty, and any mutation (by that code, or by another thread
+ *       while the section is suspended) replaces the marker, which is how
+ *       "list modified during sort" is detected; the items it added are
+ *       dropped, as in CPython.  Where no code can run (ints, floats or
+ *       strs sorted without a key) the items are sorted in place instead,
+ *       so readers see them throughout (tw_list_sort).
  *
  * GC: lists are allocated with tw_gc_alloc and tracked; dealloc goes
  * through the trashcan so freeing a list nested 100000 deep does not
@@ -885,35 +890,11 @@ static int sort_native_locked(TwListArray *arr, TwSsize n, bool reverse)
     return rc;
 }
 
-int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
+/* Sort the n items of the detached array saved (a key, or comparisons
+ * that may run code); 0 or -1. */
+static int sort_detached(TwListArray *saved, TwSsize n, TwObject *key, bool reverse)
 {
-    TwListObject *l = L(list);
-    TwListArray *saved;
-    TwSsize n;
     int rc = 0;
-    if (key == Tw_None)
-        key = NULL;
-
-    /* Ints, floats or strs with no key: sorted in place under the lock,
-     * as one operation (other threads' changes wait for it, readers see
-     * the items throughout).  Anything else is detached and sorted with
-     * no lock held, since comparisons and keys may run any code. */
-    bool native = false;
-    TW_BEGIN_CRITICAL_SECTION(l);
-    saved = l->array;
-    n = l->size;
-    if (key == NULL && (n < 2 || sort_is_native(saved->items, n))) {
-        native = true;
-        if (n >= 2)
-            rc = sort_native_locked(saved, n, reverse);
-    } else {
-        tw_atomic_store_ssize(&l->size, 0);
-        tw_atomic_store_ptr(&l->array, &sort_marker);
-    }
-    TW_END_CRITICAL_SECTION();
-    if (native)
-        return rc;
-
     SortItem *items = NULL;
     TwSsize nkeys = 0;
     bool done = key == NULL && n > 1 && sort_in_order(saved->items, n, reverse);
@@ -959,18 +940,52 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
                 tw_decref(items[i].key);
         tw_mem_free(items, (size_t)n * sizeof(SortItem));
     }
+    return rc;
+}
 
-    /* Put the items back; whatever was put in the list meanwhile goes. */
-    TwListArray *extra;
-    TwSsize nextra;
-    bool modified;
+int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
+{
+    TwListObject *l = L(list);
+    TwListArray *saved;
+    TwSsize n;
+    int rc = 0;
+    if (key == Tw_None)
+        key = NULL;
+
+    /* Ints, floats or strs with no key: sorted in place under the lock,
+     * as one operation (other threads' changes wait for it, readers see
+     * the items throughout).  Anything else is detached while it is
+     * sorted (below). */
+    bool native = false, modified = false;
+    TwListArray *extra = NULL;
+    TwSsize nextra = 0;
     TW_BEGIN_CRITICAL_SECTION(l);
-    extra = l->array;
-    nextra = l->size;
-    modified = extra != &sort_marker;
-    tw_atomic_store_ptr(&l->array, saved);
-    tw_atomic_store_ssize(&l->size, n);
+    saved = l->array;
+    n = l->size;
+    if (key == NULL && (n < 2 || sort_is_native(saved->items, n))) {
+        native = true;
+        if (n >= 2)
+            rc = sort_native_locked(saved, n, reverse);
+    } else {
+        tw_atomic_store_ssize(&l->size, 0);
+        tw_atomic_store_ptr(&l->array, &sort_marker);
+        /* keys and comparisons may run any code, so the items are taken
+         * out while they are sorted (the list looks empty meanwhile, and
+         * a change by that code is seen: the marker is gone), but the
+         * section stays open: other threads' changes wait for the sort,
+         * as in CPython's free-threaded build, unless the sorting thread
+         * blocks in that code (its sections are suspended then) */
+        rc = sort_detached(saved, n, key, reverse);
+        /* put the items back; whatever was put in the list meanwhile goes */
+        extra = l->array;
+        nextra = l->size;
+        modified = extra != &sort_marker;
+        tw_atomic_store_ptr(&l->array, saved);
+        tw_atomic_store_ssize(&l->size, n);
+    }
     TW_END_CRITICAL_SECTION();
+    if (native)
+        return rc;
     if (modified) {
         if (extra != NULL) {
             for (TwSsize i = 0; i < nextra; i++)

@@ -5,14 +5,18 @@ other threads change at the same time.
 
 One thread keeps a dict and a set at K or K + 1 items, adding a new key
 and then dropping the oldest, over and over.  Another appends unique
-strs to a list while a third sorts it (no key: strs compare without
-running code).  The others copy the dict and the set whole: list(d),
+strs to two lists while a third sorts them: one without a key (strs
+compare without running code), the other (free-threaded build only) with
+a key function.  The others copy the dict and the set whole: list(d),
 list of its items, tuple of its values, sorted(s), set(d), frozenset of
 the items, str.join, [*d], dict.fromkeys(s), list.extend(d).  Each copy
 must be one state of its container (K or K + 1 items, every value its
 key's), never a "changed size during iteration" error; the sort must
 never fail with "list modified during sort", readers must never see the
-sorted list empty, and no append may be lost.  Exit 1 with a message
+list sorted without a key empty, and no append may be lost (other
+threads' changes wait for a sort, as in CPython's free-threaded build; a
+sort with a key under the GIL drops what other threads add meanwhile, as
+python3 does, so it is not run there).  Exit 1 with a message
 otherwise.
 """
 import sys
@@ -27,6 +31,8 @@ K = 64
 D = {"k%d" % i: i for i in range(K)}
 S = set("k%d" % i for i in range(K))
 L = ["base%d" % i for i in range(500)]
+KL = ["base%d" % i for i in range(300)]     # sorted with a key
+KEYED = not getattr(sys, "_is_gil_enabled", lambda: True)()
 errors = []
 done = threading.Event()
 start = threading.Barrier(N)
@@ -54,6 +60,7 @@ def appender():
         i = 0
         while not done.is_set():
             L.append("app%d" % i)
+            KL.append("app%d" % i)
             i += 1
             if len(L) < 500:
                 raise AssertionError(f"list seen with {len(L)} items")
@@ -68,6 +75,8 @@ def sorter():
         i = 0
         while not done.is_set():
             L.sort(reverse=i % 2 == 1)
+            if KEYED and i % 4 == 0:
+                KL.sort(key=lambda x: x[::-1])
             i += 1
     except BaseException as e:
         errors.append(f"sorter: {type(e).__name__}: {e}")
@@ -119,6 +128,9 @@ for t in threads:
 got = sum(1 for x in L if x.startswith("app"))
 if not errors and got != appended[0]:
     errors.append(f"{appended[0]} appended, {got} in the list")
+got = sum(1 for x in KL if x.startswith("app"))
+if not errors and got != appended[0]:
+    errors.append(f"{appended[0]} appended, {got} in the list sorted with a key")
 if errors:
     print(f"snapshots N={N} ITER={ITER}: FAIL: " + "; ".join(errors[:5]), file=sys.stderr)
     sys.exit(1)

@@ -192,7 +192,18 @@ static TwHash tuple_hash(TwObject *op)
     TwSsize n = TW_SIZE(op);
     uint64_t acc = XXPRIME_5;
     for (TwSsize i = 0; i < n; i++) {
-        TwHash h = tw_object_hash(TW_TUPLE_ITEMS(op)[i]);
+        TwObject *item = TW_TUPLE_ITEMS(op)[i];
+        TwHash h;
+        /* a tuple in a tuple: C recursion, bounded by the recursion limit
+         * (a tuple nested 200,000 deep would overflow the C stack) */
+        if (TW_TUPLE_CHECK(item)) {
+            if (tw_enter_recursive_call(" while hashing a tuple") < 0)
+                return -1;
+            h = tw_object_hash(item);
+            tw_leave_recursive_call();
+        } else {
+            h = tw_object_hash(item);
+        }
         if (h == -1)
             return -1;
         acc += (uint64_t)h * XXPRIME_2;

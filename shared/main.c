@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "modules/stdmodules.h"
 #include "twinpy/interp.h"
 #include "twinpy/runtime.h"
 #include "twinpy/types.h"
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
         filename = absolute_path(script);
     }
 
+    tw_fatal_signal_install();
     if (tw_interpreter_init(prog_argc, prog_argv) < 0)
         return 1;
     /* TWINPY_MAX_STEPS=N: stop a runaway program after N backward jumps

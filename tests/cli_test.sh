@@ -211,6 +211,30 @@ raise ValueError("end")'
     [ "$(wc -l <"$tmp/out")" -eq 20000 ] || fail "lost lines: $(wc -l <"$tmp/out")"
     [ "$(tail -n 1 "$tmp/out")" = "19999" ] || fail "last line wrong"
     ;;
+fatal_signal)
+    # A fatal signal (a crash; here SIGSEGV sent from outside once the
+    # script is waiting) still delivers what stdout buffered, says so on
+    # stderr and dies of the signal.  Not in sanitizer builds (theirs).
+    "$tw" -c 'import sys, time
+for i in range(1000):
+    print(i)
+sys.stderr.write("ready\n")
+time.sleep(60)' >"$tmp/out" 2>"$tmp/err" </dev/null &
+    pid=$!
+    n=0
+    while ! grep -q '^ready$' "$tmp/err" 2>/dev/null; do
+        n=$((n + 1))
+        [ $n -gt 300 ] && { kill -9 $pid; fail "never ready"; }
+        sleep 0.1
+    done
+    kill -SEGV $pid
+    wait $pid
+    echo $? >"$tmp/rc"
+    [ "$(rc)" = 139 ] || fail "status $(rc), expected 139 (SIGSEGV)"
+    [ "$(wc -l <"$tmp/out")" -eq 1000 ] || fail "lost lines: $(wc -l <"$tmp/out")"
+    [ "$(tail -n 1 "$tmp/out")" = "999" ] || fail "last line wrong"
+    grep -q '^twinpy: fatal error: Segmentation fault' "$tmp/err" || fail "no message on stderr"
+    ;;
 *)
     echo "unknown case $case_name"
     exit 1

@@ -25,6 +25,12 @@ if(TARGET twinpy)
       COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli_test.sh $<TARGET_FILE:twinpy> ${case})
     set_tests_properties(cli.${case} PROPERTIES LABELS "cli" TIMEOUT 60)
   endforeach()
+  # the sanitizers keep their own fatal-signal handlers
+  if(NOT TWIN_SANITIZE)
+    add_test(NAME cli.fatal_signal
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli_test.sh $<TARGET_FILE:twinpy> fatal_signal)
+    set_tests_properties(cli.fatal_signal PROPERTIES LABELS "cli" TIMEOUT 60)
+  endif()
 
   # The classic GIL experiments, at sizes small enough for a test run: each
   # must finish with status 0 on this build.  countdown, factorise and

@@ -34,6 +34,15 @@ int tw_sys_set_argv(int argc, char **argv);
 int tw_stdio_write(int which, const char *s, size_t n);
 int tw_stdio_flush(int which);
 void tw_stdio_flush_all(void);
+/* A fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL: a bug in twinpy) writes
+ * what stdout buffers and a line on stderr, then dies of it
+ * (tw_fatal_signal_install, at start-up); each thread other than the main
+ * one brackets its run with the enter/exit pair, which gives it the
+ * handler's own stack (a C stack overflow). */
+void tw_stdio_flush_on_crash(void);
+void tw_fatal_signal_install(void);
+void *tw_fatal_signal_thread_enter(void);
+void tw_fatal_signal_thread_exit(void *altstack);
 /* The stream object (immortal) and the test "is this one of ours?". */
 TwObject *tw_stdio_object(int which);
 int tw_stdio_which(TwObject *o);          /* 1, 2, or 0 for anything else */

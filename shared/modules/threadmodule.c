@@ -519,6 +519,7 @@ static void write_stderr(const char *s)
 static void thread_boot(void *arg)
 {
     TwThreadBoot *boot = arg;
+    void *altstack = tw_fatal_signal_thread_enter();
     TwObject *res = tw_call_tuple_dict(boot->func, boot->args, boot->kwargs);
     if (res != NULL) {
         TW_DECREF(res);
@@ -542,6 +543,7 @@ static void thread_boot(void *arg)
     TW_DECREF(boot->args);
     TW_XDECREF(boot->kwargs);
     tw_mem_free(boot, sizeof *boot);
+    tw_fatal_signal_thread_exit(altstack);
     __atomic_fetch_sub(&g_thread_count, 1, __ATOMIC_RELAXED);
 }
 

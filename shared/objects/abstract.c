@@ -249,25 +249,9 @@ static TwObject **dict_slot(TwObject *o)
  * memory) and a store into a dict private to the caller
  * (tw_dict_slot_set). */
 
-/* Make the instance dict on first use; two threads racing here (nogil)
- * agree on one dict by compare-and-swap.  False on failure. */
-static bool make_dict(TwObject *o, TwObject **dp)
-{
-    TwObject *fresh = tw_dict_new();
-    if (!fresh)
-        return false;
-    /* an object other threads can see gets a dict they can read without
-     * first stopping the world to unbias it */
-    tw_object_share_into(o, fresh);
-    TwObject *expected = NULL;
-    if (!__atomic_compare_exchange_n(dp, &expected, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        tw_decref(fresh);
-    return true;
-}
-
 static inline bool ensure_dict(TwObject *o, TwObject **dp)
 {
-    return tw_atomic_load_ptr(dp) != NULL || make_dict(o, dp);
+    return tw_atomic_load_ptr(dp) != NULL || tw_dict_slot_make(o, dp) == 0;
 }
 
 TwObject **tw_object_dict_ptr(TwObject *o)
@@ -276,6 +260,52 @@ TwObject **tw_object_dict_ptr(TwObject *o)
     if (dp && !ensure_dict(o, dp))
         return NULL;
     return dp;
+}
+
+TwObject *tw_object_generic_get_dict(TwObject *self)
+{
+    TwObject **dp = dict_slot(self);
+    if (!dp)
+        return tw_err_format(TwExc_AttributeError, "This object has no __dict__");
+    for (;;) {
+        if (!ensure_dict(self, dp))
+            return NULL;
+        TwObject *d = tw_field_get_ref(dp);
+        if (d)
+            return d;
+        /* another thread's `del o.__dict__` came between: a fresh one */
+    }
+}
+
+int tw_object_set_dict(TwObject *self, TwObject *value, bool deletable)
+{
+    TwObject **dp = dict_slot(self);
+    if (!dp) {
+        tw_err_set_string(TwExc_AttributeError, "This object has no __dict__");
+        return -1;
+    }
+    if (value == NULL && !deletable) {
+        tw_err_set_string(TwExc_TypeError, "cannot delete __dict__");
+        return -1;
+    }
+    if (value != NULL && !TW_DICT_CHECK(value)) {
+        tw_err_format(TwExc_TypeError, "__dict__ must be set to a dictionary, not a '%s'", tname(value));
+        return -1;
+    }
+    /* Readers look into the old dict without a reference (instance dicts,
+     * above): tw_field_exchange publishes it before it goes.  A dict given
+     * to an object other threads can see leaves its bias now, so that they
+     * need not stop the world to read it. */
+    if (value != NULL)
+        tw_object_share_into(self, value);
+    TwObject *old = tw_field_exchange(self, dp, tw_xnewref(value));
+    TW_XDECREF(old);
+    return 0;
+}
+
+int tw_object_generic_set_dict(TwObject *self, TwObject *value)
+{
+    return tw_object_set_dict(self, value, false);
 }
 
 static TwObject *attr_error(TwObject *o, TwObject *name)
@@ -289,8 +319,9 @@ TwObject *tw_field_exchange(TwObject *owner, TwObject **slot, TwObject *value)
     if (value != NULL)
         tw_object_publish(value);
     TW_BEGIN_CRITICAL_SECTION(owner);
-    old = *slot;
-    tw_atomic_store_ptr(slot, value);
+    /* an exchange: an instance dict's slot is also filled, outside the
+     * section, by tw_dict_slot_make's compare-and-swap */
+    old = __atomic_exchange_n(slot, value, __ATOMIC_ACQ_REL);
     TW_END_CRITICAL_SECTION();
     /* a reader may have loaded it before it was published (a value stored
      * when the object was made): published now, before its last
@@ -381,18 +412,16 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
         }
         return rc;
     }
-    if (!ensure_dict(o, dp))
-        return -1;
     /* attribute names are interned so instance dicts share key objects
      * with the code that uses them */
     if (TW_STR_CHECK_EXACT(name) && !((TwStrObject *)name)->interned) {
         TwObject *key = tw_newref(name);
         tw_str_intern_inplace(&key);
-        rc = tw_dict_slot_set(dp, key, value);
+        rc = tw_dict_slot_set(o, dp, key, value);
         tw_decref(key);
         return rc;
     }
-    return tw_dict_slot_set(dp, name, value);
+    return tw_dict_slot_set(o, dp, name, value);
 }
 
 TwObject *tw_object_getattr(TwObject *o, TwObject *name)

@@ -723,35 +723,62 @@ int tw_dict_set(TwObject *op, TwObject *key, TwObject *value)
     return dict_set_hashed(D(op), key, h, value);
 }
 
-int tw_dict_slot_set(TwObject **slot, TwObject *key, TwObject *value)
+/* dict_set_hashed out of line, for paths that should not carry it */
+static __attribute__((noinline)) int dict_set_hashed_call(TwDictObject *d, TwObject *key, TwHash h,
+                                                         TwObject *value)
+{
+    return dict_set_hashed(d, key, h, value);
+}
+
+int tw_dict_slot_make(TwObject *owner, TwObject **slot)
+{
+    TwObject *fresh = tw_dict_new();
+    if (fresh == NULL)
+        return -1;
+    /* an object other threads can see gets a dict they can read without
+     * first stopping the world to unbias it */
+    tw_object_share_into(owner, fresh);
+    TwObject *expected = NULL;
+    if (!__atomic_compare_exchange_n(slot, &expected, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        tw_decref(fresh);     /* another thread's came first */
+    return 0;
+}
+
+int tw_dict_slot_set(TwObject *owner, TwObject **slot, TwObject *key, TwObject *value)
 {
     /* before the slot is read: a str subclass's __hash__ is Python code */
     TwHash h = tw_container_key_hash(key);
     if (h == -1)
         return -1;
-    /* A dict private to the caller: tw_dict_set's insert that runs no
-     * Python code and never blocks, so nothing can replace the slot's
-     * dict meanwhile (another thread's replacement leaves it alive: its
-     * count goes to the caller, its owner, which merges it only at its
-     * next eval-breaker check). */
-    TwObject *op = tw_atomic_load_ptr(slot);
-    if (op != NULL && tw_object_is_private(op)) {
-        TwSsize ix = lookup_impl(D(op), key, h, true);
-        if (ix != DKIX_IMPURE) {
-            TwObject *old = NULL;
-            int r = insert_at(D(op), ix, key, h, value, &old);
-            TW_XDECREF(old);
-            return r;
+    for (;;) {
+        /* A dict private to the caller: tw_dict_set's insert that runs no
+         * Python code and never blocks, so nothing can replace the slot's
+         * dict meanwhile (another thread's replacement leaves it alive:
+         * its count goes to the caller, its owner, which merges it only
+         * at its next eval-breaker check). */
+        TwObject *op = tw_atomic_load_ptr(slot);
+        if (op == NULL) {
+            /* none yet, or `del o.__dict__` dropped it */
+            if (tw_dict_slot_make(owner, slot) < 0)
+                return -1;
+            continue;
         }
+        if (tw_object_is_private(op)) {
+            TwSsize ix = lookup_impl(D(op), key, h, true);
+            if (ix != DKIX_IMPURE) {
+                TwObject *old = NULL;
+                int r = insert_at(D(op), ix, key, h, value, &old);
+                TW_XDECREF(old);
+                return r;
+            }
+        }
+        op = tw_field_get_ref(slot);
+        if (op == NULL)
+            continue;     /* dropped since: make another */
+        int r = dict_set_hashed_call(D(op), key, h, value);
+        tw_decref(op);
+        return r;
     }
-    op = tw_field_get_ref(slot);
-    if (op == NULL) {
-        tw_err_set_string(TwExc_SystemError, "instance dict slot is empty");
-        return -1;
-    }
-    int r = tw_dict_set(op, key, value);
-    tw_decref(op);
-    return r;
 }
 
 int tw_dict_set_str(TwObject *op, const char *key, TwObject *value)

@@ -307,6 +307,7 @@ static const TwGetSetDef exc_getset[] = {
     {"__cause__", exc_get_cause, exc_set_cause},
     {"__context__", exc_get_context, exc_set_context},
     {"__suppress_context__", exc_get_suppress, exc_set_suppress},
+    {"__dict__", tw_object_generic_get_dict, tw_object_generic_set_dict},
     {NULL, NULL, NULL},
 };
 

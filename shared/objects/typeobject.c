@@ -1903,40 +1903,14 @@ fail:
     return NULL;
 }
 
-/* instance __dict__ of classes */
-static TwObject *subtype_get_dict(TwObject *self)
-{
-    TwObject **dp = tw_object_dict_ptr(self);
-    if (!dp)
-        return tw_err_occurred() ? NULL : tw_err_format(TwExc_AttributeError, "This object has no __dict__");
-    /* a slot keeps a dict once it has one (the setter takes no NULL) */
-    return tw_field_get_ref(dp);
-}
-
+/* instance __dict__ of classes (abstract.c); `del o.__dict__` drops it */
 static int subtype_set_dict(TwObject *self, TwObject *value)
 {
-    TwObject **dp = dict_slot(self);
-    if (!dp) {
-        tw_err_set_string(TwExc_AttributeError, "This object has no __dict__");
-        return -1;
-    }
-    if (!value || !TW_DICT_CHECK(value)) {
-        tw_err_format(TwExc_TypeError, "__dict__ must be set to a dictionary, not a '%s'",
-                      value ? tw_type_name(TW_TYPE(value)) : "NoneType");
-        return -1;
-    }
-    /* Readers look into the old dict without a reference (abstract.c:
-     * instance dicts): tw_field_exchange publishes it before it goes.  A
-     * dict given to an object other threads can see leaves its bias now,
-     * so that they need not stop the world to read it. */
-    tw_object_share_into(self, value);
-    TwObject *old = tw_field_exchange(self, dp, tw_newref(value));
-    TW_XDECREF(old);
-    return 0;
+    return tw_object_set_dict(self, value, true);
 }
 
 static const TwGetSetDef subtype_getset[] = {
-    {"__dict__", subtype_get_dict, subtype_set_dict},
+    {"__dict__", tw_object_generic_get_dict, subtype_set_dict},
     {NULL, NULL, NULL},
 };
 

@@ -187,6 +187,7 @@ static const TwGetSetDef function_getset[] = {
     {"__kwdefaults__", fn_get_kwdefaults, fn_set_kwdefaults},
     {"__closure__", fn_get_closure, NULL},
     {"__module__", fn_get_module, fn_set_module},
+    {"__dict__", tw_object_generic_get_dict, tw_object_generic_set_dict},
     {NULL, NULL, NULL},
 };
 

@@ -3,14 +3,15 @@ the instance's attributes.
 
     twinpy instance_dicts.py N ITER [SWITCH_INTERVAL]
 
-One writer (two from N = 4) keeps giving one shared object a fresh __dict__ ({"gen": i,
-"a": i, "b": -i}, made by the writer, so the replaced one dies unless a
-reader holds it), and give fresh objects their first attribute while
-readers look at them too.  The other threads read the attributes
-(plain, getattr with a default, hasattr), call a method the instance
-dict could shadow, set and delete attributes of their own, and read
-__dict__, vars() and dir().  Every dict read must be one a writer made
-(its gen, a and b agree); nothing may crash.  Exit 1 with a message
+One writer (two from N = 4) keeps giving one shared object a fresh
+__dict__ ({"gen": i, "a": i, "b": -i}, made by the writer, so the
+replaced one dies unless a reader holds it), gives fresh objects their
+first attribute while readers look at them too, and deletes, assigns and
+refills a second object's __dict__.  The other threads read the
+attributes (plain, getattr with a default, hasattr), call a method the
+instance dict could shadow, set and delete attributes of their own, and
+read __dict__, vars() and dir().  Every dict read must be one a writer
+made (its gen, a and b agree); nothing may crash.  Exit 1 with a message
 otherwise.
 """
 import sys
@@ -35,6 +36,7 @@ class Obj:
 SHARED = Obj()
 SHARED.__dict__ = {"gen": 0, "a": 0, "b": 0}
 fresh = [Obj()]
+DROPPED = Obj()       # its __dict__ deleted, assigned and refilled
 
 
 def writer(wid):
@@ -46,6 +48,12 @@ def writer(wid):
                 fresh[0] = Obj()
             elif i % 50 == wid + 2:
                 fresh[0].first = i
+            if i % 3 == 0:
+                del DROPPED.__dict__
+            elif i % 3 == 1:
+                DROPPED.__dict__ = {"a": i}
+            else:
+                DROPPED.a = i
     except BaseException as e:
         errors.append(f"writer {wid}: {type(e).__name__}: {e}")
     finally:
@@ -83,6 +91,10 @@ def reader(tid):
             names = dir(SHARED)
             if "gen" not in names or "method" not in names:
                 raise AssertionError(f"dir: {names[:5]}")
+            a = getattr(DROPPED, "a", 0)
+            DROPPED.b = tid
+            if type(a) is not int or type(DROPPED.__dict__) is not dict:
+                raise AssertionError(f"dropped dict: {a!r}")
             f = fresh[0]
             f.seen = tid
             first = getattr(f, "first", 0)

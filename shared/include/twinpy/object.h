@@ -264,6 +264,14 @@ TwObject *tw_object_generic_getattr(TwObject *o, TwObject *name);
 int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value);
 /* The instance dict slot, creating the dict if absent; NULL if the type has none. */
 TwObject **tw_object_dict_ptr(TwObject *o);
+/* The __dict__ attribute (getset) of objects with an instance dict: the
+ * dict, made on first use; assigning takes a dict (or a dict subclass);
+ * deleting raises "cannot delete __dict__" unless deletable (instances of
+ * classes: CPython 3.11 lets `del o.__dict__` drop it, a fresh one comes
+ * with the next use). */
+TwObject *tw_object_generic_get_dict(TwObject *self);
+int tw_object_generic_set_dict(TwObject *self, TwObject *value);
+int tw_object_set_dict(TwObject *self, TwObject *value, bool deletable);
 
 TwObject *tw_object_getitem(TwObject *o, TwObject *key);
 int tw_object_setitem(TwObject *o, TwObject *key, TwObject *value);

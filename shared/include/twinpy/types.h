@@ -223,8 +223,12 @@ int tw_dict_get_ref_str(TwObject *d, const char *key, TwObject **out);
  * published before it is dropped: its memory and table outlive the
  * read), else with one. */
 int tw_dict_slot_get_ref(TwObject **slot, TwObject *key, TwObject **out);
-/* tw_dict_set on the dict such a slot holds (there must be one). */
-int tw_dict_slot_set(TwObject **slot, TwObject *key, TwObject *value);
+/* tw_dict_set on the dict such a slot of owner holds, making one first
+ * if it holds none (tw_dict_slot_make: two threads racing agree on one;
+ * a dict made for an object other threads can see is shared at once);
+ * 0 or -1. */
+int tw_dict_slot_set(TwObject *owner, TwObject **slot, TwObject *key, TwObject *value);
+int tw_dict_slot_make(TwObject *owner, TwObject **slot);
 int tw_dict_set(TwObject *d, TwObject *key, TwObject *value);   /* borrows both */
 int tw_dict_set_str(TwObject *d, const char *key, TwObject *value);
 int tw_dict_del(TwObject *d, TwObject *key);                    /* KeyError    */

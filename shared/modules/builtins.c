@@ -1510,6 +1510,32 @@ static TwObject *reversed_next(TwObject *o)
 TW_ITER_TYPE(TwReversed_Type, "reversed", TwReversedObject, reversed_new, reversed_dealloc, reversed_next,
              reversed_traverse);
 
+/* reversed(seq).__length_hint__(), as CPython's: len(seq) asked again,
+ * and what is left from the position (0 once exhausted, or if the
+ * sequence shrank below it). */
+static TwObject *reversed_length_hint(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
+{
+    if (tw_arg_check_no_kwargs("__length_hint__", kwnames) < 0 ||
+        tw_arg_check_count("__length_hint__", nargs, 0, 0) < 0)
+        return NULL;
+    TwReversedObject *r = (TwReversedObject *)self;
+    tw_bias_check_read(self);
+    TwObject *seq = tw_try_incref_item(&r->seq);
+    if (seq == NULL)
+        return tw_int_from_i64(0);
+    TwSsize position = tw_atomic_load_ssize(&r->index) + 1;
+    TwSsize n = tw_object_len(seq);
+    TW_DECREF(seq);
+    if (n < 0)
+        return NULL;
+    return tw_int_from_i64(n < position ? 0 : position);
+}
+
+static const TwMethodDef reversed_methods[] = {
+    {"__length_hint__", reversed_length_hint, 0},
+    {NULL, NULL, 0},
+};
+
 /* iter(callable, sentinel): call until the result equals the sentinel. */
 typedef struct {
     TwObject ob_base;
@@ -1664,6 +1690,7 @@ static TwTypeObject *const builtin_iterator_types[] = {
 
 TwObject *tw_builtins_module_init(void)
 {
+    TwReversed_Type.tp_methods = reversed_methods;
     for (size_t i = 0; i < sizeof builtin_iterator_types / sizeof builtin_iterator_types[0]; i++) {
         TwTypeObject *tp = builtin_iterator_types[i];
         if (!(tp->tp_flags & TW_TPFLAGS_READY) && tw_type_ready(tp) < 0)

@@ -429,6 +429,13 @@ TwObject *tw_object_getattr(TwObject *o, TwObject *name)
     if (!TW_STR_CHECK(name))
         return tw_err_format(TwExc_TypeError, "attribute name must be string, not '%s'", tname(name));
     TwGetAttrFn f = TW_TYPE(o)->tp_getattro;
+    if (!f && !(TW_TYPE(o)->tp_flags & TW_TPFLAGS_READY)) {
+        /* a built-in type made ready on first use (iterators, views):
+         * readying inherits object's getattr */
+        if (tw_type_ready(TW_TYPE(o)) < 0)
+            return NULL;
+        f = TW_TYPE(o)->tp_getattro;
+    }
     if (!f)
         return attr_error(o, name);
     return f(o, name);

@@ -5,6 +5,8 @@
  */
 #include "twinpy/types.h"
 #include "typeobject_internal.h"
+#include "objects/containers.h"
+#include "twinpy/vm.h"
 
 /* Order matters only in that `object` and `type` come first; everything
  * else readies its base on demand. */
@@ -19,6 +21,12 @@ static TwTypeObject *const builtin_types[] = {
     &TwGetSetDescr_Type, &TwSlotWrapper_Type, &TwMethodWrapper_Type,
     &TwMethod_Type, &TwProperty_Type, &TwClassMethod_Type,
     &TwStaticMethod_Type, &TwSuper_Type, &TwModule_Type,
+    /* ready now rather than on first use: readying is not safe against
+     * another thread readying the same type at the same time */
+    &TwListIter_Type, &TwListRevIter_Type, &TwTupleIter_Type, &TwRangeIter_Type,
+    &TwSetIter_Type, &TwStrIter_Type, &TwDictIterKey_Type, &TwDictIterValue_Type,
+    &TwDictIterItem_Type, &TwDictRevIterKey_Type, &TwDictKeys_Type, &TwDictValues_Type,
+    &TwDictItems_Type, &TwCell_Type, &TwCode_Type, &TwFunction_Type, &TwGen_Type,
 };
 
 static bool objects_ready;

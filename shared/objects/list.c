@@ -863,36 +863,12 @@ static bool sort_is_native(TwObject **a, TwSsize n)
     return true;
 }
 
-/* Sort such items where they are (inside the list's critical section:
- * nothing here runs Python code or waits).  Lock-free readers see each
- * slot hold one of the items at every moment. */
-static int sort_native_locked(TwListArray *arr, TwSsize n, bool reverse)
-{
-    if (sort_in_order(arr->items, n, reverse))
-        return 0;
-    SortItem *items = tw_mem_alloc((size_t)n * sizeof(SortItem));
-    if (items == NULL) {
-        tw_err_no_memory();
-        return -1;
-    }
-    for (TwSsize i = 0; i < n; i++)
-        items[i].value = items[i].key = arr->items[i];
-    SortState st = {false};
-    if (reverse)
-        sort_reverse(items, n);
-    int rc = sort_items(&st, items, n);
-    if (reverse)
-        sort_reverse(items, n);
-    if (rc == 0)
-        for (TwSsize i = 0; i < n; i++)
-            tw_atomic_store_ptr(&arr->items[i], items[i].value);
-    tw_mem_free(items, (size_t)n * sizeof(SortItem));
-    return rc;
-}
-
-/* Sort the n items of the detached array saved (a key, or comparisons
- * that may run code); 0 or -1. */
-static int sort_detached(TwListArray *saved, TwSsize n, TwObject *key, bool reverse)
+/* Sort the n items of array saved: taken out of its list (a key, or
+ * comparisons that may run code), or still in it, inside the list's
+ * critical section, where nothing here can run code or wait (no key,
+ * sort_is_native).  Lock-free readers that loaded the array see each
+ * slot hold one of the items at every moment.  0 or -1. */
+static int sort_array(TwListArray *saved, TwSsize n, TwObject *key, bool reverse)
 {
     int rc = 0;
     SortItem *items = NULL;
@@ -929,9 +905,8 @@ static int sort_detached(TwListArray *saved, TwSsize n, TwObject *key, bool reve
                 sort_reverse(items, n);
             if (st.failed)
                 rc = -1;
-            /* a lock-free reader that loaded the array before it was
-             * detached may still read its slots: every one holds one of
-             * the same live items at all times */
+            /* lock-free readers may be reading the slots: every one
+             * holds one of the same live items at all times */
             for (TwSsize i = 0; i < n; i++)
                 tw_atomic_store_ptr(&saved->items[i], items[i].value);
         }
@@ -965,7 +940,7 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
     if (key == NULL && (n < 2 || sort_is_native(saved->items, n))) {
         native = true;
         if (n >= 2)
-            rc = sort_native_locked(saved, n, reverse);
+            rc = sort_array(saved, n, NULL, reverse);
     } else {
         tw_atomic_store_ssize(&l->size, 0);
         tw_atomic_store_ptr(&l->array, &sort_marker);
@@ -975,7 +950,7 @@ int tw_list_sort(TwObject *list, TwObject *key, bool reverse)
          * section stays open: other threads' changes wait for the sort,
          * as in CPython's free-threaded build, unless the sorting thread
          * blocks in that code (its sections are suspended then) */
-        rc = sort_detached(saved, n, key, reverse);
+        rc = sort_array(saved, n, key, reverse);
         /* put the items back; whatever was put in the list meanwhile goes */
         extra = l->array;
         nextra = l->size;

@@ -618,27 +618,32 @@ static inline __attribute__((always_inline)) int first_probe(TwDictObject *d, Tw
     return 2;
 }
 
-int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
+/* The lock-free lookup with key's hash known: the first probe inline,
+ * the rest out of line.  *out a new reference or NULL; 1, 0 or -1. */
+static inline __attribute__((always_inline)) int get_ref_known_hash(TwDictObject *d, TwObject *key,
+                                                                    TwHash h, TwObject **out)
 {
     *out = NULL;
-    TwHash h = tw_container_key_hash(key);
-    if (h == -1)
-        return -1;
-    TwDictObject *d = D(op);
-    tw_bias_check_read(op);
+    tw_bias_check_read((TwObject *)d);
     int r = first_probe(d, key, h, out);
     if (r != 2)
         return r;
     return get_ref_hashed(d, key, h, out);
 }
 
+int tw_dict_get_ref(TwObject *op, TwObject *key, TwObject **out)
+{
+    *out = NULL;
+    TwHash h = tw_container_key_hash(key);
+    if (h == -1)
+        return -1;
+    return get_ref_known_hash(D(op), key, h, out);
+}
+
 int tw_dict_contains_hashed(TwObject *op, TwObject *key, TwHash hash)
 {
-    TwObject *v = NULL;
-    tw_bias_check_read(op);
-    int r = first_probe(D(op), key, hash, &v);
-    if (r == 2)
-        r = get_ref_hashed(D(op), key, hash, &v);
+    TwObject *v;
+    int r = get_ref_known_hash(D(op), key, hash, &v);
     TW_XDECREF(v);
     return r;
 }
@@ -1279,10 +1284,7 @@ static int dict_equal(TwObject *a, TwObject *b)
     /* looked up in b with the hash stored in a (CPython: no __hash__) */
     while (dict_next_ref_hashed(D(a), &pos, &k, &v, &h)) {
         TwObject *bv;
-        tw_bias_check_read(b);
-        int r = first_probe(D(b), k, h, &bv);
-        if (r == 2)
-            r = get_ref_hashed(D(b), k, h, &bv);
+        int r = get_ref_known_hash(D(b), k, h, &bv);
         if (r > 0) {
             r = tw_object_richcompare_bool(v, bv, TW_EQ);
             tw_decref(bv);

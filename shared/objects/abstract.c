@@ -424,20 +424,28 @@ int tw_object_generic_setattr(TwObject *o, TwObject *name, TwObject *value)
     return tw_dict_slot_set(o, dp, name, value);
 }
 
+/* tw_object_getattr for a type without a getattr slot, out of line (the
+ * common call stays a tail call): a built-in type not made ready yet
+ * (readying inherits object's getattr), else no attributes at all. */
+static __attribute__((noinline)) TwObject *getattr_no_slot(TwObject *o, TwObject *name)
+{
+    TwTypeObject *tp = TW_TYPE(o);
+    if (!(tp->tp_flags & TW_TPFLAGS_READY)) {
+        if (tw_type_ready(tp) < 0)
+            return NULL;
+        if (tp->tp_getattro)
+            return tp->tp_getattro(o, name);
+    }
+    return attr_error(o, name);
+}
+
 TwObject *tw_object_getattr(TwObject *o, TwObject *name)
 {
     if (!TW_STR_CHECK(name))
         return tw_err_format(TwExc_TypeError, "attribute name must be string, not '%s'", tname(name));
     TwGetAttrFn f = TW_TYPE(o)->tp_getattro;
-    if (!f && !(TW_TYPE(o)->tp_flags & TW_TPFLAGS_READY)) {
-        /* a built-in type made ready on first use (iterators, views):
-         * readying inherits object's getattr */
-        if (tw_type_ready(TW_TYPE(o)) < 0)
-            return NULL;
-        f = TW_TYPE(o)->tp_getattro;
-    }
-    if (!f)
-        return attr_error(o, name);
+    if (__builtin_expect(f == NULL, 0))
+        return getattr_no_slot(o, name);
     return f(o, name);
 }
 

@@ -1434,6 +1434,29 @@ static void fuse_operand_loads(uint32_t *code, int n)
             code[i] = TW_INSTR(op == TW_OP_LOAD_CONST ? TW_OP_LOAD_CONST_RIGHT : TW_OP_LOAD_FAST_RIGHT,
                                TW_INSTR_ARG(code[i]));
     }
+    /* Last, a fused `x[k]` whose item is an operand of the very next
+     * operation (`x[k] OP y`, `x[k] OP z[m]`, `a OP x[k]`): its
+     * BINARY_SUBSCR gets the argument TW_SUBSCR_OPERAND, which tells the
+     * interpreter to look for that operation (eval.c, SUBSCR_OPERAND)
+     * instead of looking and failing at every other fused subscript. */
+    for (int i = 0; i + 3 < n; i++) {
+        if (TW_INSTR_OP(code[i]) != TW_OP_LOAD_FAST_FUSED
+            || TW_INSTR_OP(code[i + 2]) != TW_OP_BINARY_SUBSCR)
+            continue;
+        uint32_t op3 = TW_INSTR_OP(code[i + 3]);
+        bool operand = op3 == TW_OP_BINARY_OP || op3 == TW_OP_INPLACE_OP;
+        if ((op3 == TW_OP_LOAD_FAST_RIGHT || op3 == TW_OP_LOAD_CONST_RIGHT) && i + 4 < n) {
+            uint32_t op4 = TW_INSTR_OP(code[i + 4]);
+            operand = op4 == TW_OP_BINARY_OP || op4 == TW_OP_INPLACE_OP;
+        }
+        if (op3 == TW_OP_LOAD_FAST_FUSED && i + 6 < n
+            && TW_INSTR_OP(code[i + 5]) == TW_OP_BINARY_SUBSCR) {
+            uint32_t op6 = TW_INSTR_OP(code[i + 6]);
+            operand = op6 == TW_OP_BINARY_OP || op6 == TW_OP_INPLACE_OP;
+        }
+        if (operand)
+            code[i + 2] = TW_INSTR(TW_OP_BINARY_SUBSCR, TW_SUBSCR_OPERAND);
+    }
 }
 
 /* Build the code object of the current unit. */

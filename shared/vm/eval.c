@@ -384,6 +384,19 @@ static __attribute__((noinline)) bool str_append_to_local(TwObject **localsplus,
     return true;
 }
 
+/* list[i] without a reference, or NULL: only for a list no other thread
+ * can change (private: see runtime.h) and 0 <= i < len.  The caller uses
+ * the item before any code runs (number arithmetic), while the list keeps
+ * it: nobody else can drop it from the list, and its count is at least
+ * the list's, so nobody changes its value in place either. */
+static inline __attribute__((always_inline)) TwObject *list_item_borrow(TwObject *list, int64_t i)
+{
+    TwListObject *lo = (TwListObject *)list;
+    if (tw_object_is_private(list) && (uint64_t)i < (uint64_t)lo->size)
+        return lo->array->items[i];
+    return NULL;
+}
+
 /* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
  * anything unusual (a negative index, a racing writer), which the caller
  * hands to tw_list_get. */
@@ -1160,6 +1173,126 @@ dispatch:
      * COMPARE_OP) compares the C value and makes no object; otherwise a new
      * object is pushed.  CHECK_EXACT: the type test of the other operand. */
 #define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
+    /* The item v of a private list, read by a fused `x[k]` (ip at the
+     * LOAD_* of k) and not counted (list_item_borrow), when the next
+     * instructions use it at once as a number operand:
+     *   `x[k] OP y`      LOAD_FAST_RIGHT/LOAD_CONST_RIGHT y, BINARY_OP;
+     *   `x[k] OP z[m]`   LOAD_FAST_FUSED z, LOAD_* m, BINARY_SUBSCR
+     *                    (z a private list too), BINARY_OP;
+     *   `a OP x[k]`      BINARY_OP (or INPLACE_OP) with a on the stack.
+     * With two ints or two floats and a fast path, the operation is done
+     * here: the items are never counted or pushed.  The result goes as
+     * FUSED_RESULT's and RIGHT_RESULT's do (in place into the number of
+     * the local a following STORE_FAST sets, when only it refers to it).
+     * Otherwise nothing was done and the subscript runs as usual. */
+#define SUBSCR_RESULT(VALUE, result, make, reusable, CHECK_EXACT, skip)           \
+    do {                                                                          \
+        uint32_t wn_ = ip[(skip)];                                                \
+        if ((reusable) && TW_INSTR_OP(wn_) == TW_OP_STORE_FAST) {                 \
+            TwObject *t_ = localsplus[TW_INSTR_ARG(wn_)];                         \
+            if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) {  \
+                VALUE(t_) = (result);                                             \
+                ip += (skip) + 1;                                                 \
+                DISPATCH();                                                       \
+            }                                                                     \
+        }                                                                         \
+        ip += (skip);                                                             \
+        TwObject *res_ = make(result);                                            \
+        if (res_ == NULL)                                                         \
+            goto error;                                                           \
+        PUSH(res_);                                                               \
+        DISPATCH();                                                               \
+    } while (0)
+#define SUBSCR_OPERAND(v)                                                         \
+    do {                                                                          \
+        uint32_t w3_ = ip[2], op3_ = TW_INSTR_OP(w3_);                            \
+        TwObject *y_ = NULL;                                                      \
+        uint32_t wop_ = 0;                                                        \
+        int skip_ = 0;                                                            \
+        if (op3_ == TW_OP_LOAD_FAST_RIGHT || op3_ == TW_OP_LOAD_CONST_RIGHT) {    \
+            y_ = op3_ == TW_OP_LOAD_FAST_RIGHT ? localsplus[TW_INSTR_ARG(w3_)]    \
+                                               : consts[TW_INSTR_ARG(w3_)];       \
+            wop_ = ip[3];                                                         \
+            skip_ = 4;                                                            \
+        } else if (op3_ == TW_OP_LOAD_FAST_FUSED) {                               \
+            uint32_t w4_ = ip[3], op4_ = TW_INSTR_OP(w4_);                        \
+            TwObject *z_ = localsplus[TW_INSTR_ARG(w3_)];                         \
+            if ((op4_ == TW_OP_LOAD_FAST || op4_ == TW_OP_LOAD_CONST)             \
+                && TW_INSTR_OP(ip[4]) == TW_OP_BINARY_SUBSCR && z_ != NULL        \
+                && TW_TYPE(z_) == &TwList_Type) {                                 \
+                TwObject *m_ = op4_ == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w4_)] \
+                                                       : consts[TW_INSTR_ARG(w4_)]; \
+                if (m_ != NULL && TW_INT_CHECK_EXACT(m_)) {                       \
+                    y_ = list_item_borrow(z_, TW_INT_VALUE(m_));                  \
+                    wop_ = ip[5];                                                 \
+                    skip_ = 6;                                                    \
+                }                                                                 \
+            }                                                                     \
+        } else if (op3_ == TW_OP_BINARY_OP || op3_ == TW_OP_INPLACE_OP) {         \
+            TwObject *a_ = TOP();                                                 \
+            int o_ = (int)TW_INSTR_ARG(w3_);                                      \
+            if (TW_TYPE(a_) == &TwFloat_Type && TW_TYPE(v) == &TwFloat_Type) {    \
+                double d_;                                                        \
+                if (float_binop_fast(o_, TW_FLOAT_VALUE(a_), TW_FLOAT_VALUE(v), &d_)) { \
+                    ip += 2;                                                      \
+                    STACK_RESULT(a_, TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
+                                 FLOAT_CHECK_EXACT);                              \
+                }                                                                 \
+            } else if (TW_INT_CHECK_EXACT(a_) && TW_INT_CHECK_EXACT(v)) {         \
+                int64_t c_;                                                       \
+                if (int_binop_fast(o_, TW_INT_VALUE(a_), TW_INT_VALUE(v), &c_)) { \
+                    ip += 2;                                                      \
+                    STACK_RESULT(a_, TW_INT_VALUE, c_, tw_int_from_i64,           \
+                                 c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX,  \
+                                 TW_INT_CHECK_EXACT);                             \
+                }                                                                 \
+            }                                                                     \
+        }                                                                         \
+        if (y_ != NULL                                                            \
+            && (TW_INSTR_OP(wop_) == TW_OP_BINARY_OP || TW_INSTR_OP(wop_) == TW_OP_INPLACE_OP)) { \
+            int o_ = (int)TW_INSTR_ARG(wop_);                                     \
+            if (TW_TYPE(v) == &TwFloat_Type && TW_TYPE(y_) == &TwFloat_Type) {    \
+                double d_;                                                        \
+                if (float_binop_fast(o_, TW_FLOAT_VALUE(v), TW_FLOAT_VALUE(y_), &d_)) \
+                    SUBSCR_RESULT(TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
+                                  FLOAT_CHECK_EXACT, skip_);                      \
+            } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(y_)) {         \
+                int64_t c_;                                                       \
+                if (int_binop_fast(o_, TW_INT_VALUE(v), TW_INT_VALUE(y_), &c_))   \
+                    SUBSCR_RESULT(TW_INT_VALUE, c_, tw_int_from_i64,              \
+                                  c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX, \
+                                  TW_INT_CHECK_EXACT, skip_);                     \
+            }                                                                     \
+        }                                                                         \
+    } while (0)
+    /* The result of a_ OP (item) with a_ on the stack, ip at the operation:
+     * as RIGHT_RESULT. */
+#define STACK_RESULT(a, VALUE, result, make, reusable, CHECK_EXACT)               \
+    do {                                                                          \
+        ip++;                                                                     \
+        if ((reusable) && tw_refcnt_is_unshared(a, 1)) {                          \
+            VALUE(a) = (result);                                                  \
+            DISPATCH();                                                           \
+        }                                                                         \
+        if ((reusable) && TW_INSTR_OP(*ip) == TW_OP_STORE_FAST) {                 \
+            TwObject *t_ = localsplus[TW_INSTR_ARG(*ip)];                         \
+            if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) {  \
+                VALUE(t_) = (result);                                             \
+                ip++;                                                             \
+                sp--;                                                             \
+                TW_DECREF(a);                                                     \
+                DISPATCH();                                                       \
+            }                                                                     \
+        }                                                                         \
+        TwObject *res_ = make(result);                                            \
+        TW_DECREF(a);                                                             \
+        if (res_ == NULL) {                                                       \
+            sp--;                                                                 \
+            goto error;                                                           \
+        }                                                                         \
+        SET_TOP(res_);                                                            \
+        DISPATCH();                                                               \
+    } while (0)
 #define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
@@ -1284,6 +1417,17 @@ dispatch:
             if (TW_TYPE(l) != &TwList_Type || !TW_INT_CHECK_EXACT(r))
                 goto fused_plain;
             int64_t i = TW_INT_VALUE(r);
+            if (arg2 == TW_SUBSCR_OPERAND) {
+                TwObject *v = list_item_borrow(l, i);
+                if (v != NULL) {
+                    SUBSCR_OPERAND(v);
+                    /* as list_item_fast */
+                    tw_incref(v);
+                    ip += 2;
+                    PUSH(v);
+                    DISPATCH();
+                }
+            }
             TwObject *res = list_item_fast(l, i);
             ip += 2;
             if (res == NULL && (res = tw_list_get(l, (TwSsize)i)) == NULL)

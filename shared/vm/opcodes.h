@@ -136,6 +136,11 @@ extern const unsigned char tw_opcode_argkind[TW_OP__COUNT];
 #define TW_INSTR_ARG(w) ((w) >> 8)
 #define TW_INSTR_ARG_MAX 0xffffff
 
+/* BINARY_SUBSCR's argument: 0, or TW_SUBSCR_OPERAND where the fused
+ * subscript's item is an operand of the next operation (compile.c,
+ * fuse_operand_loads). */
+#define TW_SUBSCR_OPERAND 1
+
 /* FORMAT_VALUE argument. */
 enum {
     TW_FVC_NONE = 0, TW_FVC_STR = 1, TW_FVC_REPR = 2, TW_FVC_ASCII = 3,

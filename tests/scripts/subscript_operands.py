@@ -1,0 +1,119 @@
+# A list item read by `x[k]` and used at once as a number operand
+# (`x[k] OP y`, `x[k] OP z[m]`, `a OP x[k]`, and the in-place forms) is
+# used without being counted; the results and errors must be those of the
+# plain operations, whatever the operand types, indexes and aliases.
+
+
+def numbers():
+    a = [1.5, 2.5, 3.0, 4, 5, 10**18, -7]
+    b = [0.5, 1.0, 0.0, 3, 7, 10**18, 2]
+    out = []
+    for k in range(2):
+        x = a[0] - b[0]
+        y = a[1] * x
+        z = a[2] / b[1]
+        w = 2.0 - a[0]
+        t = a[3] - b[3]
+        u = a[4] * b[4]
+        v = a[5] + b[5]
+        r = a[3] - a[4]
+        s = 7 - a[3]
+        q = a[6] // b[6]
+        m = a[6] % b[6]
+        n = b[6] - a[6]
+        out.append((x, y, z, w, t, u, v, r, s, q, m, n))
+        x = a[0] + x
+        out.append(x)
+    return out
+
+
+def mixed_and_errors():
+    a = [1.5, 2, "s", None, [1], 2**62]
+    b = [2, 0.5, "t", 1, [2], 2**62]
+    res = [a[0] + b[0], a[1] * b[1], a[2] + b[2], a[4] + b[4], a[-1] - b[-1]]
+    for f in (lambda: a[3] + b[3], lambda: a[0] / b[3] / 0.0, lambda: a[5] + b[5] // 4,
+              lambda: a[9] + b[0], lambda: a[0] - b[9]):
+        try:
+            res.append(f())
+        except Exception as e:
+            res.append(type(e).__name__)
+    try:
+        z = [0.0]
+        res.append(a[0] / z[0])
+    except ZeroDivisionError as e:
+        res.append(str(e))
+    try:
+        z = [0]
+        res.append(a[1] // z[0])
+    except ZeroDivisionError as e:
+        res.append(str(e))
+    return res
+
+
+def results_not_shared():
+    # the result must never be written into a number someone else holds
+    L = [1.0, 2.0]
+    t = 100.0
+    keep = t
+    t = L[0] + L[1]
+    held = []
+    for i in range(3):
+        s = L[0] * 3.0
+        held.append(s)
+    acc = 0.5
+    alias = acc
+    acc += L[1]
+    n = 1000
+    alias_n = n
+    n = L[0] - L[1]
+    big = [10**6, 3]
+    bi = 5000
+    other = bi
+    bi = big[0] + big[1]
+    return keep, t, held, acc, alias, n, alias_n, bi, other
+
+
+def items_not_changed():
+    # the items themselves are never changed in place
+    L = [1.0, 2.0, 1000, 2000]
+    a = L[0]
+    x = L[0] + L[1]
+    y = 3.0 - L[0]
+    c = L[2] * L[3]
+    d = 1 + L[2]
+    L[0] += L[1]
+    L[2] -= L[3]
+    return a, x, y, c, d, L
+
+
+class MyList(list):
+    def __getitem__(self, i):
+        return list.__getitem__(self, i) * 10
+
+
+def subclass_and_nonlist():
+    m = MyList([1, 2])
+    t = (1.5, 2.5)
+    d = {0: 4.0, 1: 8.0}
+    return m[0] + m[1], t[0] + t[1], d[0] - d[1], m[1] - t[1]
+
+
+def loop_sum():
+    xs = [float(i) for i in range(50)]
+    ys = [i * 3 for i in range(50)]
+    s = 0.0
+    n = 0
+    for i in range(50):
+        s += xs[i] * xs[49 - i]
+        s = s - xs[i]
+        n = ys[i] + n
+        n = n - ys[49 - i] * 2
+    return s, n
+
+
+print(numbers())
+print(mixed_and_errors())
+print(results_not_shared())
+print(items_not_changed())
+print(subclass_and_nonlist())
+print(loop_sum())

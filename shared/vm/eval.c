@@ -1293,7 +1293,7 @@ dispatch:
         SET_TOP(res_);                                                            \
         DISPATCH();                                                               \
     } while (0)
-#define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                  \
+#define FUSED_RESULT(VALUE, result, make, reusable, CHECK_EXACT, CTYPE, BINOP_FAST, REUSABLE) \
     do {                                                                          \
         uint32_t w3_ = ip[2];                                                     \
         if ((reusable) && TW_INSTR_OP(w3_) == TW_OP_STORE_FAST) {                 \
@@ -1329,12 +1329,51 @@ dispatch:
                 }                                                                 \
             }                                                                     \
         }                                                                         \
+        if (TW_INSTR_OP(w3_) == TW_OP_INPLACE_OP || TW_INSTR_OP(w3_) == TW_OP_BINARY_OP) \
+            FUSED_CHAIN(VALUE, result, make, CHECK_EXACT, CTYPE, BINOP_FAST, REUSABLE); \
         ip += 2;                                                                  \
         TwObject *res_ = make(result);                                            \
         if (res_ == NULL)                                                         \
             goto error;                                                           \
         PUSH(res_);                                                               \
         DISPATCH();                                                               \
+    } while (0)
+    /* `a OP (x OP2 y)`, the fused result going straight into an operation
+     * whose left operand a is on the stack (`s += x * y`, `d + y * y`):
+     * both are done here and no object is made for x OP2 y.  The result
+     * goes as RIGHT_RESULT's, and into a itself for `z[k] OP= x OP2 y`
+     * (the next instructions store it back into z[k], a private list that
+     * still holds a, and only z and the stack refer to a: nobody else can
+     * see a change in place, and the store is skipped). */
+#define INT_REUSABLE(c) ((c) < TW_SMALL_INT_MIN || (c) > TW_SMALL_INT_MAX)
+#define FLOAT_REUSABLE(d) true
+#define FUSED_CHAIN(VALUE, result, make, CHECK_EXACT, CTYPE, BINOP_FAST, REUSABLE) \
+    do {                                                                          \
+        TwObject *a_ = TOP();                                                     \
+        CTYPE e_;                                                                 \
+        if (!CHECK_EXACT(a_) || !BINOP_FAST((int)TW_INSTR_ARG(w3_), VALUE(a_), (result), &e_)) \
+            break;                                                                \
+        uint32_t w4_ = ip[3], w5_;                                                \
+        /* (a LOAD_FAST_FUSED is never last, nor is the load it fuses) */        \
+        if (REUSABLE(e_) && TW_INSTR_OP(w4_) == TW_OP_LOAD_FAST_FUSED             \
+            && ((w5_ = ip[4]), TW_INSTR_OP(w5_) == TW_OP_LOAD_FAST                \
+                || TW_INSTR_OP(w5_) == TW_OP_LOAD_CONST)                          \
+            && TW_INSTR_OP(ip[5]) == TW_OP_STORE_SUBSCR) {                        \
+            TwObject *z_ = localsplus[TW_INSTR_ARG(w4_)];                         \
+            TwObject *k_ = TW_INSTR_OP(w5_) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w5_)] \
+                                                               : consts[TW_INSTR_ARG(w5_)]; \
+            if (z_ != NULL && k_ != NULL && TW_TYPE(z_) == &TwList_Type           \
+                && TW_INT_CHECK_EXACT(k_) && list_item_borrow(z_, TW_INT_VALUE(k_)) == a_ \
+                && tw_refcnt_is_unshared(a_, 2)) {                                \
+                VALUE(a_) = e_;                                                   \
+                sp--;                                                             \
+                tw_decref(a_); /* the stack's; z[k] keeps it */                   \
+                ip += 6;                                                          \
+                DISPATCH();                                                       \
+            }                                                                     \
+        }                                                                         \
+        ip += 2;                                                                  \
+        STACK_RESULT(a_, VALUE, e_, make, REUSABLE(e_), CHECK_EXACT);             \
     } while (0)
     TARGET(LOAD_FAST_FUSED) {
         TwObject *l = localsplus[oparg];
@@ -1442,13 +1481,15 @@ dispatch:
                 goto fused_plain;
             /* small results come from the cache, never stored in place */
             FUSED_RESULT(TW_INT_VALUE, c, tw_int_from_i64,
-                         c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX, TW_INT_CHECK_EXACT);
+                         c < TW_SMALL_INT_MIN || c > TW_SMALL_INT_MAX, TW_INT_CHECK_EXACT,
+                         int64_t, int_binop_fast, INT_REUSABLE);
         }
         if (TW_TYPE(l) == &TwFloat_Type && TW_TYPE(r) == &TwFloat_Type) {
             double d;
             if (!float_binop_fast((int)arg2, TW_FLOAT_VALUE(l), TW_FLOAT_VALUE(r), &d))
                 goto fused_plain;
-            FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT);
+            FUSED_RESULT(TW_FLOAT_VALUE, d, tw_float_from_double, true, FLOAT_CHECK_EXACT,
+                         double, float_binop_fast, FLOAT_REUSABLE);
         }
         if (__builtin_expect(TW_STR_CHECK_EXACT(l), 0) && arg2 == TW_BINOP_ADD
             && str_append_to_local(localsplus, ip[2], oparg, l, r, 1)) {

@@ -111,7 +111,55 @@ def loop_sum():
     return s, n
 
 
+def chained():
+    # `a OP (x OP2 y)` and `z[k] OP= x OP2 y`: no object for x OP2 y, and
+    # the item updated in place only when nobody else can see it
+    x, y = 1.5, 4.0
+    i, j = 1000, 3
+    s = 0.0
+    n = 0
+    small = 0
+    for k in range(3):
+        s += x * y
+        n += i * j
+        small += j * j
+        s = s - x / y
+    d = x * x + y * y
+    e = 2.0 - x * y
+    L = [10.0, 20.0, 1000, 7]
+    keep = L[0]
+    L[0] -= x * y
+    L[1] += x * y
+    L[2] *= i - j
+    L[3] -= j * j
+    kept_int = L[2]
+    L[2] += j * j
+    M = [5.0, 6.0]
+    M[1] = M[0] + x * y
+    M[0] = M[0] - x * y
+    A = [1.0]
+    B = A
+    A[0] += x * y
+    C = [2.0]
+    C.append(C[0])
+    C[0] += x * y
+    try:
+        z = [1.0]
+        z[0] += x / (y - y)
+    except ZeroDivisionError as exc:
+        err = str(exc)
+    big = [2**62]
+    try:
+        big[0] += i * i * i * i * i * i * 8
+    except OverflowError:
+        err2 = "OverflowError"
+    else:
+        err2 = big[0]
+    return s, n, small, d, e, keep, L, kept_int, M, B, C, err
+
+
 print(numbers())
+print(chained())
 print(mixed_and_errors())
 print(results_not_shared())
 print(items_not_changed())

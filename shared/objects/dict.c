@@ -618,6 +618,31 @@ static inline __attribute__((always_inline)) int first_probe(TwDictObject *d, Tw
     return 2;
 }
 
+TwObject *tw_dict_peek(TwObject *op, TwObject *key)
+{
+    if (!TW_INT_CHECK_EXACT(key) && !TW_STR_CHECK_EXACT(key))
+        return NULL;
+    TwDictObject *d = D(op);
+    TwHash h = tw_container_key_hash(key);
+    if (tw_bias_read_needs_revoke(op))
+        return NULL;        /* unbiasing stops the world: a quiescent point */
+    TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
+    if (k == NULL)
+        return NULL;
+    TwSsize ix = get_index(k, (TwSsize)((size_t)h & ((size_t)keys_size(k) - 1)));
+    if (ix < 0 || ix >= k->capacity)
+        return NULL;
+    DictEntry *ep = &keys_entries(k)[ix];
+    TwObject *sk = tw_atomic_load_ptr(&ep->key);
+    if (sk == NULL || (sk != key && (ep->hash != h || key_eq_fast(sk, key) <= 0)))
+        return NULL;
+    TwObject *v = tw_atomic_load_ptr(&ep->value);
+    /* the value is key's if the entry still holds key in the same table */
+    if (v == NULL || tw_atomic_load_ptr(&d->keys) != k || tw_atomic_load_ptr(&ep->key) != sk)
+        return NULL;
+    return v;
+}
+
 /* The lock-free lookup with key's hash known: the first probe inline,
  * the rest out of line.  *out a new reference or NULL; 1, 0 or -1. */
 static inline __attribute__((always_inline)) int get_ref_known_hash(TwDictObject *d, TwObject *key,

@@ -73,8 +73,14 @@ static void disassemble_one(TwCodeObject *co, FILE *out)
             continue;
         }
         int kind = tw_opcode_argkind[op];
-        if (kind == TW_ARG_NONE) {
+        if (kind == TW_ARG_NONE && arg == 0) {
             fprintf(out, "%s\n", tw_opcode_names[op]);
+            continue;
+        }
+        if (kind == TW_ARG_NONE) {
+            /* a mark the assembler left (BINARY_SUBSCR: TW_SUBSCR_OPERAND) */
+            fprintf(out, "%-24s %5d %s\n", tw_opcode_names[op], arg,
+                    op == TW_OP_BINARY_SUBSCR && arg == TW_SUBSCR_OPERAND ? "(operand)" : "");
             continue;
         }
         fprintf(out, "%-24s %5d ", tw_opcode_names[op], arg);

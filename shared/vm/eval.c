@@ -397,6 +397,41 @@ static inline __attribute__((always_inline)) TwObject *list_item_borrow(TwObject
     return NULL;
 }
 
+/* list[i] without a reference, or NULL, for the interpreter's uncounted
+ * number operands only: from a private list as list_item_borrow; from a
+ * shared one by list.c's lock-free read.  An item of a shared list is
+ * published: until the caller's next quiescent point its memory stays and,
+ * if it is an int or float, its value does not change
+ * (tw_refcnt_is_unshared), even if another thread takes it out of the
+ * list meanwhile.  It must not be counted (it may be dead by now).  A
+ * list biased to another thread gives NULL: unbiasing it stops the world,
+ * a quiescent point, which would end what an earlier peek returned (the
+ * caller's plain path unbiases it). */
+static __attribute__((noinline)) TwObject *list_item_peek_shared(TwObject *list, int64_t i)
+{
+    TwListObject *lo = (TwListObject *)list;
+    TwListArray *a;
+    if (tw_bias_read_needs_revoke(list))
+        return NULL;
+    if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
+        && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
+        return tw_atomic_load_ptr(&a->items[i]);
+    return NULL;
+}
+/* z[m] for list_item_peek's callers when z is not a list with an int
+ * index: a dict's value by tw_dict_peek, else NULL. */
+static __attribute__((noinline)) TwObject *subscr_peek_other(TwObject *z, TwObject *m)
+{
+    return TW_TYPE(z) == &TwDict_Type ? tw_dict_peek(z, m) : NULL;
+}
+static inline __attribute__((always_inline)) TwObject *list_item_peek(TwObject *list, int64_t i)
+{
+    TwListObject *lo = (TwListObject *)list;
+    if (__builtin_expect(tw_object_is_private(list), 1))
+        return (uint64_t)i < (uint64_t)lo->size ? lo->array->items[i] : NULL;
+    return list_item_peek_shared(list, i);
+}
+
 /* list[i] by list.c's lock-free read, inline: a new reference, or NULL for
  * anything unusual (a negative index, a racing writer), which the caller
  * hands to tw_list_get. */
@@ -1173,12 +1208,13 @@ dispatch:
      * COMPARE_OP) compares the C value and makes no object; otherwise a new
      * object is pushed.  CHECK_EXACT: the type test of the other operand. */
 #define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
-    /* The item v of a private list, read by a fused `x[k]` (ip at the
-     * LOAD_* of k) and not counted (list_item_borrow), when the next
+    /* The item v of a list, read by a fused `x[k]` (ip at the LOAD_* of
+     * k) and not counted (list_item_peek: v may only be read as a number
+     * here, before any code runs), when the next
      * instructions use it at once as a number operand:
      *   `x[k] OP y`      LOAD_FAST_RIGHT/LOAD_CONST_RIGHT y, BINARY_OP;
      *   `x[k] OP z[m]`   LOAD_FAST_FUSED z, LOAD_* m, BINARY_SUBSCR
-     *                    (z a private list too), BINARY_OP;
+     *                    (z a list too, or a dict: tw_dict_peek), BINARY_OP;
      *   `a OP x[k]`      BINARY_OP (or INPLACE_OP) with a on the stack.
      * With two ints or two floats and a fast path, the operation is done
      * here: the items are never counted or pushed.  The result goes as
@@ -1218,12 +1254,13 @@ dispatch:
             uint32_t w4_ = ip[3], op4_ = TW_INSTR_OP(w4_);                        \
             TwObject *z_ = localsplus[TW_INSTR_ARG(w3_)];                         \
             if ((op4_ == TW_OP_LOAD_FAST || op4_ == TW_OP_LOAD_CONST)             \
-                && TW_INSTR_OP(ip[4]) == TW_OP_BINARY_SUBSCR && z_ != NULL        \
-                && TW_TYPE(z_) == &TwList_Type) {                                 \
+                && TW_INSTR_OP(ip[4]) == TW_OP_BINARY_SUBSCR && z_ != NULL) {     \
                 TwObject *m_ = op4_ == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w4_)] \
                                                        : consts[TW_INSTR_ARG(w4_)]; \
-                if (m_ != NULL && TW_INT_CHECK_EXACT(m_)) {                       \
-                    y_ = list_item_borrow(z_, TW_INT_VALUE(m_));                  \
+                if (m_ != NULL) {                                                 \
+                    y_ = TW_TYPE(z_) == &TwList_Type && TW_INT_CHECK_EXACT(m_)    \
+                             ? list_item_peek(z_, TW_INT_VALUE(m_))               \
+                             : subscr_peek_other(z_, m_);                         \
                     wop_ = ip[5];                                                 \
                     skip_ = 6;                                                    \
                 }                                                                 \
@@ -1457,15 +1494,9 @@ dispatch:
                 goto fused_plain;
             int64_t i = TW_INT_VALUE(r);
             if (arg2 == TW_SUBSCR_OPERAND) {
-                TwObject *v = list_item_borrow(l, i);
-                if (v != NULL) {
+                TwObject *v = list_item_peek(l, i);
+                if (v != NULL)
                     SUBSCR_OPERAND(v);
-                    /* as list_item_fast */
-                    tw_incref(v);
-                    ip += 2;
-                    PUSH(v);
-                    DISPATCH();
-                }
             }
             TwObject *res = list_item_fast(l, i);
             ip += 2;

@@ -14,8 +14,10 @@ a shared mailbox, from which the next thread takes it and holds it until
 its next visit.  The owner keeps switching that item between two values
 with `own[1] += one * two` / `own[1] -= one * two`, which may update it in
 place only while nobody else refers to it: a held item must keep its
-value, and every result must be the one the values give.  Exit 1 with a
-message otherwise.
+value, and every result must be the one the values give.  Then writers
+replace the numbers of a shared list and dict with fresh ones and change
+the ones they took out, while readers compute with the items: no reader
+may see a changed number.  Exit 1 with a message otherwise.
 """
 import sys
 import threading
@@ -81,7 +83,58 @@ def work(t):
             mine[i % 4] = fresh(mine[i % 4])
 
 
+# Shared list SL and dict SD hold numbers of two values each; writers keep
+# replacing them with fresh objects, and each writer then changes the
+# number it took out (`v += 100.0`, `w += 1000`): that must make a new
+# object, never change the one that readers may still be reading (a
+# number once in a shared container never changes in place).  Readers
+# compute with the items at once (the uncounted path) and check the sums.
+SL = [1.0, 2.0]
+SD = {0: 10, 1: 20}
+OK_SL = (2.0, 3.0, 4.0)
+OK_MIX = (11.0, 12.0, 21.0, 22.0)
+stop = [False]
+
+
+def writer(t):
+    k = t % 2
+    base = SL[k] + 0.0
+    basei = SD[k] + 0
+    for i in range(ITER // 8):
+        v = base + 0.0
+        w = basei + 1000 - 1000
+        SL[k] = v
+        SD[k] = w
+        SL[k] = base + 0.0
+        SD[k] = basei + 1000 - 1000
+        for _ in range(4):
+            v += 100.0
+            w += 1000
+    stop[0] = True
+
+
+def reader(t):
+    table = SL
+    index = SD
+    n = 0
+    while not stop[0] or n < 1000:
+        n += 1
+        a = table[0] + table[1]
+        b = table[1] + index[1] + 0.0
+        c = table[0] - index[0]
+        if a not in OK_SL or b not in OK_MIX or c not in (-9.0, -8.0, -19.0, -18.0):
+            errors.append("shared items: %r %r %r" % (a, b, c))
+            return
+
+
 threads = [threading.Thread(target=work, args=(t,)) for t in range(N)]
+for th in threads:
+    th.start()
+for th in threads:
+    th.join()
+start = threading.Barrier(1)
+threads = [threading.Thread(target=writer, args=(t,)) for t in range(max(1, N // 2))]
+threads += [threading.Thread(target=reader, args=(t,)) for t in range(max(1, N - N // 2))]
 for th in threads:
     th.start()
 for th in threads:

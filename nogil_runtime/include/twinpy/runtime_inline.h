@@ -39,6 +39,7 @@
 #ifndef TWINPY_RUNTIME_INLINE_H
 #define TWINPY_RUNTIME_INLINE_H
 
+#include <stddef.h>
 #include <string.h>
 
 #define TW_REF_SHARED_SHIFT 2
@@ -57,15 +58,25 @@
 
 struct TwObject {
     uintptr_t ob_tid;          /* owning thread's tw_thread_id(), 0 = merged  */
+    uint32_t ob_ref_local;     /* owner's count                                */
     uint8_t ob_flags;          /* hot-object sampling state (deferred_rc.c)   */
     uint8_t ob_published;      /* 1 once stored where readers take no lock    */
     uint8_t ob_mutex;          /* per-object lock: bit 0 locked, bit 1 parked;
                                   bit 2 biased (bias.c)                       */
     uint8_t ob_gc_bits;        /* cycle-collector state                        */
-    uint32_t ob_ref_local;     /* owner's count                                */
     intptr_t ob_ref_shared;    /* everyone else's count << 2 | state           */
     struct TwTypeObject *ob_type;
 };
+
+/* tw_peek_local_only_eq reads the local count and the four state bytes
+ * after it as one little-endian word, which equals a small count n only
+ * when the bytes are zero: one compare with an immediate. */
+_Static_assert(offsetof(struct TwObject, ob_flags) == offsetof(struct TwObject, ob_ref_local) + 4
+                   && offsetof(struct TwObject, ob_published) == offsetof(struct TwObject, ob_ref_local) + 5
+                   && offsetof(struct TwObject, ob_mutex) == offsetof(struct TwObject, ob_ref_local) + 6
+                   && offsetof(struct TwObject, ob_gc_bits) == offsetof(struct TwObject, ob_ref_local) + 7
+                   && offsetof(struct TwObject, ob_ref_local) % 8 == 0,
+               "TwObject's local count and state bytes share one aligned word");
 
 #define TW_OBJECT_HEAD_INIT(tp) \
     { .ob_tid = 0, .ob_ref_local = TW_REF_IMMORTAL_LOCAL, .ob_ref_shared = 0, .ob_type = (tp) }
@@ -230,6 +241,15 @@ TW_REFCOUNT_INLINE bool tw_peek_ssize_is_zero_acquire(const intptr_t *p)
     __asm__("cmpq $0, %1" : "=@ccz"(zero) : "m"(*p));
     return zero;
 }
+/* The local count of op and its four state bytes (see TwObject) in one
+ * load: true when the count is n (below 2^31) and the bytes are all zero. */
+TW_REFCOUNT_INLINE bool tw_peek_local_only_eq(const TwObject *op, uint32_t n)
+{
+    bool eq;
+    __asm__("cmpq %2, %1" : "=@ccz"(eq) : "m"(*(const uint64_t *)&op->ob_ref_local),
+            "ir"((uint64_t)n));
+    return eq;
+}
 TW_REFCOUNT_INLINE bool tw_peek_u8_is_zero(const uint8_t *p)
 {
     bool zero;
@@ -250,6 +270,14 @@ TW_REFCOUNT_INLINE bool tw_peek_u32_eq(const uint32_t *p, uint32_t v)
 TW_REFCOUNT_INLINE bool tw_peek_ssize_is_zero_acquire(const intptr_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE) == 0;
+}
+TW_REFCOUNT_INLINE bool tw_peek_local_only_eq(const TwObject *op, uint32_t n)
+{
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == n
+        && __atomic_load_n(&op->ob_flags, __ATOMIC_RELAXED) == 0
+        && __atomic_load_n(&op->ob_published, __ATOMIC_RELAXED) == 0
+        && __atomic_load_n(&op->ob_mutex, __ATOMIC_RELAXED) == 0
+        && __atomic_load_n(&op->ob_gc_bits, __ATOMIC_RELAXED) == 0;
 }
 TW_REFCOUNT_INLINE bool tw_peek_u8_is_zero(const uint8_t *p)
 {
@@ -457,17 +485,25 @@ static inline TwSsize tw_refcnt(const TwObject *op)
 }
 
 /* True when op has exactly n references, all counted locally by this
- * thread as owner, and no other thread holds one: it may change op in
- * place.  A count of n alone is not enough (another thread may have just
- * dropped a reference while still reading op); the acquire pairs with a
- * non-owner's releasing decrement of ob_ref_shared. */
+ * thread as owner, no other thread holds one, and op was never published:
+ * it may change op in place.  A count of n alone is not enough (another
+ * thread may have just dropped a reference while still reading op); the
+ * acquire pairs with a non-owner's releasing decrement of ob_ref_shared.
+ * Never published: a thread may read a number found in a shared list or
+ * dict without counting it (the interpreter's uncounted operands), until
+ * its next quiescent point; such a number has been published, and so
+ * never changes in place while it is readable (the owner may have taken it
+ * out of the container and be its only holder by now).  The state bytes
+ * are zero for an int, float or str that no other thread has used and no
+ * container has published (they are zero at birth; numbers and strs are
+ * never locked or tracked). */
 TW_REFCOUNT_INLINE bool tw_refcnt_is_unshared(const TwObject *op, TwSsize n)
 {
     /* The local count first: it is what usually fails (an operand that a
      * container or a variable also holds), and it fails for immortal and
      * deferred objects too; only the owner's own loads of it are exact,
      * hence the ownership test before the shared count. */
-    return tw_peek_u32_eq(&op->ob_ref_local, (uint32_t)n)
+    return tw_peek_local_only_eq(op, (uint32_t)n)
         && tw_is_owned_by_me(op)
         && tw_peek_ssize_is_zero_acquire(&op->ob_ref_shared);
 }

@@ -213,6 +213,15 @@ TwObject *tw_dict_new(void);
  * failure.  NOT safe against concurrent mutation in the nogil build: use
  * tw_dict_get_ref for shared dicts. */
 TwObject *tw_dict_get_borrowed(TwObject *d, TwObject *key);
+/* d[key] without a reference and without a lock, or NULL when the first
+ * probe does not find it surely (missing, a key not an exact int or str,
+ * a racing writer, d biased to another thread: no quiescent point is
+ * passed): d an exact dict.  Only for the interpreter's
+ * uncounted number operands: the value may be read as an int or float
+ * until the caller's next quiescent point (a number found in a shared
+ * dict is published, so it stays where it is and never changes in place:
+ * tw_refcnt_is_unshared), and nothing else may be done with it. */
+TwObject *tw_dict_peek(TwObject *d, TwObject *key);
 /* New reference: 1 found, 0 missing (*out NULL), -1 error. Lock-free in nogil. */
 int tw_dict_get_ref(TwObject *d, TwObject *key, TwObject **out);
 int tw_dict_get_ref_str(TwObject *d, const char *key, TwObject **out);

@@ -1221,7 +1221,8 @@ dispatch:
      * FUSED_RESULT's and RIGHT_RESULT's do (in place into the number of
      * the local a following STORE_FAST sets, when only it refers to it).
      * Otherwise nothing was done and the subscript runs as usual. */
-#define SUBSCR_RESULT(VALUE, result, make, reusable, CHECK_EXACT, skip)           \
+#define SUBSCR_RESULT(VALUE, result, make, reusable, CHECK_EXACT, skip, CTYPE, BINOP_FAST, \
+                      REUSABLE)                                                   \
     do {                                                                          \
         uint32_t wn_ = ip[(skip)];                                                \
         if ((reusable) && TW_INSTR_OP(wn_) == TW_OP_STORE_FAST) {                 \
@@ -1230,6 +1231,15 @@ dispatch:
                 VALUE(t_) = (result);                                             \
                 ip += (skip) + 1;                                                 \
                 DISPATCH();                                                       \
+            }                                                                     \
+        }                                                                         \
+        if (TW_INSTR_OP(wn_) == TW_OP_INPLACE_OP || TW_INSTR_OP(wn_) == TW_OP_BINARY_OP) { \
+            /* `s += x[k] OP y`: as FUSED_CHAIN, no object for x[k] OP y */     \
+            TwObject *a_ = TOP();                                                 \
+            CTYPE e_;                                                             \
+            if (CHECK_EXACT(a_) && BINOP_FAST((int)TW_INSTR_ARG(wn_), VALUE(a_), (result), &e_)) { \
+                ip += (skip);                                                     \
+                STACK_RESULT(a_, VALUE, e_, make, REUSABLE(e_), CHECK_EXACT);     \
             }                                                                     \
         }                                                                         \
         ip += (skip);                                                             \
@@ -1292,13 +1302,15 @@ dispatch:
                 double d_;                                                        \
                 if (float_binop_fast(o_, TW_FLOAT_VALUE(v), TW_FLOAT_VALUE(y_), &d_)) \
                     SUBSCR_RESULT(TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
-                                  FLOAT_CHECK_EXACT, skip_);                      \
+                                  FLOAT_CHECK_EXACT, skip_, double, float_binop_fast, \
+                                  FLOAT_REUSABLE);                                \
             } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(y_)) {         \
                 int64_t c_;                                                       \
                 if (int_binop_fast(o_, TW_INT_VALUE(v), TW_INT_VALUE(y_), &c_))   \
                     SUBSCR_RESULT(TW_INT_VALUE, c_, tw_int_from_i64,              \
                                   c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX, \
-                                  TW_INT_CHECK_EXACT, skip_);                     \
+                                  TW_INT_CHECK_EXACT, skip_, int64_t, int_binop_fast, \
+                                  INT_REUSABLE);                                  \
             }                                                                     \
         }                                                                         \
     } while (0)
@@ -1313,6 +1325,14 @@ dispatch:
         }                                                                         \
         if ((reusable) && TW_INSTR_OP(*ip) == TW_OP_STORE_FAST) {                 \
             TwObject *t_ = localsplus[TW_INSTR_ARG(*ip)];                         \
+            if (t_ == (a) && tw_refcnt_is_unshared(a, 2)) {                       \
+                /* `t += ...`: a is t's number, held by t and the stack */        \
+                VALUE(a) = (result);                                              \
+                ip++;                                                             \
+                sp--;                                                             \
+                tw_decref(a);                                                     \
+                DISPATCH();                                                       \
+            }                                                                     \
             if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) {  \
                 VALUE(t_) = (result);                                             \
                 ip++;                                                             \

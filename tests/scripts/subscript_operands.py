@@ -158,8 +158,28 @@ def chained():
     return s, n, small, d, e, keep, L, kept_int, M, B, C, err
 
 
+def accumulate():
+    # `t += x[k] OP y[m]` and `t += x[k] OP y` into t's own number
+    xs = [1.5, 2.5, 3.5]
+    ns = [1000, 2000, 3000]
+    d = {0: 7, 1: 8, 2: 9}
+    t = 0.0
+    n = 0
+    m = 0
+    for i in range(3):
+        t += xs[i] * xs[2 - i]
+        t -= xs[i] * 0.5
+        n += ns[i] + d[i]
+        n -= ns[i] * 2
+        m = m + ns[i] - d[i]
+    alias = n
+    n += ns[0] + ns[1]
+    return t, n, m, alias
+
+
 print(numbers())
 print(chained())
+print(accumulate())
 print(mixed_and_errors())
 print(results_not_shared())
 print(items_not_changed())

@@ -40,6 +40,7 @@ int tw_opcode_stack_effect(int op, int arg, int jump)
     case TW_OP_DUP_TOP_TWO: return 2;
     case TW_OP_PUSH_NULL: return 1;
     case TW_OP_LOAD_CONST: case TW_OP_LOAD_FAST: case TW_OP_LOAD_FAST_FUSED:
+    case TW_OP_LOAD_FAST_ITEM:
     case TW_OP_LOAD_CONST_RIGHT: case TW_OP_LOAD_FAST_RIGHT: case TW_OP_LOAD_FAST_IS:
     case TW_OP_LOAD_CONST_IS: case TW_OP_LOAD_FAST_IS_GLOBAL: case TW_OP_LOAD_DEREF:
     case TW_OP_LOAD_CLOSURE: case TW_OP_LOAD_CLASSDEREF:

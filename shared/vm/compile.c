@@ -1435,27 +1435,37 @@ static void fuse_operand_loads(uint32_t *code, int n)
                                TW_INSTR_ARG(code[i]));
     }
     /* Last, a fused `x[k]` whose item is an operand of the very next
-     * operation (`x[k] OP y`, `x[k] OP z[m]`, `a OP x[k]`): its
-     * BINARY_SUBSCR gets the argument TW_SUBSCR_OPERAND, which tells the
-     * interpreter to look for that operation (eval.c, SUBSCR_OPERAND)
-     * instead of looking and failing at every other fused subscript. */
+     * operation (`x[k] OP y`, `x[k] OP z[m]`, `x[k] OP (y OP2 z)`,
+     * `a OP x[k]`) becomes LOAD_FAST_ITEM, which looks for that operation
+     * (eval.c, SUBSCR_OPERAND) and is LOAD_FAST_FUSED otherwise: the other
+     * fused loads never look and fail.  Its BINARY_SUBSCR gets the
+     * argument TW_SUBSCR_STORE_BACK when the operation's result is stored
+     * back into x[k] by the next three instructions (`x[k] OP= ...`: the
+     * same fused load of x and load of k, then STORE_SUBSCR). */
     for (int i = 0; i + 3 < n; i++) {
         if (TW_INSTR_OP(code[i]) != TW_OP_LOAD_FAST_FUSED
             || TW_INSTR_OP(code[i + 2]) != TW_OP_BINARY_SUBSCR)
             continue;
         uint32_t op3 = TW_INSTR_OP(code[i + 3]);
-        bool operand = op3 == TW_OP_BINARY_OP || op3 == TW_OP_INPLACE_OP;
-        if ((op3 == TW_OP_LOAD_FAST_RIGHT || op3 == TW_OP_LOAD_CONST_RIGHT) && i + 4 < n) {
-            uint32_t op4 = TW_INSTR_OP(code[i + 4]);
-            operand = op4 == TW_OP_BINARY_OP || op4 == TW_OP_INPLACE_OP;
+        int at = -1;                /* the operation using the item */
+        bool left = true;           /* the item its left operand */
+        if (op3 == TW_OP_BINARY_OP || op3 == TW_OP_INPLACE_OP) {
+            at = i + 3;
+            left = false;
+        } else if (op3 == TW_OP_LOAD_FAST_RIGHT || op3 == TW_OP_LOAD_CONST_RIGHT) {
+            at = i + 4;
+        } else if ((op3 == TW_OP_LOAD_FAST_FUSED || op3 == TW_OP_LOAD_FAST_ITEM) && i + 6 < n) {
+            uint32_t op5 = TW_INSTR_OP(code[i + 5]);
+            if (op5 == TW_OP_BINARY_SUBSCR || op5 == TW_OP_BINARY_OP)
+                at = i + 6;
         }
-        if (op3 == TW_OP_LOAD_FAST_FUSED && i + 6 < n
-            && TW_INSTR_OP(code[i + 5]) == TW_OP_BINARY_SUBSCR) {
-            uint32_t op6 = TW_INSTR_OP(code[i + 6]);
-            operand = op6 == TW_OP_BINARY_OP || op6 == TW_OP_INPLACE_OP;
-        }
-        if (operand)
-            code[i + 2] = TW_INSTR(TW_OP_BINARY_SUBSCR, TW_SUBSCR_OPERAND);
+        if (at < 0 || at >= n
+            || (TW_INSTR_OP(code[at]) != TW_OP_BINARY_OP && TW_INSTR_OP(code[at]) != TW_OP_INPLACE_OP))
+            continue;
+        if (left && at + 3 < n && code[at + 1] == code[i] && code[at + 2] == code[i + 1]
+            && TW_INSTR_OP(code[at + 3]) == TW_OP_STORE_SUBSCR)
+            code[i + 2] = TW_INSTR(TW_OP_BINARY_SUBSCR, TW_SUBSCR_STORE_BACK);
+        code[i] = TW_INSTR(TW_OP_LOAD_FAST_ITEM, TW_INSTR_ARG(code[i]));
     }
 }
 

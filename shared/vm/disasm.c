@@ -78,9 +78,9 @@ static void disassemble_one(TwCodeObject *co, FILE *out)
             continue;
         }
         if (kind == TW_ARG_NONE) {
-            /* a mark the assembler left (BINARY_SUBSCR: TW_SUBSCR_OPERAND) */
+            /* a mark the assembler left (BINARY_SUBSCR: TW_SUBSCR_STORE_BACK) */
             fprintf(out, "%-24s %5d %s\n", tw_opcode_names[op], arg,
-                    op == TW_OP_BINARY_SUBSCR && arg == TW_SUBSCR_OPERAND ? "(operand)" : "");
+                    op == TW_OP_BINARY_SUBSCR && arg == TW_SUBSCR_STORE_BACK ? "(stored back)" : "");
             continue;
         }
         fprintf(out, "%-24s %5d ", tw_opcode_names[op], arg);

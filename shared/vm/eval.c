@@ -1215,15 +1215,26 @@ dispatch:
      *   `x[k] OP y`      LOAD_FAST_RIGHT/LOAD_CONST_RIGHT y, BINARY_OP;
      *   `x[k] OP z[m]`   LOAD_FAST_FUSED z, LOAD_* m, BINARY_SUBSCR
      *                    (z a list too, or a dict: tw_dict_peek), BINARY_OP;
+     *   `x[k] OP (z OP2 m)` LOAD_FAST_FUSED z, LOAD_* m, BINARY_OP, BINARY_OP;
      *   `a OP x[k]`      BINARY_OP (or INPLACE_OP) with a on the stack.
      * With two ints or two floats and a fast path, the operation is done
      * here: the items are never counted or pushed.  The result goes as
      * FUSED_RESULT's and RIGHT_RESULT's do (in place into the number of
-     * the local a following STORE_FAST sets, when only it refers to it).
-     * Otherwise nothing was done and the subscript runs as usual. */
-#define SUBSCR_RESULT(VALUE, result, make, reusable, CHECK_EXACT, skip, CTYPE, BINOP_FAST, \
-                      REUSABLE)                                                   \
+     * the local a following STORE_FAST sets, when only it refers to it),
+     * and for `x[k] OP= ...` (TW_SUBSCR_STORE_BACK) into the item itself
+     * when only x holds it, the store skipped.  Otherwise nothing was done
+     * and the subscript runs as usual. */
+#define SUBSCR_RESULT(item, VALUE, result, make, reusable, CHECK_EXACT, skip, CTYPE,       \
+                      BINOP_FAST, REUSABLE)                                       \
     do {                                                                          \
+        if ((arg2 & TW_SUBSCR_STORE_BACK) && (reusable)                           \
+            && tw_refcnt_is_unshared(item, 1)) {                                  \
+            /* `x[k] OP= ...`: only x holds the item (so x is private, or     \
+             * the item would be published): in place, the store skipped */     \
+            VALUE(item) = (result);                                               \
+            ip += (skip) + 3;                                                     \
+            DISPATCH();                                                           \
+        }                                                                         \
         uint32_t wn_ = ip[(skip)];                                                \
         if ((reusable) && TW_INSTR_OP(wn_) == TW_OP_STORE_FAST) {                 \
             TwObject *t_ = localsplus[TW_INSTR_ARG(wn_)];                         \
@@ -1260,19 +1271,42 @@ dispatch:
                                                : consts[TW_INSTR_ARG(w3_)];       \
             wop_ = ip[3];                                                         \
             skip_ = 4;                                                            \
-        } else if (op3_ == TW_OP_LOAD_FAST_FUSED) {                               \
+        } else if (op3_ == TW_OP_LOAD_FAST_FUSED || op3_ == TW_OP_LOAD_FAST_ITEM) { \
             uint32_t w4_ = ip[3], op4_ = TW_INSTR_OP(w4_);                        \
             TwObject *z_ = localsplus[TW_INSTR_ARG(w3_)];                         \
-            if ((op4_ == TW_OP_LOAD_FAST || op4_ == TW_OP_LOAD_CONST)             \
-                && TW_INSTR_OP(ip[4]) == TW_OP_BINARY_SUBSCR && z_ != NULL) {     \
-                TwObject *m_ = op4_ == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w4_)] \
-                                                       : consts[TW_INSTR_ARG(w4_)]; \
-                if (m_ != NULL) {                                                 \
-                    y_ = TW_TYPE(z_) == &TwList_Type && TW_INT_CHECK_EXACT(m_)    \
-                             ? list_item_peek(z_, TW_INT_VALUE(m_))               \
-                             : subscr_peek_other(z_, m_);                         \
-                    wop_ = ip[5];                                                 \
-                    skip_ = 6;                                                    \
+            TwObject *m_;                                                         \
+            if ((op4_ != TW_OP_LOAD_FAST && op4_ != TW_OP_LOAD_CONST) || z_ == NULL \
+                || (m_ = op4_ == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w4_)]   \
+                                                 : consts[TW_INSTR_ARG(w4_)]) == NULL) \
+                ;                                                                 \
+            else if (TW_INSTR_OP(ip[4]) == TW_OP_BINARY_SUBSCR) {                 \
+                y_ = TW_TYPE(z_) == &TwList_Type && TW_INT_CHECK_EXACT(m_)        \
+                         ? list_item_peek(z_, TW_INT_VALUE(m_))                   \
+                         : subscr_peek_other(z_, m_);                             \
+                wop_ = ip[5];                                                     \
+                skip_ = 6;                                                        \
+            } else if (TW_INSTR_OP(ip[4]) == TW_OP_BINARY_OP                      \
+                       && (TW_INSTR_OP(ip[5]) == TW_OP_BINARY_OP                  \
+                           || TW_INSTR_OP(ip[5]) == TW_OP_INPLACE_OP)) {          \
+                /* `x[k] OP (z OP2 m)`, z and m locals or constants */          \
+                int o2_ = (int)TW_INSTR_ARG(ip[4]), o_ = (int)TW_INSTR_ARG(ip[5]); \
+                if (TW_TYPE(v) == &TwFloat_Type && TW_TYPE(z_) == &TwFloat_Type   \
+                    && TW_TYPE(m_) == &TwFloat_Type) {                            \
+                    double w_, d_;                                                \
+                    if (float_binop_fast(o2_, TW_FLOAT_VALUE(z_), TW_FLOAT_VALUE(m_), &w_) \
+                        && float_binop_fast(o_, TW_FLOAT_VALUE(v), w_, &d_))      \
+                        SUBSCR_RESULT(v, TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
+                                      FLOAT_CHECK_EXACT, 6, double, float_binop_fast, \
+                                      FLOAT_REUSABLE);                            \
+                } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(z_)        \
+                           && TW_INT_CHECK_EXACT(m_)) {                           \
+                    int64_t w_, c_;                                               \
+                    if (int_binop_fast(o2_, TW_INT_VALUE(z_), TW_INT_VALUE(m_), &w_) \
+                        && int_binop_fast(o_, TW_INT_VALUE(v), w_, &c_))          \
+                        SUBSCR_RESULT(v, TW_INT_VALUE, c_, tw_int_from_i64,       \
+                                      c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX, \
+                                      TW_INT_CHECK_EXACT, 6, int64_t, int_binop_fast, \
+                                      INT_REUSABLE);                              \
                 }                                                                 \
             }                                                                     \
         } else if (op3_ == TW_OP_BINARY_OP || op3_ == TW_OP_INPLACE_OP) {         \
@@ -1301,13 +1335,13 @@ dispatch:
             if (TW_TYPE(v) == &TwFloat_Type && TW_TYPE(y_) == &TwFloat_Type) {    \
                 double d_;                                                        \
                 if (float_binop_fast(o_, TW_FLOAT_VALUE(v), TW_FLOAT_VALUE(y_), &d_)) \
-                    SUBSCR_RESULT(TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
+                    SUBSCR_RESULT(v, TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
                                   FLOAT_CHECK_EXACT, skip_, double, float_binop_fast, \
                                   FLOAT_REUSABLE);                                \
             } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(y_)) {         \
                 int64_t c_;                                                       \
                 if (int_binop_fast(o_, TW_INT_VALUE(v), TW_INT_VALUE(y_), &c_))   \
-                    SUBSCR_RESULT(TW_INT_VALUE, c_, tw_int_from_i64,              \
+                    SUBSCR_RESULT(v, TW_INT_VALUE, c_, tw_int_from_i64,           \
                                   c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX, \
                                   TW_INT_CHECK_EXACT, skip_, int64_t, int_binop_fast, \
                                   INT_REUSABLE);                                  \
@@ -1432,7 +1466,24 @@ dispatch:
         ip += 2;                                                                  \
         STACK_RESULT(a_, VALUE, e_, make, REUSABLE(e_), CHECK_EXACT);             \
     } while (0)
-    TARGET(LOAD_FAST_FUSED) {
+    /* A LOAD_FAST_FUSED whose `x[k]` (x a list, k an int) the assembler
+     * found to be an operand of the next operation: SUBSCR_OPERAND does
+     * them together when it can, else this is LOAD_FAST_FUSED. */
+    TARGET(LOAD_FAST_ITEM) {
+        TwObject *l = localsplus[oparg];
+        uint32_t w1 = ip[0];
+        TwObject *r = TW_INSTR_OP(w1) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w1)]
+                                                         : consts[TW_INSTR_ARG(w1)];
+        uint32_t arg2 = TW_INSTR_ARG(ip[1]);
+        if (l != NULL && r != NULL && TW_TYPE(l) == &TwList_Type && TW_INT_CHECK_EXACT(r)) {
+            TwObject *v = list_item_peek(l, TW_INT_VALUE(r));
+            if (v != NULL)
+                SUBSCR_OPERAND(v);
+        }
+        goto load_fast_fused;
+    }
+    TARGET(LOAD_FAST_FUSED)
+    load_fast_fused: {
         TwObject *l = localsplus[oparg];
         uint32_t w1 = ip[0];
         uint32_t op1 = TW_INSTR_OP(w1);
@@ -1513,11 +1564,6 @@ dispatch:
             if (TW_TYPE(l) != &TwList_Type || !TW_INT_CHECK_EXACT(r))
                 goto fused_plain;
             int64_t i = TW_INT_VALUE(r);
-            if (arg2 == TW_SUBSCR_OPERAND) {
-                TwObject *v = list_item_peek(l, i);
-                if (v != NULL)
-                    SUBSCR_OPERAND(v);
-            }
             TwObject *res = list_item_fast(l, i);
             ip += 2;
             if (res == NULL && (res = tw_list_get(l, (TwSsize)i)) == NULL)

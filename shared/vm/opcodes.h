@@ -31,6 +31,7 @@
     X(LOAD_CONST, CONST)                                                       \
     X(LOAD_FAST, LOCAL)                                                        \
     X(LOAD_FAST_FUSED, LOCAL)    /* LOAD_FAST; may do the next two (eval.c) */ \
+    X(LOAD_FAST_ITEM, LOCAL)     /* LOAD_FAST_FUSED x, k, x[k] an operand   */ \
     X(LOAD_CONST_RIGHT, CONST)   /* LOAD_CONST; may do the next (eval.c)    */ \
     X(LOAD_FAST_RIGHT, LOCAL)    /* LOAD_FAST; may do the next (eval.c)     */ \
     X(LOAD_FAST_IS, LOCAL)       /* LOAD_FAST; does the next two: a load, IS_OP */ \
@@ -136,10 +137,11 @@ extern const unsigned char tw_opcode_argkind[TW_OP__COUNT];
 #define TW_INSTR_ARG(w) ((w) >> 8)
 #define TW_INSTR_ARG_MAX 0xffffff
 
-/* BINARY_SUBSCR's argument: 0, or TW_SUBSCR_OPERAND where the fused
- * subscript's item is an operand of the next operation (compile.c,
- * fuse_operand_loads). */
-#define TW_SUBSCR_OPERAND 1
+/* BINARY_SUBSCR's argument: 0, or, after a LOAD_FAST_ITEM (a fused x[k]
+ * whose item is an operand of the next operation: compile.c,
+ * fuse_operand_loads), TW_SUBSCR_STORE_BACK where the result is then
+ * stored back into the same x[k] (`x[k] OP= y`). */
+#define TW_SUBSCR_STORE_BACK 2
 
 /* FORMAT_VALUE argument. */
 enum {

@@ -177,9 +177,38 @@ def accumulate():
     return t, n, m, alias
 
 
+def store_back():
+    # `x[k] OP= ...` into the item itself only when x alone holds it
+    x, y = 2.0, 3.0
+    L = [1.0, 2.0, 3.0, 100, 200]
+    M = [10.0, 20.0]
+    held = L[1]
+    L[0] += x
+    L[1] -= M[0]
+    L[2] *= x * y
+    L[3] += 1000 * 3
+    L[4] -= M[0] * 0 + 7 if False else 7
+    for i in range(3):
+        L[0] += x * y
+        L[1] += M[1]
+        L[3] -= i * 2
+    N = L
+    N[0] /= x
+    twice = [5.0]
+    twice.append(twice[0])
+    twice[0] += y
+    small = [250]
+    small[0] += 3 * 2
+    big = [1000]
+    big[0] -= 997
+    k256 = int("256")
+    return L, held, twice, small, big, small[0] is k256
+
+
 print(numbers())
 print(chained())
 print(accumulate())
+print(store_back())
 print(mixed_and_errors())
 print(results_not_shared())
 print(items_not_changed())

@@ -1208,6 +1208,15 @@ dispatch:
      * COMPARE_OP) compares the C value and makes no object; otherwise a new
      * object is pushed.  CHECK_EXACT: the type test of the other operand. */
 #define FLOAT_CHECK_EXACT(op) (TW_TYPE(op) == &TwFloat_Type)
+/* Push make(result), a new int or float, and go on (or fail: MemoryError). */
+#define PUSH_MADE(make, result)                                                   \
+    do {                                                                          \
+        TwObject *res_ = make(result);                                            \
+        if (res_ == NULL)                                                         \
+            goto error;                                                           \
+        PUSH(res_);                                                               \
+        DISPATCH();                                                               \
+    } while (0)
     /* The item v of a list, read by a fused `x[k]` (ip at the LOAD_* of
      * k) and not counted (list_item_peek: v may only be read as a number
      * here, before any code runs), when the next
@@ -1254,11 +1263,7 @@ dispatch:
             }                                                                     \
         }                                                                         \
         ip += (skip);                                                             \
-        TwObject *res_ = make(result);                                            \
-        if (res_ == NULL)                                                         \
-            goto error;                                                           \
-        PUSH(res_);                                                               \
-        DISPATCH();                                                               \
+        PUSH_MADE(make, result);                                                  \
     } while (0)
 #define SUBSCR_OPERAND(v)                                                         \
     do {                                                                          \
@@ -1423,11 +1428,7 @@ dispatch:
         if (TW_INSTR_OP(w3_) == TW_OP_INPLACE_OP || TW_INSTR_OP(w3_) == TW_OP_BINARY_OP) \
             FUSED_CHAIN(VALUE, result, make, CHECK_EXACT, CTYPE, BINOP_FAST, REUSABLE); \
         ip += 2;                                                                  \
-        TwObject *res_ = make(result);                                            \
-        if (res_ == NULL)                                                         \
-            goto error;                                                           \
-        PUSH(res_);                                                               \
-        DISPATCH();                                                               \
+        PUSH_MADE(make, result);                                                  \
     } while (0)
     /* `a OP (x OP2 y)`, the fused result going straight into an operation
      * whose left operand a is on the stack (`s += x * y`, `d + y * y`):
@@ -1616,36 +1617,11 @@ dispatch:
      * would. */
     /* The result of an int or float operation on the stack's l: stored in
      * l when the stack holds its only reference, or in the number of the
-     * local a following STORE_FAST sets when only that local refers to it
-     * (the STORE_FAST done here), else a new object replaces l on the
-     * stack. */
+     * local a following STORE_FAST sets when only that local (and, if it
+     * is l, the stack) refers to it (the STORE_FAST done here), else a new
+     * object replaces l on the stack: STACK_RESULT. */
 #define RIGHT_RESULT(VALUE, result, make, reusable, CHECK_EXACT)                   \
-    do {                                                                           \
-        ip++;                                                                      \
-        if ((reusable) && tw_refcnt_is_unshared(l, 1)) {                           \
-            VALUE(l) = (result);                                                   \
-            DISPATCH();                                                            \
-        }                                                                          \
-        if ((reusable) && TW_INSTR_OP(*ip) == TW_OP_STORE_FAST) {                  \
-            /* `t = f(x) OP y`: in place in t's number, as FUSED_RESULT */         \
-            TwObject *t_ = localsplus[TW_INSTR_ARG(*ip)];                          \
-            if (t_ != NULL && CHECK_EXACT(t_) && tw_refcnt_is_unshared(t_, 1)) {   \
-                VALUE(t_) = (result);                                              \
-                ip++;                                                              \
-                sp--;                                                              \
-                TW_DECREF(l);                                                      \
-                DISPATCH();                                                        \
-            }                                                                      \
-        }                                                                          \
-        TwObject *res_ = make(result);                                             \
-        TW_DECREF(l);                                                              \
-        if (res_ == NULL) {                                                        \
-            sp--;                                                                  \
-            goto error;                                                            \
-        }                                                                          \
-        SET_TOP(res_);                                                             \
-        DISPATCH();                                                                \
-    } while (0)
+    STACK_RESULT(l, VALUE, result, make, reusable, CHECK_EXACT)
     {
         TwObject *rr;
     TARGET(LOAD_CONST_RIGHT) {

@@ -589,11 +589,13 @@ TwObject *tw_dict_get_borrowed(TwObject *op, TwObject *key)
 /* The first probe of lookup_optimistic, inline and with its checks,
  * without the general lookup's register saves: most lookups end there (an
  * attribute name, an int key), found or missing.  1 with *out a new
- * reference, 0 missing, 2 not sure (the whole lookup decides).  Runs no
- * Python code, takes no lock and revokes no bias: the caller made sure d
- * needs no revocation. */
+ * reference (with counted false, the value uncounted: tw_dict_peek), 0
+ * missing, 2 not sure (the whole lookup decides).  Runs no Python code,
+ * takes no lock and revokes no bias: the caller made sure d needs no
+ * revocation. */
 static inline __attribute__((always_inline)) int first_probe(TwDictObject *d, TwObject *key,
-                                                             TwHash h, TwObject **out)
+                                                             TwHash h, TwObject **out,
+                                                             bool counted)
 {
     TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
     if (k == NULL)
@@ -605,13 +607,16 @@ static inline __attribute__((always_inline)) int first_probe(TwDictObject *d, Tw
         DictEntry *ep = &keys_entries(k)[ix];
         TwObject *sk = tw_atomic_load_ptr(&ep->key);
         if (sk != NULL && (sk == key || (ep->hash == h && key_eq_fast(sk, key) > 0))) {
-            TwObject *v = tw_try_incref_item(&ep->value);
+            TwObject *v = counted ? tw_try_incref_item(&ep->value) : tw_atomic_load_ptr(&ep->value);
             if (v != NULL) {
+                /* the value is key's if the entry still holds key in the
+                 * same table */
                 if (tw_atomic_load_ptr(&d->keys) == k && tw_atomic_load_ptr(&ep->key) == sk) {
                     *out = v;
                     return 1;
                 }
-                tw_decref(v);
+                if (counted)
+                    tw_decref(v);
             }
         }
     }
@@ -622,25 +627,11 @@ TwObject *tw_dict_peek(TwObject *op, TwObject *key)
 {
     if (!TW_INT_CHECK_EXACT(key) && !TW_STR_CHECK_EXACT(key))
         return NULL;
-    TwDictObject *d = D(op);
     TwHash h = tw_container_key_hash(key);
     if (tw_bias_read_needs_revoke(op))
         return NULL;        /* unbiasing stops the world: a quiescent point */
-    TwDictKeys *k = tw_atomic_load_ptr(&d->keys);
-    if (k == NULL)
-        return NULL;
-    TwSsize ix = get_index(k, (TwSsize)((size_t)h & ((size_t)keys_size(k) - 1)));
-    if (ix < 0 || ix >= k->capacity)
-        return NULL;
-    DictEntry *ep = &keys_entries(k)[ix];
-    TwObject *sk = tw_atomic_load_ptr(&ep->key);
-    if (sk == NULL || (sk != key && (ep->hash != h || key_eq_fast(sk, key) <= 0)))
-        return NULL;
-    TwObject *v = tw_atomic_load_ptr(&ep->value);
-    /* the value is key's if the entry still holds key in the same table */
-    if (v == NULL || tw_atomic_load_ptr(&d->keys) != k || tw_atomic_load_ptr(&ep->key) != sk)
-        return NULL;
-    return v;
+    TwObject *v;
+    return first_probe(D(op), key, h, &v, false) == 1 ? v : NULL;
 }
 
 /* The lock-free lookup with key's hash known: the first probe inline,
@@ -650,7 +641,7 @@ static inline __attribute__((always_inline)) int get_ref_known_hash(TwDictObject
 {
     *out = NULL;
     tw_bias_check_read((TwObject *)d);
-    int r = first_probe(d, key, h, out);
+    int r = first_probe(d, key, h, out, true);
     if (r != 2)
         return r;
     return get_ref_hashed(d, key, h, out);
@@ -684,7 +675,7 @@ int tw_dict_slot_get_ref(TwObject **slot, TwObject *key, TwObject **out)
     if (op == NULL)
         return 0;
     if (!tw_bias_read_needs_revoke(op)) {
-        int r = first_probe(D(op), key, h, out);
+        int r = first_probe(D(op), key, h, out, true);
         if (r != 2)
             return r;
     }

@@ -384,6 +384,22 @@ static __attribute__((noinline)) bool str_append_to_local(TwObject **localsplus,
     return true;
 }
 
+/* The interpreter's readers of list[i] (0 <= i expected; NULL out of
+ * range): a private list's item by a plain read (nobody else changes the
+ * list: runtime.h), and a shared list's slot by list.c's lock-free read. */
+static inline __attribute__((always_inline)) TwObject *private_list_item(TwListObject *lo, int64_t i)
+{
+    return (uint64_t)i < (uint64_t)lo->size ? lo->array->items[i] : NULL;
+}
+static inline __attribute__((always_inline)) TwObject **shared_list_slot(TwListObject *lo, int64_t i)
+{
+    TwListArray *a;
+    if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
+        && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
+        return &a->items[i];
+    return NULL;
+}
+
 /* list[i] without a reference, or NULL: only for a list no other thread
  * can change (private: see runtime.h) and 0 <= i < len.  The caller uses
  * the item before any code runs (number arithmetic), while the list keeps
@@ -391,10 +407,7 @@ static __attribute__((noinline)) bool str_append_to_local(TwObject **localsplus,
  * the list's, so nobody changes its value in place either. */
 static inline __attribute__((always_inline)) TwObject *list_item_borrow(TwObject *list, int64_t i)
 {
-    TwListObject *lo = (TwListObject *)list;
-    if (tw_object_is_private(list) && (uint64_t)i < (uint64_t)lo->size)
-        return lo->array->items[i];
-    return NULL;
+    return tw_object_is_private(list) ? private_list_item((TwListObject *)list, i) : NULL;
 }
 
 /* list[i] without a reference, or NULL, for the interpreter's uncounted
@@ -409,14 +422,10 @@ static inline __attribute__((always_inline)) TwObject *list_item_borrow(TwObject
  * caller's plain path unbiases it). */
 static __attribute__((noinline)) TwObject *list_item_peek_shared(TwObject *list, int64_t i)
 {
-    TwListObject *lo = (TwListObject *)list;
-    TwListArray *a;
     if (tw_bias_read_needs_revoke(list))
         return NULL;
-    if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
-        && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
-        return tw_atomic_load_ptr(&a->items[i]);
-    return NULL;
+    TwObject **slot = shared_list_slot((TwListObject *)list, i);
+    return slot != NULL ? tw_atomic_load_ptr(slot) : NULL;
 }
 /* z[m] for list_item_peek's callers when z is not a list with an int
  * index: a dict's value by tw_dict_peek, else NULL. */
@@ -426,9 +435,8 @@ static __attribute__((noinline)) TwObject *subscr_peek_other(TwObject *z, TwObje
 }
 static inline __attribute__((always_inline)) TwObject *list_item_peek(TwObject *list, int64_t i)
 {
-    TwListObject *lo = (TwListObject *)list;
     if (__builtin_expect(tw_object_is_private(list), 1))
-        return (uint64_t)i < (uint64_t)lo->size ? lo->array->items[i] : NULL;
+        return private_list_item((TwListObject *)list, i);
     return list_item_peek_shared(list, i);
 }
 
@@ -437,23 +445,15 @@ static inline __attribute__((always_inline)) TwObject *list_item_peek(TwObject *
  * hands to tw_list_get. */
 static inline __attribute__((always_inline)) TwObject *list_item_fast(TwObject *list, int64_t i)
 {
-    TwListObject *lo = (TwListObject *)list;
-    TwListArray *a;
     if (tw_object_is_private(list)) {
-        /* nobody else changes it (runtime.h): a plain read */
-        if ((uint64_t)i < (uint64_t)lo->size) {
-            TwObject *v = lo->array->items[i];
-            if (v != NULL)
-                tw_incref(v);
-            return v;
-        }
-        return NULL;
+        TwObject *v = private_list_item((TwListObject *)list, i);
+        if (v != NULL)
+            tw_incref(v);
+        return v;
     }
     tw_bias_check_read(list);
-    if ((uint64_t)i < (uint64_t)tw_atomic_load_ssize(&lo->size)
-        && (a = tw_atomic_load_ptr(&lo->array)) != NULL && (uint64_t)i < (uint64_t)a->allocated)
-        return tw_try_incref_item(&a->items[i]);
-    return NULL;
+    TwObject **slot = shared_list_slot((TwListObject *)list, i);
+    return slot != NULL ? tw_try_incref_item(slot) : NULL;
 }
 
 /* A cache entry is read as a seqlock: its versions must equal the dicts'

@@ -99,6 +99,7 @@ static TwObject **id_table[ID_CHUNKS];    /* chunk pointers: atomic      */
 static size_t id_next;                    /* ids handed out so far       */
 static size_t *id_free;                   /* released ids (under lock)   */
 static size_t id_free_len, id_free_cap;
+static uint64_t table_gen;                /* changes of the table: atomic */
 
 static TwObject *table_get(size_t id)
 {
@@ -126,9 +127,11 @@ static size_t id_alloc(TwObject *op)
             __atomic_store_n(&id_next, id + 1, __ATOMIC_RELEASE);
         }
     }
-    if (id != SIZE_MAX)
+    if (id != SIZE_MAX) {
         __atomic_store_n(&id_table[id >> ID_CHUNK_BITS][id & (ID_CHUNK - 1)], op,
                          __ATOMIC_RELEASE);
+        __atomic_store_n(&table_gen, table_gen + 1, __ATOMIC_RELAXED);
+    }
     pthread_mutex_unlock(&id_lock);
     return id;
 }
@@ -138,6 +141,7 @@ static void id_release(size_t id)
     pthread_mutex_lock(&id_lock);
     __atomic_store_n(&id_table[id >> ID_CHUNK_BITS][id & (ID_CHUNK - 1)], NULL,
                      __ATOMIC_RELEASE);
+    __atomic_store_n(&table_gen, table_gen + 1, __ATOMIC_RELAXED);
     if (id_free_len == id_free_cap) {
         size_t cap = id_free_cap ? id_free_cap * 2 : 64;
         size_t *grown = realloc(id_free, cap * sizeof *grown);
@@ -483,10 +487,143 @@ void tw_deferred_convert_hot(TwNogilThread *t)
     drop_candidates(t);
 }
 
+/* Borrowed references (twinpy/vm.h).  With the world stopped, after the
+ * fold, every reference a frame holds without counting it is added to its
+ * object's ob_ref_shared, and taken off again before the world runs: so
+ * the collector counts it like any other, and sys.getrefcount never sees
+ * it.  A reported word may be stale (tw_frames_visit_borrowed): it counts
+ * only if it is the address of a live deferred object, looked up in a set
+ * of the id table's objects, never by reading the word's target (an
+ * immortal callee, borrowed too, is not in the set and needs no count).
+ * The set is built when a stop first needs it and kept while the table
+ * does not change (table_gen), which is most collections: functions and
+ * classes are made far less often than collections run. */
+extern void tw_frames_visit_borrowed(struct TwFrame *innermost, void (*visit)(void *, void *), void *arg)
+    __attribute__((weak));
+
+typedef struct {
+    TwObject **set;              /* open addressing, NULL = empty  */
+    size_t mask;
+    uint64_t gen;                /* table_gen it was built at      */
+    bool built, failed;
+} DeferredSet;
+
+static DeferredSet known;            /* world stopped only */
+
+static TwObject **protected_objs;    /* world stopped only */
+static size_t protected_len, protected_cap;
+static bool protected_all;          /* out of memory: every deferred one */
+
+static void add_to_all(intptr_t delta)
+{
+    size_t limit = __atomic_load_n(&id_next, __ATOMIC_ACQUIRE);
+    for (size_t id = 0; id < limit; id++) {
+        TwObject *op = table_get(id);
+        if (op)
+            shared_add(op, delta);
+    }
+}
+
+static inline size_t ptr_hash(const void *p)
+{
+    uintptr_t x = (uintptr_t)p >> 4;
+    return (size_t)(x * 0x9E3779B97F4A7C15u >> 17);
+}
+
+static void deferred_set_build(DeferredSet *s)
+{
+    uint64_t gen = __atomic_load_n(&table_gen, __ATOMIC_RELAXED);
+    s->failed = false;
+    if (s->built && s->gen == gen)
+        return;
+    free(s->set);
+    s->built = true;
+    s->gen = gen;
+    size_t limit = __atomic_load_n(&id_next, __ATOMIC_ACQUIRE);
+    size_t cap = 16;
+    while (cap < limit * 2)
+        cap <<= 1;
+    s->set = calloc(cap, sizeof *s->set);
+    if (!s->set) {
+        s->built = false;
+        s->failed = true;
+        return;
+    }
+    s->mask = cap - 1;
+    for (size_t id = 0; id < limit; id++) {
+        TwObject *op = table_get(id);
+        if (!op)
+            continue;
+        size_t i = ptr_hash(op) & s->mask;
+        while (s->set[i] && s->set[i] != op)
+            i = (i + 1) & s->mask;
+        s->set[i] = op;
+    }
+}
+
+static bool deferred_set_has(const DeferredSet *s, const void *p)
+{
+    for (size_t i = ptr_hash(p) & s->mask; s->set[i]; i = (i + 1) & s->mask)
+        if (s->set[i] == p)
+            return true;
+    return false;
+}
+
+static void protect_borrowed(void *maybe_obj, void *arg)
+{
+    bool *checked = arg;
+    DeferredSet *s = &known;
+    if (!*checked) {
+        *checked = true;
+        deferred_set_build(s);
+    }
+    if (s->failed || !deferred_set_has(s, maybe_obj))
+        return;
+    if (protected_len == protected_cap) {
+        size_t ncap = protected_cap ? protected_cap * 2 : 64;
+        TwObject **grown = realloc(protected_objs, ncap * sizeof *grown);
+        if (!grown) {
+            s->failed = true;
+            return;
+        }
+        protected_objs = grown;
+        protected_cap = ncap;
+    }
+    TwObject *op = maybe_obj;
+    shared_add(op, 1);
+    protected_objs[protected_len++] = op;
+}
+
 void tw_deferred_merge_all_stopped(void)
 {
     for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
         fold_slots(t);
+    if (!tw_frames_visit_borrowed)
+        return;
+    bool checked = false;
+    known.failed = false;
+    for (TwNogilThread *t = tw_nogil_threads_first(); t; t = tw_nogil_threads_next(t))
+        tw_frames_visit_borrowed(t->base.frame, protect_borrowed, &checked);
+    if (known.failed) {
+        /* Out of memory: a borrow left uncounted could be freed under its
+         * frame, so every deferred object counts one more until the world
+         * runs again (none is then garbage, so the id table stays as it
+         * is and the same objects lose it again). */
+        tw_deferred_unprotect_stopped();
+        add_to_all(1);
+        protected_all = true;
+    }
+}
+
+void tw_deferred_unprotect_stopped(void)
+{
+    for (size_t i = 0; i < protected_len; i++)
+        shared_add(protected_objs[i], -1);
+    protected_len = 0;
+    if (protected_all) {
+        add_to_all(-1);
+        protected_all = false;
+    }
 }
 
 bool tw_deferred_any_untracked(void)

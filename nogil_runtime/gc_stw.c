@@ -1413,6 +1413,7 @@ static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finali
     }
     TwObject **dead = NULL;
     size_t ndead = tw_deferred_take_dead_untracked_stopped(&dead);
+    tw_deferred_unprotect_stopped();
     tw_stw_start();
 
     /* Generation bookkeeping, as the generational collector keeps it
@@ -1471,6 +1472,7 @@ static TwSsize collect_once(int generation, bool explicit_call, bool *ran_finali
         tw_stw_stop();
         tw_deferred_merge_all_stopped();
         ndead = tw_deferred_take_dead_untracked_stopped(&dead);
+        tw_deferred_unprotect_stopped();
         tw_stw_start();
         free_dead_deferred(dead, ndead);
         if (ndead == 0)

@@ -39,7 +39,8 @@ if(TARGET twinpy)
     "object_fields|20000|8000|2000"
     "instance_dicts|200000|50000|10000"
     "snapshots|20000|5000|2000"
-    "item_operands|1000000|250000|60000")
+    "item_operands|1000000|250000|60000"
+    "borrowed_callees|20000|5000|1500")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

@@ -44,7 +44,7 @@ int tw_opcode_stack_effect(int op, int arg, int jump)
     case TW_OP_LOAD_CONST_RIGHT: case TW_OP_LOAD_FAST_RIGHT: case TW_OP_LOAD_FAST_IS:
     case TW_OP_LOAD_CONST_IS: case TW_OP_LOAD_FAST_IS_GLOBAL: case TW_OP_LOAD_DEREF:
     case TW_OP_LOAD_CLOSURE: case TW_OP_LOAD_CLASSDEREF:
-    case TW_OP_LOAD_GLOBAL: case TW_OP_LOAD_NAME:
+    case TW_OP_LOAD_GLOBAL: case TW_OP_LOAD_GLOBAL_CALLEE: case TW_OP_LOAD_NAME:
         return 1;
     case TW_OP_STORE_FAST: case TW_OP_STORE_DEREF: case TW_OP_STORE_GLOBAL:
     case TW_OP_STORE_NAME:

@@ -2156,8 +2156,16 @@ static int compile_call(Compiler *c, const TwExpr *e)
     }
     if (compile_expr(c, f) < 0)
         return -1;
-    if (simple)
+    if (simple) {
+        /* A global callee may be borrowed (twinpy/vm.h), except in a
+         * generator, whose frame outlives the collector's view of the
+         * thread's frames while it is suspended. */
+        Unit *u = c->u;
+        if (u->ncode > 0 && TW_INSTR_OP(u->code[u->ncode - 1]) == TW_OP_LOAD_GLOBAL
+            && f->kind == TW_EXPR_NAME && !u->scope->is_generator)
+            u->code[u->ncode - 1] = TW_INSTR(TW_OP_LOAD_GLOBAL_CALLEE, TW_INSTR_ARG(u->code[u->ncode - 1]));
         return compile_call_args(c, e, TW_OP_CALL_FUNCTION, TW_OP_CALL_FUNCTION_KW) < 0 ? -1 : 0;
+    }
     return compile_call_ex_args(c, e);
 }
 

@@ -490,6 +490,23 @@ static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobal
     return NULL;
 }
 
+/* The value of a valid cache entry if the frame may hold it without a
+ * reference (tw_frame_may_borrow; twinpy/vm.h), else NULL.  Its header is
+ * safe to read before the versions confirm it (tw_try_incref_global reads
+ * it too): memory read without a lock is freed after a grace period. */
+static inline __attribute__((always_inline)) TwObject *global_cache_borrow(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
+{
+    TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
+    uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
+    uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
+    if (global_cache_matches(c, globals, gv, bv)) {
+        TwObject *v = __atomic_load_n(&c->value, __ATOMIC_ACQUIRE);
+        if (v != NULL && tw_frame_may_borrow(v) && global_cache_unchanged(c, gd, bd, gv, bv))
+            return v;
+    }
+    return NULL;
+}
+
 /* The value of a valid cache entry, without a reference (NULL on a
  * miss), for an identity test only: it is never dereferenced.  The
  * versions read again after the value say it was the name's value at one
@@ -1027,6 +1044,17 @@ TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
     } while (0)
 
 #define SAVE_FRAME_STATE() do { f->ip = ip; f->sp = sp; } while (0)
+
+/* Drop a value just popped by unwinding (sp points at its slot): a
+ * borrowed callee (twinpy/vm.h) is forgotten, its slot cleared. */
+#define DROP_POPPED(v_expr)                                                      \
+    do {                                                                         \
+        TwObject *dv_ = (v_expr);                                                \
+        if (tw_frames_borrow() && ((uintptr_t)dv_ & TW_BORROWED_TAG))            \
+            *sp = NULL;                                                          \
+        else                                                                     \
+            TW_XDECREF(dv_);                                                     \
+    } while (0)
 
 #define CHECK_EVAL_BREAKER()                                                     \
     do {                                                                         \
@@ -1792,7 +1820,21 @@ dispatch:
         PUSH(v);
         DISPATCH();
     }
+    TARGET(LOAD_GLOBAL_CALLEE) {
+        /* LOAD_GLOBAL of a call's callee: borrowed when the runtime lets
+         * frames hold it uncounted (twinpy/vm.h); the tag tells the call */
+        if (tw_frames_borrow()) {
+            TwGlobalCache *gc = tw_atomic_load_ptr(&co->global_cache);
+            TwObject *v;
+            if (gc != NULL && (v = global_cache_borrow(gc + oparg, f->globals, f->builtins)) != NULL) {
+                PUSH((TwObject *)((uintptr_t)v | TW_BORROWED_TAG));
+                DISPATCH();
+            }
+        }
+        goto load_global;
+    }
     TARGET(LOAD_GLOBAL) {
+    load_global:;
         /* load_global's cache hit, inline; other threads may be updating
          * the entry, so it goes through global_cache_hit's checks */
         TwGlobalCache *gc = tw_atomic_load_ptr(&co->global_cache);
@@ -1930,6 +1972,8 @@ dispatch:
         base = args - 1;
         callable = args[-1];
         has_self = 0;
+        if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            goto do_call_borrowed;
         goto do_call;
     }
     TARGET(CALL_FUNCTION_KW) {
@@ -1939,6 +1983,8 @@ dispatch:
         base = args - 1;
         callable = args[-1];
         has_self = 0;
+        if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            goto do_call_borrowed;
         goto do_call;
     }
     TARGET(CALL_METHOD) {
@@ -1992,7 +2038,8 @@ dispatch:
                     /* the common case: move the arguments into the frame,
                      * and the stack's reference to the function too */
                     bool steal = pyfunc == callable;
-                    nf = tw_frame_new_for_function(pco, fn, steal);
+                    nf = tw_frame_new_for_function(pco, fn, steal ? TW_FRAME_FUNC_STEAL
+                                                                  : TW_FRAME_FUNC_COUNT);
                     if (nf != NULL) {
                         if (steal)
                             *(has_self ? &args[-2] : &args[-1]) = NULL;
@@ -2051,6 +2098,58 @@ dispatch:
             PUSH(res);
             DISPATCH();
         }
+
+    /* CALL_FUNCTION(_KW) of a borrowed callee (LOAD_GLOBAL_CALLEE;
+     * twinpy/vm.h).  Its slot stays tagged while the callee runs, so the
+     * collector counts it; a Python function's frame borrows it in turn.
+     * Other callees the plain way: tw_call, or a counted reference for
+     * do_call's less common cases. */
+    do_call_borrowed:
+        CHECK_EVAL_BREAKER();
+        callable = (TwObject *)((uintptr_t)callable & ~TW_BORROWED_TAG);
+        if (TW_TYPE(callable) == &TwFunction_Type) {
+            TwFunctionObject *fn = (TwFunctionObject *)callable;
+            TwCodeObject *pco = (TwCodeObject *)fn->code;
+            if (kwnames == NULL && (pco->flags & (TW_CO_SIMPLE_ARGS | TW_CO_GENERATOR)) == TW_CO_SIMPLE_ARGS
+                && nargs == pco->argcount) {
+                TwFrame *nf = tw_frame_new_for_function(pco, fn, TW_FRAME_FUNC_BORROW);
+                if (nf == NULL)
+                    goto error;
+                args[-1] = NULL;
+                TwObject **lp = nf->localsplus;
+                for (int i = 0; i < nargs; i++)
+                    lp[i] = args[i];
+                sp = base;
+                if ((pco->ncells || pco->nfrees) && frame_prepare_cells(nf) < 0) {
+                    tw_frame_release(nf);
+                    goto error;
+                }
+                SAVE_FRAME_STATE();
+                if (frame_push(ts, nf) < 0) {
+                    tw_frame_release(nf);
+                    goto error;
+                }
+                f = nf;
+                LOAD_FRAME_STATE();
+                DISPATCH();
+            }
+        } else {
+            SAVE_FRAME_STATE();
+            res = tw_call(callable, args, (size_t)nargs, kwnames);
+            args[-1] = NULL;
+            TwObject **p = sp;
+            while (p > base) {
+                TwObject *v = *--p;
+                TW_XDECREF(v);
+            }
+            sp = base;
+            if (res == NULL)
+                goto error;
+            PUSH(res);
+            DISPATCH();
+        }
+        args[-1] = tw_newref(callable);
+        goto do_call;
     }
 
     TARGET(CALL_FUNCTION_EX) {
@@ -3029,10 +3128,8 @@ exception_unwind:
         TwTryBlock *b = &f->blocks[--f->nblocks];
         TwObject **level = f->stack + b->level;
         if (b->type == TW_BLOCK_EXCEPT_HANDLER) {
-            while (sp > level + 1) {
-                TwObject *v = POP();
-                TW_XDECREF(v);
-            }
+            while (sp > level + 1)
+                DROP_POPPED(POP());
             TwObject *prev = POP();
             TwObject *old = ts->handled_exc;
             ts->handled_exc = prev == Tw_None ? NULL : prev;
@@ -3041,10 +3138,8 @@ exception_unwind:
             TW_XDECREF(old);
             continue;
         }
-        while (sp > level) {
-            TwObject *v = POP();
-            TW_XDECREF(v);
-        }
+        while (sp > level)
+            DROP_POPPED(POP());
         TwObject *exc = tw_err_fetch();
         int handler = b->handler;
         TwTryBlock *h = &f->blocks[f->nblocks++];
@@ -3058,10 +3153,8 @@ exception_unwind:
         DISPATCH();
     }
     /* No handler here: the exception leaves the frame. */
-    while (sp > f->stack) {
-        TwObject *v = POP();
-        TW_XDECREF(v);
-    }
+    while (sp > f->stack)
+        DROP_POPPED(POP());
     /* StopIteration may not escape a generator (PEP 479). */
     if (f->owned_by_gen && tw_err_matches(TwExc_StopIteration)) {
         TwObject *e = tw_err_fetch();

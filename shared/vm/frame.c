@@ -135,6 +135,7 @@ TwFrame *tw_frame_new(TwCodeObject *co, TwObject *func, TwObject *globals,
     f->owned_by_gen = heap;
     f->on_stack = !heap;
     f->yielded = 0;
+    f->func_borrowed = 0;
     f->gen = NULL;
     f->alloc_size = size;
     memset(f->localsplus, 0, nslots * sizeof(TwObject *));
@@ -149,7 +150,10 @@ void tw_frame_clear(TwFrame *f)
         TW_CLEAR(f->localsplus[i]);
     while (f->sp > f->stack) {
         TwObject *v = *--f->sp;
-        TW_XDECREF(v);
+        if (tw_frames_borrow() && ((uintptr_t)v & TW_BORROWED_TAG))
+            *f->sp = NULL;
+        else
+            TW_XDECREF(v);
     }
     f->nblocks = 0;
 }
@@ -162,7 +166,7 @@ void tw_frame_release(TwFrame *f)
         TW_DECREF(f->globals);
         TW_XDECREF(f->builtins);
         TW_DECREF(f->code);
-    } else {
+    } else if (!tw_frames_borrow() || !f->func_borrowed) {
         TW_DECREF(f->func);
     }
     if (f->on_stack)
@@ -187,6 +191,23 @@ int tw_frame_traverse(TwFrame *f, TwVisitFn visit, void *arg)
     if (!f->owns_env)
         return visit(f->func, arg);
     return visit(f->globals, arg);
+}
+
+void tw_frames_visit_borrowed(TwFrame *innermost, void (*visit)(void *maybe_obj, void *arg),
+                              void *arg)
+{
+    for (TwFrame *f = innermost; f != NULL; f = f->back) {
+        if (f->func_borrowed)
+            visit(f->func, arg);
+        if (f->code->flags & TW_CO_GENERATOR)
+            continue;                    /* never borrows (compile.c) */
+        TwObject **end = f->stack + f->code->stacksize;
+        for (TwObject **p = f->stack; p < end; p++) {
+            uintptr_t w = (uintptr_t)__atomic_load_n(p, __ATOMIC_RELAXED);
+            if (w & TW_BORROWED_TAG)
+                visit((void *)(w & ~TW_BORROWED_TAG), arg);
+        }
+    }
 }
 
 int tw_frame_lineno(TwFrame *f)
@@ -274,7 +295,7 @@ TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const
     TwCodeObject *co = (TwCodeObject *)fn->code;
     TwFrame *f = (co->flags & TW_CO_GENERATOR)
                      ? tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, true)
-                     : tw_frame_new_for_function(co, fn, false);
+                     : tw_frame_new_for_function(co, fn, TW_FRAME_FUNC_COUNT);
     if (f == NULL)
         return NULL;
     TwObject **lp = f->localsplus;

@@ -33,17 +33,25 @@ static inline size_t tw_frame_size(const TwCodeObject *co)
     return (size + 15) & ~(size_t)15;
 }
 
+/* How a new frame holds its function (tw_frame_new_for_function). */
+enum {
+    TW_FRAME_FUNC_COUNT,     /* takes a reference of its own              */
+    TW_FRAME_FUNC_STEAL,     /* takes over the caller's (on success only) */
+    TW_FRAME_FUNC_BORROW,    /* counts none: the caller's was borrowed    */
+};
+
 /* tw_frame_new(co, fn, fn's globals, fn's builtins, NULL, false) for a
- * function fn whose code is co.  steal: the frame takes over the caller's
- * reference to fn (on success only) instead of taking its own. */
+ * function fn whose code is co, holding fn as `hold` says.  A borrowing
+ * frame (twinpy/vm.h, borrowed callees) must be pushed on the thread's
+ * chain before the thread next checks its eval breaker. */
 static inline __attribute__((always_inline)) TwFrame *tw_frame_new_for_function(TwCodeObject *co, TwFunctionObject *fn,
-                                                 bool steal)
+                                                 int hold)
 {
     size_t size = tw_frame_size(co);
     TwFrameChunk *c = tw_frame_tls_chunk;
     if (c == NULL || (size_t)(c->data + c->size - c->top) < size) {
         TwFrame *nf = tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, false);
-        if (nf != NULL && steal)
+        if (nf != NULL && hold == TW_FRAME_FUNC_STEAL)
             tw_decref((TwObject *)fn);    /* the frame holds its own */
         return nf;
     }
@@ -53,8 +61,10 @@ static inline __attribute__((always_inline)) TwFrame *tw_frame_new_for_function(
     f->back = NULL;
     f->code = co;
     f->func = (TwObject *)fn;
-    if (!steal)
+    if (hold == TW_FRAME_FUNC_COUNT)
         tw_incref((TwObject *)fn);
+    if (tw_frames_borrow())     /* else never read */
+        f->func_borrowed = hold == TW_FRAME_FUNC_BORROW;
     f->globals = fn->globals;
     f->builtins = fn->builtins;
     f->locals = NULL;
@@ -101,13 +111,18 @@ static inline __attribute__((always_inline)) void tw_frame_release_inline(TwFram
     }
     while (f->sp > f->stack) {
         TwObject *v = *--f->sp;
-        TW_XDECREF(v);
+        if (tw_frames_borrow() && ((uintptr_t)v & TW_BORROWED_TAG))
+            *f->sp = NULL;
+        else
+            TW_XDECREF(v);
     }
     TwObject *fn = f->func;
+    bool counted = !tw_frames_borrow() || !f->func_borrowed;
     /* the frame's memory goes back before the function can die: a
      * destructor run by the last decref may push frames of its own */
     c->top = (char *)f;
-    tw_decref_likely_deferred(fn);
+    if (counted)
+        tw_decref_likely_deferred(fn);
 }
 
 #endif /* TWINPY_FRAME_INLINE_H */

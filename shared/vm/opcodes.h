@@ -115,7 +115,8 @@
     X(LOAD_ASSERTION_ERROR, NONE)                                              \
     X(IMPORT_NAME, NAME)         /* [] -> [module]                          */ \
     X(IMPORT_FROM, NAME)         /* [m] -> [m m.name]                       */ \
-    X(IMPORT_STAR, NONE)         /* [m] -> []                               */
+    X(IMPORT_STAR, NONE)         /* [m] -> []                               */ \
+    X(LOAD_GLOBAL_CALLEE, NAME)  /* LOAD_GLOBAL of a callee: may borrow it  */
 
 typedef enum {
 #define TW_OPCODE_ENUM(name, kind) TW_OP_##name,

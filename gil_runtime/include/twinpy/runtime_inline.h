@@ -94,6 +94,12 @@ static inline TwObject *tw_try_incref_item(TwObject **slot)
     return op;
 }
 
+/* No deferred counting under the GIL, so nothing a frame may hold
+ * without counting it (twinpy/vm.h, borrowed callees): the interpreter's
+ * tests of it are constants. */
+static inline bool tw_frames_borrow(void) { return false; }
+static inline bool tw_frame_may_borrow(const TwObject *op) { (void)op; return false; }
+
 /* No deferred counting under the GIL: the plain forms. */
 #define tw_try_incref_global tw_try_incref_item
 #define tw_decref_likely_deferred tw_decref

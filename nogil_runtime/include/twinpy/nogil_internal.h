@@ -527,8 +527,11 @@ void tw_deferred_convert_hot(TwNogilThread *t);
 /* Thread exit (attached): fold this thread's counts into the objects. */
 void tw_deferred_thread_exit(TwNogilThread *t);
 /* World stopped: fold every thread's counts, so that ob_ref_shared >> 2 is
- * each deferred object's true count. */
+ * each deferred object's true count, and count the references the
+ * threads' frames borrow (twinpy/vm.h) until tw_deferred_unprotect_stopped,
+ * which the collector calls before the world runs again. */
 void tw_deferred_merge_all_stopped(void);
+void tw_deferred_unprotect_stopped(void);
 /* World stopped, after the merge: make op an ordinary MERGED object with
  * the same count and release its id (the collector found it unreachable). */
 void tw_deferred_convert_stopped(TwObject *op);

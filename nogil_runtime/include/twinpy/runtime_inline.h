@@ -446,6 +446,24 @@ TW_REFCOUNT_INLINE void tw_incref_likely_deferred(TwObject *op)
     tw_incref(op);
 }
 
+/* Borrowed callees (twinpy/vm.h): a frame may hold a deferred object (a
+ * module-level function or class) or an immortal one (a builtin) on its
+ * value stack, or as its function, without counting it.  Immortal objects
+ * never die.  Only the collector frees a deferred object, with the world
+ * stopped, and it first counts every reference the frames of all threads
+ * borrow (tw_frames_visit_borrowed, called by
+ * tw_deferred_merge_all_stopped), so a borrowed object lives as long as a
+ * frame holds it; and nothing but the collector, for garbage, turns a
+ * deferred object back into an ordinary one.  What is saved is the two
+ * per-thread slot updates (an ownership test, a TLS range test, the add)
+ * of every call of a global. */
+static inline bool tw_frames_borrow(void) { return true; }
+TW_REFCOUNT_INLINE bool tw_frame_may_borrow(const TwObject *op)
+{
+    return (__atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) & TW_DEFERRED_TID_BIT) != 0
+        || tw_is_immortal(op);
+}
+
 /* tw_incref / tw_decref where the object is usually immortal: a code
  * object's constant (small ints, None, interned strings; else mostly a
  * module-level function's deferred constants), an int index.  Immortality

@@ -186,12 +186,33 @@ typedef struct TwFrame {
     uint8_t on_stack;            /* memory is on the thread's frame stack    */
     uint8_t yielded;             /* the loop left it at a yield              */
     uint8_t owns_env;            /* holds its own code/globals/builtins refs */
+    uint8_t func_borrowed;       /* func is borrowed, not counted (below)    */
     struct TwGenObject *gen;     /* the generator running it (borrowed)      */
     size_t alloc_size;
     /* localsplus: nlocals fast locals, ncells cells, nfrees free cells,
      * then the value stack, then maxblocks TwTryBlocks. */
     TwObject *localsplus[];
 } TwFrame;
+
+/* Borrowed callees.  Where the runtime allows it (tw_frames_borrow: the
+ * nogil build, for its deferred objects, tw_frame_may_borrow), the callee
+ * of a call of a global (LOAD_GLOBAL_CALLEE, in code that is not a
+ * generator's) is pushed without a reference, its stack slot tagged with
+ * TW_BORROWED_TAG, and a function called that way gets a frame that does
+ * not count it either (func_borrowed).  The call clears the tagged slot
+ * once the callee is done with; an exception leaving the slot's frame
+ * clears it without a decref.  So a tagged word in a frame's value stack
+ * is always a live borrow.  The collector, with the world stopped, counts
+ * what every thread's frames borrow as references: it calls
+ * tw_frames_visit_borrowed for each thread's innermost frame, which walks
+ * the chain and reports each borrowed function and every tagged word of
+ * each value stack (all of it: a frame's saved stack pointer may be older
+ * than its stack), so the visitor must check a reported pointer is a live
+ * deferred object before it looks at it (a word there may be left from
+ * what the memory held before the frame). */
+#define TW_BORROWED_TAG ((uintptr_t)1)
+void tw_frames_visit_borrowed(TwFrame *innermost, void (*visit)(void *maybe_obj, void *arg),
+                              void *arg);
 
 /* Line number of the instruction a frame is executing (or last executed). */
 int tw_frame_lineno(TwFrame *f);

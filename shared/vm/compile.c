@@ -2131,6 +2131,18 @@ static int check_repeated_keywords(Compiler *c, const TwKeywordSeq *kws)
     return 0;
 }
 
+/* The instruction just emitted for e, a global name that is a call's
+ * callee or the owner of its LOAD_METHOD, becomes LOAD_GLOBAL_CALLEE: the
+ * runtime may borrow the value (twinpy/vm.h).  Not in a generator, whose
+ * frame the collector does not see while it is suspended. */
+static void borrow_global_callee(Compiler *c, const TwExpr *e)
+{
+    Unit *u = c->u;
+    if (e->kind == TW_EXPR_NAME && u->ncode > 0 && !u->scope->is_generator
+        && TW_INSTR_OP(u->code[u->ncode - 1]) == TW_OP_LOAD_GLOBAL)
+        u->code[u->ncode - 1] = TW_INSTR(TW_OP_LOAD_GLOBAL_CALLEE, TW_INSTR_ARG(u->code[u->ncode - 1]));
+}
+
 static int compile_call(Compiler *c, const TwExpr *e)
 {
     const TwExpr *f = e->v.Call.func;
@@ -2149,6 +2161,7 @@ static int compile_call(Compiler *c, const TwExpr *e)
     if (f->kind == TW_EXPR_ATTRIBUTE && simple) {
         if (compile_expr(c, f->v.Attribute.value) < 0)
             return -1;
+        borrow_global_callee(c, f->v.Attribute.value);  /* `math.sqrt(x)` */
         set_pos_expr(c, f);
         if (emit_name_op(c, TW_OP_LOAD_METHOD, f->v.Attribute.attr) < 0)
             return -1;
@@ -2157,13 +2170,7 @@ static int compile_call(Compiler *c, const TwExpr *e)
     if (compile_expr(c, f) < 0)
         return -1;
     if (simple) {
-        /* A global callee may be borrowed (twinpy/vm.h), except in a
-         * generator, whose frame outlives the collector's view of the
-         * thread's frames while it is suspended. */
-        Unit *u = c->u;
-        if (u->ncode > 0 && TW_INSTR_OP(u->code[u->ncode - 1]) == TW_OP_LOAD_GLOBAL
-            && f->kind == TW_EXPR_NAME && !u->scope->is_generator)
-            u->code[u->ncode - 1] = TW_INSTR(TW_OP_LOAD_GLOBAL_CALLEE, TW_INSTR_ARG(u->code[u->ncode - 1]));
+        borrow_global_callee(c, f);
         return compile_call_args(c, e, TW_OP_CALL_FUNCTION, TW_OP_CALL_FUNCTION_KW) < 0 ? -1 : 0;
     }
     return compile_call_ex_args(c, e);

@@ -1938,6 +1938,55 @@ dispatch:
     TARGET(LOAD_METHOD) {
         TwObject *owner = TOP();
         TwObject *meth;
+        if (tw_frames_borrow()) {
+            if ((uintptr_t)owner & TW_BORROWED_TAG) {
+                /* a borrowed global (LOAD_GLOBAL_CALLEE): a module's
+                 * function is borrowed in turn when it may be, with no
+                 * count on the module either (`math.sqrt(x)`); anything
+                 * else goes on with a counted owner */
+                owner = (TwObject *)((uintptr_t)owner & ~TW_BORROWED_TAG);
+                TwObject *d;
+                if (TW_TYPE(owner) == &TwModule_Type
+                    && (d = tw_atomic_load_ptr(&((TwModuleObject *)owner)->dict)) != NULL
+                    && tw_type_lookup(&TwModule_Type, names[oparg]) == NULL) {
+                    TwObject *v = tw_dict_peek(d, names[oparg]);
+                    if (v != NULL && tw_frame_may_borrow(v)) {
+                        SET_TOP(NULL);
+                        PUSH((TwObject *)((uintptr_t)v | TW_BORROWED_TAG));
+                        DISPATCH();
+                    }
+                }
+                SET_TOP(tw_newref(owner));
+            }
+            /* load_method's case, with a method the frame may borrow
+             * (twinpy/vm.h): pushed tagged before the instance dict is
+             * looked at, which may run code; CALL_METHOD then calls it
+             * through do_call_borrowed.  Not in a generator, whose
+             * frame the collector does not see while it is suspended. */
+            TwTypeObject *tp = TW_TYPE(owner);
+            if (tp->tp_getattro == tw_object_generic_getattr && !(co->flags & TW_CO_GENERATOR)) {
+                TwObject *descr = tw_type_lookup(tp, names[oparg]);
+                if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR)
+                    && tw_frame_may_borrow(descr)) {
+                    SET_TOP((TwObject *)((uintptr_t)descr | TW_BORROWED_TAG));
+                    PUSH(owner);
+                    TwObject *v = NULL;
+                    int rc;
+                    if (tp->tp_dictoffset > 0
+                        && (rc = tw_dict_slot_get_ref((TwObject **)((char *)owner + tp->tp_dictoffset),
+                                                      names[oparg], &v)) != 0) {
+                        /* an instance attribute shadows the method */
+                        sp -= 2;
+                        *sp++ = NULL;
+                        TW_DECREF(owner);
+                        if (rc < 0)
+                            goto error;
+                        PUSH(v);
+                    }
+                    DISPATCH();
+                }
+            }
+        }
         int r = load_method(owner, names[oparg], &meth);
         if (r < 0)
             goto error;
@@ -1995,9 +2044,13 @@ dispatch:
         if (args[-2] != NULL) {
             callable = args[-2];
             has_self = 1;
+            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+                goto do_call_borrowed;
         } else {
             callable = args[-1];
             has_self = 0;
+            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+                goto do_call_borrowed;
         }
         goto do_call;
     }
@@ -2009,9 +2062,13 @@ dispatch:
         if (args[-2] != NULL) {
             callable = args[-2];
             has_self = 1;
+            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+                goto do_call_borrowed;
         } else {
             callable = args[-1];
             has_self = 0;
+            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+                goto do_call_borrowed;
         }
         goto do_call;
     }
@@ -2099,11 +2156,12 @@ dispatch:
             DISPATCH();
         }
 
-    /* CALL_FUNCTION(_KW) of a borrowed callee (LOAD_GLOBAL_CALLEE;
-     * twinpy/vm.h).  Its slot stays tagged while the callee runs, so the
-     * collector counts it; a Python function's frame borrows it in turn.
-     * Other callees the plain way: tw_call, or a counted reference for
-     * do_call's less common cases. */
+    /* A call of a borrowed callee (LOAD_GLOBAL_CALLEE, or what LOAD_METHOD
+     * found; twinpy/vm.h), in args[-1 - has_self].  Its slot stays tagged
+     * while the callee runs, so the collector counts it; a Python
+     * function's frame borrows it in turn, and takes over self and the
+     * arguments.  Other callees the plain way: tw_call, or a counted
+     * reference for do_call's less common cases. */
     do_call_borrowed:
         CHECK_EVAL_BREAKER();
         callable = (TwObject *)((uintptr_t)callable & ~TW_BORROWED_TAG);
@@ -2111,12 +2169,14 @@ dispatch:
             TwFunctionObject *fn = (TwFunctionObject *)callable;
             TwCodeObject *pco = (TwCodeObject *)fn->code;
             if (kwnames == NULL && (pco->flags & (TW_CO_SIMPLE_ARGS | TW_CO_GENERATOR)) == TW_CO_SIMPLE_ARGS
-                && nargs == pco->argcount) {
+                && nargs + has_self == pco->argcount) {
                 TwFrame *nf = tw_frame_new_for_function(pco, fn, TW_FRAME_FUNC_BORROW);
                 if (nf == NULL)
                     goto error;
-                args[-1] = NULL;
+                args[-1 - has_self] = NULL;
                 TwObject **lp = nf->localsplus;
+                if (has_self)
+                    *lp++ = args[-1];
                 for (int i = 0; i < nargs; i++)
                     lp[i] = args[i];
                 sp = base;
@@ -2135,8 +2195,11 @@ dispatch:
             }
         } else {
             SAVE_FRAME_STATE();
-            res = tw_call(callable, args, (size_t)nargs, kwnames);
-            args[-1] = NULL;
+            if (has_self)
+                res = call_with_self_slot(callable, args - 1, (size_t)nargs + 1, kwnames);
+            else
+                res = tw_call(callable, args, (size_t)nargs, kwnames);
+            args[-1 - has_self] = NULL;
             TwObject **p = sp;
             while (p > base) {
                 TwObject *v = *--p;
@@ -2148,7 +2211,7 @@ dispatch:
             PUSH(res);
             DISPATCH();
         }
-        args[-1] = tw_newref(callable);
+        args[-1 - has_self] = tw_newref(callable);
         goto do_call;
     }
 

@@ -2,6 +2,7 @@
 # function, class or builtin is called without counting it, and the
 # collector counts what frames borrow.  Every way such a call can end.
 import gc
+import math
 import sys
 
 
@@ -213,10 +214,64 @@ def collections():
     print("cycles found", gc.collect() >= 9)
 
 
+# Methods found on the type and module functions are borrowed the same
+# way (LOAD_METHOD): a method removed from its class, or a module
+# function replaced, while the call's arguments are evaluated.
+class Shape:
+    def area(self, k):
+        return f"area {k}"
+
+    def scale(self, k):
+        return f"scale {k}"
+
+
+def drop_area(last):
+    if last:
+        del Shape.area
+        gc.collect()
+        globals()["impostors"] = [(lambda self, k: "impostor") for i in range(500)]
+    return "dropped" if last else "kept"
+
+
+def drop_sqrt(last):
+    if last:
+        math.sqrt = None
+        gc.collect()
+        globals()["impostors"] = [abs for i in range(500)]
+    return 16.0 if last else 9.0
+
+
+def methods():
+    s = Shape()
+    for last in (False, True):
+        print(s.area(drop_area(last)))
+    try:
+        s.area(1)
+    except AttributeError as e:
+        print("AttributeError:", e)
+    s.scale = lambda k: f"instance scale {k}"
+    print(s.scale(2), Shape().scale(3))
+    del s.scale
+    print(s.scale(4))
+    saved = math.sqrt
+    for last in (False, True):
+        print("sqrt", math.sqrt(drop_sqrt(last)))
+    math.sqrt = saved
+    print("sqrt again", math.sqrt(25.0), math.floor(2.5))
+    try:
+        math.nothing(1)
+    except AttributeError as e:
+        print("AttributeError:", e)
+    items = []
+    for i in range(3):
+        items.append(i)           # a builtin type's method
+    print(items, "-".join(["a", "b"]), {"k": 1}.get("k"))
+
+
 def gen_calls(n):
     # a generator's own calls of globals are counted (it may be suspended)
     for i in range(n):
-        yield fib(i) + len([i])
+        yield fib(i) + len([i]) + Shape().scale((yield i)).count("s")
 
 
 plain()
@@ -225,4 +280,5 @@ recursion()
 binding_lost()
 counts()
 collections()
+methods()
 print("generator calling globals", list(gen_calls(6)))

@@ -5,9 +5,10 @@
 In the nogil build a call of a global class or function does not count
 its callee (LOAD_GLOBAL_CALLEE): the callee is safe only because every
 collection counts what the threads' frames borrow.  N - 1 threads call
-the global class `Target` and the global function `check` with arguments
-whose evaluation allocates cycles and now and then collects; one thread
-keeps replacing `Target` with fresh classes (each dies once no frame or
+the global class `Target`, the global function `check` and the method
+`Shared.meth` with arguments whose evaluation allocates cycles and now
+and then collects; one thread keeps replacing `Target` with fresh classes
+and `Shared.meth` with fresh functions (each dies once no frame or
 instance holds it) and collects.  A class freed under a caller shows up
 as a wrong stamp, a crash, or a sanitizer report.  Exit 1 with a message
 otherwise.
@@ -43,6 +44,22 @@ def new_class(k):
 Target = new_class(0)
 
 
+class Shared:
+    pass
+
+
+def new_method(k):
+    # made by exec, so module-level: counted per thread (deferred), and
+    # borrowed when LOAD_METHOD finds it on Shared
+    g = {}
+    exec("def meth(self, x):\n    return x * 0 + %d\n" % k, g)
+    return g["meth"]
+
+
+Shared.meth = new_method(0)
+shared = Shared()
+
+
 def churn(i):
     a = [i]
     b = [a]
@@ -64,6 +81,8 @@ def caller(k):
         # no instance outlives the statement: while churn runs, the class
         # may have no reference but the global, which the rebinder drops
         seen += check(Target(churn(i)), i) >= 0
+        if shared.meth(churn(i)) < 0:
+            errors.append("method gave a negative stamp")
     if seen != ITER:
         errors.append("caller %d saw %d of %d" % (k, seen, ITER))
     done.append(k)
@@ -74,6 +93,7 @@ def rebinder():
     k = 1
     while len(done) < N - 1:
         Target = new_class(k)
+        Shared.meth = new_method(k)
         k += 1
         if k % 16 == 0:
             gc.collect()

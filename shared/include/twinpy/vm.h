@@ -195,14 +195,17 @@ typedef struct TwFrame {
 } TwFrame;
 
 /* Borrowed callees.  Where the runtime allows it (tw_frames_borrow: the
- * nogil build, for its deferred objects, tw_frame_may_borrow), the callee
- * of a call of a global (LOAD_GLOBAL_CALLEE, in code that is not a
- * generator's) is pushed without a reference, its stack slot tagged with
- * TW_BORROWED_TAG, and a function called that way gets a frame that does
- * not count it either (func_borrowed).  The call clears the tagged slot
- * once the callee is done with; an exception leaving the slot's frame
- * clears it without a decref.  So a tagged word in a frame's value stack
- * is always a live borrow.  The collector, with the world stopped, counts
+ * nogil build, for its deferred and immortal objects, tw_frame_may_borrow),
+ * code that is not a generator's pushes a call's callee without a
+ * reference, its stack slot tagged with TW_BORROWED_TAG: a global
+ * (LOAD_GLOBAL_CALLEE), a method LOAD_METHOD finds on the type, and a
+ * module's function (`math.sqrt`: LOAD_GLOBAL_CALLEE pushes the module
+ * tagged, LOAD_METHOD replaces it with the function, tagged).  A function
+ * called that way gets a frame that does not count it either
+ * (func_borrowed).  The call clears the tagged slot once the callee is
+ * done with; an exception leaving the slot's frame clears it without a
+ * decref.  So a tagged word in a frame's value stack is always a live
+ * borrow.  The collector, with the world stopped, counts
  * what every thread's frames borrow as references: it calls
  * tw_frames_visit_borrowed for each thread's innermost frame, which walks
  * the chain and reports each borrowed function and every tagged word of

@@ -827,10 +827,32 @@ done:
 
 /* Call type(self).<name>(self, *args).  The special method is looked up
  * on the type, never the instance, as Python does. */
+/* type(self).<name>, or NULL.  *borrowed: it is a Python function a
+ * frame may borrow (twinpy/vm.h, borrowed callees: deferred, as a class
+ * body's functions are), found without a reference, for
+ * tw_function_call_self(..., true) straight away; else a new reference. */
+static inline TwObject *special_lookup(TwTypeObject *tp, TwObject *name, bool *borrowed)
+{
+    *borrowed = false;
+    if (tw_frames_borrow()) {
+        TwObject *d = tw_type_lookup(tp, name);
+        if (d != NULL) {
+            if (TW_TYPE(d) == &TwFunction_Type && tw_frame_may_borrow(d)) {
+                *borrowed = true;
+                return d;
+            }
+            if (tw_try_incref(d))
+                return d;
+        }
+    }
+    return tw_type_lookup_ref(tp, name);
+}
+
 TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args, size_t nargs, int *found)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup_ref(tp, name);
+    bool borrowed;
+    TwObject *descr = special_lookup(tp, name, &borrowed);
     if (!descr) {
         if (found)
             *found = 0;
@@ -838,6 +860,8 @@ TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args,
     }
     if (found)
         *found = 1;
+    if (borrowed)
+        return tw_function_call_self(descr, self, args, nargs, NULL, true);
     TwObject *r;
     if (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR) {
         TwObject *stack[8];
@@ -1021,9 +1045,12 @@ static TwObject *call_with_self(TwObject *descr, TwObject *self, TwTypeObject *t
 static TwObject *slot_tp_call(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup_ref(tp, ID("__call__"));
+    bool borrowed;
+    TwObject *descr = special_lookup(tp, ID("__call__"), &borrowed);
     if (!descr)
         return tw_err_format(TwExc_TypeError, "'%s' object is not callable", tw_type_name(tp));
+    if (borrowed)
+        return tw_function_call_self(descr, self, args, nargs, kwnames, true);
     TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
     tw_decref(descr);
     return r;
@@ -1074,11 +1101,17 @@ static int slot_tp_descr_set(TwObject *self, TwObject *obj, TwObject *value)
 static int slot_tp_init(TwObject *self, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
     TwTypeObject *tp = TW_TYPE(self);
-    TwObject *descr = tw_type_lookup_ref(tp, ID("__init__"));
+    TwObject *r;
+    bool borrowed;
+    TwObject *descr = special_lookup(tp, ID("__init__"), &borrowed);
     if (!descr)
         return 0;
-    TwObject *r = call_with_self(descr, self, tp, args, nargs, kwnames);
-    tw_decref_likely_deferred(descr);    /* a function of the class body */
+    if (borrowed) {
+        r = tw_function_call_self(descr, self, args, nargs, kwnames, true);
+    } else {
+        r = call_with_self(descr, self, tp, args, nargs, kwnames);
+        tw_decref_likely_deferred(descr);    /* a function of the class body */
+    }
     if (r == Tw_None)
         return 0;                        /* immortal: nothing to drop */
     if (!r)

@@ -158,13 +158,13 @@ static inline int frame_prepare_cells(TwFrame *f)
 }
 
 TwFrame *tw_frame_for_call_prepared(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
-                                    size_t nargs, TwObject *kwnames);
+                                    size_t nargs, TwObject *kwnames, int hold);
 
 /* tw_frame_for_call plus the closure cells: a frame ready to run. */
 TwFrame *tw_frame_for_call_prepared(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
-                                    size_t nargs, TwObject *kwnames)
+                                    size_t nargs, TwObject *kwnames, int hold)
 {
-    TwFrame *f = tw_frame_for_call(fn, self, args, nargs, kwnames);
+    TwFrame *f = tw_frame_for_call(fn, self, args, nargs, kwnames, hold);
     if (f == NULL)
         return NULL;
     if ((f->code->ncells || f->code->nfrees) && frame_prepare_cells(f) < 0) {
@@ -183,8 +183,15 @@ static TwObject *make_generator(TwFrame *f)
 
 TwObject *tw_function_call(TwObject *func, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
+    return tw_function_call_self(func, NULL, args, nargs, kwnames, false);
+}
+
+TwObject *tw_function_call_self(TwObject *func, TwObject *self, TwObject *const *args,
+                                size_t nargs, TwObject *kwnames, bool borrowed)
+{
     TwFunctionObject *fn = (TwFunctionObject *)func;
-    TwFrame *f = tw_frame_for_call_prepared(fn, NULL, args, nargs, kwnames);
+    TwFrame *f = tw_frame_for_call_prepared(fn, self, args, nargs, kwnames,
+                                            borrowed ? TW_FRAME_FUNC_BORROW : TW_FRAME_FUNC_COUNT);
     if (f == NULL)
         return NULL;
     if (f->code->flags & TW_CO_GENERATOR)
@@ -2112,7 +2119,8 @@ dispatch:
                         }
                     }
                 } else {
-                    nf = tw_frame_for_call_prepared(fn, self, args, (size_t)nargs, kwnames);
+                    nf = tw_frame_for_call_prepared(fn, self, args, (size_t)nargs, kwnames,
+                                                    TW_FRAME_FUNC_COUNT);
                 }
                 /* drop the stack's references: the frame took its own */
                 TwObject **p = sp;

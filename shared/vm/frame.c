@@ -290,12 +290,12 @@ static void too_many_positional(TwFunctionObject *fn, TwObject **localsplus, siz
  * CPython 3.11's, naming the function by its qualified name.
  */
 TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
-                           size_t nargs, TwObject *kwnames)
+                           size_t nargs, TwObject *kwnames, int hold)
 {
     TwCodeObject *co = (TwCodeObject *)fn->code;
     TwFrame *f = (co->flags & TW_CO_GENERATOR)
                      ? tw_frame_new(co, (TwObject *)fn, fn->globals, fn->builtins, NULL, true)
-                     : tw_frame_new_for_function(co, fn, TW_FRAME_FUNC_COUNT);
+                     : tw_frame_new_for_function(co, fn, hold);
     if (f == NULL)
         return NULL;
     TwObject **lp = f->localsplus;

@@ -29,9 +29,11 @@ TwObject *tw_gen_new(TwFrame *f, TwObject *name, TwObject *qualname);
 
 /* Bind call arguments into a new frame for fn (CPython's rules and
  * messages); self, if not NULL, is the first positional argument.
- * Borrows everything.  NULL with an exception set. */
+ * Borrows everything; the frame holds fn as `hold` says
+ * (TW_FRAME_FUNC_COUNT or TW_FRAME_FUNC_BORROW, frame_inline.h; a
+ * generator's frame always counts it).  NULL with an exception set. */
 TwFrame *tw_frame_for_call(TwFunctionObject *fn, TwObject *self, TwObject *const *args,
-                           size_t nargs, TwObject *kwnames);
+                           size_t nargs, TwObject *kwnames, int hold);
 
 /* The compiler's second half: a parsed tree to a code object (compile.c).
  * src is the text the tree came from, for SyntaxError source lines. */

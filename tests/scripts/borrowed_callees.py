@@ -158,6 +158,43 @@ def run():
 """
 
 
+# Special methods called from C (__init__, __call__, __eq__...) are
+# borrowed by their frames too: each of these removes itself from its
+# class and collects while it runs.
+SPECIAL = """
+class Special:
+    def __init__(self, v):
+        del Special.__init__
+        gc.collect()
+        self.v = [(lambda: "impostor") for i in range(300)] and v
+
+    def __call__(self, x):
+        del Special.__call__
+        gc.collect()
+        junk = [(lambda: "impostor") for i in range(300)]
+        return "special call ran to the end with %r" % ([x, self.v] * 2,)
+
+    def __eq__(self, other):
+        del Special.__eq__
+        gc.collect()
+        junk = [(lambda: "impostor") for i in range(300)]
+        return "eq ran to the end"
+
+
+def run_special():
+    s = Special(3)
+    print(s(4))
+    print(s == 5)
+    print(s == 5, Special.__init__ is object.__init__)
+"""
+
+
+def make_special():
+    g = {"gc": gc}
+    exec(SPECIAL, g)
+    return g["run_special"]
+
+
 def make_alone():
     g = {"gc": gc}
     exec(ALONE, g)
@@ -173,6 +210,7 @@ def binding_lost():
         d = Doomed(7, last)
         print("Doomed instance", d.v, type(d).__name__, Doomed is None)
     make_alone()()
+    make_special()()
     try:
         victim("again", 2)
     except TypeError as e:

@@ -1,16 +1,19 @@
-"""Stress: calls of globals that other threads rebind, with collections.
+"""Stress: calls of globals and methods that other threads rebind, with
+collections.
 
     twinpy borrowed_callees.py N ITER [SWITCH_INTERVAL]
 
-In the nogil build a call of a global class or function does not count
-its callee (LOAD_GLOBAL_CALLEE): the callee is safe only because every
+In the nogil build a call does not count its callee when it is a global
+class or function, a method found on the type or a special method such
+as __call__ (borrowed callees): the callee is safe only because every
 collection counts what the threads' frames borrow.  N - 1 threads call
-the global class `Target`, the global function `check` and the method
-`Shared.meth` with arguments whose evaluation allocates cycles and now
-and then collects; one thread keeps replacing `Target` with fresh classes
-and `Shared.meth` with fresh functions (each dies once no frame or
-instance holds it) and collects.  A class freed under a caller shows up
-as a wrong stamp, a crash, or a sanitizer report.  Exit 1 with a message
+the global class `Target`, the global function `check`, the method
+`Shared.meth` and `Shared.__call__` (through an instance), with
+arguments, or bodies, whose evaluation allocates cycles and now and then
+collects; one thread keeps replacing `Target` with fresh classes and the
+two methods with fresh functions (each dies once no frame or instance
+holds it) and collects.  A callee freed under a caller shows up as a
+wrong stamp, a crash, or a sanitizer report.  Exit 1 with a message
 otherwise.
 """
 import gc
@@ -41,25 +44,6 @@ def new_class(k):
     return Target
 
 
-Target = new_class(0)
-
-
-class Shared:
-    pass
-
-
-def new_method(k):
-    # made by exec, so module-level: counted per thread (deferred), and
-    # borrowed when LOAD_METHOD finds it on Shared
-    g = {}
-    exec("def meth(self, x):\n    return x * 0 + %d\n" % k, g)
-    return g["meth"]
-
-
-Shared.meth = new_method(0)
-shared = Shared()
-
-
 def churn(i):
     a = [i]
     b = [a]
@@ -67,6 +51,26 @@ def churn(i):
     if i % 16 == 0:
         gc.collect()
     return i
+
+
+def new_method(k):
+    # made by exec, so module-level: counted per thread (deferred), and
+    # borrowed when LOAD_METHOD finds it on Shared, or when a call of
+    # `shared` finds it as Shared.__call__ (then only its frame holds it,
+    # and it alone holds its code: churn collects while it runs)
+    g = {"churn": churn}
+    exec("def meth(self, x):\n    churn(x)\n    return x * 0 + %d\n" % k, g)
+    return g["meth"]
+
+
+class Shared:
+    pass
+
+
+Target = new_class(0)
+Shared.meth = new_method(0)
+Shared.__call__ = new_method(0)
+shared = Shared()
 
 
 def check(obj, i):
@@ -81,8 +85,8 @@ def caller(k):
         # no instance outlives the statement: while churn runs, the class
         # may have no reference but the global, which the rebinder drops
         seen += check(Target(churn(i)), i) >= 0
-        if shared.meth(churn(i)) < 0:
-            errors.append("method gave a negative stamp")
+        if shared.meth(churn(i)) < 0 or shared(i) < 0:
+            errors.append("a method gave a negative stamp")
     if seen != ITER:
         errors.append("caller %d saw %d of %d" % (k, seen, ITER))
     done.append(k)
@@ -94,6 +98,7 @@ def rebinder():
     while len(done) < N - 1:
         Target = new_class(k)
         Shared.meth = new_method(k)
+        Shared.__call__ = new_method(k)
         k += 1
         if k % 16 == 0:
             gc.collect()

@@ -246,6 +246,14 @@ bool tw_gen_is_suspended(TwObject *gen);
 TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f);
 /* Call a Python function with the usual vector convention. */
 TwObject *tw_function_call(TwObject *func, TwObject *const *args, size_t nargs, TwObject *kwnames);
+/* A Python function func called with self (or NULL) before args.
+ * borrowed: func was found without a reference (a special method on a
+ * type, tw_type_lookup) and tw_frame_may_borrow(func) holds, so its
+ * frame borrows it (borrowed callees, above): the caller must not let
+ * the thread reach an eval-breaker check or block between the lookup
+ * and this call. */
+TwObject *tw_function_call_self(TwObject *func, TwObject *self, TwObject *const *args,
+                                size_t nargs, TwObject *kwnames, bool borrowed);
 
 /* Python call depth limit (sys.getrecursionlimit / setrecursionlimit). */
 int tw_get_recursion_limit(void);

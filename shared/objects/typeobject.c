@@ -1447,7 +1447,16 @@ static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first)
             generic = true;
         }
     }
-    *slot_ptr(tp, first->offset) = generic ? first->dispatch : specific;
+    /* Other threads may be using the type's slots meanwhile: a slot is
+     * written only when its value changes (assigning one Python __call__
+     * in place of another, or any attribute, rewrites none), and
+     * atomically (tw_call reads tp_call so); the interpreter's other
+     * reads of slots are plain, so a slot that does change while another
+     * thread uses it is a race the sanitizer reports (README, Status). */
+    void **sp = slot_ptr(tp, first->offset);
+    void *value = generic ? first->dispatch : specific;
+    if (__atomic_load_n(sp, __ATOMIC_RELAXED) != value)
+        __atomic_store_n(sp, value, __ATOMIC_RELEASE);
     if (first->offset == offsetof(TwTypeObject, tp_finalize) && tp->tp_finalize)
         __atomic_store_n(&tw_finalizers_seen, true, __ATOMIC_RELAXED);
 }

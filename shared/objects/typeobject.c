@@ -825,8 +825,6 @@ done:
 /* slot dispatchers for classes                                       */
 /* ------------------------------------------------------------------ */
 
-/* Call type(self).<name>(self, *args).  The special method is looked up
- * on the type, never the instance, as Python does. */
 /* type(self).<name>, or NULL.  *borrowed: it is a Python function a
  * frame may borrow (twinpy/vm.h, borrowed callees: deferred, as a class
  * body's functions are), found without a reference, for
@@ -848,6 +846,8 @@ static inline TwObject *special_lookup(TwTypeObject *tp, TwObject *name, bool *b
     return tw_type_lookup_ref(tp, name);
 }
 
+/* Call type(self).<name>(self, *args).  The special method is looked up
+ * on the type, never the instance, as Python does. */
 TwObject *tw_call_special(TwObject *self, TwObject *name, TwObject *const *args, size_t nargs, int *found)
 {
     TwTypeObject *tp = TW_TYPE(self);

@@ -480,36 +480,31 @@ static inline __attribute__((always_inline)) bool global_cache_unchanged(TwGloba
         && __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE) == bv;
 }
 
-/* The cache hit: a new reference, or NULL (no exception) on a miss. */
-static inline __attribute__((always_inline)) TwObject *global_cache_hit(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
+/* The cache hit: a new reference, or NULL (no exception) on a miss.
+ * borrow (a constant at each call): the value only if the frame may hold
+ * it without a reference (tw_frame_may_borrow; twinpy/vm.h), uncounted,
+ * else NULL.  Its header is safe to read before the versions confirm it
+ * (tw_try_incref_global reads it too): memory read without a lock is
+ * freed after a grace period. */
+static inline __attribute__((always_inline)) TwObject *global_cache_read(TwGlobalCache *c, TwObject *globals,
+                                                                         TwObject *builtins, bool borrow)
 {
     TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
     uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
     uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
     if (global_cache_matches(c, globals, gv, bv)) {
+        if (borrow) {
+            TwObject *v = __atomic_load_n(&c->value, __ATOMIC_ACQUIRE);
+            if (v != NULL && tw_frame_may_borrow(v) && global_cache_unchanged(c, gd, bd, gv, bv))
+                return v;
+            return NULL;
+        }
         TwObject *v = tw_try_incref_global(&c->value);
         if (v) {
             if (global_cache_unchanged(c, gd, bd, gv, bv))
                 return v;
             tw_decref(v);
         }
-    }
-    return NULL;
-}
-
-/* The value of a valid cache entry if the frame may hold it without a
- * reference (tw_frame_may_borrow; twinpy/vm.h), else NULL.  Its header is
- * safe to read before the versions confirm it (tw_try_incref_global reads
- * it too): memory read without a lock is freed after a grace period. */
-static inline __attribute__((always_inline)) TwObject *global_cache_borrow(TwGlobalCache *c, TwObject *globals, TwObject *builtins)
-{
-    TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
-    uint64_t gv = __atomic_load_n(&gd->version, __ATOMIC_ACQUIRE);
-    uint64_t bv = __atomic_load_n(&bd->version, __ATOMIC_ACQUIRE);
-    if (global_cache_matches(c, globals, gv, bv)) {
-        TwObject *v = __atomic_load_n(&c->value, __ATOMIC_ACQUIRE);
-        if (v != NULL && tw_frame_may_borrow(v) && global_cache_unchanged(c, gd, bd, gv, bv))
-            return v;
     }
     return NULL;
 }
@@ -538,7 +533,7 @@ static TwObject *load_global(TwCodeObject *co, TwObject *globals, TwObject *buil
     TwDictObject *gd = (TwDictObject *)globals, *bd = (TwDictObject *)builtins;
     TwGlobalCache *cache = tw_atomic_load_ptr(&co->global_cache);
     if (cache) {
-        TwObject *hit = global_cache_hit(&cache[idx], globals, builtins);
+        TwObject *hit = global_cache_read(&cache[idx], globals, builtins, false);
         if (hit)
             return hit;
     }
@@ -1051,17 +1046,6 @@ TwObject *tw_eval_frame(TwThreadState *ts, TwFrame *f)
     } while (0)
 
 #define SAVE_FRAME_STATE() do { f->ip = ip; f->sp = sp; } while (0)
-
-/* Drop a value just popped by unwinding (sp points at its slot): a
- * borrowed callee (twinpy/vm.h) is forgotten, its slot cleared. */
-#define DROP_POPPED(v_expr)                                                      \
-    do {                                                                         \
-        TwObject *dv_ = (v_expr);                                                \
-        if (tw_frames_borrow() && ((uintptr_t)dv_ & TW_BORROWED_TAG))            \
-            *sp = NULL;                                                          \
-        else                                                                     \
-            TW_XDECREF(dv_);                                                     \
-    } while (0)
 
 #define CHECK_EVAL_BREAKER()                                                     \
     do {                                                                         \
@@ -1833,8 +1817,8 @@ dispatch:
         if (tw_frames_borrow()) {
             TwGlobalCache *gc = tw_atomic_load_ptr(&co->global_cache);
             TwObject *v;
-            if (gc != NULL && (v = global_cache_borrow(gc + oparg, f->globals, f->builtins)) != NULL) {
-                PUSH((TwObject *)((uintptr_t)v | TW_BORROWED_TAG));
+            if (gc != NULL && (v = global_cache_read(gc + oparg, f->globals, f->builtins, true)) != NULL) {
+                PUSH(tw_stack_borrowed(v));
                 DISPATCH();
             }
         }
@@ -1843,10 +1827,10 @@ dispatch:
     TARGET(LOAD_GLOBAL) {
     load_global:;
         /* load_global's cache hit, inline; other threads may be updating
-         * the entry, so it goes through global_cache_hit's checks */
+         * the entry, so it goes through global_cache_read's checks */
         TwGlobalCache *gc = tw_atomic_load_ptr(&co->global_cache);
         if (gc != NULL) {
-            TwObject *v = global_cache_hit(gc + oparg, f->globals, f->builtins);
+            TwObject *v = global_cache_read(gc + oparg, f->globals, f->builtins, false);
             if (v != NULL) {
                 PUSH(v);
                 DISPATCH();
@@ -1946,12 +1930,12 @@ dispatch:
         TwObject *owner = TOP();
         TwObject *meth;
         if (tw_frames_borrow()) {
-            if ((uintptr_t)owner & TW_BORROWED_TAG) {
+            if (tw_stack_is_borrowed(owner)) {
                 /* a borrowed global (LOAD_GLOBAL_CALLEE): a module's
                  * function is borrowed in turn when it may be, with no
                  * count on the module either (`math.sqrt(x)`); anything
                  * else goes on with a counted owner */
-                owner = (TwObject *)((uintptr_t)owner & ~TW_BORROWED_TAG);
+                owner = tw_stack_untag(owner);
                 TwObject *d;
                 if (TW_TYPE(owner) == &TwModule_Type
                     && (d = tw_atomic_load_ptr(&((TwModuleObject *)owner)->dict)) != NULL
@@ -1959,7 +1943,7 @@ dispatch:
                     TwObject *v = tw_dict_peek(d, names[oparg]);
                     if (v != NULL && tw_frame_may_borrow(v)) {
                         SET_TOP(NULL);
-                        PUSH((TwObject *)((uintptr_t)v | TW_BORROWED_TAG));
+                        PUSH(tw_stack_borrowed(v));
                         DISPATCH();
                     }
                 }
@@ -1975,7 +1959,7 @@ dispatch:
                 TwObject *descr = tw_type_lookup(tp, names[oparg]);
                 if (descr != NULL && (TW_TYPE(descr)->tp_flags & TW_TPFLAGS_METHOD_DESCRIPTOR)
                     && tw_frame_may_borrow(descr)) {
-                    SET_TOP((TwObject *)((uintptr_t)descr | TW_BORROWED_TAG));
+                    SET_TOP(tw_stack_borrowed(descr));
                     PUSH(owner);
                     TwObject *v = NULL;
                     int rc;
@@ -2028,7 +2012,7 @@ dispatch:
         base = args - 1;
         callable = args[-1];
         has_self = 0;
-        if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+        if (tw_stack_is_borrowed(callable))
             goto do_call_borrowed;
         goto do_call;
     }
@@ -2039,7 +2023,7 @@ dispatch:
         base = args - 1;
         callable = args[-1];
         has_self = 0;
-        if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+        if (tw_stack_is_borrowed(callable))
             goto do_call_borrowed;
         goto do_call;
     }
@@ -2051,12 +2035,12 @@ dispatch:
         if (args[-2] != NULL) {
             callable = args[-2];
             has_self = 1;
-            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            if (tw_stack_is_borrowed(callable))
                 goto do_call_borrowed;
         } else {
             callable = args[-1];
             has_self = 0;
-            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            if (tw_stack_is_borrowed(callable))
                 goto do_call_borrowed;
         }
         goto do_call;
@@ -2069,12 +2053,12 @@ dispatch:
         if (args[-2] != NULL) {
             callable = args[-2];
             has_self = 1;
-            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            if (tw_stack_is_borrowed(callable))
                 goto do_call_borrowed;
         } else {
             callable = args[-1];
             has_self = 0;
-            if (tw_frames_borrow() && ((uintptr_t)callable & TW_BORROWED_TAG))
+            if (tw_stack_is_borrowed(callable))
                 goto do_call_borrowed;
         }
         goto do_call;
@@ -2172,7 +2156,7 @@ dispatch:
      * reference for do_call's less common cases. */
     do_call_borrowed:
         CHECK_EVAL_BREAKER();
-        callable = (TwObject *)((uintptr_t)callable & ~TW_BORROWED_TAG);
+        callable = tw_stack_untag(callable);
         if (TW_TYPE(callable) == &TwFunction_Type) {
             TwFunctionObject *fn = (TwFunctionObject *)callable;
             TwCodeObject *pco = (TwCodeObject *)fn->code;
@@ -3200,7 +3184,7 @@ exception_unwind:
         TwObject **level = f->stack + b->level;
         if (b->type == TW_BLOCK_EXCEPT_HANDLER) {
             while (sp > level + 1)
-                DROP_POPPED(POP());
+                tw_stack_drop(--sp);
             TwObject *prev = POP();
             TwObject *old = ts->handled_exc;
             ts->handled_exc = prev == Tw_None ? NULL : prev;
@@ -3210,7 +3194,7 @@ exception_unwind:
             continue;
         }
         while (sp > level)
-            DROP_POPPED(POP());
+            tw_stack_drop(--sp);
         TwObject *exc = tw_err_fetch();
         int handler = b->handler;
         TwTryBlock *h = &f->blocks[f->nblocks++];
@@ -3225,7 +3209,7 @@ exception_unwind:
     }
     /* No handler here: the exception leaves the frame. */
     while (sp > f->stack)
-        DROP_POPPED(POP());
+        tw_stack_drop(--sp);
     /* StopIteration may not escape a generator (PEP 479). */
     if (f->owned_by_gen && tw_err_matches(TwExc_StopIteration)) {
         TwObject *e = tw_err_fetch();

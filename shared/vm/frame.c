@@ -148,13 +148,8 @@ void tw_frame_clear(TwFrame *f)
     int nslots = co->nlocals + co->ncells + co->nfrees;
     for (int i = 0; i < nslots; i++)
         TW_CLEAR(f->localsplus[i]);
-    while (f->sp > f->stack) {
-        TwObject *v = *--f->sp;
-        if (tw_frames_borrow() && ((uintptr_t)v & TW_BORROWED_TAG))
-            *f->sp = NULL;
-        else
-            TW_XDECREF(v);
-    }
+    while (f->sp > f->stack)
+        tw_stack_drop(--f->sp);
     f->nblocks = 0;
 }
 

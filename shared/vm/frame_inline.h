@@ -33,6 +33,34 @@ static inline size_t tw_frame_size(const TwCodeObject *co)
     return (size + 15) & ~(size_t)15;
 }
 
+/* Borrowed callees (twinpy/vm.h): a value stack word tagged as borrowed,
+ * tagging, and the untagged object.  The test is a constant false where
+ * the runtime never borrows (the GIL build). */
+static inline bool tw_stack_is_borrowed(const TwObject *v)
+{
+    return tw_frames_borrow() && ((uintptr_t)v & TW_BORROWED_TAG);
+}
+static inline TwObject *tw_stack_borrowed(TwObject *v)
+{
+    return (TwObject *)((uintptr_t)v | TW_BORROWED_TAG);
+}
+static inline TwObject *tw_stack_untag(TwObject *v)
+{
+    return (TwObject *)((uintptr_t)v & ~TW_BORROWED_TAG);
+}
+
+/* Drop the value in a stack slot being popped: a borrowed one is
+ * forgotten and its slot cleared (no tagged word outlives its borrow),
+ * anything else decref'd. */
+static inline void tw_stack_drop(TwObject **slot)
+{
+    TwObject *v = *slot;
+    if (tw_stack_is_borrowed(v))
+        *slot = NULL;
+    else
+        TW_XDECREF(v);
+}
+
 /* How a new frame holds its function (tw_frame_new_for_function). */
 enum {
     TW_FRAME_FUNC_COUNT,     /* takes a reference of its own              */
@@ -109,13 +137,8 @@ static inline __attribute__((always_inline)) void tw_frame_release_inline(TwFram
         if (v != NULL)
             TW_DECREF(v);
     }
-    while (f->sp > f->stack) {
-        TwObject *v = *--f->sp;
-        if (tw_frames_borrow() && ((uintptr_t)v & TW_BORROWED_TAG))
-            *f->sp = NULL;
-        else
-            TW_XDECREF(v);
-    }
+    while (f->sp > f->stack)
+        tw_stack_drop(--f->sp);
     TwObject *fn = f->func;
     bool counted = !tw_frames_borrow() || !f->func_borrowed;
     /* the frame's memory goes back before the function can die: a

@@ -5,7 +5,7 @@ other threads change at the same time.
 
 One thread keeps a dict and a set at K or K + 1 items, adding a new key
 and then dropping the oldest, over and over.  Another appends unique
-strs to two lists while a third sorts them: one without a key (strs
+strs to two lists (10 * ITER at most) while a third sorts them: one without a key (strs
 compare without running code), the other (free-threaded build only) with
 a key function.  The others copy the dict and the set whole: list(d),
 list of its items, tuple of its values, sorted(s), set(d), frozenset of
@@ -28,6 +28,11 @@ if len(sys.argv) > 3 and sys._is_gil_enabled():
     sys.setswitchinterval(float(sys.argv[3]))
 
 K = 64
+# The appender stops after CAP appends: the sorts and copies grow with the
+# lists, and an appender left to run while many threads starve the rotator
+# makes the lists (and so each sort, and the rotator's wait) grow without
+# bound.
+CAP = 10 * ITER
 D = {"k%d" % i: i for i in range(K)}
 S = set("k%d" % i for i in range(K))
 L = ["base%d" % i for i in range(500)]
@@ -58,7 +63,7 @@ def appender():
     try:
         start.wait()
         i = 0
-        while not done.is_set():
+        while not done.is_set() and i < CAP:
             L.append("app%d" % i)
             KL.append("app%d" % i)
             i += 1

@@ -15,9 +15,14 @@
  *   unlock: CAS LOCKED -> 0 (inline).  If PARKED is set: unpark one waiter;
  *           the decision runs under the bucket lock.  A waiter that has
  *           waited over 1 ms is handed the lock directly (the byte stays
- *           LOCKED): no starvation by threads that keep re-taking it.
- *           Otherwise the byte becomes 0 or PARKED (more waiters) and the
- *           woken thread races for it, which keeps throughput high.
+ *           LOCKED), at most once a millisecond per parking-lot bucket
+ *           (TwUnparkInfo.be_fair): no starvation by threads that keep
+ *           re-taking it.  Otherwise the byte becomes 0 or PARKED (more
+ *           waiters) and the woken thread races for it, which keeps
+ *           throughput high.  A hand-off on every release once waiters
+ *           have waited 1 ms (with more threads than cores, always) made
+ *           a convoy: the lock went to a thread that was not running and
+ *           stayed idle until the scheduler ran it.
  * Invariants:
  *   - PARKED is only set while LOCKED is set, and only cleared by an
  *     unlocker under the bucket lock after it looked at the queue;
@@ -45,6 +50,7 @@ void tw_mutex_lock_slow(uint8_t *m)
     if (t)
         t->stats.mutex_slow++;
     int spins = 0;
+    uint64_t since = 0;               /* first park: the wait's start */
     uint8_t v = __atomic_load_n(m, __ATOMIC_RELAXED);
     for (;;) {
         if (!(v & TW_MUTEX_LOCKED)) {
@@ -69,8 +75,10 @@ void tw_mutex_lock_slow(uint8_t *m)
         }
         if (t)
             t->stats.mutex_parked++;
+        if (since == 0)
+            since = tw_monotonic_ns();
         uintptr_t value = 0;
-        if (tw_park(m, validate_parked, NULL, &value) && value == TW_MUTEX_HANDOFF) {
+        if (tw_park(m, validate_parked, NULL, since, &value) && value == TW_MUTEX_HANDOFF) {
             /* The unlocker left LOCKED set for us; the waiter word's
              * release/acquire orders its critical section before ours. */
             if (t)
@@ -85,7 +93,7 @@ void tw_mutex_lock_slow(uint8_t *m)
 static uintptr_t unlock_decide(void *arg, const TwUnparkInfo *info)
 {
     uint8_t *m = arg;
-    if (info->found && info->waited_ns > 1000000) {
+    if (info->found && info->be_fair) {
         uint8_t v = TW_MUTEX_LOCKED | (info->more_waiters ? TW_MUTEX_PARKED : 0);
         __atomic_store_n(m, v, __ATOMIC_RELEASE);
         return TW_MUTEX_HANDOFF;

@@ -9,14 +9,17 @@
  *                           append waiter; unlock; sleep on the waiter's
  *                           own futex word until an unparker sets it.
  *   unpark_one(addr, cb):   lock bucket; dequeue the oldest waiter on addr;
- *                           cb(found, more_waiters, waited) -> value, which
- *                           is stored in the waiter; unlock; set the
- *                           waiter's word and futex-wake it.
+ *                           cb(found, more_waiters, be_fair, waited) ->
+ *                           value, which is stored in the waiter; unlock;
+ *                           set the waiter's word and futex-wake it.
  * Invariants:
  *   - validate and cb run under the same bucket lock, so a lock's "has
  *     parked waiters" bit can be set by the parker and cleared by the
  *     unparker without a lost wake-up: a parker either sees the lock word
  *     changed (validation fails) or is queued before the unparker looks.
+ *   - be_fair is reported at most once per TW_PARK_FAIR_NS per bucket
+ *     (next_fair_ns, under the bucket lock), and only for a waiter that
+ *     has waited longer than that.
  *   - a waiter lives on its parker's stack; once its word is set the
  *     unparker never touches it again (the wake syscall only uses its
  *     address, and a spurious futex wake is harmless).
@@ -94,6 +97,7 @@ typedef struct TwWaiter {
 typedef struct {
     pthread_mutex_t lock;
     TwWaiter *head, *tail;
+    uint64_t next_fair_ns;        /* no be_fair before this time            */
 } TwParkBucket;
 
 static TwParkBucket buckets[TW_PARK_BUCKETS];
@@ -115,10 +119,10 @@ static TwParkBucket *bucket_for(const void *addr)
 }
 
 int tw_park(const void *addr, bool (*validate)(const void *addr, void *arg), void *arg,
-            uintptr_t *wake_value)
+            uint64_t since_ns, uintptr_t *wake_value)
 {
     TwParkBucket *b = bucket_for(addr);
-    TwWaiter w = { .next = NULL, .addr = addr, .start_ns = tw_monotonic_ns(),
+    TwWaiter w = { .next = NULL, .addr = addr, .start_ns = since_ns,
                    .wake_value = 0, .woken = 0 };
     pthread_mutex_lock(&b->lock);
     if (validate && !validate(addr, arg)) {
@@ -183,8 +187,14 @@ void tw_unpark_one(const void *addr, uintptr_t (*cb)(void *arg, const TwUnparkIn
     pthread_mutex_lock(&b->lock);
     TwWaiter *w = dequeue(b, addr, &info.more_waiters);
     info.found = w != NULL;
-    if (w)
-        info.waited_ns = tw_monotonic_ns() - w->start_ns;
+    if (w) {
+        uint64_t now = tw_monotonic_ns();
+        info.waited_ns = now - w->start_ns;
+        if (info.waited_ns > TW_PARK_FAIR_NS && now >= b->next_fair_ns) {
+            info.be_fair = true;
+            b->next_fair_ns = now + TW_PARK_FAIR_NS;
+        }
+    }
     uintptr_t v = cb ? cb(arg, &info) : 0;
     if (w)
         w->wake_value = v;

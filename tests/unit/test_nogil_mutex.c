@@ -8,8 +8,12 @@
  *   - a thread that blocks inside a critical section releases its lock
  *     (suspension) and re-takes it afterwards;
  *   - a waiter is not starved by a thread that keeps re-taking the lock;
+ *   - the parking lot's "be fair" answer comes at most once a millisecond
+ *     per bucket (so a contended lock is not handed off on every release);
  *   - a nested section on an object already held does not self-deadlock.
  */
+#include <string.h>
+
 #include "test_nogil_util.h"
 
 #if TW_TEST_NOGIL
@@ -233,6 +237,71 @@ static void test_waiter_is_not_starved(void)
     CHECK_EQ_INT(g_waiter_got, 1);
 }
 
+/* The parking lot tells an unparker to be fair (hand over what the
+ * waiter waits for) at most once a millisecond per bucket: two waiters
+ * that have both waited long, woken one right after the other, get it
+ * once.  Waiters park with since_ns = 1 (they "began waiting" at boot). */
+static uint32_t g_fair_word;
+static int g_fair_parking, g_fair_woken;
+static struct { bool found, be_fair; uint64_t at; } g_fair_rec[2];
+static int g_fair_n;
+
+static bool fair_validate(const void *addr, void *arg)
+{
+    (void)addr;
+    (void)arg;
+    return true;
+}
+
+static uintptr_t fair_record(void *arg, const TwUnparkInfo *info)
+{
+    (void)arg;
+    if (info->found && g_fair_n < 2) {
+        g_fair_rec[g_fair_n].found = true;
+        g_fair_rec[g_fair_n].be_fair = info->be_fair;
+        g_fair_rec[g_fair_n].at = tw_monotonic_ns();
+        g_fair_n++;
+    }
+    return 0;
+}
+
+static void fair_worker(int idx, void *p)
+{
+    (void)p;
+    if (idx < 2) {
+        uintptr_t value;
+        __atomic_fetch_add(&g_fair_parking, 1, __ATOMIC_RELEASE);
+        tw_begin_blocking();
+        tw_park(&g_fair_word, fair_validate, NULL, 1, &value);
+        tw_end_blocking();
+        __atomic_fetch_add(&g_fair_woken, 1, __ATOMIC_RELEASE);
+        return;
+    }
+    tw_test_spin_until(&g_fair_parking, 2, 10.0);
+    tw_test_yield_for(0.02);          /* both queued, most likely; any earlier
+                                         fair wake-up of the bucket expired */
+    double t0 = tw_test_now();
+    while (g_fair_n < 2 && tw_test_now() - t0 < 10.0)
+        tw_unpark_one(&g_fair_word, fair_record, NULL);
+    if (g_fair_n < 2)                 /* failing: let a waiter go anyway */
+        tw_unpark_all(&g_fair_word);
+}
+
+static void test_fair_wakeups_are_rate_limited(void)
+{
+    g_fair_parking = g_fair_woken = g_fair_n = 0;
+    memset(g_fair_rec, 0, sizeof g_fair_rec);
+    CHECK(tw_test_run_threads(3, fair_worker, NULL));
+    CHECK_EQ_INT(g_fair_n, 2);
+    CHECK_EQ_INT(g_fair_woken, 2);
+    CHECK(g_fair_rec[0].be_fair);
+    uint64_t gap = g_fair_rec[1].at - g_fair_rec[0].at;
+    if (gap < TW_PARK_FAIR_NS * 9 / 10)
+        CHECK(!g_fair_rec[1].be_fair);        /* the usual case */
+    else if (gap > TW_PARK_FAIR_NS * 11 / 10)
+        CHECK(g_fair_rec[1].be_fair);         /* the second parked late */
+}
+
 /* These tests spin attached without eval-breaker checks while another
  * thread attaches, and look at object locks directly: no solo mode (it is
  * tested in test_nogil_solo.c) and no biased objects (test_nogil_bias.c),
@@ -254,6 +323,7 @@ int main(void)
         TW_CASE(test_nested_section_on_same_object_is_reentrant),
         TW_CASE(test_blocking_suspends_and_resumes_critical_sections),
         TW_CASE(test_waiter_is_not_starved),
+        TW_CASE(test_fair_wakeups_are_rate_limited),
     };
     TwTestOptions opts = { .setup = setup_without_solo, .live_blocks = tw_test_live_blocks };
     return tw_test_run(cases, TW_NCASES(cases), &opts);

@@ -34,15 +34,26 @@ uint64_t tw_monotonic_ns(void);
 typedef struct {
     bool found;               /* a waiter on this address was dequeued     */
     bool more_waiters;        /* others still wait on the address          */
+    bool be_fair;             /* hand it what it waits for (see below)     */
     uint64_t waited_ns;       /* how long the dequeued waiter waited       */
 } TwUnparkInfo;
 
+/* be_fair: the dequeued waiter has waited over TW_PARK_FAIR_NS, and no
+ * waiter of the same bucket was told so in the last TW_PARK_FAIR_NS.  One
+ * fair wake-up per interval bounds every waiter's wait (the queue is
+ * FIFO) without making each release a hand-off: a waiter handed a lock
+ * usually is not running yet, and with more threads than cores the lock
+ * would sit idle until the scheduler ran it, release after release. */
+#define TW_PARK_FAIR_NS 1000000u
+
 /* Block the calling thread on addr while validate(addr, arg) (checked under
  * the bucket lock) is true.  Returns 1 and the unparker's value in
- * *wake_value when woken, 0 if validation failed.  The caller must not be
- * attached if the wait can be long (object mutexes park detached). */
+ * *wake_value when woken, 0 if validation failed.  since_ns: when the
+ * caller began to wait (tw_monotonic_ns; its first park, so a waiter
+ * woken only to lose the race again keeps its age).  The caller must not
+ * be attached if the wait can be long (object mutexes park detached). */
 int tw_park(const void *addr, bool (*validate)(const void *addr, void *arg), void *arg,
-            uintptr_t *wake_value);
+            uint64_t since_ns, uintptr_t *wake_value);
 /* Wake the oldest waiter on addr; cb decides (under the bucket lock) what
  * value the waiter receives.  cb is called even when nobody waits. */
 void tw_unpark_one(const void *addr, uintptr_t (*cb)(void *arg, const TwUnparkInfo *info),

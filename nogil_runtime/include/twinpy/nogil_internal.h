@@ -39,11 +39,13 @@ typedef struct {
 } TwUnparkInfo;
 
 /* be_fair: the dequeued waiter has waited over TW_PARK_FAIR_NS, and no
- * waiter of the same bucket was told so in the last TW_PARK_FAIR_NS.  One
- * fair wake-up per interval bounds every waiter's wait (the queue is
- * FIFO) without making each release a hand-off: a waiter handed a lock
- * usually is not running yet, and with more threads than cores the lock
- * would sit idle until the scheduler ran it, release after release. */
+ * waiter of the same bucket was told so in the last TW_PARK_FAIR_NS.  So
+ * a contended lock goes to its oldest waiter at least once per interval
+ * (a hog cannot keep it), without making each release a hand-off: a
+ * waiter handed a lock usually is not running yet, and with more threads
+ * than cores the lock would sit idle until the scheduler ran it, release
+ * after release.  A waiter woken without it races for the lock and, if it
+ * loses, queues again at the back (keeping its age: tw_park's since_ns). */
 #define TW_PARK_FAIR_NS 1000000u
 
 /* Block the calling thread on addr while validate(addr, arg) (checked under

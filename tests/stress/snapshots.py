@@ -5,9 +5,9 @@ other threads change at the same time.
 
 One thread keeps a dict and a set at K or K + 1 items, adding a new key
 and then dropping the oldest, over and over.  Another appends unique
-strs to two lists (10 * ITER at most) while a third sorts them: one without a key (strs
-compare without running code), the other (free-threaded build only) with
-a key function.  The others copy the dict and the set whole: list(d),
+strs to two lists (10 * ITER at most) while a third sorts them: one
+without a key (strs compare without running code), the other
+(free-threaded build only) with a key function.  The others copy the dict and the set whole: list(d),
 list of its items, tuple of its values, sorted(s), set(d), frozenset of
 the items, str.join, [*d], dict.fromkeys(s), list.extend(d).  Each copy
 must be one state of its container (K or K + 1 items, every value its

@@ -9,9 +9,9 @@
  *                           append waiter; unlock; sleep on the waiter's
  *                           own futex word until an unparker sets it.
  *   unpark_one(addr, cb):   lock bucket; dequeue the oldest waiter on addr;
- *                           cb(found, more_waiters, be_fair, waited) ->
- *                           value, which is stored in the waiter; unlock;
- *                           set the waiter's word and futex-wake it.
+ *                           cb(found, more_waiters, be_fair) -> value,
+ *                           which is stored in the waiter; unlock; set
+ *                           the waiter's word and futex-wake it.
  * Invariants:
  *   - validate and cb run under the same bucket lock, so a lock's "has
  *     parked waiters" bit can be set by the parker and cleared by the
@@ -189,8 +189,7 @@ void tw_unpark_one(const void *addr, uintptr_t (*cb)(void *arg, const TwUnparkIn
     info.found = w != NULL;
     if (w) {
         uint64_t now = tw_monotonic_ns();
-        info.waited_ns = now - w->start_ns;
-        if (info.waited_ns > TW_PARK_FAIR_NS && now >= b->next_fair_ns) {
+        if (now - w->start_ns > TW_PARK_FAIR_NS && now >= b->next_fair_ns) {
             info.be_fair = true;
             b->next_fair_ns = now + TW_PARK_FAIR_NS;
         }

@@ -35,7 +35,6 @@ typedef struct {
     bool found;               /* a waiter on this address was dequeued     */
     bool more_waiters;        /* others still wait on the address          */
     bool be_fair;             /* hand it what it waits for (see below)     */
-    uint64_t waited_ns;       /* how long the dequeued waiter waited       */
 } TwUnparkInfo;
 
 /* be_fair: the dequeued waiter has waited over TW_PARK_FAIR_NS, and no

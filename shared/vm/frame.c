@@ -198,9 +198,9 @@ void tw_frames_visit_borrowed(TwFrame *innermost, void (*visit)(void *maybe_obj,
             continue;                    /* never borrows (compile.c) */
         TwObject **end = f->stack + f->code->stacksize;
         for (TwObject **p = f->stack; p < end; p++) {
-            uintptr_t w = (uintptr_t)__atomic_load_n(p, __ATOMIC_RELAXED);
-            if (w & TW_BORROWED_TAG)
-                visit((void *)(w & ~TW_BORROWED_TAG), arg);
+            TwObject *w = __atomic_load_n(p, __ATOMIC_RELAXED);
+            if (tw_stack_is_borrowed(w))
+                visit(tw_stack_untag(w), arg);
         }
     }
 }

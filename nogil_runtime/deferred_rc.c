@@ -212,11 +212,21 @@ static inline intptr_t *slot_of(intptr_t **dir, size_t id)
  * exit or without a thread state): make one, or count in ob_ref_shared.
  * A chunk is mapped without swap reserved, its pages zero until written
  * (runtime_inline.h). */
-/* tw_deferred_add_tid past chunk 0, out of line outside TW_REFCOUNT_HOT
- * units. */
+/* tw_deferred_add_tid past chunk 0 (tid: op's ob_tid): through the
+ * thread's directory, or tw_deferred_add_slow makes the chunk.  Out of
+ * line everywhere (runtime_inline.h). */
 void tw_deferred_add_far(TwObject *op, uintptr_t tid, intptr_t delta)
 {
-    tw_deferred_add_dir(op, tid, delta);
+    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
+    intptr_t **dir = tw_deferred_dir_tls;
+    intptr_t *chunk;
+    /* only this thread stores its directory's chunk pointers */
+    if (dir == NULL ||
+        (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
+        tw_deferred_add_slow(op, delta);
+        return;
+    }
+    tw_ref_slot_add(&chunk[id & (TW_DEFERRED_CHUNK - 1)], delta);
 }
 
 void tw_deferred_add_slow(TwObject *op, intptr_t delta)

@@ -153,7 +153,10 @@ TwSsize tw_deferred_refcnt(const TwObject *op);
  * death's checks a call to tw_decref_zero_local, and a deferred slot past
  * chunk 0 a call to tw_deferred_add_far.  A translation unit that defines
  * TW_REFCOUNT_HOT before its includes (the interpreter loop, dict.c) gets
- * every path inline instead.  All inline everywhere, the binary's text was
+ * every path inline instead, but for the slot past chunk 0, which only a
+ * program with more than 65,536 deferred objects uses: inline, that walk
+ * of the directory was 12 KB of the nogil interpreter loop's 73 KB, for
+ * the same instruction counts.  All inline everywhere, the binary's text was
  * 1,007 KB against the GIL build's 662 KB, and the text is resident
  * memory (mapped whole as pages fault in); this way it is 855 KB, for the
  * same instruction counts on bench/driver.py's scripts (within 0.1%; the
@@ -295,23 +298,6 @@ TW_REFCOUNT_INLINE bool tw_peek_u8_has(const uint8_t *p, uint8_t mask)
 }
 #endif
 
-/* A deferred count's slot past chunk 0 (tid: op's ob_tid): through the
- * thread's directory, or tw_deferred_add_slow makes the chunk.  Inline in
- * TW_REFCOUNT_HOT units, else reached through tw_deferred_add_far. */
-TW_REFCOUNT_INLINE void tw_deferred_add_dir(TwObject *op, uintptr_t tid, intptr_t delta)
-{
-    size_t id = (size_t)(tid & ~TW_DEFERRED_TID_BIT);
-    intptr_t **dir = tw_deferred_dir_tls;
-    intptr_t *chunk;
-    /* only this thread stores its directory's chunk pointers */
-    if (dir == NULL ||
-        (chunk = __atomic_load_n(&dir[id >> TW_DEFERRED_CHUNK_BITS], __ATOMIC_RELAXED)) == NULL) {
-        tw_deferred_add_slow(op, delta);
-        return;
-    }
-    tw_ref_slot_add(&chunk[id & (TW_DEFERRED_CHUNK - 1)], delta);
-}
-
 /* tid: op's ob_tid, already loaded by the caller (TW_DEFERRED_TID_BIT | id). */
 TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_t delta)
 {
@@ -322,11 +308,7 @@ TW_REFCOUNT_INLINE void tw_deferred_add_tid(TwObject *op, uintptr_t tid, intptr_
                         delta);
         return;
     }
-#ifdef TW_REFCOUNT_HOT
-    tw_deferred_add_dir(op, tid, delta);
-#else
     tw_deferred_add_far(op, tid, delta);
-#endif
 }
 
 TW_REFCOUNT_INLINE bool tw_is_immortal(const TwObject *op)

@@ -1436,9 +1436,10 @@ static void fuse_operand_loads(uint32_t *code, int n)
     }
     /* Last, a fused `x[k]` whose item is an operand of the very next
      * operation (`x[k] OP y`, `x[k] OP z[m]`, `x[k] OP (y OP2 z)`,
-     * `a OP x[k]`) becomes LOAD_FAST_ITEM, which looks for that operation
-     * (eval.c, SUBSCR_OPERAND) and is LOAD_FAST_FUSED otherwise: the other
-     * fused loads never look and fail.  Its BINARY_SUBSCR gets the
+     * `x[k] OP (y OP2 z[m])`, `a OP x[k]`) becomes LOAD_FAST_ITEM, which
+     * looks for that operation (eval.c, SUBSCR_OPERAND) and is
+     * LOAD_FAST_FUSED otherwise: the other fused loads never look and
+     * fail.  Its BINARY_SUBSCR gets the
      * argument TW_SUBSCR_STORE_BACK when the operation's result is stored
      * back into x[k] by the next three instructions (`x[k] OP= ...`: the
      * same fused load of x and load of k, then STORE_SUBSCR). */
@@ -1458,6 +1459,13 @@ static void fuse_operand_loads(uint32_t *code, int n)
             uint32_t op5 = TW_INSTR_OP(code[i + 5]);
             if (op5 == TW_OP_BINARY_SUBSCR || op5 == TW_OP_BINARY_OP)
                 at = i + 6;
+        } else if ((op3 == TW_OP_LOAD_FAST || op3 == TW_OP_LOAD_CONST) && i + 8 < n) {
+            /* `x[k] OP (z OP2 y[m])`: y's fused load, m's load, the subscript */
+            uint32_t op4 = TW_INSTR_OP(code[i + 4]);
+            if ((op4 == TW_OP_LOAD_FAST_FUSED || op4 == TW_OP_LOAD_FAST_ITEM)
+                && TW_INSTR_OP(code[i + 6]) == TW_OP_BINARY_SUBSCR
+                && TW_INSTR_OP(code[i + 7]) == TW_OP_BINARY_OP)
+                at = i + 8;
         }
         if (at < 0 || at >= n
             || (TW_INSTR_OP(code[at]) != TW_OP_BINARY_OP && TW_INSTR_OP(code[at]) != TW_OP_INPLACE_OP))

@@ -1244,8 +1244,10 @@ dispatch:
      *   `x[k] OP z[m]`   LOAD_FAST_FUSED z, LOAD_* m, BINARY_SUBSCR
      *                    (z a list too, or a dict: tw_dict_peek), BINARY_OP;
      *   `x[k] OP (z OP2 m)` LOAD_FAST_FUSED z, LOAD_* m, BINARY_OP, BINARY_OP;
+     *   `x[k] OP (z OP2 y[m])` LOAD_* z, LOAD_FAST_FUSED y, LOAD_* m,
+     *                    BINARY_SUBSCR, BINARY_OP, BINARY_OP (y a list);
      *   `a OP x[k]`      BINARY_OP (or INPLACE_OP) with a on the stack.
-     * With two ints or two floats and a fast path, the operation is done
+     * With ints alone or floats alone and a fast path, the operation is done
      * here: the items are never counted or pushed.  The result goes as
      * FUSED_RESULT's and RIGHT_RESULT's do (in place into the number of
      * the local a following STORE_FAST sets, when only it refers to it),
@@ -1284,6 +1286,30 @@ dispatch:
         ip += (skip);                                                             \
         PUSH_MADE(make, result);                                                  \
     } while (0)
+/* v OP (z OP2 m), all floats or all ints, the instructions OP2 and OP in
+ * wo2 and wo: done by SUBSCR_RESULT (skip: the instructions after the
+ * subscript that it covers), or nothing is done. */
+#define SUBSCR_CHAIN(v, z, m, wo2, wo, skip)                                      \
+    do {                                                                          \
+        int o2_ = (int)TW_INSTR_ARG(wo2), o_ = (int)TW_INSTR_ARG(wo);             \
+        if (TW_TYPE(v) == &TwFloat_Type && TW_TYPE(z) == &TwFloat_Type            \
+            && TW_TYPE(m) == &TwFloat_Type) {                                     \
+            double w_, d_;                                                        \
+            if (float_binop_fast(o2_, TW_FLOAT_VALUE(z), TW_FLOAT_VALUE(m), &w_)  \
+                && float_binop_fast(o_, TW_FLOAT_VALUE(v), w_, &d_))              \
+                SUBSCR_RESULT(v, TW_FLOAT_VALUE, d_, tw_float_from_double, true,  \
+                              FLOAT_CHECK_EXACT, skip, double, float_binop_fast,  \
+                              FLOAT_REUSABLE);                                    \
+        } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(z) && TW_INT_CHECK_EXACT(m)) { \
+            int64_t w_, c_;                                                       \
+            if (int_binop_fast(o2_, TW_INT_VALUE(z), TW_INT_VALUE(m), &w_)        \
+                && int_binop_fast(o_, TW_INT_VALUE(v), w_, &c_))                  \
+                SUBSCR_RESULT(v, TW_INT_VALUE, c_, tw_int_from_i64,               \
+                              c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX,     \
+                              TW_INT_CHECK_EXACT, skip, int64_t, int_binop_fast,  \
+                              INT_REUSABLE);                                      \
+        }                                                                         \
+    } while (0)
 #define SUBSCR_OPERAND(v)                                                         \
     do {                                                                          \
         uint32_t w3_ = ip[2], op3_ = TW_INSTR_OP(w3_);                            \
@@ -1313,26 +1339,28 @@ dispatch:
                        && (TW_INSTR_OP(ip[5]) == TW_OP_BINARY_OP                  \
                            || TW_INSTR_OP(ip[5]) == TW_OP_INPLACE_OP)) {          \
                 /* `x[k] OP (z OP2 m)`, z and m locals or constants */          \
-                int o2_ = (int)TW_INSTR_ARG(ip[4]), o_ = (int)TW_INSTR_ARG(ip[5]); \
-                if (TW_TYPE(v) == &TwFloat_Type && TW_TYPE(z_) == &TwFloat_Type   \
-                    && TW_TYPE(m_) == &TwFloat_Type) {                            \
-                    double w_, d_;                                                \
-                    if (float_binop_fast(o2_, TW_FLOAT_VALUE(z_), TW_FLOAT_VALUE(m_), &w_) \
-                        && float_binop_fast(o_, TW_FLOAT_VALUE(v), w_, &d_))      \
-                        SUBSCR_RESULT(v, TW_FLOAT_VALUE, d_, tw_float_from_double, true, \
-                                      FLOAT_CHECK_EXACT, 6, double, float_binop_fast, \
-                                      FLOAT_REUSABLE);                            \
-                } else if (TW_INT_CHECK_EXACT(v) && TW_INT_CHECK_EXACT(z_)        \
-                           && TW_INT_CHECK_EXACT(m_)) {                           \
-                    int64_t w_, c_;                                               \
-                    if (int_binop_fast(o2_, TW_INT_VALUE(z_), TW_INT_VALUE(m_), &w_) \
-                        && int_binop_fast(o_, TW_INT_VALUE(v), w_, &c_))          \
-                        SUBSCR_RESULT(v, TW_INT_VALUE, c_, tw_int_from_i64,       \
-                                      c_ < TW_SMALL_INT_MIN || c_ > TW_SMALL_INT_MAX, \
-                                      TW_INT_CHECK_EXACT, 6, int64_t, int_binop_fast, \
-                                      INT_REUSABLE);                              \
-                }                                                                 \
+                SUBSCR_CHAIN(v, z_, m_, ip[4], ip[5], 6);                         \
             }                                                                     \
+        } else if ((op3_ == TW_OP_LOAD_FAST || op3_ == TW_OP_LOAD_CONST)          \
+                   && (TW_INSTR_OP(ip[3]) == TW_OP_LOAD_FAST_FUSED                \
+                       || TW_INSTR_OP(ip[3]) == TW_OP_LOAD_FAST_ITEM)             \
+                   && TW_INSTR_OP(ip[5]) == TW_OP_BINARY_SUBSCR                   \
+                   && TW_INSTR_OP(ip[6]) == TW_OP_BINARY_OP                       \
+                   && (TW_INSTR_OP(ip[7]) == TW_OP_BINARY_OP                      \
+                       || TW_INSTR_OP(ip[7]) == TW_OP_INPLACE_OP)) {              \
+            /* `x[k] OP (z OP2 y[m])` (`b[0] += dt * b[3]`): y a list, m an  \
+             * int, z and m locals or constants; y[m] is peeked like x[k] */    \
+            uint32_t w4_ = ip[4];                                                 \
+            TwObject *z_ = op3_ == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w3_)]  \
+                                                  : consts[TW_INSTR_ARG(w3_)];    \
+            TwObject *l_ = localsplus[TW_INSTR_ARG(ip[3])];                       \
+            TwObject *m_ = TW_INSTR_OP(w4_) == TW_OP_LOAD_FAST ? localsplus[TW_INSTR_ARG(w4_)] \
+                                                              : consts[TW_INSTR_ARG(w4_)]; \
+            TwObject *e_;                                                         \
+            if (z_ != NULL && l_ != NULL && m_ != NULL && TW_TYPE(l_) == &TwList_Type \
+                && TW_INT_CHECK_EXACT(m_)                                         \
+                && (e_ = list_item_peek(l_, TW_INT_VALUE(m_))) != NULL)           \
+                SUBSCR_CHAIN(v, z_, e_, ip[6], ip[7], 8);                         \
         } else if (op3_ == TW_OP_BINARY_OP || op3_ == TW_OP_INPLACE_OP) {         \
             TwObject *a_ = TOP();                                                 \
             int o_ = (int)TW_INSTR_ARG(w3_);                                      \

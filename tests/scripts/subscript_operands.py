@@ -1,7 +1,8 @@
 # A list item read by `x[k]` and used at once as a number operand
-# (`x[k] OP y`, `x[k] OP z[m]`, `a OP x[k]`, and the in-place forms) is
-# used without being counted; the results and errors must be those of the
-# plain operations, whatever the operand types, indexes and aliases.
+# (`x[k] OP y`, `x[k] OP z[m]`, `a OP x[k]`, `x[k] OP= z OP2 y[m]`, and
+# the other in-place forms) is used without being counted; the results and
+# errors must be those of the plain operations, whatever the operand
+# types, indexes and aliases.
 
 
 def numbers():
@@ -205,10 +206,66 @@ def store_back():
     return L, held, twice, small, big, small[0] is k256
 
 
+def store_back_item_operand():
+    # `x[k] OP= z OP2 y[m]`: both items read uncounted, the result into
+    # x[k]'s own number only when x alone holds it
+    dt, two, i3 = 0.5, 2.0, 3
+    b = [1.5, 2.5, 3.5, 4.5]
+    c = [10.0, 20.0]
+    n = [1000, 2000, 3, 4]
+    held = b[1]
+    for k in range(3):
+        b[0] += dt * b[3]
+        b[1] -= dt * c[1]
+        b[2] *= 1.5 + b[k]
+        n[0] += i3 * n[1]
+        n[1] -= 7 * n[k]
+    same = [2.0]
+    same[0] += two * same[0]
+    shared = [6.0, 1.0]
+    other = shared[0]
+    shared[0] /= two - shared[1]
+    small = [3, 2]
+    small[0] -= 2 * small[1]
+    k256 = int("256")
+    tiny = [250, 2]
+    tiny[0] += 3 * tiny[1]
+    mixed = [1.0, 2]
+    mixed[0] += 3 * mixed[1]
+    mixed[1] += dt * mixed[0]
+    d = {0: 4.0}
+    t = (5.0,)
+    other_seq = [1.0]
+    other_seq[0] += dt * t[0]
+    other_seq[0] -= two * d[0]
+    neg = [1.0, 8.0]
+    neg[0] += dt * neg[-1]
+    errs = []
+    for f in (lambda: b.__setitem__(0, b[0] + dt * c[5]),
+              lambda: n.__setitem__(0, n[0] // (0 * n[1])),
+              lambda: b.__setitem__(0, b[0] / (0.0 * c[0]))):
+        try:
+            f()
+        except Exception as e:
+            errs.append(type(e).__name__)
+    z = [1.0]
+    try:
+        z[0] += dt / (0.0 * z[0])
+    except ZeroDivisionError as e:
+        errs.append(str(e))
+    try:
+        z[0] += dt * c[7]
+    except IndexError as e:
+        errs.append(str(e))
+    return (b, c, n, held, same, shared, other, small, tiny, tiny[0] is k256, mixed,
+            other_seq, neg, z, errs)
+
+
 print(numbers())
 print(chained())
 print(accumulate())
 print(store_back())
+print(store_back_item_operand())
 print(mixed_and_errors())
 print(results_not_shared())
 print(items_not_changed())

@@ -390,6 +390,23 @@ void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v)
     item_store(L(list), &L(list)->array->items[i], v);
 }
 
+TwObject *tw_list_from_array(TwObject *const *items, TwSsize n)
+{
+    TwObject *list = tw_list_new(n);
+    if (list == NULL || n == 0)
+        return list;
+    TwObject **slots = L(list)->array->items;
+    if (tw_object_is_private(list)) {
+        /* nobody else looks in: nothing to publish */
+        for (TwSsize i = 0; i < n; i++)
+            slots[i] = items[i];
+    } else {
+        for (TwSsize i = 0; i < n; i++)
+            item_store(L(list), &slots[i], items[i]);
+    }
+    return list;
+}
+
 int tw_list_append(TwObject *list, TwObject *v)
 {
     TwListObject *l = L(list);
@@ -1797,8 +1814,20 @@ static TwObject *listiter_exhausted(TwObject *op, TwObject *seq)
 static TwObject *listiter_next(TwObject *op)
 {
     ListIter *it = (ListIter *)op;
+    TwObject *seq;
+    if (tw_object_is_private(op) && (seq = it->seq) != NULL && tw_object_is_private(seq)) {
+        /* the caller's own iterator over its own list (always under the
+         * GIL): nobody else reads or changes either, plain reads */
+        TwSsize i = it->index;
+        if ((size_t)i < (size_t)L(seq)->size) {
+            TwObject *v = L(seq)->array->items[i];
+            tw_incref(v);
+            it->index = i + 1;
+            return v;
+        }
+    }
     tw_bias_check_read(op);
-    TwObject *seq = tw_atomic_load_ptr(&it->seq);
+    seq = tw_atomic_load_ptr(&it->seq);
     if (seq == NULL)
         return NULL;
     TwSsize i = tw_atomic_load_ssize(&it->index);

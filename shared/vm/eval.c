@@ -2782,11 +2782,10 @@ dispatch:
         DISPATCH();
     }
     TARGET(BUILD_LIST) {
-        TwObject *l = tw_list_new(oparg);
+        TwObject *l = tw_list_from_array(sp - oparg, oparg);
         if (l == NULL)
             goto error;
-        for (int i = oparg - 1; i >= 0; i--)
-            tw_list_set_init(l, i, POP());
+        sp -= oparg;
         PUSH(l);
         DISPATCH();
     }

@@ -156,6 +156,9 @@ extern TwTypeObject TwList_Type;
 #define TW_LIST_SIZE(op) tw_atomic_load_ssize(&((TwListObject *)(op))->size)
 TwObject *tw_list_new(TwSsize n);                 /* n NULL slots to fill with tw_list_set_init */
 void tw_list_set_init(TwObject *list, TwSsize i, TwObject *v); /* steals; only for a new list */
+/* A new list of items[0..n), the references stolen; NULL (MemoryError)
+ * leaves them the caller's. */
+TwObject *tw_list_from_array(TwObject *const *items, TwSsize n);
 int tw_list_append(TwObject *list, TwObject *v);  /* borrows v                   */
 TwObject *tw_list_get(TwObject *list, TwSsize i); /* new ref; IndexError         */
 int tw_list_set(TwObject *list, TwSsize i, TwObject *v);  /* borrows v; IndexError */

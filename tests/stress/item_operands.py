@@ -1,8 +1,8 @@
 """Stress: list items used at once as number operands (`x[k] + y[m]`,
-`x[k] * y`, `a - x[k]`, `x[k] OP= a * b`), which the interpreter reads
-without counting them, or updates in place, while the list is its
-thread's own, on lists and items that other threads reach at the same
-time.
+`x[k] * y`, `a - x[k]`, `x[k] OP= a * b`, `x[k] OP= a * y[m]`), which
+the interpreter reads without counting them, or updates in place, while
+the list is its thread's own, on lists and items that other threads
+reach at the same time.
 
     twinpy item_operands.py N ITER [SWITCH_INTERVAL]
 
@@ -12,12 +12,13 @@ thread replaces its items with fresh objects of the same values and reads
 them; the other it never shares, but it puts that list's changing item in
 a shared mailbox, from which the next thread takes it and holds it until
 its next visit.  The owner keeps switching that item between two values
-with `own[1] += one * two` / `own[1] -= one * two`, which may update it in
-place only while nobody else refers to it: a held item must keep its
-value, and every result must be the one the values give.  Then writers
-replace the numbers of a shared list and dict with fresh ones and change
-the ones they took out, while readers compute with the items: no reader
-may see a changed number.  Exit 1 with a message otherwise.
+with `own[1] += one * two` / `own[1] -= one * two` (or `one * pair[1]`),
+which may update it in place only while nobody else refers to it: a held
+item must keep its value, and every result must be the one the values
+give.  Then writers replace the numbers of a shared list and dict with
+fresh ones and change the ones they took out, while readers compute with
+the items: no reader may see a changed number.  Exit 1 with a message
+otherwise.
 """
 import sys
 import threading
@@ -42,6 +43,7 @@ def work(t):
     mine = [1.5, 2.5, 1000, 3000]
     own = [1.5, 2.5]
     one, two = 1.0, 2.0
+    pair = [one, two]
     held = before = 0.0
     start.wait()
     for i in range(ITER):
@@ -59,9 +61,14 @@ def work(t):
             errors.append("unshared list: %r at %d" % (h, i))
             return
         if odd:
-            own[1] -= one * two
-        else:
+            if i & 2:
+                own[1] -= one * two
+            else:
+                own[1] -= one * pair[1]
+        elif i & 2:
             own[1] += one * two
+        else:
+            own[1] += one * pair[1]
         if i % 64 == 0:
             BOX[t] = own[1]
             TABLE[t] = mine

@@ -1439,10 +1439,10 @@ static void fuse_operand_loads(uint32_t *code, int n)
      * `x[k] OP (y OP2 z[m])`, `a OP x[k]`) becomes LOAD_FAST_ITEM, which
      * looks for that operation (eval.c, SUBSCR_OPERAND) and is
      * LOAD_FAST_FUSED otherwise: the other fused loads never look and
-     * fail.  Its BINARY_SUBSCR gets the
-     * argument TW_SUBSCR_STORE_BACK when the operation's result is stored
-     * back into x[k] by the next three instructions (`x[k] OP= ...`: the
-     * same fused load of x and load of k, then STORE_SUBSCR). */
+     * fail.  Its BINARY_SUBSCR gets the argument TW_SUBSCR_STORE_BACK when
+     * the operation's result is stored back into x[k] by the next three
+     * instructions (`x[k] OP= ...`: the same fused load of x and load of
+     * k, then STORE_SUBSCR). */
     for (int i = 0; i + 3 < n; i++) {
         if (TW_INSTR_OP(code[i]) != TW_OP_LOAD_FAST_FUSED
             || TW_INSTR_OP(code[i + 2]) != TW_OP_BINARY_SUBSCR)

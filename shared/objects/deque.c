@@ -259,11 +259,8 @@ static TwObject *deque_to_list(TwDequeObject *d)
     TwObject **items = deque_snapshot(d, &n);
     if (items == NULL)
         return NULL;
-    TwObject *list = tw_list_new(n);
-    if (list != NULL)
-        for (TwSsize i = 0; i < n; i++)
-            tw_list_set_init(list, i, items[i]);
-    else
+    TwObject *list = tw_list_from_array(items, n);
+    if (list == NULL)
         for (TwSsize i = 0; i < n; i++)
             TW_DECREF(items[i]);
     tw_mem_free(items, ((size_t)n + 1) * sizeof(TwObject *));

@@ -331,16 +331,21 @@ static void clear_slots(TwObject **items, TwSsize from, TwSsize to)
 
 /* ---------------- lock-free reads ---------------------------------- */
 
+/* Item i of a list private to the caller (runtime.h: nobody else changes
+ * it, so a plain read) as a new reference, or NULL when out of range. */
+static inline TwObject *private_item_ref(TwListObject *l, TwSsize i)
+{
+    if ((size_t)i >= (size_t)l->size)
+        return NULL;
+    return tw_xnewref(l->array->items[i]);
+}
+
 /* Item i (0 <= i expected) as a new reference, or NULL (no exception) when
  * out of range.  See the protocol at the top of the file. */
 static TwObject *list_item_ref(TwListObject *l, TwSsize i)
 {
-    if (tw_object_is_private((TwObject *)l)) {
-        /* nobody else changes it (runtime.h): a plain read */
-        if ((size_t)i >= (size_t)l->size)
-            return NULL;
-        return tw_xnewref(l->array->items[i]);
-    }
+    if (tw_object_is_private((TwObject *)l))
+        return private_item_ref(l, i);
     tw_bias_check_read((TwObject *)l);
     if ((size_t)i >= (size_t)tw_atomic_load_ssize(&l->size))
         return NULL;
@@ -1819,9 +1824,8 @@ static TwObject *listiter_next(TwObject *op)
         /* the caller's own iterator over its own list (always under the
          * GIL): nobody else reads or changes either, plain reads */
         TwSsize i = it->index;
-        if ((size_t)i < (size_t)L(seq)->size) {
-            TwObject *v = L(seq)->array->items[i];
-            tw_incref(v);
+        TwObject *v = private_item_ref(L(seq), i);
+        if (v != NULL) {
             it->index = i + 1;
             return v;
         }

@@ -7,17 +7,17 @@ One thread keeps a dict and a set at K or K + 1 items, adding a new key
 and then dropping the oldest, over and over.  Another appends unique
 strs to two lists (10 * ITER at most) while a third sorts them: one
 without a key (strs compare without running code), the other
-(free-threaded build only) with a key function.  The others copy the dict and the set whole: list(d),
-list of its items, tuple of its values, sorted(s), set(d), frozenset of
-the items, str.join, [*d], dict.fromkeys(s), list.extend(d).  Each copy
-must be one state of its container (K or K + 1 items, every value its
-key's), never a "changed size during iteration" error; the sort must
-never fail with "list modified during sort", readers must never see the
-list sorted without a key empty, and no append may be lost (other
-threads' changes wait for a sort, as in CPython's free-threaded build; a
-sort with a key under the GIL drops what other threads add meanwhile, as
-python3 does, so it is not run there).  Exit 1 with a message
-otherwise.
+(free-threaded build only) with a key function.  The others copy the
+dict and the set whole: list(d), list of its items, tuple of its values,
+sorted(s), set(d), frozenset of the items, str.join, [*d],
+dict.fromkeys(s), list.extend(d).  Each copy must be one state of its
+container (K or K + 1 items, every value its key's), never a "changed
+size during iteration" error; the sort must never fail with "list
+modified during sort", readers must never see the list sorted without a
+key empty, and no append may be lost (other threads' changes wait for a
+sort, as in CPython's free-threaded build; a sort with a key under the
+GIL drops what other threads add meanwhile, as python3 does, so it is not
+run there).  Exit 1 with a message otherwise.
 """
 import sys
 import threading

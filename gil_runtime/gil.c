@@ -88,13 +88,25 @@ void tw_gil_init(void)
     pthread_once(&g_gil_once, gil_init_once);
 }
 
-/* Stored in whole microseconds, truncated, as CPython does: an interval
- * under 1 us reads back as 0.0, and waiters then use 1 us
- * (interval_us_for_wait). */
 void tw_thread_flush_queued(void)
 {
     /* every decrement is done where it is made */
 }
+
+/* The caller holds the GIL: no other thread runs until it lets go, which
+ * it does only at an eval-breaker check or a blocking call. */
+bool tw_runtime_stop_world(void)
+{
+    return false;
+}
+
+void tw_runtime_start_world(void)
+{
+}
+
+/* Stored in whole microseconds, truncated, as CPython does: an interval
+ * under 1 us reads back as 0.0, and waiters then use 1 us
+ * (interval_us_for_wait). */
 
 void tw_set_switch_interval(double seconds)
 {

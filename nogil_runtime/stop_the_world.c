@@ -1,5 +1,6 @@
 /*
- * stop_the_world.c — pause every other thread (for the cycle collector).
+ * stop_the_world.c — pause every other thread (for the cycle collector, bias
+ * revocation, deferred-count conversion, and a class's slot updates).
  *
  * Protocol (one stop at a time, serialised by stw_lock, which a requester
  * waits for while detached):
@@ -251,6 +252,21 @@ void tw_stw_start(void)
         tw_trace_complete("stop_the_world", me ? me->base.ident : 0, stw_start_ns, end);
     tw_runtime_threads_unlock();
     pthread_mutex_unlock(&stw_lock);
+}
+
+/* The seam's stop for shared code (twinpy/runtime.h): a thread outside
+ * the runtime only runs before any other starts. */
+bool tw_runtime_stop_world(void)
+{
+    if (!tw_nogil_thread() || tw_stw_is_mine())
+        return false;
+    tw_stw_stop();
+    return true;
+}
+
+void tw_runtime_start_world(void)
+{
+    tw_stw_start();
 }
 
 void tw_stw_park_self(TwNogilThread *t)

@@ -35,6 +35,7 @@ if(TARGET twinpy)
     "finalizers|5000|1500|400"
     "shared_iterators|2000|500|120"
     "class_attrs|20000|8000|2000"
+    "class_slots|20000|200|40"
     "closures|20000|8000|2000"
     "object_fields|20000|8000|2000"
     "instance_dicts|200000|50000|10000"

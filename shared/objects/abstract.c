@@ -958,9 +958,9 @@ TwObject *tw_number_to_float(TwObject *o)
 
 TwObject *tw_call(TwObject *callable, TwObject *const *args, size_t nargs, TwObject *kwnames)
 {
-    /* atomic: another thread assigning the class's __call__ rewrites it
-     * (typeobject.c, update_one_slot) */
-    TwCallFn f = __atomic_load_n(&TW_TYPE(callable)->tp_call, __ATOMIC_ACQUIRE);
+    /* a class's slots change only while no other thread runs (typeobject.c,
+     * slot updates) */
+    TwCallFn f = TW_TYPE(callable)->tp_call;
     if (!f)
         return tw_err_format(TwExc_TypeError, "'%s' object is not callable", tname(callable));
     if (kwnames && TW_TUPLE_SIZE(kwnames) == 0)
@@ -1063,7 +1063,7 @@ TwObject *tw_call_method(TwObject *o, const char *name, TwObject *const *args, s
 
 bool tw_callable(TwObject *o)
 {
-    return __atomic_load_n(&TW_TYPE(o)->tp_call, __ATOMIC_RELAXED) != NULL;
+    return TW_TYPE(o)->tp_call != NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,7 +16,8 @@
  *   - anything else            -> a dispatcher that calls the dunder
  * A class that defines __eq__ but not __hash__ gets __hash__ = None, which
  * makes its instances unhashable.  Assigning a dunder on a class later
- * (C.__add__ = f) redoes this for the class and its subclasses.
+ * (C.__add__ = f) redoes this for the class and its subclasses, writing
+ * what changes while no other thread runs ("slot updates" below).
  *
  * Instances of a class are GC-tracked.  Their layout is the "solid" base's
  * (the nearest static type) plus one pointer for the instance __dict__ when
@@ -28,6 +29,7 @@
  * a class's version changes whenever its dict or an ancestor's changes, so
  * a stale entry can never match.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -959,11 +961,14 @@ static const char *const richcmp_names[] = {"__lt__", "__le__", "__eq__", "__ne_
 
 static TwObject *slot_tp_richcompare(TwObject *self, TwObject *other, int op)
 {
-    static TwObject *names[6];
-    if (!names[op])
-        names[op] = tw_id(richcmp_names[op]);
+    static TwObject *names[6];      /* as ID() keeps one */
+    TwObject *name = __atomic_load_n(&names[op], __ATOMIC_ACQUIRE);
+    if (!name) {
+        name = tw_id(richcmp_names[op]);
+        __atomic_store_n(&names[op], name, __ATOMIC_RELEASE);
+    }
     int found;
-    TwObject *r = tw_call_special(self, names[op], &other, 1, &found);
+    TwObject *r = tw_call_special(self, name, &other, 1, &found);
     if (!found)
         return tw_newref(Tw_NotImplemented);
     return r;
@@ -1275,11 +1280,14 @@ static const char *const binop_names[TW_BINOP__COUNT][3] = {
 
 static TwObject *binop_ids[TW_BINOP__COUNT][3];
 
+/* Filled on first use, by any thread, as ID() is. */
 static TwObject *binop_id(int op, int which)
 {
-    TwObject *n = binop_ids[op][which];
-    if (!n)
-        n = binop_ids[op][which] = tw_id(binop_names[op][which]);
+    TwObject *n = __atomic_load_n(&binop_ids[op][which], __ATOMIC_ACQUIRE);
+    if (!n) {
+        n = tw_id(binop_names[op][which]);
+        __atomic_store_n(&binop_ids[op][which], n, __ATOMIC_RELEASE);
+    }
     return n;
 }
 
@@ -1421,16 +1429,177 @@ static TwObject *heap_static_new(TwTypeObject *type, TwObject *const *args, size
     return tw_type_call_static_new(static_base(type), type, args, nargs, kwnames);
 }
 
-/* Set one slot of a class (and every slot sharing its offset) from what
- * the MRO holds for the dunders that map to it. */
-static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first)
+/* ---------------- slot updates --------------------------------------
+ * The interpreter reads a class's slots with plain loads, so a slot may
+ * change only while no other thread can be reading it.  An update (a
+ * dunder assigned to or deleted from a class, or a class being made):
+ *   - holds slot_update_mu, waited for while blocking (so a stop of the
+ *     world never waits for a thread that waits for it), and taken again
+ *     at no cost by the thread holding it (a finalizer that runs while a
+ *     class is dropped may assign a dunder: update_class_slots), around
+ *     the dict write too (type_set_dunder, which orders the two so that
+ *     no thread finds a slot ahead of the dict).  So two threads' updates
+ *     are serialised, each computing from the dict its own write left,
+ *     and a class's dunders do not change while an update reads them; a
+ *     class being made computes its slots and joins its bases' subclass
+ *     lists under the mutex, so an update either runs before (the new
+ *     class computes after it) or finds it on the lists;
+ *   - computes every slot of the class and of its subclasses first, with
+ *     the world running (lookups along the MROs), noting those whose value
+ *     changes (SlotPlan), each with a reference to its class;
+ *   - writes them with the world stopped (tw_runtime_stop_world), so no
+ *     thread sees a slot change under it; a class being made is written
+ *     without a stop (no other thread can reach it yet).
+ * Assigning a Python dunder in place of another changes no slot (both
+ * are the dispatcher) and stops nothing.  If memory for the plan runs
+ * out, the rest is written at once, atomically: whole pointers on every
+ * target, but a race a sanitizer can report.  tests/stress/class_slots.py gives classes and takes away their
+ * special methods while other threads use them. */
+typedef struct {
+    TwTypeObject *tp;           /* a reference */
+    size_t offset;
+    void *value;
+} SlotWrite;
+
+typedef struct {
+    SlotWrite *w;
+    size_t n, cap;
+    bool stop;                  /* other threads may be reading the slots */
+    const char *only;           /* the one dunder whose slot to compute */
+    /* computed as if `gone` were deleted from gone_from's dict already */
+    TwTypeObject *gone_from;
+    TwObject *gone;
+    SlotWrite small[16];
+} SlotPlan;
+
+static pthread_mutex_t slot_update_mu = PTHREAD_MUTEX_INITIALIZER;
+static TwThreadState *slot_update_owner;   /* relaxed atomic */
+static unsigned slot_update_depth;         /* the owner's only */
+static unsigned slot_update_seq;           /* updates begun: the owner's */
+
+static void slot_update_begin(void)
+{
+    TwThreadState *me = tw_tstate();
+    if (me && __atomic_load_n(&slot_update_owner, __ATOMIC_RELAXED) == me) {
+        slot_update_depth++;
+        return;
+    }
+    if (pthread_mutex_trylock(&slot_update_mu) != 0) {
+        if (me)
+            tw_begin_blocking();
+        pthread_mutex_lock(&slot_update_mu);
+        if (me)
+            tw_end_blocking();
+    }
+    __atomic_store_n(&slot_update_owner, me, __ATOMIC_RELAXED);
+    slot_update_depth = 1;
+}
+
+static void slot_update_end(void)
+{
+    if (--slot_update_depth > 0)
+        return;
+    __atomic_store_n(&slot_update_owner, NULL, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&slot_update_mu);
+}
+
+static void plan_init(SlotPlan *p, bool stop)
+{
+    p->w = p->small;
+    p->n = 0;
+    p->cap = sizeof p->small / sizeof p->small[0];
+    p->stop = stop;
+    p->only = NULL;
+    p->gone_from = NULL;
+    p->gone = NULL;
+}
+
+static bool same_name(TwObject *a, TwObject *b)
+{
+    return a == b || (TW_STR_SIZE(a) == TW_STR_SIZE(b) &&
+                      memcmp(TW_STR_DATA(a), TW_STR_DATA(b), (size_t)TW_STR_SIZE(b)) == 0);
+}
+
+/* What tp's MRO holds for name (borrowed), as the plan's slots are
+ * computed: a name being deleted is not in its class's dict.  Borrowed
+ * values of dunders stay alive: only slot updates, which hold
+ * slot_update_mu, change a class's dunders. */
+static TwObject *plan_lookup(SlotPlan *p, TwTypeObject *tp, TwObject *name)
+{
+    if (!p->gone || !same_name(name, p->gone) || !tp->tp_mro)
+        return tw_type_lookup(tp, name);
+    TwObject *saved = tw_err_fetch();
+    TwObject *r = NULL;
+    TwObject *mro = tp->tp_mro;
+    for (TwSsize i = 0; !r && i < TW_TUPLE_SIZE(mro); i++) {
+        TwTypeObject *t = (TwTypeObject *)TW_TUPLE_GET(mro, i);
+        if (t != p->gone_from && t->tp_dict)
+            r = dict_lookup_borrowed(t->tp_dict, name);
+    }
+    if (tw_err_occurred())
+        tw_err_clear();
+    if (saved)
+        tw_err_restore(saved);
+    return r;
+}
+
+static void slot_store(TwTypeObject *tp, size_t offset, void *value)
+{
+    __atomic_store_n(slot_ptr(tp, offset), value, __ATOMIC_RELEASE);
+    if (offset == offsetof(TwTypeObject, tp_finalize) && value)
+        __atomic_store_n(&tw_finalizers_seen, true, __ATOMIC_RELAXED);
+}
+
+static void plan_write(SlotPlan *p, TwTypeObject *tp, size_t offset, void *value)
+{
+    /* only updaters write slots, and they hold slot_update_mu */
+    if (__atomic_load_n(slot_ptr(tp, offset), __ATOMIC_RELAXED) == value)
+        return;
+    if (p->n == p->cap) {
+        size_t cap = p->cap * 2;
+        SlotWrite *w = p->w == p->small ? malloc(cap * sizeof *w) : realloc(p->w, cap * sizeof *w);
+        if (!w) {
+            slot_store(tp, offset, value);
+            return;
+        }
+        if (p->w == p->small)
+            memcpy(w, p->small, sizeof p->small);
+        p->w = w;
+        p->cap = cap;
+    }
+    p->w[p->n++] = (SlotWrite){(TwTypeObject *)tw_newref((TwObject *)tp), offset, value};
+}
+
+static void plan_apply(SlotPlan *p)
+{
+    if (p->n == 0)
+        return;
+    bool stopped = p->stop && tw_runtime_stop_world();
+    for (size_t i = 0; i < p->n; i++)
+        slot_store(p->w[i].tp, p->w[i].offset, p->w[i].value);
+    if (stopped)
+        tw_runtime_start_world();
+}
+
+/* Dropping a class may run finalizers (update_class_slots). */
+static void plan_release(SlotPlan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        tw_decref((TwObject *)p->w[i].tp);
+    if (p->w != p->small)
+        free(p->w);
+}
+
+/* One slot of a class (and every slot sharing its offset) from what the
+ * MRO holds for the dunders that map to it. */
+static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first, SlotPlan *plan)
 {
     void *specific = NULL;
     bool generic = false;
     for (const TwSlotDef *d = first; d->name; d++) {
         if (d->offset != first->offset)
             continue;
-        TwObject *descr = tw_type_lookup(tp, tw_id(d->name));
+        TwObject *descr = plan_lookup(plan, tp, tw_id(d->name));
         if (!descr)
             continue;
         const TwSlotDef *wdef;
@@ -1447,47 +1616,113 @@ static void update_one_slot(TwTypeObject *tp, const TwSlotDef *first)
             generic = true;
         }
     }
-    /* Other threads may be using the type's slots meanwhile: a slot is
-     * written only when its value changes (assigning one Python __call__
-     * in place of another, or any attribute, rewrites none), and
-     * atomically (tw_call reads tp_call so); the interpreter's other
-     * reads of slots are plain, so a slot that does change while another
-     * thread uses it is a race the sanitizer reports (README, Status). */
-    void **sp = slot_ptr(tp, first->offset);
-    void *value = generic ? first->dispatch : specific;
-    if (__atomic_load_n(sp, __ATOMIC_RELAXED) != value)
-        __atomic_store_n(sp, value, __ATOMIC_RELEASE);
-    if (first->offset == offsetof(TwTypeObject, tp_finalize) && tp->tp_finalize)
-        __atomic_store_n(&tw_finalizers_seen, true, __ATOMIC_RELAXED);
+    plan_write(plan, tp, first->offset, generic ? first->dispatch : specific);
 }
 
-static void update_slots(TwTypeObject *tp)
+/* The first row of the table with d's offset. */
+static const TwSlotDef *first_row(const TwSlotDef *d)
+{
+    for (const TwSlotDef *e = tw_slotdefs; e < d; e++)
+        if (e->offset == d->offset)
+            return e;
+    return d;
+}
+
+/* Every slot of tp, or (plan->only) the one the dunder maps to. */
+static void update_slots(TwTypeObject *tp, SlotPlan *plan)
 {
     for (const TwSlotDef *d = tw_slotdefs; d->name; d++) {
-        bool seen = false;
-        for (const TwSlotDef *e = tw_slotdefs; e < d; e++)
-            if (e->offset == d->offset) {
-                seen = true;
-                break;
-            }
-        if (!seen)
-            update_one_slot(tp, d);
+        if (plan->only ? strcmp(d->name, plan->only) == 0 : first_row(d) == d)
+            update_one_slot(tp, first_row(d), plan);
     }
+    if (plan->only && strcmp(plan->only, "__new__") != 0)
+        return;
     /* a __new__ from a class body is a staticmethod (tw_type_new_class
      * wraps it); anything else is a static type's own */
-    TwObject *newf = tw_type_lookup(tp, ID("__new__"));
+    TwObject *newf = plan_lookup(plan, tp, ID("__new__"));
     TwNewFn snew = static_base(tp)->tp_new;
-    tp->tp_new = newf && TW_TYPE(newf) == &TwStaticMethod_Type ? slot_tp_new : snew ? heap_static_new : NULL;
+    TwNewFn fn = newf && TW_TYPE(newf) == &TwStaticMethod_Type ? slot_tp_new : snew ? heap_static_new : NULL;
+    plan_write(plan, tp, offsetof(TwTypeObject, tp_new), (void *)fn);
 }
 
-static void update_slots_recursive(TwTypeObject *tp)
+static void update_slots_recursive(TwTypeObject *tp, SlotPlan *plan)
 {
-    update_slots(tp);
+    update_slots(tp, plan);
     TwTypeObject *small[SUBCLASS_SMALL], **subs;
     size_t n = subclasses_snapshot(tp, small, &subs);
     for (size_t i = 0; i < n; i++)
-        update_slots_recursive(subs[i]);
+        update_slots_recursive(subs[i], plan);
     subclasses_release(subs, n, small);
+}
+
+/* The dunder name of tp was assigned (gone false) or is about to be
+ * deleted from tp's dict (gone true): its slot in tp and in tp's
+ * subclasses follows; the caller holds slot_update_mu.  A class
+ * dropped with the last reference to it (a subclass snapshot released, a
+ * plan's class) may run finalizers, which may update slots themselves
+ * (nested, in this thread): a plan computed across such an update may be
+ * stale and is computed again. */
+static void update_class_slots(TwTypeObject *tp, TwObject *name, bool gone)
+{
+    const char *only = TW_STR_DATA(name);
+    if (strcmp(only, "__new__") != 0) {
+        const TwSlotDef *d = tw_slotdefs;
+        while (d->name && strcmp(d->name, only) != 0)
+            d++;
+        if (!d->name)
+            return;             /* a dunder no slot reads (__doc__, say) */
+    }
+    for (;;) {
+        unsigned seq = ++slot_update_seq;
+        SlotPlan plan;
+        plan_init(&plan, true);
+        plan.only = only;
+        plan.gone_from = gone ? tp : NULL;
+        plan.gone = gone ? name : NULL;
+        update_slots_recursive(tp, &plan);
+        bool fresh = seq == slot_update_seq;
+        if (fresh)
+            plan_apply(&plan);
+        plan_release(&plan);
+        if (fresh)
+            break;
+    }
+}
+
+/* type_setattro for a dunder name (one that may move slots).  Every
+ * other thread sees the class's slots and its dict agree, or the slots
+ * one step behind where they are harmless: an assignment goes into the
+ * dict first, so until the slots follow, a thread still uses the old slot
+ * (the class's behaviour before the assignment); a deletion moves the
+ * slots first, computed as if the name were gone, so until the dict
+ * follows, a dispatcher slot still finds the old method, and a slot
+ * already NULL or inherited behaves as after.  The other order would
+ * let a thread find a dispatcher slot whose dunder is gone (an
+ * AttributeError from len(), say). */
+static int type_set_dunder(TwTypeObject *tp, TwObject *key, TwObject *value)
+{
+    int rc;
+    TwObject *old = NULL;       /* dropped once the mutex is let go */
+    slot_update_begin();
+    if (value) {
+        rc = tw_dict_set(tp->tp_dict, key, value);
+        tw_type_modified(tp);
+        if (rc == 0)
+            update_class_slots(tp, key, false);
+    } else {
+        rc = tw_dict_get_ref(tp->tp_dict, key, &old);
+        if (rc > 0) {
+            update_class_slots(tp, key, true);
+            rc = tw_dict_del(tp->tp_dict, key);
+            tw_type_modified(tp);
+        } else if (rc == 0) {
+            rc = -1;
+            tw_err_set_object(TwExc_KeyError, key);
+        }
+    }
+    slot_update_end();
+    tw_xdecref(old);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1904,10 +2139,20 @@ TwObject *tw_type_new_class(TwObject *name, TwObject *bases, TwObject *dict)
         tw_decref(d);
     }
     tp->tp_version = new_version();
-    update_slots(tp);
-    for (TwSsize i = 0; i < TW_TUPLE_SIZE(own_bases); i++)
-        if (add_subclass((TwTypeObject *)TW_TUPLE_GET(own_bases, i), tp) < 0)
+    {
+        SlotPlan plan;
+        plan_init(&plan, false);
+        slot_update_begin();
+        update_slots(tp, &plan);
+        plan_apply(&plan);
+        int r = 0;
+        for (TwSsize i = 0; r == 0 && i < TW_TUPLE_SIZE(own_bases); i++)
+            r = add_subclass((TwTypeObject *)TW_TUPLE_GET(own_bases, i), tp);
+        slot_update_end();
+        plan_release(&plan);
+        if (r < 0)
             goto fail;
+    }
     tw_gc_track(op);
     /* Every instance holds its class: count the class's references per
      * thread, so threads making instances do not share one cache line. */
@@ -2064,19 +2309,17 @@ static int type_setattro(TwObject *self, TwObject *name, TwObject *value)
     TwObject *key = tw_newref(name);
     tw_str_intern_inplace(&key);
     int rc;
-    if (value) {
-        rc = tw_dict_set(tp->tp_dict, key, value);
+    if (TW_STR_SIZE(key) > 4 && strncmp(TW_STR_DATA(key), "__", 2) == 0 &&
+        strcmp(TW_STR_DATA(key) + TW_STR_SIZE(key) - 2, "__") == 0) {
+        rc = type_set_dunder(tp, key, value);
     } else {
-        rc = tw_dict_del(tp->tp_dict, key);
-        if (rc < 0 && tw_err_matches(TwExc_KeyError)) {
-            tw_err_clear();
-            tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%S'", tw_type_name(tp), name);
-        }
+        rc = value ? tw_dict_set(tp->tp_dict, key, value) : tw_dict_del(tp->tp_dict, key);
+        tw_type_modified(tp);
     }
-    tw_type_modified(tp);
-    if (rc == 0 && TW_STR_SIZE(key) > 4 && strncmp(TW_STR_DATA(key), "__", 2) == 0 &&
-        strcmp(TW_STR_DATA(key) + TW_STR_SIZE(key) - 2, "__") == 0)
-        update_slots_recursive(tp);
+    if (rc < 0 && !value && tw_err_matches(TwExc_KeyError)) {
+        tw_err_clear();
+        tw_err_format(TwExc_AttributeError, "type object '%s' has no attribute '%S'", tw_type_name(tp), name);
+    }
     tw_decref(key);
     return rc;
 }

@@ -205,16 +205,18 @@ static void test_blocking_suspends_and_resumes_critical_sections(void)
     tw_decref((TwObject *)g_a);
 }
 
-/* A thread re-takes the lock in a tight loop for a while; another thread
- * that wants it once must get it long before the loop ends (hand-off to a
- * waiter that waited over 1 ms). */
+/* A thread re-takes the lock in a tight loop; another thread that wants
+ * it once must get it before the loop gives up, 5 s later (hand-off to a
+ * waiter that waited over 1 ms; without it the waiter waits out the
+ * loop).  The loop ends as soon as the waiter has had the lock, so a
+ * loaded machine (ctest -j) has seconds to schedule the waiter. */
 static int g_hog_done, g_waiter_got;
 
 static void hog_or_wait_worker(int idx, void *p)
 {
     if (idx == 0) {
         double t0 = tw_test_now();
-        while (tw_test_now() - t0 < 0.5) {
+        while (!__atomic_load_n(&g_waiter_got, __ATOMIC_ACQUIRE) && tw_test_now() - t0 < 5.0) {
             tw_mutex_lock(&g_raw_lock);
             for (volatile int k = 0; k < 200; k++)
                 ;

@@ -4,7 +4,8 @@
  *   - while the world is stopped, attached threads spinning through
  *     eval-breaker checks make no progress, and a thread that tries to
  *     attach waits; after the restart all of them run again; pauses are
- *     counted in --stats;
+ *     counted in --stats; the seam's tw_runtime_stop_world does the same
+ *     and, with the world already stopped by its caller, nothing;
  *   - cycles are collected (the right number, each freed once) whether
  *     their objects were tracked by this thread, a running thread, or a
  *     thread that has exited; reachable objects are untouched;
@@ -64,11 +65,23 @@ static void stw_main(int idx, void *p)
     tw_test_spin_until(&g_started, N_SPINNERS + 1, 10.0);
     usleep(5000);
     for (int round = 0; round < 5; round++) {
-        tw_stw_stop();
+        /* odd rounds through the seam's stop for shared code */
+        bool seam = round % 2;
+        if (seam) {
+            if (!tw_runtime_stop_world())
+                ok[2] = 0;
+        } else {
+            tw_stw_stop();
+        }
+        if (tw_runtime_stop_world())
+            ok[2] = 0;                     /* stopped already, by us */
         long a = progress_sum();
         usleep(20000);
         long b = progress_sum();
-        tw_stw_start();
+        if (seam)
+            tw_runtime_start_world();
+        else
+            tw_stw_start();
         if (a != b)
             ok[0] = 0;                     /* someone ran while stopped */
         usleep(20000);
@@ -85,10 +98,11 @@ static void test_stop_the_world_pauses_attached_and_attaching_threads(void)
     uint64_t before = __atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED);
     uint64_t pause0 = __atomic_load_n(&tw_nogil_gstats.stw_total_ns, __ATOMIC_RELAXED);
     uint64_t wait0 = __atomic_load_n(&tw_nogil_gstats.stw_wait_total_ns, __ATOMIC_RELAXED);
-    int ok[2] = { 1, 1 };
+    int ok[3] = { 1, 1, 1 };
     CHECK(tw_test_run_threads(N_SPINNERS + 2, stw_main, ok));
     CHECK(ok[0]);
     CHECK(ok[1]);
+    CHECK(ok[2]);
     CHECK_EQ_INT(__atomic_load_n(&tw_nogil_gstats.stw_count, __ATOMIC_RELAXED), before + 5);
     CHECK(__atomic_load_n(&tw_nogil_gstats.stw_max_ns, __ATOMIC_RELAXED) >= 20000000u);
     /* Attached spinners had to reach a check: some wait to stop them,

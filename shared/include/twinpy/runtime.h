@@ -196,6 +196,18 @@ void tw_eval_breaker_clear(TwThreadState *ts, uint32_t bits);
  * that the joiner sees every count the thread dropped. */
 void tw_thread_flush_queued(void);
 
+/* Make a short change that other threads read with plain loads (a
+ * class's special-method slots, typeobject.c) with no other thread
+ * running: nogil stops every other thread at its next eval-breaker check
+ * or holds it where it is detached (neither point is inside a slot read);
+ * under the GIL no other thread runs anyway.  True if the caller must call
+ * tw_runtime_start_world once done; false when there is nothing to stop
+ * (the GIL build, or the world is already stopped by this thread).  No
+ * Python code may run in between, nor anything that waits for another
+ * thread. */
+bool tw_runtime_stop_world(void);
+void tw_runtime_start_world(void);
+
 /* sys.setswitchinterval / getswitchinterval (seconds). The nogil runtime
  * stores the value and uses it for nothing, as CPython 3.13t does. */
 void tw_set_switch_interval(double seconds);

@@ -174,7 +174,7 @@ void tw_stdio_flush_on_crash(void)
  * their own handlers. */
 #define TW_ALTSTACK_SIZE (64 * 1024)
 
-static void fatal_signal(int sig)
+static __attribute__((unused)) void fatal_signal(int sig)
 {
     tw_stdio_flush_on_crash();
     const char *what = sig == SIGSEGV ? "Segmentation fault"

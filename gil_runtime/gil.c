@@ -107,7 +107,6 @@ void tw_runtime_start_world(void)
 /* Stored in whole microseconds, truncated, as CPython does: an interval
  * under 1 us reads back as 0.0, and waiters then use 1 us
  * (interval_us_for_wait). */
-
 void tw_set_switch_interval(double seconds)
 {
     double us = seconds * 1e6;

@@ -605,12 +605,13 @@ static TwObject *dict_lookup_borrowed(TwObject *dict, TwObject *name)
     return v;
 }
 
-static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
+/* Along tp's MRO, leaving out skip's own dict (NULL: none). */
+static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name, TwTypeObject *skip)
 {
     TwObject *mro = tp->tp_mro;
     if (!mro) {
         for (TwTypeObject *t = tp; t; t = t->tp_base) {
-            if (!t->tp_dict)
+            if (!t->tp_dict || t == skip)
                 continue;
             TwObject *r = dict_lookup_borrowed(t->tp_dict, name);
             if (r)
@@ -621,13 +622,27 @@ static TwObject *lookup_uncached(TwTypeObject *tp, TwObject *name)
     TwSsize n = TW_TUPLE_SIZE(mro);
     for (TwSsize i = 0; i < n; i++) {
         TwTypeObject *t = (TwTypeObject *)TW_TUPLE_GET(mro, i);
-        if (!t->tp_dict)
+        if (!t->tp_dict || t == skip)
             continue;
         TwObject *r = dict_lookup_borrowed(t->tp_dict, name);
         if (r)
             return r;
     }
     return NULL;
+}
+
+/* lookup_uncached, where a failing hash or compare must not leak out: the
+ * lookup reports "absent" without an exception, and an exception already
+ * set stays. */
+static TwObject *lookup_quiet(TwTypeObject *tp, TwObject *name, TwTypeObject *skip)
+{
+    TwObject *saved = tw_err_fetch();
+    TwObject *r = lookup_uncached(tp, name, skip);
+    if (tw_err_occurred())
+        tw_err_clear();
+    if (saved)
+        tw_err_restore(saved);
+    return r;
 }
 
 /* tw_type_lookup without a cache hit (out of line, so that the hit path
@@ -642,14 +657,7 @@ static __attribute__((noinline)) TwObject *type_lookup_miss(TwTypeObject *tp, Tw
     }
     uint64_t version = __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE);
     bool cacheable = version != 0 && TW_STR_CHECK_EXACT(name) && ((TwStrObject *)name)->interned;
-    /* a failing hash/compare while looking up must not leak out: lookup
-     * reports "absent" without an exception */
-    TwObject *saved = tw_err_fetch();
-    TwObject *r = lookup_uncached(tp, name);
-    if (tw_err_occurred())
-        tw_err_clear();
-    if (saved)
-        tw_err_restore(saved);
+    TwObject *r = lookup_quiet(tp, name, NULL);
     if (cacheable) {
         TwMCacheEntry *e = &mcache[mcache_index(version, name)];
         e->version = version;
@@ -1444,17 +1452,19 @@ static TwObject *heap_static_new(TwTypeObject *type, TwObject *const *args, size
  *     class being made computes its slots and joins its bases' subclass
  *     lists under the mutex, so an update either runs before (the new
  *     class computes after it) or finds it on the lists;
- *   - computes every slot of the class and of its subclasses first, with
- *     the world running (lookups along the MROs), noting those whose value
- *     changes (SlotPlan), each with a reference to its class;
+ *   - computes the slot the dunder maps to (every slot, for a class being
+ *     made) in the class and its subclasses first, with the world running
+ *     (lookups along the MROs), noting those whose value changes
+ *     (SlotPlan), each with a reference to its class;
  *   - writes them with the world stopped (tw_runtime_stop_world), so no
  *     thread sees a slot change under it; a class being made is written
  *     without a stop (no other thread can reach it yet).
  * Assigning a Python dunder in place of another changes no slot (both
  * are the dispatcher) and stops nothing.  If memory for the plan runs
  * out, the rest is written at once, atomically: whole pointers on every
- * target, but a race a sanitizer can report.  tests/stress/class_slots.py gives classes and takes away their
- * special methods while other threads use them. */
+ * target, but a race a sanitizer can report.  tests/stress/class_slots.py
+ * gives classes and takes away their special methods while other threads
+ * use them. */
 typedef struct {
     TwTypeObject *tp;           /* a reference */
     size_t offset;
@@ -1466,9 +1476,8 @@ typedef struct {
     size_t n, cap;
     bool stop;                  /* other threads may be reading the slots */
     const char *only;           /* the one dunder whose slot to compute */
-    /* computed as if `gone` were deleted from gone_from's dict already */
+    /* computed as if `only` were deleted from gone_from's dict already */
     TwTypeObject *gone_from;
-    TwObject *gone;
     SlotWrite small[16];
 } SlotPlan;
 
@@ -1511,13 +1520,6 @@ static void plan_init(SlotPlan *p, bool stop)
     p->stop = stop;
     p->only = NULL;
     p->gone_from = NULL;
-    p->gone = NULL;
-}
-
-static bool same_name(TwObject *a, TwObject *b)
-{
-    return a == b || (TW_STR_SIZE(a) == TW_STR_SIZE(b) &&
-                      memcmp(TW_STR_DATA(a), TW_STR_DATA(b), (size_t)TW_STR_SIZE(b)) == 0);
 }
 
 /* What tp's MRO holds for name (borrowed), as the plan's slots are
@@ -1526,21 +1528,9 @@ static bool same_name(TwObject *a, TwObject *b)
  * slot_update_mu, change a class's dunders. */
 static TwObject *plan_lookup(SlotPlan *p, TwTypeObject *tp, TwObject *name)
 {
-    if (!p->gone || !same_name(name, p->gone) || !tp->tp_mro)
-        return tw_type_lookup(tp, name);
-    TwObject *saved = tw_err_fetch();
-    TwObject *r = NULL;
-    TwObject *mro = tp->tp_mro;
-    for (TwSsize i = 0; !r && i < TW_TUPLE_SIZE(mro); i++) {
-        TwTypeObject *t = (TwTypeObject *)TW_TUPLE_GET(mro, i);
-        if (t != p->gone_from && t->tp_dict)
-            r = dict_lookup_borrowed(t->tp_dict, name);
-    }
-    if (tw_err_occurred())
-        tw_err_clear();
-    if (saved)
-        tw_err_restore(saved);
-    return r;
+    if (p->gone_from && strcmp(TW_STR_DATA(name), p->only) == 0)
+        return lookup_quiet(tp, name, p->gone_from);
+    return tw_type_lookup(tp, name);
 }
 
 static void slot_store(TwTypeObject *tp, size_t offset, void *value)
@@ -1678,7 +1668,6 @@ static void update_class_slots(TwTypeObject *tp, TwObject *name, bool gone)
         plan_init(&plan, true);
         plan.only = only;
         plan.gone_from = gone ? tp : NULL;
-        plan.gone = gone ? name : NULL;
         update_slots_recursive(tp, &plan);
         bool fresh = seq == slot_update_seq;
         if (fresh)

@@ -41,7 +41,8 @@ if(TARGET twinpy)
     "instance_dicts|200000|50000|10000"
     "snapshots|20000|5000|2000"
     "item_operands|1000000|250000|60000"
-    "borrowed_callees|20000|5000|1500")
+    "borrowed_callees|20000|5000|1500"
+    "queue_rebind|5000|3000|1000")
   foreach(entry ${TWIN_STRESS_SCRIPTS})
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 script)

@@ -27,16 +27,18 @@
  * as `with` takes it, the item appended to / popped from the deque,
  * unfinished_tasks counted, the condition notified if it has waiters, the
  * mutex released: the section shrinks from some thirty bytecodes to a few
- * C calls.  Without a GIL a blocking put that finds the queue full (a get
- * that finds it empty) first spins a few microseconds, the mutex released,
- * for the thread on the other side to make room (bring an item), before
- * it takes the general path's wait (spin_for_change).  Every attribute is
- * looked up as Python code would look it up (a property or a reassigned
- * attribute is honoured); storage or counts of other types, a subclass
- * that overrides a storage method (LifoQueue, PriorityQueue, user
- * classes), a timeout, a `block` that is not a bool, and a put or get that
- * must wait take the general path in Python, which keeps every wait and
- * error of CPython's queue.py.
+ * C calls.  Without a GIL the attributes those steps use are looked up
+ * before the mutex is taken and confirmed unchanged once it is held
+ * (attrs_prefetch below), and a blocking put that finds the queue full (a
+ * get that finds it empty) first spins a few microseconds, the mutex
+ * released, for the thread on the other side to make room (bring an
+ * item), before it takes the general path's wait (spin_for_change).
+ * Every attribute is looked up as Python code would look it up (a
+ * property or a reassigned attribute is honoured); storage or counts of
+ * other types, a subclass that overrides a storage method (LifoQueue,
+ * PriorityQueue, user classes), a timeout, a `block` that is not a bool,
+ * and a put or get that must wait take the general path in Python, which
+ * keeps every wait and error of CPython's queue.py.
  * unfinished_tasks is a property over `_unfinished`, a one-item deque:
  * put changes the count for every item, and kept in the instance
  * __dict__ (as CPython's queue.py keeps it) it made every put write the
@@ -253,23 +255,164 @@ static const char queue_source[] =
 
 static TwObject *s_plain, *s_mutex, *s_queue, *s_maxsize, *s_tasks, *s_not_empty,
     *s_not_full, *s_waiters;
+/* No GIL (tw_runtime_gil_enabled(), read once at import). */
+static bool s_free_threaded;
 
-/* cond.notify() if cond._waiters is not empty: 0, or -1 with an exception
- * set. */
-static int notify_if_waiting(TwObject *q, TwObject *cond_name)
+/* What put and get use under the mutex: the deque, and for put maxsize
+ * and the one-item count deque; the condition to notify (not_empty for
+ * put, not_full for get) and its _waiters.  New references, or NULL. */
+typedef struct {
+    TwObject *items, *maxsize, *tasks, *cond, *waiters;
+} QueueAttrs;
+
+static inline void attrs_drop(QueueAttrs *a)
 {
-    TwObject *cond = tw_object_getattr(q, cond_name);
-    if (cond == NULL)
+    TW_XDECREF(a->items);
+    TW_XDECREF(a->maxsize);
+    TW_XDECREF(a->tasks);
+    TW_XDECREF(a->cond);
+    TW_XDECREF(a->waiters);
+}
+
+static void attrs_clear(QueueAttrs *a)
+{
+    attrs_drop(a);
+    *a = (QueueAttrs){ NULL, NULL, NULL, NULL, NULL };
+}
+
+/* The storage attributes as queue.py reads them, with the mutex held
+ * (the condition and its waiters come later, after the deque step:
+ * notify_if_waiting): 0, or -1 with the exception those reads raise. */
+static int attrs_get(TwObject *q, bool put, QueueAttrs *a)
+{
+    if ((a->items = tw_object_getattr(q, s_queue)) == NULL)
         return -1;
-    TwObject *waiters = tw_object_getattr(cond, s_waiters);
-    int waiting = waiters ? tw_object_is_true(waiters) : -1;
-    TW_XDECREF(waiters);
+    if (put && ((a->maxsize = tw_object_getattr(q, s_maxsize)) == NULL ||
+                (a->tasks = tw_object_getattr(q, s_tasks)) == NULL))
+        return -1;
+    return 0;
+}
+
+/* Looking the attributes up before the mutex is taken keeps the section
+ * to the deque and count steps: some ten dict lookups and reference
+ * counts fewer inside it, where the other side of a producer/consumer
+ * pair waits for every one of them (nogil: a pair's lock spins per item
+ * fell by about half).  Done only where it cannot differ from a lookup
+ * under the mutex: each name is in the object's instance __dict__ and its
+ * class has no attribute of that name (so no descriptor runs, inside or
+ * outside the section), and, once the mutex is held, the object still has
+ * that dict, the dict the version it had before the lookups, and the
+ * class the version it had (a dict's version changes with every store or
+ * deletion, published with a release: stamp_holds under the mutex sees
+ * any rebinding done under it, as `q.queue = ...` in a `with q.mutex:`
+ * block).  Otherwise the attributes are looked up again with the mutex
+ * held, as queue.py does.  Under a GIL no other thread runs while the
+ * section does, so there is nothing to shorten: the GIL build looks them
+ * up with the mutex held. */
+typedef struct {
+    TwObject *owner;        /* q or its condition (held by the caller)  */
+    TwObject *dict;         /* owner's instance __dict__ (a reference)  */
+    uint64_t version, tp_version;
+} Stamp;
+
+static bool stamp_take(Stamp *st, TwObject *owner)
+{
+    TwTypeObject *tp = TW_TYPE(owner);
+    st->owner = owner;
+    st->dict = NULL;
+    if (tp->tp_getattro != tw_object_generic_getattr || tp->tp_dictoffset <= 0)
+        return false;
+    st->tp_version = __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE);
+    st->dict = tw_field_get_ref((TwObject **)((char *)owner + tp->tp_dictoffset));
+    if (st->dict == NULL || TW_TYPE(st->dict) != &TwDict_Type)
+        return false;
+    st->version = __atomic_load_n(&((TwDictObject *)st->dict)->version, __ATOMIC_ACQUIRE);
+    return true;
+}
+
+static bool stamp_holds(const Stamp *st)
+{
+    TwTypeObject *tp = TW_TYPE(st->owner);
+    return tw_atomic_load_ptr((TwObject **)((char *)st->owner + tp->tp_dictoffset)) == st->dict
+        && __atomic_load_n(&((TwDictObject *)st->dict)->version, __ATOMIC_ACQUIRE) == st->version
+        && __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE) == st->tp_version;
+}
+
+/* owner.name from st's dict, where the class has no such attribute: 1
+ * with *out a new reference; 0 (nothing set) when the name is not plain
+ * so; -1 with an exception set. */
+static int plain_get(const Stamp *st, TwObject *name, TwObject **out)
+{
+    if (tw_type_lookup(TW_TYPE(st->owner), name) != NULL)
+        return 0;
+    return tw_dict_get_ref(st->dict, name, out);
+}
+
+/* attrs_get's attributes and the condition's before the mutex is taken
+ * (none under a GIL), with stamps[0] for q and stamps[1] for the
+ * condition (dicts to drop with stamps_clear, also after 0): 1, 0 when
+ * they must be looked up under the mutex, -1 with an exception set. */
+static int attrs_prefetch_plain(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2]);
+
+static inline int attrs_prefetch(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
+{
+    stamps[0].dict = stamps[1].dict = NULL;
+    if (!s_free_threaded)
+        return 0;
+    return attrs_prefetch_plain(q, put, a, stamps);
+}
+
+static int attrs_prefetch_plain(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
+{
+    int rc;
+    if (!stamp_take(&stamps[0], q) ||
+        (rc = plain_get(&stamps[0], s_queue, &a->items)) <= 0 ||
+        (put && ((rc = plain_get(&stamps[0], s_maxsize, &a->maxsize)) <= 0 ||
+                 (rc = plain_get(&stamps[0], s_tasks, &a->tasks)) <= 0)) ||
+        (rc = plain_get(&stamps[0], put ? s_not_empty : s_not_full, &a->cond)) <= 0 ||
+        !stamp_take(&stamps[1], a->cond) ||
+        (rc = plain_get(&stamps[1], s_waiters, &a->waiters)) <= 0) {
+        attrs_clear(a);
+        return tw_err_occurred() ? -1 : 0;
+    }
+    return 1;
+}
+
+static inline void stamps_clear(Stamp stamps[2])
+{
+    TW_XDECREF(stamps[0].dict);
+    TW_XDECREF(stamps[1].dict);
+}
+
+/* With the mutex held: the attributes as a lookup now would give them (the
+ * prefetched ones if their stamps hold, else looked up again): 0, or -1
+ * with an exception set. */
+static inline int attrs_confirm(TwObject *q, bool put, bool prefetched, QueueAttrs *a,
+                                Stamp stamps[2])
+{
+    if (prefetched) {
+        if (stamp_holds(&stamps[0]) && stamp_holds(&stamps[1]))
+            return 0;
+        attrs_clear(a);
+    }
+    return attrs_get(q, put, a);
+}
+
+/* cond.notify() if cond._waiters is not empty, cond being q's not_empty
+ * (put) or not_full (get), prefetched in a or looked up now: 0, or -1
+ * with an exception set. */
+static int notify_if_waiting(TwObject *q, bool put, QueueAttrs *a)
+{
+    if (a->cond == NULL && (a->cond = tw_object_getattr(q, put ? s_not_empty : s_not_full)) == NULL)
+        return -1;
+    if (a->waiters == NULL && (a->waiters = tw_object_getattr(a->cond, s_waiters)) == NULL)
+        return -1;
+    int waiting = tw_object_is_true(a->waiters);
     if (waiting > 0) {
-        TwObject *r = tw_call_method(cond, "notify", NULL, 0);
+        TwObject *r = tw_call_method(a->cond, "notify", NULL, 0);
         waiting = r ? 0 : -1;
         TW_XDECREF(r);
     }
-    TW_DECREF(cond);
     return waiting < 0 ? -1 : 0;
 }
 
@@ -284,7 +427,7 @@ static int check_fast_args(const char *fname, TwObject *const *args, size_t narg
         return -1;
     if (args[2] != Tw_True && args[2] != Tw_False)
         return 0;
-    *spin = args[2] == Tw_True && !tw_runtime_gil_enabled();
+    *spin = args[2] == Tw_True && s_free_threaded;
     return 1;
 }
 
@@ -350,46 +493,54 @@ static bool spin_for_change(TwObject *items, int64_t maxsize)
  * (maxsize in *maxsize_out), for the caller to spin on. */
 static int put_once(TwObject *q, TwObject *item, TwObject **full, int64_t *maxsize_out)
 {
+    QueueAttrs a = { NULL, NULL, NULL, NULL, NULL };
+    Stamp stamps[2];
+    int pre = attrs_prefetch(q, true, &a, stamps);
+    if (pre < 0) {
+        stamps_clear(stamps);
+        return -1;
+    }
     TwObject *mutex = enter_plain(q);
-    if (mutex == NULL)
+    if (mutex == NULL) {
+        attrs_clear(&a);
+        stamps_clear(stamps);
         return tw_err_occurred() ? -1 : 0;
+    }
     int rc = 0;
-    TwObject *items = NULL, *maxsize = NULL, *tasks = NULL, *unfinished = NULL, *next = NULL;
-    if ((items = tw_object_getattr(q, s_queue)) == NULL ||
-        (maxsize = tw_object_getattr(q, s_maxsize)) == NULL ||
-        (tasks = tw_object_getattr(q, s_tasks)) == NULL) {
+    TwObject *unfinished = NULL, *next = NULL;
+    if (attrs_confirm(q, true, pre > 0, &a, stamps) < 0) {
         rc = -1;
         goto out;
     }
     int64_t count;
     /* unfinished_tasks is Queue's property (_plain) over tasks[0] */
-    if (TW_TYPE(items) != &TwDeque_Type || !TW_INT_CHECK_EXACT(maxsize) ||
-        TW_TYPE(tasks) != &TwDeque_Type || tw_deque_size(tasks) != 1)
+    if (TW_TYPE(a.items) != &TwDeque_Type || !TW_INT_CHECK_EXACT(a.maxsize) ||
+        TW_TYPE(a.tasks) != &TwDeque_Type || tw_deque_size(a.tasks) != 1)
         goto out;
-    if ((unfinished = tw_deque_item(tasks, 0)) == NULL) {
+    if ((unfinished = tw_deque_item(a.tasks, 0)) == NULL) {
         rc = -1;
         goto out;
     }
     if (!TW_INT_CHECK_EXACT(unfinished) ||
         __builtin_add_overflow(TW_INT_VALUE(unfinished), 1, &count))
         goto out;
-    if (TW_INT_VALUE(maxsize) > 0 && tw_deque_size(items) >= TW_INT_VALUE(maxsize)) {
-        *full = tw_newref(items);
-        *maxsize_out = TW_INT_VALUE(maxsize);
+    if (TW_INT_VALUE(a.maxsize) > 0 && tw_deque_size(a.items) >= TW_INT_VALUE(a.maxsize)) {
+        *full = tw_newref(a.items);
+        *maxsize_out = TW_INT_VALUE(a.maxsize);
         goto out;
     }
-    if ((next = tw_int_from_i64(count)) == NULL || tw_deque_append(items, item) < 0) {
+    if ((next = tw_int_from_i64(count)) == NULL || tw_deque_append(a.items, item) < 0) {
         rc = -1;
         goto out;
     }
-    rc = tw_deque_set_item(tasks, 0, next) < 0 || notify_if_waiting(q, s_not_empty) < 0 ? -1 : 1;
+    rc = tw_deque_set_item(a.tasks, 0, next) < 0 || notify_if_waiting(q, true, &a) < 0 ? -1 : 1;
 out:
-    TW_XDECREF(items);
-    TW_XDECREF(maxsize);
-    TW_XDECREF(tasks);
+    rc = exit_plain(mutex, rc);
     TW_XDECREF(unfinished);
     TW_XDECREF(next);
-    return exit_plain(mutex, rc);
+    attrs_drop(&a);
+    stamps_clear(stamps);
+    return rc;
 }
 
 /* _put_fast(q, item, block): put(item) when it need not wait, with the
@@ -421,25 +572,34 @@ static TwObject *queue_put_fast(TwObject *self, TwObject *const *args, size_t na
  * reference) is the deque when it was empty, for the caller to spin on. */
 static TwObject *get_once(TwObject *q, TwObject *miss, TwObject **empty)
 {
+    QueueAttrs a = { NULL, NULL, NULL, NULL, NULL };
+    Stamp stamps[2];
+    int pre = attrs_prefetch(q, false, &a, stamps);
+    if (pre < 0) {
+        stamps_clear(stamps);
+        return NULL;
+    }
     TwObject *mutex = enter_plain(q);
-    if (mutex == NULL)
+    if (mutex == NULL) {
+        attrs_clear(&a);
+        stamps_clear(stamps);
         return tw_err_occurred() ? NULL : tw_newref(miss);
+    }
     TwObject *item = NULL;
-    TwObject *items = tw_object_getattr(q, s_queue);
-    if (items != NULL) {
-        if (TW_TYPE(items) != &TwDeque_Type) {
-            item = tw_newref(miss);
-        } else if (tw_deque_size(items) == 0) {
-            item = tw_newref(miss);
-            *empty = tw_newref(items);
-        } else if ((item = tw_deque_popleft(items)) != NULL &&
-                   notify_if_waiting(q, s_not_full) < 0) {
-            TW_CLEAR(item);
-        }
-        TW_DECREF(items);
+    if (attrs_confirm(q, false, pre > 0, &a, stamps) < 0) {
+        /* the exception of q.queue's lookup */
+    } else if (TW_TYPE(a.items) != &TwDeque_Type) {
+        item = tw_newref(miss);
+    } else if (tw_deque_size(a.items) == 0) {
+        item = tw_newref(miss);
+        *empty = tw_newref(a.items);
+    } else if ((item = tw_deque_popleft(a.items)) != NULL && notify_if_waiting(q, false, &a) < 0) {
+        TW_CLEAR(item);
     }
     if (exit_plain(mutex, 0) < 0)
         TW_CLEAR(item);
+    attrs_drop(&a);
+    stamps_clear(stamps);
     return item;
 }
 
@@ -474,6 +634,7 @@ static const TwMethodDef queue_c_functions[] = {
 
 TwObject *tw_queue_module_init(void)
 {
+    s_free_threaded = !tw_runtime_gil_enabled();
     struct { TwObject **p; const char *s; } names[] = {
         { &s_plain, "_plain" }, { &s_mutex, "mutex" }, { &s_queue, "queue" },
         { &s_maxsize, "maxsize" }, { &s_tasks, "_unfinished" },

@@ -148,9 +148,12 @@ static inline void set_index(TwDictKeys *k, TwSsize i, TwSsize ix)
     }
 }
 
+/* A release: a reader that loads the new version with an acquire also
+ * sees the change it stands for (queuemodule.c checks that a dict still
+ * has the version it read before its lookups). */
 static inline void bump_version(TwDictObject *d)
 {
-    __atomic_store_n(&d->version, d->version + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->version, d->version + 1, __ATOMIC_RELEASE);
 }
 
 #define USABLE_FRACTION(n) (((n) << 1) / 3)

@@ -301,8 +301,8 @@ static int attrs_get(TwObject *q, bool put, QueueAttrs *a)
  * under the mutex: each name is in the object's instance __dict__ and its
  * class has no attribute of that name (so no descriptor runs, inside or
  * outside the section), and, once the mutex is held, the object still has
- * that dict, the dict the version it had before the lookups, and the
- * class the version it had (a dict's version changes with every store or
+ * that class and that dict, the dict the version it had before the
+ * lookups, and the class the version it had (a dict's version changes with every store or
  * deletion, published with a release: stamp_holds under the mutex sees
  * any rebinding done under it, as `q.queue = ...` in a `with q.mutex:`
  * block).  Otherwise the attributes are looked up again with the mutex
@@ -311,6 +311,7 @@ static int attrs_get(TwObject *q, bool put, QueueAttrs *a)
  * up with the mutex held. */
 typedef struct {
     TwObject *owner;        /* q or its condition (held by the caller)  */
+    TwTypeObject *tp;       /* owner's class then                       */
     TwObject *dict;         /* owner's instance __dict__ (a reference)  */
     uint64_t version, tp_version;
 } Stamp;
@@ -319,6 +320,7 @@ static bool stamp_take(Stamp *st, TwObject *owner)
 {
     TwTypeObject *tp = TW_TYPE(owner);
     st->owner = owner;
+    st->tp = tp;
     st->dict = NULL;
     if (tp->tp_getattro != tw_object_generic_getattr || tp->tp_dictoffset <= 0)
         return false;
@@ -332,8 +334,9 @@ static bool stamp_take(Stamp *st, TwObject *owner)
 
 static bool stamp_holds(const Stamp *st)
 {
-    TwTypeObject *tp = TW_TYPE(st->owner);
-    return tw_atomic_load_ptr((TwObject **)((char *)st->owner + tp->tp_dictoffset)) == st->dict
+    TwTypeObject *tp = st->tp;
+    return TW_TYPE(st->owner) == tp
+        && tw_atomic_load_ptr((TwObject **)((char *)st->owner + tp->tp_dictoffset)) == st->dict
         && __atomic_load_n(&((TwDictObject *)st->dict)->version, __ATOMIC_ACQUIRE) == st->version
         && __atomic_load_n(&tp->tp_version, __ATOMIC_ACQUIRE) == st->tp_version;
 }

@@ -302,10 +302,10 @@ static int attrs_get(TwObject *q, bool put, QueueAttrs *a)
  * class has no attribute of that name (so no descriptor runs, inside or
  * outside the section), and, once the mutex is held, the object still has
  * that class and that dict, the dict the version it had before the
- * lookups, and the class the version it had (a dict's version changes with every store or
- * deletion, published with a release: stamp_holds under the mutex sees
- * any rebinding done under it, as `q.queue = ...` in a `with q.mutex:`
- * block).  Otherwise the attributes are looked up again with the mutex
+ * lookups, and the class the version it had (a dict's version changes
+ * with every store or deletion, published with a release: stamp_holds
+ * under the mutex sees any rebinding done under it, as `q.queue = ...` in
+ * a `with q.mutex:` block).  Otherwise the attributes are looked up again with the mutex
  * held, as queue.py does.  Under a GIL no other thread runs while the
  * section does, so there is nothing to shorten: the GIL build looks them
  * up with the mutex held. */
@@ -351,21 +351,11 @@ static int plain_get(const Stamp *st, TwObject *name, TwObject **out)
     return tw_dict_get_ref(st->dict, name, out);
 }
 
-/* attrs_get's attributes and the condition's before the mutex is taken
- * (none under a GIL), with stamps[0] for q and stamps[1] for the
- * condition (dicts to drop with stamps_clear, also after 0): 1, 0 when
- * they must be looked up under the mutex, -1 with an exception set. */
-static int attrs_prefetch_plain(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2]);
-
-static inline int attrs_prefetch(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
-{
-    stamps[0].dict = stamps[1].dict = NULL;
-    if (!s_free_threaded)
-        return 0;
-    return attrs_prefetch_plain(q, put, a, stamps);
-}
-
-static int attrs_prefetch_plain(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
+/* attrs_get's attributes and the condition's before the mutex is taken,
+ * with stamps[0] for q and stamps[1] for the condition (their dicts set
+ * to NULL by the caller; to drop with stamps_clear, also after 0): 1, 0
+ * when they must be looked up under the mutex, -1 with an exception set. */
+static int attrs_prefetch(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
 {
     int rc;
     if (!stamp_take(&stamps[0], q) ||
@@ -380,6 +370,7 @@ static int attrs_prefetch_plain(TwObject *q, bool put, QueueAttrs *a, Stamp stam
     }
     return 1;
 }
+
 
 static inline void stamps_clear(Stamp stamps[2])
 {
@@ -463,6 +454,23 @@ static int exit_plain(TwObject *mutex, int rc)
     return rc;
 }
 
+/* enter_plain, with the attributes put (get) uses prefetched first where
+ * they can be (without a GIL: attrs_prefetch), *prefetched telling which:
+ * the mutex, or NULL (a and stamps empty) as enter_plain's. */
+static TwObject *enter_prefetched(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2],
+                                  bool *prefetched)
+{
+    stamps[0].dict = stamps[1].dict = NULL;
+    int pre = s_free_threaded ? attrs_prefetch(q, put, a, stamps) : 0;
+    TwObject *mutex = pre < 0 ? NULL : enter_plain(q);
+    if (mutex == NULL) {
+        attrs_clear(a);
+        stamps_clear(stamps);
+    }
+    *prefetched = pre > 0;
+    return mutex;
+}
+
 /* Without a GIL, the thread that will empty a full queue (or fill an
  * empty one) is usually running on another core and does so within
  * microseconds.  A blocking put or get that finds the queue full (empty)
@@ -498,20 +506,13 @@ static int put_once(TwObject *q, TwObject *item, TwObject **full, int64_t *maxsi
 {
     QueueAttrs a = { NULL, NULL, NULL, NULL, NULL };
     Stamp stamps[2];
-    int pre = attrs_prefetch(q, true, &a, stamps);
-    if (pre < 0) {
-        stamps_clear(stamps);
-        return -1;
-    }
-    TwObject *mutex = enter_plain(q);
-    if (mutex == NULL) {
-        attrs_clear(&a);
-        stamps_clear(stamps);
+    bool pre;
+    TwObject *mutex = enter_prefetched(q, true, &a, stamps, &pre);
+    if (mutex == NULL)
         return tw_err_occurred() ? -1 : 0;
-    }
     int rc = 0;
     TwObject *unfinished = NULL, *next = NULL;
-    if (attrs_confirm(q, true, pre > 0, &a, stamps) < 0) {
+    if (attrs_confirm(q, true, pre, &a, stamps) < 0) {
         rc = -1;
         goto out;
     }
@@ -577,19 +578,12 @@ static TwObject *get_once(TwObject *q, TwObject *miss, TwObject **empty)
 {
     QueueAttrs a = { NULL, NULL, NULL, NULL, NULL };
     Stamp stamps[2];
-    int pre = attrs_prefetch(q, false, &a, stamps);
-    if (pre < 0) {
-        stamps_clear(stamps);
-        return NULL;
-    }
-    TwObject *mutex = enter_plain(q);
-    if (mutex == NULL) {
-        attrs_clear(&a);
-        stamps_clear(stamps);
+    bool pre;
+    TwObject *mutex = enter_prefetched(q, false, &a, stamps, &pre);
+    if (mutex == NULL)
         return tw_err_occurred() ? NULL : tw_newref(miss);
-    }
     TwObject *item = NULL;
-    if (attrs_confirm(q, false, pre > 0, &a, stamps) < 0) {
+    if (attrs_confirm(q, false, pre, &a, stamps) < 0) {
         /* the exception of q.queue's lookup */
     } else if (TW_TYPE(a.items) != &TwDeque_Type) {
         item = tw_newref(miss);

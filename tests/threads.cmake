@@ -12,6 +12,9 @@
 #                         with the workload (threads/stats_check.sh).
 #   threads.lock_stats    both builds: `--stats` counts the waits on _thread
 #                         locks (threads/lock_stats_check.sh).
+#   threads.lock_convoy   gil build: two threads taking one lock in a loop
+#                         do not drag the GIL between them on every
+#                         hand-over (threads/lock_convoy_check.sh).
 #   threads.gil_protocol  gil build: the GIL's hand-over protocol in C
 #                         (threads/test_gil_protocol.c).
 #   threads.finalizer_stats  both builds: `--stats` counts finalizers run.
@@ -73,6 +76,12 @@ if(TARGET twinpy)
   set_tests_properties(threads.lock_stats PROPERTIES LABELS "threads" TIMEOUT 60)
 
   if(TWIN_RUNTIME STREQUAL "gil")
+    # A contended lock does not take the GIL along (threadmodule.c).
+    add_test(NAME threads.lock_convoy
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/threads/lock_convoy_check.sh $<TARGET_FILE:twinpy>
+              ${CMAKE_CURRENT_SOURCE_DIR}/threads/data/lock_convoy_workload.py)
+    set_tests_properties(threads.lock_convoy PROPERTIES LABELS "threads" TIMEOUT 120)
+
     # The hand-over protocol itself, through the runtime's private header.
     add_executable(test_gil_protocol ${CMAKE_CURRENT_SOURCE_DIR}/threads/test_gil_protocol.c)
     target_include_directories(test_gil_protocol PRIVATE

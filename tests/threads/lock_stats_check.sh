@@ -8,17 +8,8 @@
 # and at least 0.25 s of thread_lock_wait_ms), the non-blocking failures
 # are not (fewer than 1000 sleeps), and under the GIL nothing spins.
 set -u
-twinpy="$1"
-script="$2"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/twin_lockstats.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-"$twinpy" --stats "$script" >"$tmp/out" 2>"$tmp/err" </dev/null
-rc=$?
-if [ $rc -ne 0 ] || [ "$(cat "$tmp/out")" != "done" ]; then
-    echo "FAIL: exit status $rc, output: $(cat "$tmp/out")"
-    cat "$tmp/err"
-    exit 1
-fi
+. "$(dirname "$0")/run_stats.sh"
+run_stats "$1" "$2" done
 awk '
     { v[$1] = $2 }
     function need(cond, what) { if (!cond) { print "FAIL: " what; bad = 1 } }

@@ -8,17 +8,8 @@
 # the per-thread waits add up to the total, and the collector ran
 # automatically and freed the cycles.
 set -u
-twinpy="$1"
-script="$2"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/twin_stats.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-"$twinpy" --stats "$script" >"$tmp/out" 2>"$tmp/err" </dev/null
-rc=$?
-if [ $rc -ne 0 ]; then
-    echo "FAIL: exit status $rc"
-    cat "$tmp/err"
-    exit 1
-fi
+. "$(dirname "$0")/run_stats.sh"
+run_stats "$1" "$2"
 awk '
     { v[$1] = $2 }
     $1 ~ /^gil_wait_ms\.thread[0-9]+$/ { per_thread += $2; threads++ }

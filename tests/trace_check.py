@@ -71,10 +71,15 @@ GC = """
 import gc, threading
 state = {"started": False, "stop": False}
 def spin():
-    state["started"] = True
+    # "started" only after a while: the worker's own first stops of the
+    # world (unbiasing `state`, making it deferred) are over by then, so
+    # main's collection finds it running, not detached waiting to stop the
+    # world itself.
     n = 0
     while not state["stop"]:
         n += 1
+        if n == 50000:
+            state["started"] = True
 class Node:
     pass
 t = threading.Thread(target=spin)

@@ -18,14 +18,12 @@
 set -u
 . "$(dirname "$0")/run_stats.sh"
 run_stats "$1" "$2" done
-awk '
-    { v[$1] = $2 }
-    function need(cond, what) { if (!cond) { print "FAIL: " what; bad = 1 } }
+check_stats '
     END {
         need(v["runtime"] == "gil", "runs on the gil build (runtime " v["runtime"] ")")
         need(("gil_switches" in v) && ("thread_lock_slept" in v), "gil_switches and thread_lock_slept are printed")
         need(v["gil_switches"] < 2000, "the GIL changed hands fewer than 2000 times (" v["gil_switches"] ")")
         need(v["thread_lock_slept"] < 2000, "fewer than 2000 sleeps on the lock (" v["thread_lock_slept"] ")")
         exit bad
-    }' "$tmp/err" || { echo "--- stats:"; cat "$tmp/err"; exit 1; }
+    }'
 echo "ok lock convoy"

@@ -10,9 +10,7 @@
 set -u
 . "$(dirname "$0")/run_stats.sh"
 run_stats "$1" "$2" done
-awk '
-    { v[$1] = $2 }
-    function need(cond, what) { if (!cond) { print "FAIL: " what; bad = 1 } }
+check_stats '
     END {
         need(("thread_lock_spun" in v) && ("thread_lock_slept" in v) && ("thread_lock_wait_ms" in v),
              "the three thread_lock_ counters are printed")
@@ -23,5 +21,5 @@ awk '
         if (v["runtime"] == "gil")
             need(v["thread_lock_spun"] == 0, "nothing spins under the GIL (" v["thread_lock_spun"] ")")
         exit bad
-    }' "$tmp/err" || { echo "--- stats:"; cat "$tmp/err"; exit 1; }
+    }'
 echo "ok lock stats"

@@ -16,3 +16,15 @@ run_stats() {
         exit 1
     fi
 }
+
+# check_stats RULES: runs the awk program RULES over the counters run_stats
+# left, with v[NAME] = VALUE filled in for every counter line and
+# need(COND, WHAT) defined (a false COND prints "FAIL: WHAT" and sets
+# bad; RULES ends with `exit bad` in its END); on failure shows the
+# counters and fails the test.
+check_stats() {
+    awk '
+    { v[$1] = $2 }
+    function need(cond, what) { if (!cond) { print "FAIL: " what; bad = 1 } }
+    '"$1" "$tmp/err" || { echo "--- stats:"; cat "$tmp/err"; exit 1; }
+}

@@ -305,10 +305,10 @@ static int attrs_get(TwObject *q, bool put, QueueAttrs *a)
  * lookups, and the class the version it had (a dict's version changes
  * with every store or deletion, published with a release: stamp_holds
  * under the mutex sees any rebinding done under it, as `q.queue = ...` in
- * a `with q.mutex:` block).  Otherwise the attributes are looked up again with the mutex
- * held, as queue.py does.  Under a GIL no other thread runs while the
- * section does, so there is nothing to shorten: the GIL build looks them
- * up with the mutex held. */
+ * a `with q.mutex:` block).  Otherwise the attributes are looked up again
+ * with the mutex held, as queue.py does.  Under a GIL no other thread
+ * runs while the section does, so there is nothing to shorten: the GIL
+ * build looks them up with the mutex held. */
 typedef struct {
     TwObject *owner;        /* q or its condition (held by the caller)  */
     TwTypeObject *tp;       /* owner's class then                       */
@@ -370,7 +370,6 @@ static int attrs_prefetch(TwObject *q, bool put, QueueAttrs *a, Stamp stamps[2])
     }
     return 1;
 }
-
 
 static inline void stamps_clear(Stamp stamps[2])
 {
